@@ -1,0 +1,64 @@
+# Buurtbasis developer menu. `make help` lists the targets.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export PYTHONPATH := src
+export DJANGO_SETTINGS_MODULE := buurtbasis.settings
+
+.PHONY: help venv run demo test test-sqlite test-postgres lint format messages check-messages bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)  ## create .venv and install the pinned dependencies
+
+compilemessages: $(STAMP)
+	@$(BIN)/python scripts/messages.py compile
+
+demo: $(STAMP) compilemessages  ## migrate the SQLite database and load the demo municipality (idempotent)
+	DEBUG=True $(BIN)/python manage.py migrate --noinput -v 0
+	DEBUG=True $(BIN)/python manage.py load_demo
+
+run: demo  ## set everything up and serve the demo on http://127.0.0.1:8000
+	DEBUG=True $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) compilemessages check-messages lint  ## the whole suite, on SQLite and on a throwaway PostgreSQL
+	$(BIN)/python manage.py makemigrations --check --dry-run -v 1
+	$(BIN)/python -m pytest -q
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python -m pytest -q
+
+test-sqlite: $(STAMP) compilemessages  ## only the SQLite run
+	$(BIN)/python -m pytest -q
+
+test-postgres: $(STAMP) compilemessages  ## only the PostgreSQL run
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python -m pytest -q
+
+lint: $(STAMP)  ## ruff lint and format check
+	$(BIN)/ruff check src tests bench scripts conftest.py
+	$(BIN)/ruff format --check src tests bench scripts conftest.py
+
+format: $(STAMP)  ## apply ruff fixes and formatting
+	$(BIN)/ruff check --fix src tests bench scripts conftest.py
+	$(BIN)/ruff format src tests bench scripts conftest.py
+
+messages: $(STAMP)  ## extract translatable strings into the nl catalogues
+	$(BIN)/python scripts/messages.py extract
+
+check-messages: $(STAMP)  ## fail on missing or fuzzy Dutch translations
+	$(BIN)/python scripts/messages.py check
+
+bench: $(STAMP)  ## run the benchmarks and print their figures
+	$(BIN)/python bench/pb_rules.py
+	$(BIN)/python bench/ballots.py
+
+clean:  ## remove the virtualenv and the local database
+	rm -rf $(VENV) buurtbasis.sqlite3 media

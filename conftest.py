@@ -1,0 +1,100 @@
+"""Fixtures shared by the whole suite.
+
+- `pabulib_dir`: the shared Pabulib instances; tests skip with a notice when they
+  are absent, except under CI=true, where their absence is an error.
+- `page`: a real headless Chromium page (Debian's /usr/bin/chromium, driven by
+  Playwright; no browser is ever downloaded).
+- `axe_violations(page)`: runs axe-core (vendored in tests/assets) on the page and
+  returns the serious and critical WCAG 2.1 A/AA violations.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+AXE_JS = ROOT / "tests" / "assets" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture(scope="session")
+def pabulib_dir() -> Path:
+    from django.conf import settings
+
+    path = Path(settings.PABULIB_DIR)
+    if not path.is_dir() or not any(path.glob("*.pb")):
+        if IN_CI:
+            pytest.fail(f"Pabulib instances not found at {path} (required under CI=true)")
+        pytest.skip(f"NOTICE: Pabulib instances not found at {path}; set PABULIB_DIR")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        if IN_CI:
+            pytest.fail(f"Chromium not found at {CHROMIUM} (required under CI=true)")
+        pytest.skip(f"NOTICE: Chromium not found at {CHROMIUM}; apt-get install chromium")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM guard
+    # would otherwise refuse the test's own database calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_chromium):
+    context = _chromium.new_context(locale="nl-NL", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def run_axe(page) -> list[dict]:
+    """Serious and critical WCAG 2.0/2.1 A and AA violations on the current page."""
+    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+        })"""
+    )
+    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.fixture
+def axe_violations():
+    return run_axe
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    """Tests talk plain HTTP to the test client and live server."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

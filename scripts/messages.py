@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Translation catalogues: extract, check and compile.
+
+    python scripts/messages.py extract   # makemessages -l nl for the project and every app
+    python scripts/messages.py check     # fail on missing or fuzzy Dutch translations
+    python scripts/messages.py compile   # write .mo files (pure Python, no gettext needed)
+
+Every app keeps its own catalogue in <app>/locale/nl/LC_MESSAGES/django.po; the
+project-wide templates (base.html, 404, 500) and settings use
+src/buurtbasis/locale. Placeholders such as %(name)s must match the msgid.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = ROOT / "src" / "buurtbasis"
+PLACEHOLDER = re.compile(r"%\([a-zA-Z_]+\)[sd]|\{[a-zA-Z_]*\}")
+
+
+def catalogue_dirs() -> list[Path]:
+    """Folders whose locale/ holds a catalogue: the project package and each app."""
+    apps = sorted(p.parent for p in PROJECT.glob("*/apps.py"))
+    return [PROJECT, *apps]
+
+
+def po_files() -> list[Path]:
+    return sorted(
+        d / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+        for d in catalogue_dirs()
+        if (d / "locale" / "nl" / "LC_MESSAGES" / "django.po").exists()
+    )
+
+
+def extract() -> int:
+    manage = [
+        sys.executable,
+        str(ROOT / "manage.py"),
+        "makemessages",
+        "-l",
+        "nl",
+        "--no-obsolete",
+        "--no-location",
+    ]
+    app_names = [p.parent.name for p in PROJECT.glob("*/apps.py")]
+    for folder in catalogue_dirs():
+        (folder / "locale").mkdir(exist_ok=True)
+        ignore = ["--ignore=tests/*", "--ignore=*/tests/*"]
+        if folder == PROJECT:
+            ignore += [f"--ignore={name}/*" for name in app_names]
+        subprocess.run(
+            [*manage, *ignore],
+            cwd=folder,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
+    print("Now translate the empty msgstr entries and run: make check-messages")
+    return 0
+
+
+def check() -> int:
+    problems: list[str] = []
+    for path in po_files():
+        po = polib.pofile(str(path))
+        rel = path.relative_to(ROOT)
+        for entry in po:
+            if entry.obsolete:
+                continue
+            if "fuzzy" in entry.flags:
+                problems.append(f"{rel}: fuzzy: {entry.msgid!r}")
+            elif entry.msgid_plural:
+                if not all(entry.msgstr_plural.values()):
+                    problems.append(f"{rel}: untranslated plural: {entry.msgid!r}")
+            elif not entry.msgstr:
+                problems.append(f"{rel}: untranslated: {entry.msgid!r}")
+            elif sorted(PLACEHOLDER.findall(entry.msgid)) != sorted(
+                PLACEHOLDER.findall(entry.msgstr)
+            ):
+                problems.append(f"{rel}: placeholders differ: {entry.msgid!r}")
+    if problems:
+        print("Dutch translations are missing or fuzzy:", file=sys.stderr)
+        for line in problems:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    print(f"translations: {len(po_files())} catalogues complete")
+    return 0
+
+
+def compile_all() -> int:
+    for path in po_files():
+        polib.pofile(str(path)).save_as_mofile(str(path.with_suffix(".mo")))
+    return 0
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "check"
+    sys.exit({"extract": extract, "check": check, "compile": compile_all}[command]())
