@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Translation catalogues: extract, check and compile.
 
-    python scripts/messages.py extract   # makemessages -l nl for the project and every app
+    python scripts/messages.py extract         # makemessages -l nl for the project and every app
+    python scripts/messages.py extract APP     # only for one app (e.g. budgets)
     python scripts/messages.py check     # fail on missing or fuzzy Dutch translations
     python scripts/messages.py compile   # write .mo files (pure Python, no gettext needed)
 
@@ -39,7 +40,7 @@ def po_files() -> list[Path]:
     )
 
 
-def extract() -> int:
+def extract(only: str | None = None) -> int:
     manage = [
         sys.executable,
         str(ROOT / "manage.py"),
@@ -51,6 +52,8 @@ def extract() -> int:
     ]
     app_names = [p.parent.name for p in PROJECT.glob("*/apps.py")]
     for folder in catalogue_dirs():
+        if only and folder.name != only:
+            continue
         (folder / "locale").mkdir(exist_ok=True)
         ignore = ["--ignore=tests/*", "--ignore=*/tests/*"]
         if folder == PROJECT:
@@ -101,4 +104,7 @@ def compile_all() -> int:
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
-    sys.exit({"extract": extract, "check": check, "compile": compile_all}[command]())
+    if command == "extract":
+        # `extract APP` limits extraction to one app (or "buurtbasis" for the project).
+        sys.exit(extract(sys.argv[2] if len(sys.argv) > 2 else None))
+    sys.exit({"check": check, "compile": compile_all}[command]())

@@ -6,6 +6,11 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
+    path("account/", include("buurtbasis.accounts.urls")),
+    path("organisaties/", include("buurtbasis.organisations.urls")),
+    path("wijken/", include("buurtbasis.areas.urls")),
+    path("initiatieven/", include("buurtbasis.initiatives.urls")),
+    path("buurtbudget/", include("buurtbasis.budgets.urls")),
     path("", include("buurtbasis.core.urls")),
 ]
 
