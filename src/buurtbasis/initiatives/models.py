@@ -134,3 +134,6 @@ class StatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
         ordering = ["changed_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.initiative}: {self.from_status or '-'} → {self.to_status}"
