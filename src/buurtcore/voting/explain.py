@@ -18,6 +18,10 @@ Reason codes (``project["reason"]``):
     Greedy with a minimum score: its score stayed under ``threshold``.
 ``category_budget_exhausted``
     Greedy with budgets per category or neighbourhood: that part was used up.
+``leftover_selected``
+    Greedy with such budgets: funded afterwards from what was left overall.
+``greedy_stopped``
+    Greedy without skipping: it stopped at a project that did not fit.
 ``mes_bought``
     Equal shares: bought in ``round``; ``payments`` says who paid what.
 ``mes_not_affordable``
@@ -355,6 +359,13 @@ def explain(instance: Instance, profile: Profile, outcome: Any) -> dict[str, Any
                     entry["budget_left"] = budget - spent
                     spent += instance.projects[pid].cost
                 continue
+            if _get(step, "phase", "main") == "leftover":
+                # second pass over what is left, without category/neighbourhood limits
+                if action == "selected":
+                    entry["reason"] = "leftover_selected"
+                    entry["budget_left"] = budget - spent
+                    spent += instance.projects[pid].cost
+                continue
             rank += 1
             entry["rank"] = rank
             entry["score"] = _get(step, "score")
@@ -370,6 +381,9 @@ def explain(instance: Instance, profile: Profile, outcome: Any) -> dict[str, Any
                 threshold = params.get("threshold")
                 if threshold is not None:
                     entry["threshold"] = _frac(threshold)
+            elif action == "stopped":
+                entry["reason"] = "greedy_stopped"
+                entry["budget_left"] = budget - spent
             elif action == "category_budget_exhausted":
                 entry["reason"] = "category_budget_exhausted"
                 for key in ("category", "group", "part"):
@@ -454,6 +468,18 @@ def _project_text(entry: Mapping[str, Any], rule: str, currency: str, vote_type:
             f"{head} en stond op plaats {entry['rank']}. Toen dit project aan de beurt was, "
             f"was er nog {money(entry['budget_left'])} over. Dat is te weinig, "
             "dus dit project krijgt geen geld."
+        )
+    if reason == "greedy_stopped":
+        return (
+            f"{head} en stond op plaats {entry['rank']}. Een project met meer stemmen paste "
+            "niet meer in het budget. Volgens de regels stopte de verdeling daar, "
+            "dus dit project krijgt geen geld."
+        )
+    if reason == "leftover_selected":
+        return (
+            f"{head}. Eerst was het geld voor zijn onderwerp of buurt op. Daarna bleef er "
+            f"nog {money(entry['budget_left'])} over, en daar paste dit project in. "
+            "Daarom krijgt het toch geld."
         )
     if reason == "below_threshold":
         limit = entry.get("threshold")

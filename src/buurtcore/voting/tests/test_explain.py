@@ -320,3 +320,37 @@ def test_it_renders_the_whole_explanation(mes_case):
 )
 def test_it_formats_money_the_dutch_way(amount, currency, expected):
     assert format_money(amount, currency) == expected
+
+
+@dataclass
+class PhasedGreedyStep:
+    project: str
+    score: str
+    cost: str
+    action: str
+    phase: str = "main"
+
+
+def test_it_explains_a_greedy_that_stops_and_a_leftover_pass():
+    # Budget 100: A (70) selected; B (50) exhausted its category; C (20) funded in the
+    # leftover pass (30 left after A); with "no skip" D would be "stopped".
+    inst, prof = make_election(
+        100,
+        [("A", 70, "Speelplek"), ("B", 50, "Bloembak"), ("C", 20, "Kast"), ("D", 5, "Bel")],
+        [["A", "B", "C", "D"], ["A", "B", "C"], ["A", "B"], ["A"]],
+    )
+    steps = [
+        PhasedGreedyStep("A", "4", "70", "selected"),
+        PhasedGreedyStep("B", "3", "50", "category_budget_exhausted"),
+        PhasedGreedyStep("C", "2", "20", "category_budget_exhausted"),
+        PhasedGreedyStep("D", "1", "5", "stopped"),
+        PhasedGreedyStep("C", "2", "20", "selected", phase="leftover"),
+    ]
+    out = Outcome(["A", "C"], Fraction(100), {"rule": "greedy"}, steps)
+    p = by_id(explain(inst, prof, out))
+    assert p["C"]["reason"] == "leftover_selected" and p["C"]["budget_left"] == "30"
+    assert p["C"]["rank"] == 3  # the leftover pass does not count as a new place
+    assert "nog € 30 over, en daar paste dit project in" in p["C"]["text"]
+    assert p["B"]["reason"] == "category_budget_exhausted"
+    assert p["D"]["reason"] == "greedy_stopped" and p["D"]["rank"] == 4
+    assert p["D"]["text"].startswith("Bel (€ 5) kreeg 1 stem en stond op plaats 4.")
