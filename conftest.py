@@ -102,6 +102,7 @@ def _plain_http_live_server():
 def _plain_http(settings):
     """Tests talk plain HTTP to the test client and live server."""
     settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.STORAGES = {
