@@ -49,9 +49,10 @@ FIRST_YEAR = 1990
 
 # CBS sentinels for values that are kept secret or unknown.
 SENTINELS = {
-    Decimal("-99997"): MissingReason.SUPPRESSED,
-    Decimal("-99995"): MissingReason.UNAVAILABLE,
+    Decimal("-99997"): MissingReason.SUPPRESSED.value,
+    Decimal("-99995"): MissingReason.UNAVAILABLE.value,
 }
+UNAVAILABLE = MissingReason.UNAVAILABLE.value
 EMPTY_MARKERS = {"", ".", "null", "none", "nan"}
 
 # Figures carried by the PDOK/CBS "Wijk- en buurtkaart" GeoJSON, by property name.
@@ -97,7 +98,7 @@ class AreaImportError(Exception):
 @dataclass
 class Figure:
     value: Decimal | None
-    missing_reason: str = MissingReason.NONE
+    missing_reason: str = ""
 
 
 @dataclass
@@ -169,14 +170,18 @@ def level_of(code: str) -> str | None:
 
 
 def municipality_code(code: str) -> str:
-    """>>> municipality_code("BU0363AA01")
+    """The gemeente code of any CBS area code.
+
+    >>> municipality_code("BU0363AA01")
     'GM0363'
     """
     return "GM" + code[2:6]
 
 
 def district_code(code: str) -> str:
-    """>>> district_code("BU0363AA01"), district_code("BU01931001")
+    """The wijk code of a buurt code.
+
+    >>> district_code("BU0363AA01"), district_code("BU01931001")
     ('WK0363AA', 'WK019310')
     """
     return "WK" + code[2:8]
@@ -204,10 +209,10 @@ def indicator_kind(unit: str, decimals: int) -> str:
     """
     base = unit.strip().lower()
     if base.split(" ")[0] in CODE_UNITS:
-        return IndicatorKind.CODE
+        return str(IndicatorKind.CODE)
     if base in COUNT_UNITS and decimals == 0:
-        return IndicatorKind.COUNT
-    return IndicatorKind.RATE
+        return str(IndicatorKind.COUNT)
+    return str(IndicatorKind.RATE)
 
 
 def check_code(code: object, year: int, *, file: str, location: str) -> str:
@@ -252,7 +257,7 @@ def parse_figure(raw: object, *, decimal_comma: bool = False) -> Figure:
     Decimal('2.1')
     """
     if raw is None:
-        return Figure(None, MissingReason.UNAVAILABLE)
+        return Figure(None, UNAVAILABLE)
     if isinstance(raw, bool):
         raise ValueError(raw)
     if isinstance(raw, int | float):
@@ -260,7 +265,7 @@ def parse_figure(raw: object, *, decimal_comma: bool = False) -> Figure:
     elif isinstance(raw, str):
         text = raw.strip()
         if text.lower() in EMPTY_MARKERS:
-            return Figure(None, MissingReason.UNAVAILABLE)
+            return Figure(None, UNAVAILABLE)
         if decimal_comma:
             text = text.replace(".", "").replace(",", ".")
     else:
@@ -404,9 +409,9 @@ def _csv_rows(path: Path, text: str) -> tuple[list[str], list[list[str]], bool]:
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        raise AreaImportError(path.name, "", _("the CSV cannot be read: %(error)s") % {
-            "error": exc
-        }) from None
+        raise AreaImportError(
+            path.name, "", _("the CSV cannot be read: %(error)s") % {"error": exc}
+        ) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise AreaImportError(path.name, _("row 1"), _("the file has no header row."))
     header = [cell.strip() for cell in rows[0]]
@@ -577,9 +582,7 @@ def _feature_identity(props: dict) -> tuple[str | None, str | None]:
     return None, None
 
 
-def parse_geojson(
-    path: Path, text: str, *, year: int | None, gemeente: str | None
-) -> ParsedFile:
+def parse_geojson(path: Path, text: str, *, year: int | None, gemeente: str | None) -> ParsedFile:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

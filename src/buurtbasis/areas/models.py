@@ -133,9 +133,7 @@ class IndicatorValue(models.Model):
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    value = models.DecimalField(
-        _("value"), max_digits=18, decimal_places=4, null=True, blank=True
-    )
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
     missing_reason = models.CharField(
         _("why the value is missing"),
         max_length=16,

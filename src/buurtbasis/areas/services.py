@@ -277,9 +277,7 @@ def get_municipality(*, code: str | None = None, year: int | None = None) -> Are
 
 
 def get_districts(*, municipality: Area) -> list[Area]:
-    return list(
-        Area.objects.districts().filter(parent=municipality).order_by("code")
-    )
+    return list(Area.objects.districts().filter(parent=municipality).order_by("code"))
 
 
 def map_indicators(*, municipality: Area) -> list[Indicator]:
@@ -344,9 +342,9 @@ def initiatives_in(*, area: Area):
     """Public initiatives serving the area or one of its buurten (a queryset)."""
     from buurtbasis.initiatives.models import Initiative
 
-    matching = Initiative.areas.through.objects.filter(
-        Q(area=area) | Q(area__parent=area)
-    ).values("initiative_id")
+    matching = Initiative.areas.through.objects.filter(Q(area=area) | Q(area__parent=area)).values(
+        "initiative_id"
+    )
     return Initiative.objects.public().filter(pk__in=matching)
 
 

@@ -35,18 +35,20 @@ def district_index(request):
         ]
         context["totals"] = [values.get((municipality.pk, i.pk)) for i in indicators]
         context["total_initiatives"] = sum(counts.values())
-        context["sources"] = sorted(
-            {v.source for v in values.values() if v.source}
-        )
+        context["sources"] = sorted({v.source for v in values.values() if v.source})
     return render(request, "areas/district_index.html", context)
 
 
 def _render_detail(request, area: Area):
-    siblings = list(
-        Area.objects.filter(parent_id=area.parent_id, level=area.level).only(
-            "pk", "code", "boundary", "year"
+    siblings = (
+        list(
+            Area.objects.filter(parent_id=area.parent_id, level=area.level).only(
+                "pk", "code", "boundary", "year"
+            )
         )
-    ) if area.parent_id else []
+        if area.parent_id
+        else []
+    )
     figures = services.key_figures(area=area)
     initiatives = (
         services.initiatives_in(area=area)
@@ -56,9 +58,9 @@ def _render_detail(request, area: Area):
     page = Paginator(initiatives, INITIATIVES_PER_PAGE).get_page(request.GET.get("pagina"))
     context = {
         "area": area,
-        "municipality": area.parent if area.level == AreaLevel.DISTRICT else (
-            area.parent.parent if area.parent else None
-        ),
+        "municipality": area.parent
+        if area.level == AreaLevel.DISTRICT
+        else (area.parent.parent if area.parent else None),
         "figures": figures,
         "sources": sorted({f.value.source for f in figures if f.value.source}),
         "location_map": build_location_map(area=area, siblings=siblings),

@@ -46,9 +46,7 @@ def class_breaks(
     if method == "equal":
         step = (high - low) / classes
         inner = [low + step * i for i in range(1, classes)]
-        if all(isinstance(v, int) for v in data) and all(
-            float(b).is_integer() for b in inner
-        ):
+        if all(isinstance(v, int) for v in data) and all(float(b).is_integer() for b in inner):
             inner = [int(b) for b in inner]
     elif method == "quantile":
         # The lowest value of each class, taken at positions i·n/classes.

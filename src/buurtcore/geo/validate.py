@@ -30,11 +30,7 @@ class GeometryProblem:
 
 
 def _number(value: object) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _check_ring(ring: object, polygon: int, index: int) -> GeometryProblem | None:

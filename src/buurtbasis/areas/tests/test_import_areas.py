@@ -116,8 +116,7 @@ def test_it_stores_cbs_missing_values_as_missing(base, tmp_path):
     run(WIJKEN)
     path = tmp_path / "kwb2024_missing.csv"
     path.write_text(
-        "code,AantalInwoners_5,Bevolkingsdichtheid_34,Woningvoorraad_35\n"
-        "WK019310,-99997,,-99995\n"
+        "code,AantalInwoners_5,Bevolkingsdichtheid_34,Woningvoorraad_35\nWK019310,-99997,,-99995\n"
     )
     run(path)
     values = {
@@ -140,9 +139,7 @@ def test_it_filters_on_the_municipality(cbs_dir, db):
         cbs_dir / "wijken_2024_ams_rdam_zwolle.geojson",
         cbs_dir / "kwb2024_gm_wk_basis_ams_rdam_zwolle.csv",
     )
-    assert set(Area.objects.values_list("code", flat=True).filter(level="gemeente")) == {
-        "GM0193"
-    }
+    assert set(Area.objects.values_list("code", flat=True).filter(level="gemeente")) == {"GM0193"}
     assert Area.objects.filter(level="wijk").count() == 16
     assert not Area.objects.filter(code__startswith="WK0363").exists()
 
@@ -175,9 +172,7 @@ def test_it_rejects_a_bad_csv_row_and_imports_nothing_of_it(base, tmp_path):
     before = snapshot()
     path = tmp_path / "kwb2024_bad.csv"
     path.write_text(
-        "code,AantalInwoners_5,Bevolkingsdichtheid_34\n"
-        "WK019310,4300,8000\n"
-        "WK019311,veel,5952\n"
+        "code,AantalInwoners_5,Bevolkingsdichtheid_34\nWK019310,4300,8000\nWK019311,veel,5952\n"
     )
     message = import_error(path)
     assert "kwb2024_bad.csv, row 3 (WK019311)" in message
