@@ -5,23 +5,15 @@ import importlib.util
 
 from django.core.management.base import BaseCommand
 
+from buurtbasis.areas.services import load_bundled_zwolle
 from buurtbasis.initiatives import demo
-
-
-def _load_zwolle():
-    try:
-        from buurtbasis.areas.services import load_bundled_zwolle
-    except ImportError:
-        # Until the areas app ships its bundled import: names and codes only.
-        return demo.ensure_minimal_zwolle()
-    return load_bundled_zwolle()
 
 
 class Command(BaseCommand):
     help = "Load the demo municipality (Zwolle). Running it twice changes nothing."
 
     def handle(self, *args, **options):
-        gemeente = _load_zwolle()
+        gemeente = load_bundled_zwolle()
         self.stdout.write(
             f"Gebieden: {gemeente.name} met {gemeente.children.count()} wijken (Bron: CBS)."
         )
