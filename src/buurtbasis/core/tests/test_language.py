@@ -7,7 +7,7 @@ def test_it_speaks_dutch_even_to_an_english_browser(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "nl"
     assert b'<html lang="nl">' in response.content
-    assert "Ga direct naar de inhoud".encode() in response.content
+    assert b"Ga direct naar de inhoud" in response.content
 
 
 @pytest.mark.django_db
