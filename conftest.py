@@ -92,6 +92,7 @@ def axe_violations():
 def _plain_http(settings):
     """Tests talk plain HTTP to the test client and live server."""
     settings.SECURE_SSL_REDIRECT = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     settings.STORAGES = {
