@@ -15,29 +15,16 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from buurtbasis.organisations.models import Membership, Organisation, OrganisationKind, Role
+from buurtbasis.accounts.access import has_role, is_platform_admin, organisations_where
+from buurtbasis.organisations.models import Organisation, OrganisationKind, Role
 
 from .models import BudgetRound, PhaseKind, Plan, PlanStatus
 
 
-def is_platform_admin(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(user=user, role=Role.PLATFORM_ADMIN).exists()
-
-
 def municipalities_managed_by(user) -> list[Organisation]:
     """The municipalities in which the user is a civil servant."""
-    if not getattr(user, "is_authenticated", False):
-        return []
     return list(
-        Organisation.objects.filter(
-            kind=OrganisationKind.MUNICIPALITY,
-            memberships__user=user,
-            memberships__role=Role.CIVIL_SERVANT,
-        ).distinct()
+        organisations_where(user, Role.CIVIL_SERVANT).filter(kind=OrganisationKind.MUNICIPALITY)
     )
 
 
@@ -46,16 +33,12 @@ def can_create_round(user) -> bool:
 
 
 def can_manage_round(user, budget_round: BudgetRound) -> bool:
+    """A civil servant of the round's municipality, or a platform admin."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if is_platform_admin(user):
-        return True
-    return Membership.objects.filter(
-        user=user,
-        organisation_id=budget_round.organisation_id,
-        organisation__kind=OrganisationKind.MUNICIPALITY,
-        role=Role.CIVIL_SERVANT,
-    ).exists()
+    return is_platform_admin(user) or has_role(
+        user, Role.CIVIL_SERVANT, budget_round.organisation_id
+    )
 
 
 def can_view_round(user, budget_round: BudgetRound) -> bool:

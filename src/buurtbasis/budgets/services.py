@@ -55,15 +55,10 @@ class BudgetError(Exception):
 
 
 def _audit(*, actor, action: str, target, data: dict | None = None) -> None:
-    """Record an audit event when the accounts app provides one (foundation F1)."""
-    try:
-        from buurtbasis.accounts.services import record_event
-    except ImportError:  # pragma: no cover - the audit log lands with the foundation
-        return
-    try:
-        record_event(actor=actor, action=action, target=target, data=data or {})
-    except TypeError:  # pragma: no cover - an older signature
-        logger.warning("record_event signature not understood; audit event %s skipped", action)
+    """Append to the platform's audit trail (decisions and money are always recorded)."""
+    from buurtbasis.accounts.services import record_event
+
+    record_event(actor=actor, action=action, target=target, details=data or {})
 
 
 # ---------------------------------------------------------------------------------------------
