@@ -47,13 +47,12 @@ class EuroField(forms.CharField):
     """An amount typed in euros (comma or dot); cleans to integer cents."""
 
     def __init__(self, *args, min_cents: int = 1, **kwargs):
-        kwargs.setdefault("max_length", 20)
         super().__init__(*args, **kwargs)
         self.min_cents = min_cents
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+        attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "24"})
         return attrs
 
     def prepare_value(self, value):
@@ -65,6 +64,8 @@ class EuroField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
+        if len(value) > 24:
+            raise forms.ValidationError(AMOUNT_ERRORS["too_large"], code="too_large")
         try:
             cents = parse_euros(value)
         except AmountError as exc:

@@ -1,9 +1,9 @@
 """Test data for budget rounds and plans. Other apps (ballots) import these.
 
-    budget_round = BudgetRoundFactory()                       # submission phase, 2 areas
-    budget_round = BudgetRoundFactory(phase="voting")         # with feasible plans made by you
-    plan = PlanFactory(budget_round=budget_round, cost_cents=250_000, status="feasible")
-    officer = civil_servant_for(budget_round)                 # may manage the round
+budget_round = BudgetRoundFactory()                       # submission phase, 2 areas
+budget_round = BudgetRoundFactory(phase="voting")         # with feasible plans made by you
+plan = PlanFactory(budget_round=budget_round, cost_cents=250_000, status="feasible")
+officer = civil_servant_for(budget_round)                 # may manage the round
 """
 
 from __future__ import annotations

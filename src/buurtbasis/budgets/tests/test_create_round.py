@@ -77,8 +77,15 @@ def test_it_keeps_the_seed_when_the_round_is_edited(client):
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("vijfduizend", "format"), ("-100", "negative"), ("12,345", None), ("1,234", None),
-     ("10,001", None), ("12.3456", "format"), ("", "required")],
+    [
+        ("vijfduizend", "format"),
+        ("-100", "negative"),
+        ("12,345", None),
+        ("1,234", None),
+        ("10,001", None),
+        ("12.3456", "format"),
+        ("", "required"),
+    ],
 )
 def test_it_explains_bad_budget_input_and_keeps_what_was_typed(client, typed, code):
     org = MunicipalityFactory()
@@ -136,8 +143,9 @@ def test_it_only_offers_the_officers_own_municipality(client):
 def test_it_locks_the_rule_once_voting_has_started(client):
     budget_round = BudgetRoundFactory(phase="voting")
     client.force_login(civil_servant_for(budget_round))
-    data = _post_data(budget_round.organisation, list(budget_round.areas.all()), rule="greedy",
-                      completion="none")
+    data = _post_data(
+        budget_round.organisation, list(budget_round.areas.all()), rule="greedy", completion="none"
+    )
     response = client.post(reverse("budgets:round-edit", args=[budget_round.slug]), data)
     assert response.status_code == 200
     budget_round.refresh_from_db()
