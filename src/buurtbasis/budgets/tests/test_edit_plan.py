@@ -97,7 +97,7 @@ def test_it_cannot_be_edited_in_the_assessment_phase(client):
     plan = PlanFactory(budget_round=budget_round)
     client.force_login(plan.submitted_by)
     page = client.get(reverse("budgets:plan-detail", args=[budget_round.slug, plan.pk]))
-    assert "plannen/%d/bewerken" % plan.pk not in page.content.decode()
+    assert f"plannen/{plan.pk}/bewerken" not in page.content.decode()
     response = client.post(
         reverse("budgets:plan-edit", args=[budget_round.slug, plan.pk]), _data(plan)
     )
