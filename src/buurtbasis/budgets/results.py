@@ -9,35 +9,39 @@ from .models import BudgetRound, Outcome, Plan, Rule
 
 
 def results_context(budget_round: BudgetRound, outcome: Outcome) -> dict:
+    """Rows for every plan on the ballot: votes, funded or not, the engine's Dutch reason."""
     explanation = outcome.explanation or {}
-    votes = explanation.get("votes", {})
-    texts = explanation.get("texts", {})
-    plan_ids = [int(pid) for pid in explanation.get("project_ids", votes.keys())]
+    projects = explanation.get("projects", [])
     plans = {
-        p.pk: p for p in Plan.objects.filter(pk__in=plan_ids).select_related("area", "initiative")
+        p.pk: p
+        for p in Plan.objects.filter(pk__in=[int(e["id"]) for e in projects]).select_related(
+            "area", "initiative"
+        )
     }
-    funded = list(outcome.funded_plan_ids)
-    funded_set = set(funded)
     greedy = outcome.greedy_plan_ids
     greedy_set = set(greedy or [])
     rows = []
-    for pid in plan_ids:
+    for entry in projects:  # funded first in the order chosen, then by votes (engine order)
+        pid = int(entry["id"])
         plan = plans.get(pid)
         if plan is None:
             continue
         rows.append(
             {
                 "plan": plan,
-                "votes": votes.get(str(pid), 0),
-                "funded": pid in funded_set,
+                "votes": entry.get("votes", 0),
+                "points": entry.get("points"),
+                "funded": bool(entry.get("funded")),
                 "greedy_funded": pid in greedy_set if greedy is not None else None,
-                "text": texts.get(str(pid), ""),
-                "order": funded.index(pid) + 1 if pid in funded_set else None,
+                "reason": entry.get("reason", ""),
+                "text": entry.get("text", ""),
             }
         )
-    rows.sort(key=lambda r: (not r["funded"], r["order"] or 0, -_num(r["votes"]), r["plan"].pk))
-    greedy_total = sum(plans[p].cost_cents for p in greedy_set if p in plans) if greedy else None
-    download = reverse("budgets:round-pabulib", kwargs={"slug": budget_round.slug})
+    funded_set = set(outcome.funded_plan_ids)
+    greedy_total = (
+        sum(plans[p].cost_cents for p in greedy_set if p in plans) if greedy is not None else None
+    )
+    compare = explanation.get("compare") or {}
     return {
         "budget_round": budget_round,
         "outcome": outcome,
@@ -45,21 +49,18 @@ def results_context(budget_round: BudgetRound, outcome: Outcome) -> dict:
         "funded_rows": [r for r in rows if r["funded"]],
         "leftover_cents": outcome.budget_cents - outcome.total_cost_cents,
         "is_mes": budget_round.rule == Rule.MES,
+        "is_points": budget_round.engine_vote_type() == "cumulative",
         "greedy_total_cents": greedy_total,
-        "differs_from_greedy": greedy is not None and set(greedy) != funded_set,
+        "differs_from_greedy": greedy is not None and greedy_set != funded_set,
+        "only_rule": [r for r in rows if r["funded"] and not r["greedy_funded"]],
+        "only_greedy": [r for r in rows if r["greedy_funded"] and not r["funded"]],
+        "compare_text": compare.get("text", ""),
         "summary": explanation.get("summary", {}),
-        "summary_text": explanation.get("summary_text", ""),
+        "summary_text": (explanation.get("summary") or {}).get("text", ""),
         "command": services.recompute_command(
             budget_round, services.pabulib_filename(budget_round)
         ),
-        "download_url": download,
+        "download_url": reverse("budgets:round-pabulib", kwargs={"slug": budget_round.slug}),
         "params": outcome.params,
         "filename": services.pabulib_filename(budget_round),
     }
-
-
-def _num(value) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return 0.0

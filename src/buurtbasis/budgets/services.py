@@ -713,13 +713,16 @@ def tally_round(*, budget_round: BudgetRound, actor=None) -> Outcome:
     instance, profile = pabulib.read(text)
     params = engine_params(budget_round)
     outcome = voting.tally(instance, profile, **params)
+    from buurtcore.voting import explain
+
+    explanation = explain.explain(instance, profile, outcome)
     greedy_ids = None
     if budget_round.rule == Rule.MES:
         greedy = voting.tally(
             instance, profile, rule="greedy", tie_break=params["tie_break"], seed=params["seed"]
         )
         greedy_ids = [int(pid) for pid in greedy.selected]
-    explanation = _explain(instance, profile, outcome)
+        explanation["compare"] = explain.compare(instance, profile, outcome, greedy)
     from .adapters import fraction_to_cents
 
     funded = [int(pid) for pid in outcome.selected]
@@ -732,7 +735,7 @@ def tally_round(*, budget_round: BudgetRound, actor=None) -> Outcome:
         "engine_version": engine_version(),
         "pabulib_sha256": sha,
         "pabulib_text": text,
-        "explanation": explanation,
+        "explanation": _jsonable(explanation),
         "greedy_plan_ids": greedy_ids,
     }
     existing = Outcome.objects.filter(budget_round=budget_round).first()
@@ -763,15 +766,6 @@ def _jsonable(value):
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)
-
-
-def _explain(instance, profile, outcome) -> dict:
-    """The engine's explanation as JSON: ``{"projects": {id: {...}}, "summary": {...}}``."""
-    try:
-        from buurtcore.voting import explain
-    except ImportError:  # pragma: no cover - lands with the engine
-        return {}
-    return _jsonable(explain.explain(instance, profile, outcome))
 
 
 def _sync_funded_plans(budget_round: BudgetRound, funded: list[int]) -> None:

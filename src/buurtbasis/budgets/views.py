@@ -58,7 +58,7 @@ def _phase_timeline(budget_round: BudgetRound) -> list[dict]:
 def _ballot_url(budget_round: BudgetRound) -> str | None:
     from django.urls import NoReverseMatch, reverse
 
-    for name in ("ballots:vote", "ballots:start", "ballots:ballot"):
+    for name in ("ballots:start",):
         try:
             return reverse(name, kwargs={"slug": budget_round.slug})
         except NoReverseMatch:
