@@ -57,7 +57,8 @@ def _decode(raw: bytes) -> str:
 def read_addresses(raw: bytes) -> list[Address]:
     """Parse an address file (comma or semicolon separated, with a header row).
 
-    >>> rows = read_addresses(b"naam;straat;postcode;plaats\\nA. Jansen;Dorpsstraat 1;1234 AB;Ons Dorp\\n")
+    >>> raw = b"naam;straat;postcode;plaats\\nA. Jansen;Dorpsstraat 1;1234 AB;Ons Dorp\\n"
+    >>> rows = read_addresses(raw)
     >>> rows[0].place
     'Ons Dorp'
     """
@@ -118,7 +119,8 @@ def ballot_url(budget_round: BudgetRound, code: str | None = None) -> str:
     site = settings.SITE_URL.rstrip("/")
     if code is None:
         return site + reverse("ballots:start", args=[budget_round.slug])
-    return site + reverse("ballots:ballot", args=[budget_round.slug]) + "?" + urlencode({"code": code})
+    path = reverse("ballots:ballot", args=[budget_round.slug])
+    return f"{site}{path}?{urlencode({'code': code})}"
 
 
 def qr_data_uri(url: str) -> str:

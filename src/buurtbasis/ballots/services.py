@@ -320,19 +320,22 @@ def check_choices(
                 else _("Choose at least one plan."),
             )
         )
-    if kind == BallotType.APPROVAL and budget_round.max_choices:
-        if summary.count > budget_round.max_choices:
-            errors.append(
-                (
-                    None,
-                    ngettext(
-                        "You chose %(count)s plans. You may choose at most %(max)s plan.",
-                        "You chose %(count)s plans. You may choose at most %(max)s plans.",
-                        budget_round.max_choices,
-                    )
-                    % {"count": summary.count, "max": budget_round.max_choices},
+    if (
+        kind == BallotType.APPROVAL
+        and budget_round.max_choices
+        and summary.count > budget_round.max_choices
+    ):
+        errors.append(
+            (
+                None,
+                ngettext(
+                    "You chose %(count)s plans. You may choose at most %(max)s plan.",
+                    "You chose %(count)s plans. You may choose at most %(max)s plans.",
+                    budget_round.max_choices,
                 )
+                % {"count": summary.count, "max": budget_round.max_choices},
             )
+        )
     if kind == BallotType.KNAPSACK:
         if summary.total_cents > budget_round.budget_cents:
             errors.append(
@@ -356,10 +359,7 @@ def check_choices(
             errors.append(
                 (
                     None,
-                    _(
-                        "Your choice costs %(total)s. Choose plans for at least %(min)s "
-                        "in total."
-                    )
+                    _("Your choice costs %(total)s. Choose plans for at least %(min)s in total.")
                     % {
                         "total": format_euros(summary.total_cents),
                         "min": format_euros(budget_round.min_spend_cents),

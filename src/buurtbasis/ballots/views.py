@@ -207,14 +207,11 @@ def ballot(request, slug: str):
         except services.InvalidBallot as exc:
             errors = exc.errors
     if errors:
-        context = _ballot_context(
-            budget_round, plans, right, choices, summary, errors=errors
-        )
+        context = _ballot_context(budget_round, plans, right, choices, summary, errors=errors)
         return render(request, "ballots/ballot.html", context)
     if action == "review":
-        return render(
-            request, "ballots/review.html", _ballot_context(budget_round, plans, right, choices, summary)
-        )
+        context = _ballot_context(budget_round, plans, right, choices, summary)
+        return render(request, "ballots/review.html", context)
     try:
         stored = services.submit_ballot(
             budget_round=budget_round,

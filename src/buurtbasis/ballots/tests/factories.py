@@ -1,7 +1,7 @@
 """Test data for voting.
 
-    budget_round, plans = voting_round(ballot_type="knapsack", costs=[100_000, 250_000])
-    codes = make_codes(budget_round, 3)          # plain codes, returned once
+budget_round, plans = voting_round(ballot_type="knapsack", costs=[100_000, 250_000])
+codes = make_codes(budget_round, 3)          # plain codes, returned once
 """
 
 from __future__ import annotations

@@ -16,21 +16,30 @@ def test_it_stores_a_ballot_sent_with_the_code(client):
     budget_round, plans = voting_round()
     (code,) = make_codes(budget_round, 1)
     response = _vote(
-        client, budget_round, {"code": code, "plan": [plans[0].pk, plans[2].pk], "action": "confirm"}
+        client,
+        budget_round,
+        {"code": code, "plan": [plans[0].pk, plans[2].pk], "action": "confirm"},
     )
     assert response.status_code == 303
     ballot = Ballot.objects.get()
-    assert response["Location"] == reverse("ballots:receipt", args=[budget_round.slug, ballot.receipt])
+    assert response["Location"] == reverse(
+        "ballots:receipt", args=[budget_round.slug, ballot.receipt]
+    )
     assert ballot.channel == "code"
     assert ballot.voter is None
-    assert set(ballot.choices.values_list("plan_id", "points")) == {(plans[0].pk, 1), (plans[2].pk, 1)}
+    assert set(ballot.choices.values_list("plan_id", "points")) == {
+        (plans[0].pk, 1),
+        (plans[2].pk, 1),
+    }
     assert VotingCode.objects.get().used_at is not None
 
 
 def test_it_does_not_write_a_session_when_the_code_comes_with_the_ballot(client):
     budget_round, plans = voting_round()
     (code,) = make_codes(budget_round, 1)
-    response = _vote(client, budget_round, {"code": code, "plan": [plans[0].pk], "action": "confirm"})
+    response = _vote(
+        client, budget_round, {"code": code, "plan": [plans[0].pk], "action": "confirm"}
+    )
     assert response.status_code == 303
     assert "sessionid" not in response.cookies
 
@@ -38,7 +47,9 @@ def test_it_does_not_write_a_session_when_the_code_comes_with_the_ballot(client)
 def test_it_remembers_the_voting_right_after_the_code_form(client):
     budget_round, plans = voting_round()
     (code,) = make_codes(budget_round, 1)
-    response = client.post(reverse("ballots:start", args=[budget_round.slug]), {"code": code.lower()})
+    response = client.post(
+        reverse("ballots:start", args=[budget_round.slug]), {"code": code.lower()}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("ballots:ballot", args=[budget_round.slug])
     assert list(client.session.values()) == [VotingCode.objects.get().pk]
@@ -68,7 +79,9 @@ def test_it_does_not_accept_a_code_of_another_round(client):
     budget_round, plans = voting_round()
     other_round, _other_plans = voting_round()
     (code,) = make_codes(other_round, 1)
-    response = _vote(client, budget_round, {"code": code, "plan": [plans[0].pk], "action": "confirm"})
+    response = _vote(
+        client, budget_round, {"code": code, "plan": [plans[0].pk], "action": "confirm"}
+    )
     assert response.status_code == 200
     assert Ballot.objects.count() == 0
 
@@ -86,7 +99,9 @@ def test_it_shows_the_ballot_from_the_qr_link(client):
 def test_it_refuses_to_vote_when_voting_is_closed(client):
     budget_round, plans = voting_round(phase="results")
     (code,) = make_codes(budget_round, 1)
-    response = _vote(client, budget_round, {"code": code, "plan": [plans[0].pk], "action": "confirm"})
+    response = _vote(
+        client, budget_round, {"code": code, "plan": [plans[0].pk], "action": "confirm"}
+    )
     assert response.status_code == 302
     assert Ballot.objects.count() == 0
     page = client.get(reverse("ballots:start", args=[budget_round.slug]), HTTP_ACCEPT_LANGUAGE="nl")
