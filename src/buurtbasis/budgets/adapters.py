@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
 import numpy as np
+
 from buurtcore.voting.model import Instance, Profile, Project
 
 from .models import BallotType, BudgetRound, PhaseKind, Plan
