@@ -19,12 +19,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, FilteredRelation, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from buurtbasis.budgets.models import BallotType, BudgetRound, PhaseKind, Plan
+from buurtbasis.budgets.models import BallotType, BudgetRound, Phase, PhaseKind, Plan
 from buurtbasis.budgets.money import format_euros
 
 from . import codes
@@ -81,8 +81,43 @@ def _audit(**kwargs) -> None:
 # -- round state --
 
 
+_UNSET = object()
+
+
 def voting_phase(budget_round: BudgetRound):
-    return next((p for p in budget_round.phases.all() if p.kind == PhaseKind.VOTING), None)
+    """The round's dated voting phase (or None), read once per round object."""
+    phase = getattr(budget_round, "_ballots_voting_phase", _UNSET)
+    if phase is _UNSET:
+        phase = budget_round.phases.filter(kind=PhaseKind.VOTING).first()
+        budget_round._ballots_voting_phase = phase
+    return phase
+
+
+def get_voting_round(slug: str) -> BudgetRound | None:
+    """A public round with its voting phase, in one query (the hot path of every ballot)."""
+    budget_round = (
+        BudgetRound.objects.annotate(
+            voting=FilteredRelation("phases", condition=Q(phases__kind=PhaseKind.VOTING)),
+            voting_starts_at=F("voting__starts_at"),
+            voting_ends_at=F("voting__ends_at"),
+            voting_phase_id=F("voting__id"),
+        )
+        .filter(slug=slug, is_public=True)
+        .first()
+    )
+    if budget_round is not None:
+        budget_round._ballots_voting_phase = (
+            Phase(
+                pk=budget_round.voting_phase_id,
+                budget_round=budget_round,
+                kind=PhaseKind.VOTING,
+                starts_at=budget_round.voting_starts_at,
+                ends_at=budget_round.voting_ends_at,
+            )
+            if budget_round.voting_phase_id is not None
+            else None
+        )
+    return budget_round
 
 
 def is_voting_open(budget_round: BudgetRound, *, now: dt.datetime | None = None) -> bool:
@@ -100,9 +135,20 @@ def ensure_voting_open(budget_round: BudgetRound) -> None:
         raise VotingClosedError(_("Voting in this round is closed."), code="voting_closed")
 
 
+BALLOT_PLAN_FIELDS = (
+    "id",
+    "budget_round_id",
+    "title",
+    "summary",
+    "cost_cents",
+    "photo",
+    "photo_alt",
+)
+
+
 def ballot_plans(budget_round: BudgetRound) -> list[Plan]:
-    """The plans on the ballot (feasible ones), in a stable order."""
-    return list(budget_round.plans.on_ballot().order_by("pk"))
+    """The plans on the ballot (feasible ones), in a stable order, with what the ballot shows."""
+    return list(budget_round.plans.on_ballot().only(*BALLOT_PLAN_FIELDS).order_by("pk"))
 
 
 # -- codes --
@@ -425,17 +471,19 @@ def submit_ballot(
     else:
         source = {"voter": voter}
         create = {"channel": Channel.ACCOUNT, "voter": voter}
-    ballot = _store_ballot(budget_round, source, create, summary.points)
+    ballot = _store_ballot(budget_round, source, create, summary.points, voting_code=voting_code)
     if voting_code is not None and voting_code.used_at is None:
-        VotingCode.objects.filter(pk=voting_code.pk, used_at__isnull=True).update(
-            used_at=ballot.submitted_at
-        )
         voting_code.used_at = ballot.submitted_at
     return ballot
 
 
 def _store_ballot(
-    budget_round: BudgetRound, source: dict, create: dict, points: Mapping[int, int]
+    budget_round: BudgetRound,
+    source: dict,
+    create: dict,
+    points: Mapping[int, int],
+    *,
+    voting_code: VotingCode | None = None,
 ) -> Ballot:
     last_error: Exception | None = None
     for _attempt in range(STORE_ATTEMPTS):
@@ -473,6 +521,10 @@ def _store_ballot(
                         for pk, p in sorted(points.items())
                     ]
                 )
+                if voting_code is not None and voting_code.used_at is None:
+                    VotingCode.objects.filter(pk=voting_code.pk, used_at__isnull=True).update(
+                        used_at=now
+                    )
             return ballot
         except IntegrityError as exc:
             # Someone stored a ballot for this code/account at the same moment (or a

@@ -14,7 +14,7 @@ from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -32,12 +32,23 @@ SESSION_KEY = "ballots:{round_id}"
 
 
 def _voting_round(slug: str) -> BudgetRound:
-    budget_round = (
-        BudgetRound.objects.select_related("organisation").filter(slug=slug, is_public=True).first()
-    )
+    budget_round = services.get_voting_round(slug)
     if budget_round is None:
         raise Http404
     return budget_round
+
+
+def _plans_with_links(budget_round: BudgetRound):
+    """The ballot's plans, each with the address of its page (one reverse() for all)."""
+    plans = services.ballot_plans(budget_round)
+    marker = 987654321
+    try:
+        pattern = reverse("budgets:plan-detail", kwargs={"slug": budget_round.slug, "pk": marker})
+    except NoReverseMatch:
+        pattern = ""
+    for plan in plans:
+        plan.detail_url = pattern.replace(str(marker), str(plan.pk)) if pattern else ""
+    return plans
 
 
 def _too_many(request, budget_round: BudgetRound, which: str) -> HttpResponse:
@@ -183,7 +194,7 @@ def ballot(request, slug: str):
     right = _voting_right(request, budget_round)
     if isinstance(right, HttpResponse):
         return right
-    plans = services.ballot_plans(budget_round)
+    plans = _plans_with_links(budget_round)
     if request.method == "GET":
         choices = services.current_choices(
             budget_round, voting_code=right.voting_code, voter=right.voter
