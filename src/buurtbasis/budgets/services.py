@@ -238,6 +238,11 @@ def update_round(*, budget_round: BudgetRound, data: RoundData, actor) -> Budget
     return budget_round
 
 
+def reschedule_round(*, budget_round: BudgetRound, schedule) -> None:
+    """Replace a round's phase dates (for demo data and imports; the phase itself is kept)."""
+    _save_schedule(budget_round, schedule)
+
+
 def next_phase(phase: str) -> str | None:
     i = PHASE_ORDER.index(phase)
     return PHASE_ORDER[i + 1] if i + 1 < len(PHASE_ORDER) else None
