@@ -4,7 +4,7 @@ critical axe violations, and the plan form works without JavaScript."""
 import pytest
 from django.urls import reverse
 
-from buurtbasis.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.budgets.models import Plan
 from buurtbasis.budgets.services import advance_phase
 
