@@ -169,10 +169,17 @@ def ratio(ours: dict | None, theirs: dict | None, timeout: float) -> str:
         return "-"
     base = max(ours["seconds"], 1e-4)
     if theirs["status"] == "timeout":
-        return f">{timeout / base:.0f}x"
+        return f">{_times(timeout / base)}"
     if theirs["status"] != "ok":
         return "-"
-    return f"{theirs['seconds'] / base:.0f}x"
+    return _times(theirs["seconds"] / base)
+
+
+def _times(r: float) -> str:
+    """How many times faster we are: 2 significant figures below 10."""
+    if r >= 10:
+        return f"{r:.0f}x"
+    return f"{r:.1f}x" if r >= 1 else f"{r:.2f}x"
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:
@@ -192,6 +199,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds for pabutools (300)")
     ap.add_argument("--no-pabutools", action="store_true", help="only time this engine")
     ap.add_argument("--no-scaling", action="store_true", help="skip the scaling series")
+    ap.add_argument(
+        "--pabutools-from-fixture",
+        action="store_true",
+        help="take pabutools' times and outcomes from the committed fixture "
+        "(measured by scripts/reference_outcomes.py) instead of running it again",
+    )
     ap.add_argument("--list-rules", action="store_true")
     ap.add_argument("--engine-one", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--scaling-one", nargs=3, help=argparse.SUPPRESS)
@@ -224,6 +237,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"NOTICE: no Pabulib files in {directory}; set PABULIB_DIR", file=sys.stderr)
 
     py = sys.executable
+    stored = {}
+    if args.pabutools_from_fixture:
+        fixture = json.loads(ref.FIXTURE.read_text(encoding="utf-8"))
+        stored = {(c["file"], c["case"]): c for c in fixture["cases"]}
+        args.timeout = fixture.get("timeout_seconds", args.timeout)
     env_note = f"{os.cpu_count()} cores; pabutools timeout {args.timeout:.0f} s"
     print(f"# Pabulib rules: this engine vs pabutools ({env_note})\n", flush=True)
     rows: list[list[str]] = []
@@ -237,7 +255,9 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             ours = run([py, __file__, "--engine-one", str(f), case], None)
             theirs = None
-            if not args.no_pabutools:
+            if args.pabutools_from_fixture:
+                theirs = stored.get((f.name, case))
+            elif not args.no_pabutools:
                 theirs = run([py, str(REF_SCRIPT), "--one", str(f), case], args.timeout)
             same = "-"
             if ours.get("status") == "ok" and theirs and theirs.get("status") == "ok":

@@ -41,8 +41,12 @@ project id as a string, resolute):
   exhaustive (over the projects MES can buy) or would overspend; in the latter
   case the last feasible outcome is kept.
 * ``mes-*-add1-budget``: ``exhaustion_by_budget_increase(rule=method_of_equal_shares,
-  budget_step=<number of voters>, exhaustive_stop=False)``: keep raising by one
-  unit per voter while the outcome stays within the real budget (Wieliczka 2023).
+  budget_step=<number of voters>, exhaustive_stop=False, budget_bound=...)``: keep
+  raising by one unit per voter while the outcome stays within the real budget
+  (Wieliczka 2023). The bound is set to budget + voters x (total cost + 1):
+  beyond it every voter alone can pay for everything, so the outcome no longer
+  changes; pabutools' default bound (budget x (voters + 1)) stops tiny
+  elections too early.
 * ``mes-*-add1u``: ``completion_by_rule_combination`` of MES with
   ``voter_budget_increment=1`` followed by ``greedy_utilitarian_welfare`` with
   the same satisfaction measure.
@@ -232,10 +236,10 @@ def _natural_sat(vote_type: str) -> str:
     }[vote_type]
 
 
-def run_one(path: Path, name: str) -> dict:
-    """Run one case in this process and return what pabutools selected."""
+def pabutools_outcome(instance, profile, name: str) -> tuple[list[str], str]:
+    """Run case ``name`` with pabutools on a parsed election: (selected ids sorted, call)."""
     import pabutools.election.satisfaction as satmod
-    from pabutools.election import Instance, parse_pabulib
+    from pabutools.election import Instance
     from pabutools.rules import (
         completion_by_rule_combination,
         exhaustion_by_budget_increase,
@@ -245,25 +249,21 @@ def run_one(path: Path, name: str) -> dict:
     )
 
     case = CASES[name]
-    t0 = time.perf_counter()
-    instance, profile = parse_pabulib(str(path))
-    t_parse = time.perf_counter() - t0
     vote_type = instance.meta["vote_type"]
     kind = case["kind"]
     sat_name = case["sat_class"] or _natural_sat(vote_type)
     sat_class = getattr(satmod, sat_name)
     n = profile.num_ballots()
-    t1 = time.perf_counter()
     if kind == "greedy":
         call = f"greedy_utilitarian_welfare(sat_class={sat_name})"
         outcome = greedy_utilitarian_welfare(instance, profile, sat_class=sat_class)
     elif kind == "threshold":
         threshold = Fraction(threshold_of(instance.meta))
-        sat_profile = profile.as_sat_profile(satmod.Additive_Cardinal_Sat)
         if vote_type in APPROVAL:
             scores = {p: profile.approval_score(p) for p in instance}
         else:
-            scores = {p: sat_profile.total_satisfaction_project(p) for p in instance}
+            points = profile.as_sat_profile(satmod.Additive_Cardinal_Sat)
+            scores = {p: points.total_satisfaction_project(p) for p in instance}
         kept = Instance((p for p in instance if scores[p] >= threshold), meta=instance.meta)
         kept.budget_limit = instance.budget_limit
         call = (
@@ -291,10 +291,13 @@ def run_one(path: Path, name: str) -> dict:
             [{"sat_class": sat_class, "voter_budget_increment": 1}, {"sat_class": sat_class}],
         )
     elif kind == "add1-budget":
+        # pabutools' default bound (budget x (voters + 1)) cuts tiny elections short; once
+        # every voter alone has more than all projects cost, the outcome no longer changes.
+        bound = instance.budget_limit + n * (sum(p.cost for p in instance) + 1)
         call = (
             "exhaustion_by_budget_increase(rule=method_of_equal_shares, "
             f"rule_params={{sat_class: {sat_name}}}, budget_step=num_ballots, "
-            "exhaustive_stop=False)"
+            "exhaustive_stop=False, budget_bound=budget + num_ballots * (total cost + 1))"
         )
         outcome = exhaustion_by_budget_increase(
             instance,
@@ -303,15 +306,28 @@ def run_one(path: Path, name: str) -> dict:
             rule_params={"sat_class": sat_class},
             budget_step=n,
             exhaustive_stop=False,
+            budget_bound=bound,
         )
     elif kind == "phragmen":
         call = "sequential_phragmen()"
         outcome = sequential_phragmen(instance, profile)
     else:  # pragma: no cover - table and dispatch are kept in step
         raise ValueError(kind)
+    return sorted(str(p.name) for p in outcome), call
+
+
+def run_one(path: Path, name: str) -> dict:
+    """Run one case in this process and return what pabutools selected."""
+    from pabutools.election import parse_pabulib
+
+    t0 = time.perf_counter()
+    instance, profile = parse_pabulib(str(path))
+    t_parse = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    selected, call = pabutools_outcome(instance, profile, name)
     t_rule = time.perf_counter() - t1
-    selected = sorted(str(p.name) for p in outcome)
-    total = sum((p.cost for p in outcome), 0)
+    costs = {str(p.name): p.cost for p in instance}
+    total = sum((costs[p] for p in selected), 0)
     return {
         "status": "ok",
         "selected": selected,
@@ -411,6 +427,10 @@ def main(argv: list[str] | None = None) -> int:
     stored = {(c["file"], c["case"]): c for c in data["cases"]}
     hashes = {f.name: sha256(f) for f in files}
     metas = {f.name: read_meta(f) for f in files}
+    sizes = {f.name: f.stat().st_size for f in files}
+    for entry in stored.values():  # lets the tests pick the small files for live runs
+        if entry["file"] in sizes and entry["sha256"] == hashes[entry["file"]]:
+            entry["file_bytes"] = sizes[entry["file"]]
 
     plan = []
     for tier in range(args.max_tier + 1):
@@ -463,6 +483,7 @@ def main(argv: list[str] | None = None) -> int:
             "sha256": hashes[f.name],
             "case": name,
             "vote_type": metas[f.name].get("vote_type"),
+            "file_bytes": sizes[f.name],
             "params": case_params(name, metas[f.name]),
             "pabutools_version": pbt_version,
             **result,

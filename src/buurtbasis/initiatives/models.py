@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,7 +27,8 @@ class Theme(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        # Seeded names are English msgids (see vocabulary.py); custom ones show as typed.
+        return gettext(self.name)
 
 
 class TargetGroup(models.Model):
@@ -40,7 +43,17 @@ class TargetGroup(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)
+
+
+# What an initiative can ask for: (key used in URLs and forms, model field, label).
+NEEDS: list[tuple[str, str, str]] = [
+    ("money", "needs_money", _("Money")),
+    ("room", "needs_room", _("A room or place")),
+    ("volunteers", "needs_volunteers", _("Volunteers")),
+    ("knowledge", "needs_knowledge", _("Knowledge or advice")),
+    ("host", "needs_host", _("A host organisation")),
+]
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -114,6 +127,14 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:detail", kwargs={"slug": self.slug})
+
+    @property
+    def needs(self) -> list[tuple[str, str]]:
+        """The (key, label) pairs of what this initiative asks for."""
+        return [(key, label) for key, field, label in NEEDS if getattr(self, field)]
 
 
 class StatusChange(models.Model):

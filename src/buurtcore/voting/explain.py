@@ -82,6 +82,7 @@ from .model import Instance, Profile
 
 __all__ = [
     "compare",
+    "rule_name",
     "compare_text",
     "explain",
     "explain_text",
@@ -93,10 +94,30 @@ _CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£"}
 
 _RULE_NAMES_NL = {
     "greedy": "meeste stemmen eerst",
-    "greedy-threshold": "meeste stemmen eerst, met een minimum aantal stemmen",
+    "greedy-threshold": "meeste stemmen eerst, met een ondergrens",
+    "greedy-no-skip": "meeste stemmen eerst, stoppen bij het eerste project dat niet past",
     "mes": "gelijke delen (Method of Equal Shares)",
     "phragmen": "Phragmén",
 }
+_COMPLETION_NL = {
+    "add1": ", aangevuld met Add1",
+    "add1u": ", aangevuld met Add1 en daarna meeste stemmen eerst",
+}
+
+
+def rule_name(params: Mapping[str, Any]) -> str:
+    """The rule in plain Dutch, with its completion.
+
+    >>> rule_name({"rule": "mes", "completion": "add1u"})
+    'gelijke delen (Method of Equal Shares), aangevuld met Add1 en daarna meeste stemmen eerst'
+    >>> rule_name({"rule": "greedy", "completion": "none"})
+    'meeste stemmen eerst'
+    """
+    rule = str(params.get("rule", ""))
+    name = _RULE_NAMES_NL.get(rule, rule)
+    if rule == "mes":
+        name += _COMPLETION_NL.get(str(params.get("completion")), "")
+    return name
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -428,7 +449,7 @@ def explain(instance: Instance, profile: Profile, outcome: Any) -> dict[str, Any
     }
     result: dict[str, Any] = {
         "params": params,
-        "rule_name": _RULE_NAMES_NL.get(rule, rule),
+        "rule_name": rule_name(params),
         "currency": currency,
         "vote_type": instance.vote_type,
         "summary": summary,
@@ -536,7 +557,11 @@ def _project_text(entry: Mapping[str, Any], rule: str, currency: str, vote_type:
             "stemmen van de projecten die nog over waren. Daarom krijgt het geld."
         )
     if reason == "phragmen_bought":
-        return f"{head}. De mensen die ervoor stemden, konden dit project samen betalen."
+        nth = f" als nummer {entry['time']}" if entry.get("time") is not None else ""
+        return (
+            f"{head}. Dit project is{nth} gekozen: de mensen die ervoor stemden, "
+            "konden het samen betalen."
+        )
     if reason == "phragmen_stopped":
         return (
             f"{head}. Het volgende project paste niet meer in het budget, "
@@ -626,7 +651,7 @@ def _side(instance: Instance, profile: Profile, outcome: Any) -> dict[str, Any]:
     n = profile.n_voters
     return {
         "params": dict(getattr(outcome, "params", {}) or {}),
-        "rule_name": _RULE_NAMES_NL.get(str(getattr(outcome, "params", {}).get("rule")), ""),
+        "rule_name": rule_name(getattr(outcome, "params", {}) or {}),
         "selected": selected,
         "total_cost": total,
         "leftover": budget - total,

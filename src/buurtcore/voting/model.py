@@ -179,6 +179,28 @@ class Profile:
     project_ids: list[str] = field(default_factory=list)
     points_denominator: int = 1
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when the ballots, points and every column are equal (arrays compared by value)."""
+        if not isinstance(other, Profile):
+            return NotImplemented
+        return (
+            self.voter_ids == other.voter_ids
+            and np.array_equal(self.indptr, other.indptr)
+            and np.array_equal(self.project_index, other.project_index)
+            and (
+                (self.points is None and other.points is None)
+                or (
+                    self.points is not None
+                    and other.points is not None
+                    and self.points_denominator == other.points_denominator
+                    and np.array_equal(self.points, other.points)
+                )
+            )
+            and self.voter_fields == other.voter_fields
+            and self.vote_columns == other.vote_columns
+            and self.project_ids == other.project_ids
+        )
+
     @property
     def n_voters(self) -> int:
         """The number of ballots."""

@@ -454,7 +454,7 @@ def _count_mismatch(state: _State, key: str, found: int, what_en: str, what_nl: 
         return
     raw = state.meta[key]
     n = state.meta_lines[key]
-    if not (raw.isascii() and raw.isdigit()):
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 15:
         raise _err(
             n,
             f"META {key} must be a whole number, not '{_clip(raw)}'",
@@ -497,10 +497,15 @@ def _read(
             break
         row = _fields(line, n)
         if len(row) != 2:
+            hint_en = hint_nl = ""
+            if row[0].lower() == "project_id":
+                hint_en = " (is the PROJECTS section line missing?)"
+                hint_nl = " (ontbreekt de regel PROJECTS?)"
             raise _err(
                 n,
-                f"a META row needs exactly 2 fields (key;value), found {len(row)}",
-                f"een META-regel moet precies 2 velden hebben (key;value), gevonden: {len(row)}",
+                f"a META row needs exactly 2 fields (key;value), found {len(row)}{hint_en}",
+                f"een META-regel moet precies 2 velden hebben (key;value), gevonden: "
+                f"{len(row)}{hint_nl}",
             )
         key, value = row
         if not key:
@@ -534,6 +539,16 @@ def _read(
             f"the budget '{_clip(meta['budget'])}' is not a positive number",
             f"het budget '{_clip(meta['budget'])}' is geen positief getal",
         )
+    for key, what_en, what_nl in (
+        ("num_projects", "the number of projects", "het aantal projecten"),
+        ("num_votes", "the number of votes", "het aantal stemmen"),
+    ):
+        if key not in meta:
+            raise _err(
+                end_meta,
+                f"META has no '{key}' ({what_en})",
+                f"META heeft geen '{key}' ({what_nl})",
+            )
     if "vote_type" not in meta:
         raise _err(end_meta, "META has no 'vote_type'", "META heeft geen 'vote_type' (soort stem)")
     vote_type = meta["vote_type"]
@@ -570,6 +585,12 @@ def _read(
         if section:
             break
         row = _fields(line, n)
+        if row[0].lower() == "voter_id":
+            raise _err(
+                n,
+                "a VOTES header inside PROJECTS (is the VOTES section line missing?)",
+                "een kopregel van VOTES binnen PROJECTS (ontbreekt de regel VOTES?)",
+            )
         if len(row) != len(pcols):
             raise _err(
                 n,

@@ -1,0 +1,195 @@
+"""Every change to an initiative goes through a function here."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import NEEDS, Initiative, Status, StatusChange
+
+# Which lifecycle steps are possible from each status.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.IDEA: (Status.ACTIVE, Status.ENDED),
+    Status.ACTIVE: (Status.PAUSED, Status.HANDED_OVER, Status.ENDED),
+    Status.PAUSED: (Status.ACTIVE, Status.HANDED_OVER, Status.ENDED),
+    Status.HANDED_OVER: (Status.ACTIVE, Status.ENDED),
+    Status.ENDED: (Status.ACTIVE,),
+}
+
+NEED_FIELDS = {key: field for key, field, _label in NEEDS}
+
+
+class InitiativeError(Exception):
+    """A change to an initiative that is not allowed; the message is for the user."""
+
+
+def unique_slug(name: str) -> str:
+    """A free slug for `name`: slugify it and add -2, -3… when it is taken."""
+    base = slugify(name)[:150].strip("-") or "initiatief"
+    taken = set(Initiative.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def _needs_from_keys(keys: Iterable[str]) -> dict[str, bool]:
+    keys = set(keys)
+    unknown = keys - NEED_FIELDS.keys()
+    if unknown:
+        raise InitiativeError(_("Unknown need: %(need)s") % {"need": ", ".join(sorted(unknown))})
+    return {field: key in keys for key, field in NEED_FIELDS.items()}
+
+
+def start_initiative(
+    *,
+    creator,
+    name: str,
+    pitch: str,
+    areas: Iterable,
+    contact_email: str,
+    description: str = "",
+    themes: Iterable = (),
+    target_groups: Iterable = (),
+    needs: Iterable[str] = (),
+    contact_name: str = "",
+    contact_phone: str = "",
+    is_public: bool = True,
+    today: datetime.date | None = None,
+) -> Initiative:
+    """Create an initiative as an idea; the creator becomes its first member."""
+    fields = {
+        "name": name.strip(),
+        "pitch": pitch.strip(),
+        "description": description.strip(),
+        "contact_email": contact_email.strip(),
+        "contact_name": contact_name.strip(),
+        "contact_phone": contact_phone.strip(),
+        "is_public": is_public,
+        "status": Status.IDEA,
+        "created_by": creator,
+        **_needs_from_keys(needs),
+    }
+    for attempt in range(3):
+        slug = unique_slug(fields["name"])
+        if attempt:
+            slug = f"{slug}-{get_random_string(4).lower()}"
+        try:
+            with transaction.atomic():
+                initiative = Initiative.objects.create(slug=slug, **fields)
+                initiative.areas.set(areas)
+                initiative.themes.set(themes)
+                initiative.target_groups.set(target_groups)
+                initiative.members.add(creator)
+                StatusChange.objects.create(
+                    initiative=initiative,
+                    from_status="",
+                    to_status=Status.IDEA,
+                    changed_on=today or timezone.localdate(),
+                    changed_by=creator,
+                )
+                return initiative
+        except IntegrityError:  # two people took the same slug at the same moment
+            continue
+    raise InitiativeError(_("Could not save the initiative. Please try again."))
+
+
+EDITABLE_FIELDS = (
+    "name",
+    "pitch",
+    "description",
+    "contact_email",
+    "contact_name",
+    "contact_phone",
+    "is_public",
+)
+
+
+@transaction.atomic
+def update_initiative(
+    *,
+    initiative: Initiative,
+    editor,
+    needs: Iterable[str] | None = None,
+    areas: Iterable | None = None,
+    themes: Iterable | None = None,
+    target_groups: Iterable | None = None,
+    **changes,
+) -> Initiative:
+    """Change the texts, contact details, needs and tags. The slug stays the same."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(initiative, field, value.strip() if isinstance(value, str) else value)
+    if needs is not None:
+        for field, value in _needs_from_keys(needs).items():
+            setattr(initiative, field, value)
+    initiative.save()
+    if areas is not None:
+        initiative.areas.set(areas)
+    if themes is not None:
+        initiative.themes.set(themes)
+    if target_groups is not None:
+        initiative.target_groups.set(target_groups)
+    return initiative
+
+
+def allowed_statuses(initiative: Initiative) -> tuple[str, ...]:
+    return TRANSITIONS[initiative.status]
+
+
+@transaction.atomic
+def change_status(
+    *,
+    initiative: Initiative,
+    to_status: str,
+    by,
+    note: str = "",
+    on: datetime.date | None = None,
+) -> StatusChange:
+    """Move the initiative one step in its lifecycle and keep the step as history.
+
+    Becoming active sets `started_on` (the first time); ending sets `ended_on`;
+    starting again after an end clears `ended_on`.
+    """
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    if to_status not in TRANSITIONS.get(initiative.status, ()):
+        raise InitiativeError(
+            _("An initiative with status “%(from)s” cannot become “%(to)s”.")
+            % {
+                "from": Status(initiative.status).label,
+                "to": Status(to_status).label if to_status in Status.values else to_status,
+            }
+        )
+    on = on or timezone.localdate()
+    change = StatusChange.objects.create(
+        initiative=initiative,
+        from_status=initiative.status,
+        to_status=to_status,
+        changed_on=on,
+        changed_by=by,
+        note=note.strip(),
+    )
+    initiative.status = to_status
+    update = ["status", "updated_at"]
+    if to_status == Status.ACTIVE:
+        if initiative.started_on is None:
+            initiative.started_on = on
+            update.append("started_on")
+        if initiative.ended_on is not None:
+            initiative.ended_on = None
+            update.append("ended_on")
+    elif to_status == Status.ENDED:
+        initiative.ended_on = on
+        update.append("ended_on")
+    initiative.save(update_fields=update)
+    return change

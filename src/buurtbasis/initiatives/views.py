@@ -1,0 +1,232 @@
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from buurtbasis.areas.models import Area
+
+from . import services
+from .access import can_manage_initiative, can_view_initiative
+from .forms import EditInitiativeForm, SearchForm, StartInitiativeForm, StatusChangeForm
+from .models import NEEDS, Initiative, StatusChange
+
+PAGE_SIZE = 20
+
+
+def _login_url(next_url: str) -> str:
+    try:
+        base = resolve_url(settings.LOGIN_URL)
+    except NoReverseMatch:  # accounts app without a login page yet
+        base = "/account/login/"
+    return f"{base}?{urlencode({'next': next_url})}"
+
+
+def login_required(view):
+    """Like Django's, but tolerant of the accounts app's URL names not existing yet."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(_login_url(request.get_full_path()))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _register_url() -> str | None:
+    try:
+        return reverse("accounts:register")
+    except NoReverseMatch:
+        return None
+
+
+def start(request):
+    """Start an initiative: four required fields, the rest optional, on one page."""
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect(_login_url(request.path))
+        return render(
+            request,
+            "initiatives/start_anonymous.html",
+            {"login_next_url": _login_url(request.path), "register_url": _register_url()},
+        )
+    if request.method == "POST":
+        form = StartInitiativeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                initiative = services.start_initiative(
+                    creator=request.user,
+                    name=data["name"],
+                    pitch=data["pitch"],
+                    areas=[data["area"]],
+                    contact_email=data["contact_email"],
+                    description=data["description"],
+                    themes=data["themes"],
+                    target_groups=data["target_groups"],
+                    needs=data["needs"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    is_public=data["is_public"],
+                )
+            except services.InitiativeError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Your initiative has been started. You can add more details at any time."),
+                )
+                return redirect(initiative)
+    else:
+        initial = {
+            "contact_email": request.user.email,
+            "contact_name": getattr(request.user, "display_name", ""),
+            "is_public": True,
+        }
+        if getattr(request.user, "home_area_id", None):
+            initial["area"] = request.user.home_area_id
+        form = StartInitiativeForm(initial=initial)
+    return render(request, "initiatives/start.html", {"form": form})
+
+
+def _initiative_for(request, slug: str) -> Initiative:
+    initiative = get_object_or_404(
+        Initiative.objects.select_related("host_organisation", "created_by"), slug=slug
+    )
+    if not can_view_initiative(request.user, initiative):
+        raise Http404
+    return initiative
+
+
+def detail(request, slug):
+    initiative = _initiative_for(request, slug)
+    history = StatusChange.objects.filter(initiative=initiative).select_related("changed_by")
+    return render(
+        request,
+        "initiatives/detail.html",
+        {
+            "initiative": initiative,
+            "areas": initiative.areas.all(),
+            "themes": initiative.themes.all(),
+            "target_groups": initiative.target_groups.all(),
+            "history": history,
+            "can_manage": can_manage_initiative(request.user, initiative),
+            "login_next_url": _login_url(request.get_full_path()),
+        },
+    )
+
+
+def _forbidden(request, initiative):
+    # Not a member and not the host's community worker: say so plainly.
+    return render(request, "initiatives/forbidden.html", {"initiative": initiative}, status=403)
+
+
+@login_required
+def edit(request, slug):
+    initiative = _initiative_for(request, slug)
+    if not can_manage_initiative(request.user, initiative):
+        return _forbidden(request, initiative)
+    if request.method == "POST":
+        form = EditInitiativeForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.update_initiative(
+                initiative=initiative,
+                editor=request.user,
+                name=data["name"],
+                pitch=data["pitch"],
+                description=data["description"],
+                contact_email=data["contact_email"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                is_public=data["is_public"],
+                needs=data["needs"],
+                areas=data["areas"],
+                themes=data["themes"],
+                target_groups=data["target_groups"],
+            )
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(initiative)
+    else:
+        form = EditInitiativeForm(initial=EditInitiativeForm.initial_for(initiative))
+    return render(request, "initiatives/edit.html", {"form": form, "initiative": initiative})
+
+
+@login_required
+def change_status(request, slug):
+    initiative = _initiative_for(request, slug)
+    if not can_manage_initiative(request.user, initiative):
+        return _forbidden(request, initiative)
+    allowed = services.allowed_statuses(initiative)
+    if request.method == "POST":
+        form = StatusChangeForm(request.POST, allowed=allowed)
+        if form.is_valid():
+            try:
+                change = services.change_status(
+                    initiative=initiative,
+                    to_status=form.cleaned_data["to_status"],
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except services.InitiativeError as exc:
+                form.add_error("to_status", str(exc))
+            else:
+                label = change.get_to_status_display()
+                messages.success(request, _("The status is now “%(status)s”.") % {"status": label})
+                return redirect(initiative)
+    else:
+        form = StatusChangeForm(allowed=allowed)
+    return render(request, "initiatives/status.html", {"form": form, "initiative": initiative})
+
+
+def search_initiatives(data) -> tuple[SearchForm, QuerySet]:
+    """The public initiatives matching the list filters, ready to paginate."""
+    form = SearchForm(data)
+    qs = Initiative.objects.public()
+    if form.is_valid():
+        filters = form.cleaned_data
+    else:
+        # Ignore only the broken filters; keep the others.
+        filters = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    if q := (filters.get("q") or "").strip():
+        for word in q.split()[:8]:
+            qs = qs.filter(
+                Q(name__icontains=word) | Q(pitch__icontains=word) | Q(description__icontains=word)
+            )
+    if filters.get("wijk"):
+        qs = qs.filter(areas=filters["wijk"])
+    if filters.get("theme"):
+        qs = qs.filter(themes=filters["theme"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if need := filters.get("need"):
+        field = dict((key, field) for key, field, _label in NEEDS)[need]
+        qs = qs.filter(**{field: True})
+    qs = (
+        qs.distinct()
+        .select_related("host_organisation")
+        .prefetch_related(
+            Prefetch("areas", queryset=Area.objects.only("id", "name", "slug", "code")),
+            "themes",
+        )
+        .order_by("-updated_at", "-pk")
+    )
+    return form, qs
+
+
+def initiative_list(request):
+    form, qs = search_initiatives(request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"form": form, "page": page, "querystring": params.urlencode()}
+    if request.htmx and request.htmx.target == "results":
+        return render(request, "initiatives/_results.html", context)
+    return render(request, "initiatives/list.html", context)

@@ -1,0 +1,1 @@
+"""The participatory-budgeting rules (one module per rule); see :func:`buurtcore.voting.tally`."""

@@ -1,0 +1,98 @@
+"""Completing the Method of Equal Shares: Add1 and Add1 followed by greedy.
+
+Plain MES often leaves money unspent. *Add1* reruns MES with every voter's
+endowment raised by one currency unit at a time:
+
+``add1_stop="exhaustive"``
+    stop at the first outcome that is *exhaustive* (no further MES candidate
+    fits in what is left); if an outcome goes over the budget, the previous
+    one is kept. This is pabutools' ``voter_budget_increment=1``.
+``add1_stop="budget"``
+    keep raising as long as the outcome stays within the budget and return the
+    last such outcome (the variant behind Wieliczka 2023's official result).
+    It also stops when every project with support is funded.
+
+``add1u`` runs Add1 and then fills what is left greedily (utilitarian greedy
+with the same satisfaction over all projects), as pabutools'
+``completion_by_rule_combination`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+
+from buurtcore.voting.outcome import Add1Round, fmt
+from buurtcore.voting.rules._data import Prepared
+from buurtcore.voting.rules.equal_shares import MesResult, mes_candidates, run_mes
+from buurtcore.voting.tiebreak import TieBreak
+
+__all__ = ["ADD1_STOPS", "is_exhaustive", "run_add1"]
+
+ADD1_STOPS = ("exhaustive", "budget")
+
+
+def is_exhaustive(prep: Prepared, chosen: set[int], total: Fraction, pool) -> bool:
+    """True when no project of ``pool`` outside ``chosen`` fits in the budget left."""
+    room = prep.budget - total
+    return not any(p not in chosen and prep.costs[p] <= room for p in pool)
+
+
+def run_add1(
+    prep: Prepared,
+    tie: TieBreak,
+    *,
+    stop: str = "exhaustive",
+    increment: Fraction = Fraction(1),
+    progress: Callable[[int, Fraction], None] | None = None,
+) -> tuple[MesResult, list[Add1Round]]:
+    """MES with Add1; returns the final run (with its trace) and the rounds.
+
+    Notes
+    -----
+    The number of runs is the number of currency units the endowment has to be
+    raised; every run is a full (fast) MES run. The final run is repeated once
+    with tracing switched on.
+    """
+    if stop not in ADD1_STOPS:
+        raise ValueError(f"unknown add1_stop {stop!r}")
+    n = prep.n_voters
+    if n == 0:
+        res = run_mes(prep, tie, Fraction(0), trace=True)
+        return res, []
+    cands, _ = mes_candidates(prep)
+    endowment = prep.budget / n
+    limit = sum((prep.costs[p] for p in cands), Fraction(0)) + 1
+    rounds: list[Add1Round] = []
+    previous: MesResult | None = None
+    k = 0
+    while True:
+        res = run_mes(prep, tie, endowment)
+        chosen = set(res.selected)
+        feasible = res.total_cost <= prep.budget
+        exhaustive = is_exhaustive(prep, chosen, res.total_cost, cands)
+        rounds.append(
+            Add1Round(
+                fmt(endowment),
+                [prep.ids[p] for p in res.selected],
+                fmt(res.total_cost),
+                exhaustive,
+                feasible,
+            )
+        )
+        if progress is not None:
+            progress(k, endowment)
+        if not feasible:
+            final = previous if previous is not None else res
+            break
+        if stop == "exhaustive" and exhaustive:
+            final = res
+            break
+        if stop == "budget" and (all(p in chosen for p in cands) or endowment > limit):
+            final = res
+            break
+        previous = res
+        endowment += increment
+        k += 1
+    traced = run_mes(prep, tie, final.endowment, trace=True)
+    return traced, rounds
