@@ -104,7 +104,7 @@ ASSESSMENT_PLANS = [
         "Verlichting fietspad langs de Vecht",
         "Ledverlichting op het donkere fietspad.",
         "Veel scholieren fietsen hier in het donker naar huis. Met lampen voelt het veiliger.",
-        (("Twaalf lantaarnpalen met led", 38000),),
+        (("Twaalf lantaarnpalen met led", 31000),),
         "WK019330",
     ),
     DemoPlan(
@@ -428,6 +428,7 @@ def _assess_all(budget_round, plans, officer, *, not_feasible=(), reasons=None):
     for i, plan in enumerate(plans):
         ok = i not in not_feasible
         services.assess_plan(
+            notify=False,
             plan=plan,
             assessor=officer,
             feasible=ok,
@@ -504,8 +505,9 @@ def load_demo_rounds(*, stdout=None) -> dict:
             ballot_type="knapsack",
             min_spend_cents=None,
         )
-        services.advance_phase(budget_round=budget_round, actor=officer)
+        budget_round = services.advance_phase(budget_round=budget_round, actor=officer)
         services.assess_plan(
+            notify=False,
             plan=plans[0],
             assessor=officer,
             feasible=True,
@@ -514,6 +516,7 @@ def load_demo_rounds(*, stdout=None) -> dict:
             cost_explanation="Plaatsing en valondergrond kosten €1.500 extra.",
         )
         services.merge_plans(
+            notify=False,
             duplicate=plans[1],
             keep=plans[0],
             assessor=officer,
@@ -521,6 +524,7 @@ def load_demo_rounds(*, stdout=None) -> dict:
             "opknappen”. Het klimtoestel zit in dat plan.",
         )
         services.assess_plan(
+            notify=False,
             plan=plans[2],
             assessor=officer,
             feasible=False,
@@ -547,9 +551,9 @@ def load_demo_rounds(*, stdout=None) -> dict:
             max_choices=3,
             allow_account_voting=True,
         )
-        services.advance_phase(budget_round=budget_round, actor=officer)
+        budget_round = services.advance_phase(budget_round=budget_round, actor=officer)
         _assess_all(budget_round, plans, officer)
-        services.advance_phase(budget_round=budget_round, actor=officer)
+        budget_round = services.advance_phase(budget_round=budget_round, actor=officer)
         report["created"].append("voting")
     voting_round = BudgetRound.objects.get(slug="buurtbudget-assendorp-diezerpoort-2026")
     if voting_round.is_voting_open():
@@ -563,21 +567,26 @@ def load_demo_rounds(*, stdout=None) -> dict:
             officer,
             areas=[_area("WK019350"), _area("WK019351")],
             plans=RESULT_PLANS,
-            current=PhaseKind.RESULTS,
+            current=PhaseKind.VOTING,
             title="Buurtbudget Schelle en Ittersum 2025",
             description="Bewoners van Schelle en Ittersum verdeelden €40.000.",
             budget_euros=40_000,
             max_choices=3,
         )
-        services.advance_phase(budget_round=budget_round, actor=officer)
+        budget_round = services.advance_phase(budget_round=budget_round, actor=officer)
         _assess_all(budget_round, plans, officer)
-        services.advance_phase(budget_round=budget_round, actor=officer)
+        budget_round = services.advance_phase(budget_round=budget_round, actor=officer)
         codes = _add_codes(budget_round, RESULT_CODES, officer)
         # the football pitch is popular with one large group; the others with smaller groups
         _cast_ballots(
             budget_round, plans, codes, seed=2025, popularity=[0.55, 0.4, 0.3, 0.25, 0.2, 0.35]
         )
-        services.advance_phase(budget_round=budget_round, actor=officer)  # → results, tallied
+        services.reschedule_round(
+            budget_round=budget_round, schedule=_schedule(timezone.now(), PhaseKind.RESULTS)
+        )
+        budget_round = services.advance_phase(
+            budget_round=budget_round, actor=officer
+        )  # → results, tallied
         report["created"].append("results")
 
     # 5. execution: funded plans with progress updates
@@ -588,7 +597,7 @@ def load_demo_rounds(*, stdout=None) -> dict:
             officer,
             areas=[_area("WK019331")],
             plans=EXECUTION_PLANS,
-            current=PhaseKind.EXECUTION,
+            current=PhaseKind.VOTING,
             title="Buurtbudget Aa-landen 2025",
             description="De gekozen plannen worden nu uitgevoerd. Volg hier de voortgang.",
             budget_euros=30_000,
@@ -596,13 +605,18 @@ def load_demo_rounds(*, stdout=None) -> dict:
             rule="greedy",
             completion="none",
         )
-        services.advance_phase(budget_round=budget_round, actor=officer)
+        budget_round = services.advance_phase(budget_round=budget_round, actor=officer)
         _assess_all(budget_round, plans, officer)
-        services.advance_phase(budget_round=budget_round, actor=officer)
+        budget_round = services.advance_phase(budget_round=budget_round, actor=officer)
         codes = _add_codes(budget_round, EXECUTION_CODES, officer)
         _cast_ballots(budget_round, plans, codes, seed=2024, popularity=[0.5, 0.45, 0.4, 0.2])
-        services.advance_phase(budget_round=budget_round, actor=officer)  # → results
-        services.advance_phase(budget_round=budget_round, actor=officer)  # → execution
+        services.reschedule_round(
+            budget_round=budget_round, schedule=_schedule(timezone.now(), PhaseKind.EXECUTION)
+        )
+        budget_round = services.advance_phase(budget_round=budget_round, actor=officer)  # → results
+        budget_round = services.advance_phase(
+            budget_round=budget_round, actor=officer
+        )  # → execution
         _progress(budget_round, officer)
         report["created"].append("execution")
 

@@ -517,8 +517,13 @@ def assess_plan(
     public_reason: str,
     cost_cents: int | None = None,
     cost_explanation: str = "",
+    notify: bool = True,
 ) -> Plan:
-    """Mark a plan feasible or not, with a public reason; optionally adjust its cost."""
+    """Mark a plan feasible or not, with a public reason; optionally adjust its cost.
+
+    The submitter gets an e-mail after the transaction commits (``notify=False`` for
+    demo data and imports).
+    """
     plan = (
         Plan.objects.select_for_update()
         .select_related("budget_round", "submitted_by")
@@ -581,18 +586,21 @@ def assess_plan(
         target=plan,
         data={"status": plan.status, "cost_cents": new_cost},
     )
-    transaction.on_commit(
-        lambda: _notify_submitter(
-            plan,
-            subject=_("Your plan has been assessed"),
-            template="budgets/email/plan_assessed.txt",
+    if notify:
+        transaction.on_commit(
+            lambda: _notify_submitter(
+                plan,
+                subject=_("Your plan has been assessed"),
+                template="budgets/email/plan_assessed.txt",
+            )
         )
-    )
     return plan
 
 
 @transaction.atomic
-def merge_plans(*, duplicate: Plan, keep: Plan, assessor, public_reason: str) -> Plan:
+def merge_plans(
+    *, duplicate: Plan, keep: Plan, assessor, public_reason: str, notify: bool = True
+) -> Plan:
     """Merge a duplicate plan into the plan that is kept (the duplicate leaves the ballot)."""
     duplicate = (
         Plan.objects.select_for_update()
@@ -642,13 +650,14 @@ def merge_plans(*, duplicate: Plan, keep: Plan, assessor, public_reason: str) ->
         target=duplicate,
         data={"into": keep.pk},
     )
-    transaction.on_commit(
-        lambda: _notify_submitter(
-            duplicate,
-            subject=_("Your plan has been merged with another plan"),
-            template="budgets/email/plan_assessed.txt",
+    if notify:
+        transaction.on_commit(
+            lambda: _notify_submitter(
+                duplicate,
+                subject=_("Your plan has been merged with another plan"),
+                template="budgets/email/plan_assessed.txt",
+            )
         )
-    )
     return duplicate
 
 

@@ -162,3 +162,17 @@ def test_only_the_rounds_civil_servants_may_assess(client, who):
     assert client.get(reverse("budgets:assessment", args=[budget_round.slug])).status_code == 403
     plan.refresh_from_db()
     assert plan.status == "submitted"
+
+
+def test_demo_data_can_skip_the_email(django_capture_on_commit_callbacks):
+    budget_round = BudgetRoundFactory(phase="assessment")
+    plan = PlanFactory(budget_round=budget_round)
+    with django_capture_on_commit_callbacks(execute=True):
+        assess_plan(
+            plan=plan,
+            assessor=civil_servant_for(budget_round),
+            feasible=True,
+            public_reason="",
+            notify=False,
+        )
+    assert mail.outbox == []
