@@ -58,7 +58,7 @@ def blocked(request, round_id: int, *, kind: str = "CODE") -> str | None:
 
 
 def record_failure(request, round_id: int, *, kind: str = "CODE") -> None:
-    """Count one wrong attempt; set the block flag when a limit is passed."""
+    """Count one wrong attempt; block the scope once it reaches its limit."""
     for scope, key, limit, window in _scopes(request, round_id, kind):
-        if not hit(scope, key, limit=limit, window=window):
+        if not hit(scope, key, limit=limit - 1, window=window):
             cache.set(_flag(scope, key), 1, timeout=window)
