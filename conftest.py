@@ -88,6 +88,16 @@ def axe_violations():
     return run_axe
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_live_server():
+    """The live server loads its middleware once per session, so plain HTTP from the start."""
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
 @pytest.fixture(autouse=True)
 def _plain_http(settings):
     """Tests talk plain HTTP to the test client and live server."""

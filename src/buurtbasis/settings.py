@@ -128,6 +128,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [SRC_DIR / "buurtbasis" / "static"]  # site-wide CSS and vendored htmx
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -173,6 +174,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # Rate limits (requests per window per client address), see buurtbasis.core.ratelimit.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+
+# The municipality the home page shows (CBS code; the latest imported year is used).
+BUURTBASIS_MUNICIPALITY_CODE = os.environ.get("BUURTBASIS_MUNICIPALITY_CODE", "GM0193")
 
 # Where the tests and tools find the Pabulib instances (not shipped with the project).
 PABULIB_DIR = Path(os.environ.get("PABULIB_DIR", BASE_DIR.parent / "shared" / "data" / "pabulib"))

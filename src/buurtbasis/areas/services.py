@@ -1,0 +1,413 @@
+"""Areas: importing CBS files, the bundled demo data, and the figures pages show.
+
+Every write to areas, indicators and key figures goes through this module.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .importers import AreaImportError, ParsedFile, parse_file
+from .models import Area, AreaLevel, Indicator, IndicatorKind, IndicatorValue, MissingReason
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+ZWOLLE_CODE = "GM0193"
+ZWOLLE_YEAR = 2024
+BUNDLED_ZWOLLE_FILES = (
+    "kwb2024_85984NED_variabelen_zwolle.csv",
+    "gemeenten_2024_zwolle.geojson",
+    "wijken_2024_zwolle.geojson",
+    "kwb2024_gm_wk_basis_zwolle.csv",
+)
+VERSION_KEY = "areas:data-version"
+
+__all__ = [
+    "AreaImportError",
+    "ImportReport",
+    "import_area_files",
+    "load_bundled_zwolle",
+]
+
+
+@dataclass
+class FileReport:
+    name: str
+    created: int = 0
+    updated: int = 0
+    indicators: int = 0
+    figures: int = 0
+    skipped: int = 0
+    unknown_keys: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ImportReport:
+    imported: list[FileReport] = field(default_factory=list)
+    errors: list[AreaImportError] = field(default_factory=list)
+
+
+def data_version() -> int:
+    """A number that changes whenever areas or figures are imported (for cache keys)."""
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def bump_data_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def import_area_files(
+    *, paths: Sequence[Path | str], year: int | None = None, gemeente: str | None = None
+) -> ImportReport:
+    """Import CBS variables, GeoJSON and key-figure files; each file is atomic.
+
+    Files are read and checked first, then written in a sensible order
+    (definitions, gemeenten, wijken, buurten, figures), each in its own
+    transaction. A broken file is reported in ``errors`` and nothing of it is
+    written; the other files are still imported. Re-importing a file changes
+    nothing (rows are keyed on (year, code)).
+    """
+    report = ImportReport()
+    parsed: list[ParsedFile] = []
+    for path in paths:
+        try:
+            parsed.append(parse_file(Path(path), year=year, gemeente=gemeente))
+        except AreaImportError as exc:
+            report.errors.append(exc)
+    for item in sorted(parsed, key=lambda p: p.rank):
+        try:
+            with transaction.atomic():
+                report.imported.append(_write(item))
+        except AreaImportError as exc:
+            report.errors.append(exc)
+    if report.imported:
+        bump_data_version()
+    return report
+
+
+def _write(parsed: ParsedFile) -> FileReport:
+    file_report = FileReport(name=parsed.name, skipped=parsed.skipped)
+    if parsed.kind == "variables":
+        for record in parsed.indicators:
+            defaults = {
+                "title_nl": record.title_nl,
+                "unit_nl": record.unit_nl,
+                "decimals": record.decimals,
+                "description_nl": record.description_nl,
+                "table_id": record.table_id,
+                "position": record.position,
+                "kind": record.kind,
+            }
+            # CBS's own dictionary is Dutch only: keep English titles we already have.
+            if record.title_en:
+                defaults["title_en"] = record.title_en
+            if record.unit_en:
+                defaults["unit_en"] = record.unit_en
+            Indicator.objects.update_or_create(key=record.key, defaults=defaults)
+            file_report.indicators += 1
+    elif parsed.kind == "areas":
+        _write_areas(parsed, file_report)
+    else:
+        _write_figure_rows(parsed, file_report)
+    return file_report
+
+
+def _unique_slug(*, year: int, name: str, code: str) -> str:
+    base = slugify(name)[:150] or code.lower()
+    taken = Area.objects.filter(year=year, slug=base).exclude(code=code).exists()
+    return f"{base}-{code.lower()}" if taken else base
+
+
+def _write_areas(parsed: ParsedFile, file_report: FileReport) -> None:
+    year = parsed.year
+    indicators = {i.key: i for i in Indicator.objects.all()}
+    known: dict[str, Area] = {}
+    parents_needed = {a.parent_code for a in parsed.areas if a.parent_code}
+    for area in Area.objects.filter(year=year, code__in=parents_needed):
+        known[area.code] = area
+    source = f"CBS/PDOK, Wijk- en buurtkaart {year}"
+    values: list[IndicatorValue] = []
+    for record in sorted(parsed.areas, key=lambda a: (a.level != "gemeente", a.level, a.code)):
+        parent = None
+        if record.parent_code:
+            parent = known.get(record.parent_code)
+            if parent is None:
+                raise AreaImportError(
+                    parsed.name,
+                    record.location,
+                    _(
+                        "unknown code %(parent)s: there is no such area for %(year)s. "
+                        "Import the file with %(parent)s first."
+                    )
+                    % {"parent": record.parent_code, "year": year},
+                )
+        area = Area.objects.filter(year=year, code=record.code).first()
+        if area is None:
+            area = Area.objects.create(
+                year=year,
+                code=record.code,
+                name=record.name,
+                level=record.level,
+                parent=parent,
+                boundary=record.boundary,
+                slug=_unique_slug(year=year, name=record.name, code=record.code),
+            )
+            file_report.created += 1
+        else:
+            area.name, area.level, area.parent = record.name, record.level, parent
+            area.boundary = record.boundary
+            area.save(update_fields=["name", "level", "parent", "boundary"])
+            file_report.updated += 1
+        known[area.code] = area
+        for key, figure in record.figures.items():
+            indicator = indicators.get(key)
+            if indicator is None:
+                file_report.unknown_keys.add(key)
+                continue
+            values.append(_value(area, indicator, year, figure, source, table_id=""))
+    file_report.figures = _upsert_values(values)
+
+
+def _write_figure_rows(parsed: ParsedFile, file_report: FileReport) -> None:
+    year = parsed.year
+    indicators = {i.key: i for i in Indicator.objects.filter(key__in=parsed.columns)}
+    unknown = [c for c in parsed.columns if c not in indicators]
+    if unknown:
+        raise AreaImportError(
+            parsed.name,
+            parsed.header_location,
+            _(
+                "column “%(column)s” is not a known CBS key. Import the CBS variables "
+                "file (…_variabelen.csv) that defines it first."
+            )
+            % {"column": unknown[0]},
+        )
+    areas = {
+        a.code: a
+        for a in Area.objects.filter(year=year, code__in=[row.code for row in parsed.rows])
+    }
+    source = f"CBS, Kerncijfers wijken en buurten {year}"
+    values: list[IndicatorValue] = []
+    for row in parsed.rows:
+        area = areas.get(row.code)
+        if area is None:
+            raise AreaImportError(
+                parsed.name,
+                row.location,
+                _(
+                    "unknown code %(code)s: there is no such area for %(year)s. Import "
+                    "its boundaries (GeoJSON) for %(year)s first."
+                )
+                % {"code": row.code, "year": year},
+            )
+        for key, figure in row.figures.items():
+            indicator = indicators[key]
+            values.append(
+                _value(area, indicator, year, figure, source, table_id=indicator.table_id)
+            )
+        file_report.updated += 1
+    file_report.figures = _upsert_values(values)
+
+
+def _value(area, indicator, year, figure, source, *, table_id) -> IndicatorValue:
+    return IndicatorValue(
+        area=area,
+        indicator=indicator,
+        year=year,
+        value=figure.value,
+        missing_reason=figure.missing_reason,
+        source=source,
+        table_id=table_id,
+    )
+
+
+def _upsert_values(values: list[IndicatorValue]) -> int:
+    if values:
+        IndicatorValue.objects.bulk_create(
+            values,
+            update_conflicts=True,
+            unique_fields=["area", "indicator", "year"],
+            update_fields=["value", "missing_reason", "source", "table_id"],
+            batch_size=500,
+        )
+    return len(values)
+
+
+def load_bundled_zwolle() -> Area:
+    """Import the bundled Zwolle 2024 data (gemeente, 16 wijken, figures); idempotent.
+
+    Returns the gemeente. Raises :class:`AreaImportError` if a bundled file is broken.
+    """
+    report = import_area_files(
+        paths=[DATA_DIR / name for name in BUNDLED_ZWOLLE_FILES],
+        year=ZWOLLE_YEAR,
+        gemeente=ZWOLLE_CODE,
+    )
+    if report.errors:
+        raise report.errors[0]
+    return Area.objects.get(year=ZWOLLE_YEAR, code=ZWOLLE_CODE)
+
+
+# --- Reading -----------------------------------------------------------------
+
+
+def get_municipality(*, code: str | None = None, year: int | None = None) -> Area | None:
+    """The municipality the site is about (setting BUURTBASIS_MUNICIPALITY_CODE).
+
+    Without a year, the latest year for which the municipality has areas.
+    """
+    code = code or getattr(settings, "BUURTBASIS_MUNICIPALITY_CODE", ZWOLLE_CODE)
+    areas = Area.objects.municipalities().filter(code=code)
+    if year is not None:
+        return areas.filter(year=year).first()
+    return areas.order_by("-year").first()
+
+
+def get_districts(*, municipality: Area) -> list[Area]:
+    return list(Area.objects.districts().filter(parent=municipality).order_by("code"))
+
+
+def map_indicators(*, municipality: Area) -> list[Indicator]:
+    """Numeric indicators with at least one value for the municipality's wijken."""
+    return list(
+        Indicator.objects.filter(
+            values__area__parent=municipality,
+            values__area__level=AreaLevel.DISTRICT,
+            values__value__isnull=False,
+        )
+        .exclude(kind=IndicatorKind.CODE)
+        .distinct()
+        .order_by("position", "key")
+    )
+
+
+DEFAULT_INDICATOR = "Bevolkingsdichtheid_34"
+
+
+def choose_indicator(indicators: Sequence[Indicator], key: str | None) -> Indicator | None:
+    """The indicator asked for, else the default one, else the first."""
+    by_key = {i.key: i for i in indicators}
+    if key and key in by_key:
+        return by_key[key]
+    return by_key.get(DEFAULT_INDICATOR) or (indicators[0] if indicators else None)
+
+
+def values_for(
+    *, areas: Iterable[Area], indicators: Iterable[Indicator]
+) -> dict[tuple[int, int], IndicatorValue]:
+    """Key figures by (area id, indicator id), in one query."""
+    areas = list(areas)
+    indicators = list(indicators)
+    rows = IndicatorValue.objects.filter(
+        area__in=areas,
+        indicator__in=indicators,
+    ).filter(Q(year__in={a.year for a in areas}))
+    return {(v.area_id, v.indicator_id): v for v in rows}
+
+
+def count_active_initiatives(*, districts: Sequence[Area]) -> dict[int, int]:
+    """Active public initiatives per wijk id; one in a buurt counts for its wijk.
+
+    An initiative that serves several buurten of one wijk counts once there.
+    """
+    from buurtbasis.initiatives.models import Initiative
+
+    ids = [d.pk for d in districts]
+    through = Initiative.areas.through
+    pairs = through.objects.filter(
+        Q(area_id__in=ids) | Q(area__parent_id__in=ids),
+        initiative__in=Initiative.objects.public().active(),
+    ).values_list("initiative_id", "area_id", "area__parent_id")
+    per_district: dict[int, set[int]] = defaultdict(set)
+    for initiative_id, area_id, parent_id in pairs:
+        district = area_id if area_id in ids else parent_id
+        per_district[district].add(initiative_id)
+    return {pk: len(per_district.get(pk, ())) for pk in ids}
+
+
+def initiatives_in(*, area: Area):
+    """Public initiatives serving the area or one of its buurten (a queryset)."""
+    from buurtbasis.initiatives.models import Initiative
+
+    matching = Initiative.areas.through.objects.filter(Q(area=area) | Q(area__parent=area)).values(
+        "initiative_id"
+    )
+    return Initiative.objects.public().filter(pk__in=matching)
+
+
+def latest_year() -> int | None:
+    return Area.objects.aggregate(latest=Max("year"))["latest"]
+
+
+@dataclass
+class KeyFigure:
+    """One row of a wijk's key-figure table."""
+
+    indicator: Indicator
+    value: IndicatorValue
+    municipal: IndicatorValue | None
+    share: Decimal | None  # count indicators: the wijk's % of the municipal total
+
+    @property
+    def comparison(self) -> str:
+        return self.indicator.kind
+
+
+def key_figures(*, area: Area) -> list[KeyFigure]:
+    """The area's key figures next to the municipality's (two queries)."""
+    municipality = area.parent if area.level == AreaLevel.DISTRICT else None
+    if area.level == AreaLevel.NEIGHBOURHOOD and area.parent:
+        municipality = area.parent.parent
+    values = list(
+        IndicatorValue.objects.filter(area=area, year=area.year)
+        .select_related("indicator")
+        .order_by("indicator__position", "indicator__key")
+    )
+    municipal: dict[int, IndicatorValue] = {}
+    if municipality is not None:
+        municipal = {
+            v.indicator_id: v
+            for v in IndicatorValue.objects.filter(
+                area=municipality, year=area.year, indicator__in=[v.indicator for v in values]
+            )
+        }
+    rows = []
+    for value in values:
+        other = municipal.get(value.indicator_id)
+        share = None
+        if (
+            value.indicator.kind == IndicatorKind.COUNT
+            and value.value is not None
+            and other is not None
+            and other.value
+        ):
+            share = (value.value * 100 / other.value).quantize(Decimal("0.1"))
+        rows.append(KeyFigure(indicator=value.indicator, value=value, municipal=other, share=share))
+    return rows
+
+
+def missing_label(value: IndicatorValue | None) -> str:
+    if value is None:
+        return _("no data")
+    if value.missing_reason == MissingReason.SUPPRESSED:
+        return _("kept secret by CBS")
+    return _("no data")
+
+
+def indicators_by_key(keys: Sequence[str]) -> list[Indicator]:
+    """The indicators with these keys that exist, in the given order (one query)."""
+    found = {i.key: i for i in Indicator.objects.filter(key__in=keys)}
+    return [found[k] for k in keys if k in found]
