@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -40,7 +41,7 @@ from .models import (
 )
 
 MAX_CODES_PER_RUN = 50_000
-STORE_ATTEMPTS = 6
+STORE_ATTEMPTS = 12
 
 
 class VotingError(Exception):
@@ -486,7 +487,7 @@ def _store_ballot(
     voting_code: VotingCode | None = None,
 ) -> Ballot:
     last_error: Exception | None = None
-    for _attempt in range(STORE_ATTEMPTS):
+    for attempt in range(STORE_ATTEMPTS):
         try:
             with transaction.atomic():
                 now = timezone.now()
@@ -531,10 +532,12 @@ def _store_ballot(
             # receipt collided): the next attempt finds and replaces it.
             last_error = exc
         except OperationalError as exc:
-            # SQLite: "database is locked" after the busy timeout. Try again.
+            # SQLite: "database is locked" after the busy timeout, or at once with a
+            # shared-cache database. Wait a little and try again.
             if "locked" not in str(exc):
                 raise
             last_error = exc
+            time.sleep(min(0.002 * 2**attempt, 0.25) * (0.5 + random.random()))
     raise VotingError(
         _("Your vote could not be saved. Please try again."), code="store_failed"
     ) from last_error
