@@ -833,7 +833,16 @@ def export_pabulib(budget_round: BudgetRound) -> bytes:
         instance, [b for b, _c in rows], voter_fields={"voting_method": methods}
     )
     out = io.StringIO()
-    pabulib.write(instance, profile, out)
+    pabulib.write(
+        instance,
+        profile,
+        out,
+        extra_meta={
+            "completion": budget_round.completion,
+            "tie_break": budget_round.tie_break,
+            "tie_break_seed": budget_round.tie_break_seed,
+        },
+    )
     return out.getvalue().encode("utf-8")
 
 
