@@ -1,9 +1,12 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from buurtbasis.accounts.access import is_platform_admin, organisations_where, roles_of
 from buurtbasis.areas import services as area_services
 from buurtbasis.areas.maps import municipality_map
-from buurtbasis.initiatives.models import Initiative
+from buurtbasis.initiatives import dashboard as blocks
+from buurtbasis.initiatives.models import NEEDS, Initiative, Status
+from buurtbasis.initiatives.views import login_required
+from buurtbasis.organisations.models import Role
 
 RECENT_INITIATIVES = 6
 
@@ -28,7 +31,39 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    return render(request, "core/dashboard.html")
+    """My dashboard: one block per role the user holds (see initiatives.dashboard)."""
+
+    user = request.user
+    roles = roles_of(user)
+    context = {
+        "my_initiatives": blocks.my_initiatives(user),
+        "roles": roles,
+        "is_platform_admin": is_platform_admin(user),
+        "statuses": Status.choices,
+        "needs": [(key, label) for key, _field, label in NEEDS],
+    }
+    if Role.COMMUNITY_WORKER in roles:
+        orgs = list(organisations_where(user, Role.COMMUNITY_WORKER))
+        status = request.GET.get("status", "")
+        need = request.GET.get("need", "")
+        sort = request.GET.get("sort", "name")
+        context["worker"] = {
+            "organisations": orgs,
+            "hosted": blocks.hosted_initiatives(orgs, status=status, need=need, sort=sort),
+            "needing_host": blocks.initiatives_needing_host(orgs)[:50],
+            "status": status,
+            "need": need,
+            "sort": sort,
+        }
+    if Role.CIVIL_SERVANT in roles:
+        orgs = list(organisations_where(user, Role.CIVIL_SERVANT))
+        rows = blocks.wijk_overview(orgs)
+        context["civil_servant"] = {
+            "organisations": orgs,
+            "rows": rows,
+            "totals": blocks.total_row(rows),
+        }
+    return render(request, "core/dashboard.html", context)
 
 
 def page_not_found(request, exception):

@@ -9,20 +9,15 @@
 
 from __future__ import annotations
 
-from buurtbasis.organisations.models import Membership, Role
+from buurtbasis.accounts.access import memberships_of, roles_in
+from buurtbasis.organisations.models import Role
 
 from .models import Initiative, Status
 
 
 def organisation_ids_with_role(user, *roles: str) -> set[int]:
     """The ids of the organisations in which `user` holds one of `roles`."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        Membership.objects.filter(user=user, role__in=roles).values_list(
-            "organisation_id", flat=True
-        )
-    )
+    return {g.organisation_id for g in memberships_of(user) if g.role in roles}
 
 
 def is_initiative_member(user, initiative: Initiative) -> bool:
@@ -39,9 +34,7 @@ def can_manage_initiative(user, initiative: Initiative) -> bool:
         return True
     if initiative.host_organisation_id is None:
         return False
-    return initiative.host_organisation_id in organisation_ids_with_role(
-        user, Role.COMMUNITY_WORKER
-    )
+    return Role.COMMUNITY_WORKER in roles_in(user, initiative.host_organisation_id)
 
 
 def can_view_initiative(user, initiative: Initiative) -> bool:

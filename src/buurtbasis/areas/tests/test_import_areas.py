@@ -323,4 +323,7 @@ def test_it_exits_with_code_1_and_no_traceback(tmp_path):
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "kwb2024_broken.csv, row 1" in result.stderr
+    assert (
+        "kwb2024_broken.csv, row 1" in result.stderr
+        or "kwb2024_broken.csv, regel 1" in result.stderr
+    )

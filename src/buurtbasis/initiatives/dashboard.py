@@ -1,0 +1,128 @@
+"""The queries behind "my dashboard": one function per block, bounded queries each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from buurtbasis.areas.models import Area, AreaLevel
+
+from .models import NEEDS, Initiative, Status
+
+# Sort keys a community worker can choose in the hosted-initiatives table.
+SORTS = {
+    "name": ("name", "pk"),
+    "-name": ("-name", "-pk"),
+    "status": ("status", "name"),
+    "-status": ("-status", "name"),
+    "updated": ("updated_at", "pk"),
+    "-updated": ("-updated_at", "-pk"),
+}
+
+
+def _with_lists(qs: QuerySet) -> QuerySet:
+    return qs.select_related("host_organisation").prefetch_related(
+        Prefetch("areas", queryset=Area.objects.only("id", "name", "code"))
+    )
+
+
+def my_initiatives(user) -> QuerySet:
+    """The initiatives the user is a member of, newest change first."""
+    return _with_lists(user.initiatives.all()).order_by("-updated_at", "-pk")
+
+
+def hosted_initiatives(
+    organisation_ids, *, status: str = "", need: str = "", sort: str = "name"
+) -> QuerySet:
+    qs = Initiative.objects.filter(host_organisation_id__in=organisation_ids)
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    fields = {key: f for key, f, _label in NEEDS}
+    if need in fields:
+        qs = qs.filter(**{fields[need]: True})
+    return _with_lists(qs).order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def wijken_of_organisations(organisation_ids) -> QuerySet:
+    """The wijken an organisation works in: its own wijk areas and the wijken of its
+    gemeente areas."""
+    own = Area.objects.filter(organisations__in=organisation_ids)
+    return Area.objects.filter(
+        Q(pk__in=own.filter(level=AreaLevel.DISTRICT).values("pk"))
+        | Q(
+            parent__in=own.filter(level=AreaLevel.MUNICIPALITY).values("pk"),
+            level=AreaLevel.DISTRICT,
+        )
+    )
+
+
+def initiatives_needing_host(organisation_ids) -> QuerySet:
+    """Public initiatives in the organisations' wijken that ask for a host and have none."""
+    qs = (
+        Initiative.objects.public()
+        .filter(
+            needs_host=True,
+            host_organisation__isnull=True,
+            areas__in=wijken_of_organisations(organisation_ids),
+        )
+        .exclude(status=Status.ENDED)
+    )
+    return _with_lists(qs.distinct()).order_by("-updated_at", "-pk")
+
+
+@dataclass
+class WijkRow:
+    """Counts for one wijk; the lists follow Status.values and NEEDS in order."""
+
+    area: Area | None
+    total: int
+    by_status: list[int] = field(default_factory=list)
+    by_need: list[int] = field(default_factory=list)
+
+
+def wijk_overview(organisation_ids) -> list[WijkRow]:
+    """Per wijk of the municipality: initiatives by status and by need (one query).
+
+    The wijken are those of the civil servants' organisations; when those have no
+    areas, all wijken of the most recent year.
+    """
+    wijken = wijken_of_organisations(organisation_ids)
+    if not wijken.exists():
+        latest = Area.objects.filter(level=AreaLevel.DISTRICT).order_by("-year").first()
+        wijken = Area.objects.filter(level=AreaLevel.DISTRICT, year=latest.year if latest else 0)
+    annotations = {"n_total": Count("initiatives", distinct=True)}
+    for value in Status.values:
+        annotations[f"n_status_{value}"] = Count(
+            "initiatives", filter=Q(initiatives__status=value), distinct=True
+        )
+    for key, model_field, _label in NEEDS:
+        annotations[f"n_need_{key}"] = Count(
+            "initiatives",
+            filter=Q(**{f"initiatives__{model_field}": True})
+            & ~Q(initiatives__status=Status.ENDED),
+            distinct=True,
+        )
+    rows = []
+    for area in wijken.annotate(**annotations).order_by("code"):
+        rows.append(
+            WijkRow(
+                area=area,
+                total=area.n_total,
+                by_status=[getattr(area, f"n_status_{v}") for v in Status.values],
+                by_need=[getattr(area, f"n_need_{k}") for k, _f, _l in NEEDS],
+            )
+        )
+    return rows
+
+
+def total_row(rows: list[WijkRow]) -> WijkRow:
+    """The column sums (an initiative in two wijken counts in both)."""
+    return WijkRow(
+        area=None,
+        total=sum(r.total for r in rows),
+        by_status=[sum(col) for col in zip(*(r.by_status for r in rows), strict=True)]
+        or [0] * len(Status.values),
+        by_need=[sum(col) for col in zip(*(r.by_need for r in rows), strict=True)]
+        or [0] * len(NEEDS),
+    )
