@@ -213,6 +213,43 @@ def generate_codes(
     raise VotingError(_("The codes could not be made. Please try again."), code="collision")
 
 
+def add_known_codes(*, budget_round: BudgetRound, plain_codes: list[str], actor=None) -> int:
+    """For demo data only: store publicly known codes (idempotent); return how many were new.
+
+    Real rounds use :func:`generate_codes`, whose codes nobody knows in advance.
+    """
+    hashes = []
+    for text in plain_codes:
+        normalised = codes.normalise_code(text)
+        if normalised is None:
+            raise ValueError(f"not a voting code: {text!r}")
+        hashes.append(codes.hash_code(budget_round.pk, normalised))
+    with transaction.atomic():
+        existing = set(
+            VotingCode.objects.filter(budget_round=budget_round, code_hash__in=hashes).values_list(
+                "code_hash", flat=True
+            )
+        )
+        missing = [h for h in dict.fromkeys(hashes) if h not in existing]
+        if not missing:
+            return 0
+        batch = CodeBatch.objects.create(
+            budget_round=budget_round,
+            count=len(missing),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        VotingCode.objects.bulk_create(
+            [VotingCode(budget_round=budget_round, batch=batch, code_hash=h) for h in missing]
+        )
+        _audit(
+            actor=actor,
+            action="ballots.demo_codes_added",
+            target=budget_round,
+            details={"count": len(missing), "batch": batch.pk},
+        )
+    return len(missing)
+
+
 def find_voting_code(budget_round: BudgetRound, text: str) -> VotingCode | None:
     """The stored code for what someone typed, looked up by its hash (None if unknown)."""
     normalised = codes.normalise_code(text)

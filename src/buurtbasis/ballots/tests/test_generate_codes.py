@@ -77,3 +77,13 @@ def test_it_refuses_an_impossible_number():
     with pytest.raises(services.VotingError):
         services.generate_codes(budget_round, 0)
     assert VotingCode.objects.count() == 0
+
+
+def test_it_adds_known_demo_codes_once():
+    budget_round, _plans = voting_round()
+    demo = ["DEM0-2026-0001", "DEM0-2026-0002"]
+    assert services.add_known_codes(budget_round=budget_round, plain_codes=demo) == 2
+    assert services.add_known_codes(budget_round=budget_round, plain_codes=demo) == 0
+    assert services.find_voting_code(budget_round, "dem0 2026 0002") is not None
+    with pytest.raises(ValueError):
+        services.add_known_codes(budget_round=budget_round, plain_codes=["not-a-code"])
