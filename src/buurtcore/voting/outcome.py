@@ -113,13 +113,19 @@ class MesUnfunded:
 
 @dataclass(frozen=True, slots=True)
 class Add1Round:
-    """One run of the Method of Equal Shares in the Add1 completion."""
+    """One run of the Method of Equal Shares in the Add1 completion.
+
+    ``repeated`` counts the following +1 steps that provably give exactly the
+    same run (so they were not recomputed); the next round's endowment is
+    ``endowment + repeated + 1``.
+    """
 
     endowment: str
     selected: list[str]
     total_cost: str
     exhaustive: bool
     feasible: bool = True
+    repeated: int = 0
 
 
 @dataclass(frozen=True, slots=True)

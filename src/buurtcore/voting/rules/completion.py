@@ -19,8 +19,11 @@ with the same satisfaction over all projects), as pabutools'
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from fractions import Fraction
+
+import numpy as np
 
 from buurtcore.voting.outcome import Add1Round, fmt
 from buurtcore.voting.rules._data import Prepared
@@ -44,15 +47,18 @@ def run_add1(
     *,
     stop: str = "exhaustive",
     increment: Fraction = Fraction(1),
+    skip: bool = True,
     progress: Callable[[int, Fraction], None] | None = None,
 ) -> tuple[MesResult, list[Add1Round]]:
     """MES with Add1; returns the final run (with its trace) and the rounds.
 
     Notes
     -----
-    The number of runs is the number of currency units the endowment has to be
-    raised; every run is a full (fast) MES run. The final run is repeated once
-    with tracing switched on.
+    Semantically one MES run per currency unit. With ``skip`` (default) each
+    run also computes how far the endowment can rise before anything in the
+    run changes (see ``run_mes(sensitivity=True)``); those endowments give
+    the identical outcome and are not recomputed. The final run is repeated
+    once with tracing switched on.
     """
     if stop not in ADD1_STOPS:
         raise ValueError(f"unknown add1_stop {stop!r}")
@@ -63,14 +69,36 @@ def run_add1(
     cands, _ = mes_candidates(prep)
     endowment = prep.budget / n
     limit = sum((prep.costs[p] for p in cands), Fraction(0)) + 1
+    grid = None
+    if skip:
+        # raises to test: 1, 2, 3, 4, 6, 8, 12, 16, ... increments (up to the endowment scale)
+        top = max(float(limit), 2.0)
+        values = []
+        k = 1
+        while k * float(increment) <= top and len(values) < 64:
+            values.append(k)
+            values.append(k * 3 // 2)
+            k *= 2
+        grid = np.unique(np.asarray(values, dtype=np.float64) * float(increment))
     rounds: list[Add1Round] = []
     previous: MesResult | None = None
-    k = 0
+    steps = 0
     while True:
-        res = run_mes(prep, tie, endowment)
+        res = run_mes(prep, tie, endowment, sensitivity=grid)
         chosen = set(res.selected)
         feasible = res.total_cost <= prep.budget
         exhaustive = is_exhaustive(prep, chosen, res.total_cost, cands)
+        done = (
+            not feasible
+            or (stop == "exhaustive" and exhaustive)
+            or (stop == "budget" and (all(p in chosen for p in cands) or endowment > limit))
+        )
+        repeat = 0
+        if not done and res.stable_for >= increment:
+            # endowment + j * increment buys the same for j * increment <= stable_for
+            repeat = math.floor(Fraction(res.stable_for) / increment)
+            if endowment + repeat * increment > limit:
+                repeat = max(0, math.floor((limit - endowment) / increment))
         rounds.append(
             Add1Round(
                 fmt(endowment),
@@ -78,21 +106,27 @@ def run_add1(
                 fmt(res.total_cost),
                 exhaustive,
                 feasible,
+                repeat,
             )
         )
         if progress is not None:
-            progress(k, endowment)
+            progress(steps, endowment)
         if not feasible:
             final = previous if previous is not None else res
             break
-        if stop == "exhaustive" and exhaustive:
-            final = res
-            break
-        if stop == "budget" and (all(p in chosen for p in cands) or endowment > limit):
+        if done:
             final = res
             break
         previous = res
-        endowment += increment
-        k += 1
+        if repeat:
+            previous = MesResult(
+                res.selected,
+                res.total_cost,
+                endowment + repeat * increment,
+                [],
+                [],
+            )
+        endowment += (repeat + 1) * increment
+        steps += repeat + 1
     traced = run_mes(prep, tie, final.endowment, trace=True)
     return traced, rounds

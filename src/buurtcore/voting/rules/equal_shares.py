@@ -57,6 +57,7 @@ class MesResult:
     endowment: Fraction
     steps: list
     unfunded: list[MesUnfunded]
+    stable_for: float = 0.0
 
 
 def mes_candidates(prep: Prepared) -> tuple[list[int], list[int]]:
@@ -75,7 +76,7 @@ def mes_candidates(prep: Prepared) -> tuple[list[int], list[int]]:
 class _State:
     """Budget states of one MES run (state 0 = nothing left)."""
 
-    def __init__(self, prep: Prepared, endowment: Fraction):
+    def __init__(self, prep: Prepared, endowment: Fraction, grid: np.ndarray | None = None):
         self.prep = prep
         self.exact: list[Fraction] = [Fraction(0), Fraction(endowment)]
         self.flt = np.zeros(64, dtype=np.float64)
@@ -83,6 +84,15 @@ class _State:
         self.group_state = np.ones(len(prep.weights), dtype=np.int64)
         self.weights_f = prep.weights.astype(np.float64)
         self.U = prep.max_u + 1
+        self.cache: dict[int, tuple] = {}
+        # sensitivity (Add1): per state, upper bounds on how much more budget it
+        # has when the endowment is raised by each value of ``grid``
+        self.grid = grid
+        self.ok = None
+        if grid is not None:
+            self.up = np.zeros((64, len(grid)), dtype=np.float64)
+            self.up[1] = grid
+            self.ok = np.ones(len(grid), dtype=bool)
 
     def new_state(self, value: Fraction) -> int:
         i = len(self.exact)
@@ -92,8 +102,31 @@ class _State:
         self.flt[i] = float(value)
         return i
 
+    def new_states(self, values: list[Fraction], up: np.ndarray) -> np.ndarray:
+        """Add states with budgets ``values`` and growth bounds ``up``; returns their ids."""
+        first = len(self.exact)
+        self.exact.extend(values)
+        need = first + len(values)
+        if need > len(self.flt):
+            size = max(need, 2 * len(self.flt))
+            flt = np.zeros(size, dtype=np.float64)
+            flt[:first] = self.flt[:first]
+            self.flt = flt
+            grown = np.zeros((size, self.up.shape[1]), dtype=np.float64)
+            grown[:first] = self.up[:first]
+            self.up = grown
+        self.flt[first:need] = [float(v) for v in values]
+        self.up[first:need] = up
+        return np.arange(first, need, dtype=np.int64)
+
     def entries(self, p: int):
-        """The supporters of ``p`` aggregated per (state, unit), state 0 left out."""
+        """The supporters of ``p`` aggregated per (state, unit), state 0 left out (cached)."""
+        hit = self.cache.get(p)
+        if hit is None:
+            hit = self.cache[p] = self._entries(p)
+        return hit
+
+    def _entries(self, p: int):
         prep = self.prep
         a, b = int(prep.sup_ptr[p]), int(prep.sup_ptr[p + 1])
         g = prep.sup_group[a:b]
@@ -108,16 +141,17 @@ class _State:
         else:
             st = nz // self.U
             uu = nz % self.U
-        live = st != 0
-        if not live.all():
-            nz, cnt, st, uu = nz[live], cnt[live], st[live], uu[live]
         return nz, st, uu, cnt
 
     def rho(self, p: int):
         """Exact price per unit ``u`` for project ``p`` and its entries, or None if unaffordable."""
         prep = self.prep
         cost = prep.costs[p]
-        nz, st, uu, cnt = self.entries(p)
+        full = self.entries(p)
+        nz, st, uu, cnt = full
+        live = self.flt[st] > 0
+        if not live.all():
+            st, uu, cnt = st[live], uu[live], cnt[live]
         if len(st) == 0:
             return None
         exact = self.exact
@@ -146,7 +180,7 @@ class _State:
         res = self._settle(cost, cnt_o, st_o, uu_o, ratio_o, k)
         if res is None:
             res = self._exact_scan(cost, cnt_o, st_o, uu_o)
-        return res, (nz, st, uu, cnt)
+        return res, full
 
     def _settle(self, cost, cnt, st, uu, ratio_f, k):
         """Exact rho from the float split at ``k``; None if the split is not exactly right."""
@@ -190,36 +224,103 @@ class _State:
         raise AssertionError("affordable project without rho")  # pragma: no cover
 
     def pay(self, p: int, rho: Fraction, cached, trace: bool):
-        """Supporters of ``p`` pay ``min(budget, rho * u)``; returns the groups that paid."""
+        """Supporters of ``p`` pay ``min(budget, rho * u)``.
+
+        Returns the groups whose state changed and the payments (when tracing).
+
+        With sensitivity tracking, every supporter moves to a new state that
+        also carries ``up``: upper bounds on its extra budget for each raise of
+        the endowment in ``grid``, along the same sequence of purchases. With
+        more endowment every budget is at least as large and every price at most
+        as large (induction over the purchases). If the supporters who paid
+        their share have ``R`` units, the price per unit drops by at most
+        ``d = sum(min(up, margin) of those who paid all) / R`` (``margin``: what
+        they were short of their share); a supporter who paid the share gains at
+        most ``up + u * d``, one who paid all at most ``max(0, up + u * d -
+        margin)``.
+        """
         prep = self.prep
         nz, st, uu, cnt = cached
         exact = self.exact
-        new_state = np.empty(len(nz), dtype=np.int64)
         payments: dict[str, int] = {}
-        for i, (s, u, c) in enumerate(zip(st.tolist(), uu.tolist(), cnt.tolist(), strict=True)):
+        sl, ul, cl = st.tolist(), uu.tolist(), cnt.tolist()
+        track = self.grid is not None
+        rich_units = 0
+        rests: list[Fraction] = []
+        margins: list[float] = []
+        for s, u, c in zip(sl, ul, cl, strict=True):
             share = rho * u
             b = exact[s]
-            if b <= share:
-                new_state[i] = 0
+            if b < share:
+                rests.append(Fraction(0))
+                margins.append(float(share - b))
                 amount = b
             else:
-                new_state[i] = self.new_state(b - share)
+                rich_units += c * u
+                rests.append(b - share)
+                margins.append(0.0)
                 amount = share
-            if trace:
+            if trace and amount:
                 key = fmt(amount)
                 payments[key] = payments.get(key, 0) + c
+        if track:
+            up = self.up[st]
+            margin = np.asarray(margins)
+            poor = margin > 0
+            if rich_units == 0:
+                self.ok[:] = False
+                drop = np.zeros(up.shape[1])
+            else:
+                drop = (cnt[poor, None] * np.minimum(up[poor], margin[poor, None])).sum(0)
+                drop /= rich_units
+            up = up + uu[:, None] * drop[None, :]
+            up[poor] = np.maximum(0.0, up[poor] - margin[poor, None])
+            new_state = self.new_states(rests, up)
+        else:
+            new_state = np.zeros(len(nz), dtype=np.int64)
+            for i, rest in enumerate(rests):
+                if rest > 0:
+                    new_state[i] = self.new_state(rest)
         a, b_ = int(prep.sup_ptr[p]), int(prep.sup_ptr[p + 1])
         g = prep.sup_group[a:b_]
         s_old = self.group_state[g]
         key = s_old if prep.uniform else s_old * self.U + prep.sup_u[a:b_]
-        live = s_old != 0
-        g = g[live]
-        idx = np.searchsorted(nz, key[live])
-        self.group_state[g] = new_state[idx]
+        idx = np.searchsorted(nz, key)
+        s_new = new_state[idx]
+        changed = s_new != s_old
+        g = g[changed]
+        self.group_state[g] = s_new[changed]
         return g, payments
+
+    def check_competitor(self, q: int, rho_f: float) -> None:
+        """Keep only the raises with which ``q`` still cannot be paid at price ``rho_f``.
+
+        What the supporters of ``q`` would pay at that price, with their extra
+        budget, must stay strictly below its cost: then ``q`` stays strictly
+        dearer than the round's winner.
+        """
+        _, st, uu, cnt = self.entries(q)
+        if len(st) == 0:
+            return
+        cost = float(self.prep.costs[q])
+        price = (rho_f * float(self.prep.scale[q])) * uu
+        have = self.flt[st][:, None] + self.up[st]
+        paid = (cnt[:, None] * np.minimum(have, price[:, None])).sum(0)
+        self.ok &= paid < cost - 1e-9 * (cost + paid)
+
+    def check_unaffordable(self, q: int) -> None:
+        """Keep only the raises with which ``q``'s supporters still cannot pay it."""
+        _, st, _, cnt = self.entries(q)
+        if len(st) == 0:
+            return
+        cost = float(self.prep.costs[q])
+        total = (cnt[:, None] * (self.flt[st][:, None] + self.up[st])).sum(0)
+        self.ok &= total < cost - 1e-9 * (cost + total)
 
     def budget_left(self, p: int) -> Fraction:
         _, st, _, cnt = self.entries(p)
+        live = self.flt[st] > 0
+        st, cnt = st[live], cnt[live]
         return sum(
             (c * self.exact[s] for c, s in zip(cnt.tolist(), st.tolist(), strict=True)),
             Fraction(0),
@@ -233,6 +334,7 @@ def run_mes(
     *,
     initial: Sequence[int] = (),
     trace: bool = False,
+    sensitivity: np.ndarray | None = None,
 ) -> MesResult:
     """One run of the Method of Equal Shares with per-voter budget ``endowment``.
 
@@ -248,6 +350,23 @@ def run_mes(
         Projects bought beforehand (not charged to the voters).
     trace : bool
         Record :class:`MesPurchase` and :class:`MesUnfunded` steps.
+    sensitivity : numpy.ndarray, optional
+        Increasing raises of the endowment to test (floats). Then
+        :attr:`MesResult.stable_for` is the largest of them such that every
+        endowment in ``[endowment, endowment + stable_for]`` buys exactly the same
+        projects in the same order. Along a fixed sequence of purchases, more
+        endowment means budgets at least as large and prices at most as large
+        (induction over the purchases); per budget state an upper bound on
+        its extra budget is tracked for every raise (see ``_State.pay``).
+        The sequence stays the same if (a) in every round,
+        every project that was not cheaper than the winner even with all its
+        supporters paying their share (``cost / total satisfaction``) cannot
+        reach its cost at the winner's price with the extra money, and (b) at
+        the end, no remaining project becomes affordable. The winner's price
+        only falls, so it keeps winning. Computed with floats and a relative
+        safety margin of 1e-9 (far above the rounding error of these sums).
+        A tie in a round is kept only when the losers cannot get any cheaper
+        (all their supporters already pay their share); otherwise 0.
 
     Notes
     -----
@@ -268,7 +387,7 @@ def run_mes(
             steps.append(
                 MesPurchase(0, prep.ids[p], "0", "0", prep.supporters[p], {}, fmt(endowment))
             )
-    state = _State(prep, endowment)
+    state = _State(prep, endowment, sensitivity)
     keys = tie.keys
     heap = []
     for p in cands:
@@ -284,6 +403,8 @@ def run_mes(
     n_proj = prep.n_projects
     is_dirty = np.zeros(n_proj, dtype=bool)
     rnd = 0
+    remaining = [p for p in cands if p not in chosen]
+    rho0 = {p: float(prep.costs[p] / prep.total_sat(p)) for p in remaining}
 
     def refresh(p: int) -> Fraction | None:
         res = state.rho(p)
@@ -320,6 +441,16 @@ def run_mes(
         for q in ties:
             if q != win:
                 heapq.heappush(heap, (best, keys[q], q))
+        if sensitivity is not None and state.ok.any():
+            # a tied project that cannot get cheaper than today's price keeps losing the tie
+            if any(q != win and prep.costs[q] / prep.total_sat(q) < best for q in ties):
+                state.ok[:] = False
+            else:
+                rw = float(best) * (1 + 1e-9)
+                for q in remaining:
+                    if q not in ties and rho0[q] <= rw:
+                        state.check_competitor(q, float(best))
+        remaining.remove(win)
         rho_u, cached = cache.pop(win)
         paid_groups, payments = state.pay(win, rho_u, cached, trace)
         rnd += 1
@@ -344,8 +475,18 @@ def run_mes(
             is_dirty[prep.grp_proj[mark[prep.entry_group]]] = True
             mark[paid_groups] = False
             for q in np.flatnonzero(is_dirty).tolist():
+                state.cache.pop(q, None)
                 if q in dirty:
                     dirty[q] = True
+    stable = 0.0
+    if sensitivity is not None:
+        for q in remaining:
+            if not state.ok.any():
+                break
+            state.check_unaffordable(q)
+        good = np.flatnonzero(~state.ok)
+        upto = good[0] if len(good) else len(sensitivity)
+        stable = float(sensitivity[upto - 1]) if upto else 0.0
     unfunded: list[MesUnfunded] = []
     if trace:
         for p in cands:
@@ -361,4 +502,4 @@ def run_mes(
     total = sum((prep.costs[p] for p in selected), Fraction(0)) + sum(
         (prep.costs[p] for p in initial), Fraction(0)
     )
-    return MesResult(selected, total, Fraction(endowment), steps, unfunded)
+    return MesResult(selected, total, Fraction(endowment), steps, unfunded, stable)

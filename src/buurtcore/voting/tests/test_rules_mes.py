@@ -80,7 +80,33 @@ def test_add1_raises_the_endowment_until_exhaustive():
     rounds = [s for s in out.steps if isinstance(s, Add1Round)]
     assert rounds[0].endowment == "25"
     assert rounds[-1].feasible is False
-    assert len(rounds) == 11
+    # e = 25 .. 35: eleven +1 steps, some proven identical and not recomputed
+    assert sum(1 + r.repeated for r in rounds) == 11
+
+
+def test_add1_skips_only_endowments_that_give_the_same_outcome():
+    from buurtcore.voting.rules._data import prepare
+    from buurtcore.voting.rules.completion import run_add1
+    from buurtcore.voting.tiebreak import TieBreak
+
+    ballots = [["a", "b"], ["b", "c"], ["c", "d"], ["d", "a"], ["a"], ["e"], ["e", "b"]]
+    costs = {"a": 70, "b": 50, "c": 50, "d": 30, "e": 90}
+    inst, prof = election(170, costs, ballots)
+    prep = prepare(inst, prof, "cost")
+    tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
+    for stop in ("exhaustive", "budget"):
+        fast, fast_rounds = run_add1(prep, tie, stop=stop)
+        slow, slow_rounds = run_add1(prep, tie, stop=stop, skip=False)
+        assert fast.selected == slow.selected
+        assert fast.endowment == slow.endowment
+        assert all(r.repeated == 0 for r in slow_rounds)
+        assert sum(1 + r.repeated for r in fast_rounds) == len(slow_rounds)
+        # every skipped endowment really gives the recorded outcome
+        by_endowment = {r.endowment: r.selected for r in slow_rounds}
+        for r in fast_rounds:
+            e = Fraction(r.endowment)
+            for j in range(r.repeated + 1):
+                assert by_endowment[str(e + j)] == r.selected
 
 
 def test_add1u_fills_greedily_and_is_exhaustive():
