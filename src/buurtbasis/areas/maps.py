@@ -29,7 +29,7 @@ from buurtcore.geo import (
 )
 
 from .models import Area, Indicator, IndicatorValue
-from .services import data_version, missing_label
+from .services import data_version, load_boundaries, missing_label
 
 NO_DATA_FILL = "url(#{id}-nodata)"
 MAP_WIDTH = 600
@@ -138,6 +138,8 @@ def build_choropleth(
     )
     svg = cache.get(key)
     if svg is None:
+        if any("boundary" in area.get_deferred_fields() for area in districts):
+            load_boundaries(districts)
         svg = _choropleth_svg(municipality, indicator, rows, dom_id)
         cache.set(key, svg, CACHE_SECONDS)
     return Choropleth(
@@ -282,7 +284,7 @@ def municipality_map(*, municipality: Area, indicator_key: str | None = None) ->
     """Everything the home page's map needs, in a constant number of queries."""
     from . import services
 
-    districts = services.get_districts(municipality=municipality)
+    districts = services.get_districts(municipality=municipality, with_boundary=False)
     indicators = services.map_indicators(municipality=municipality)
     indicator = services.choose_indicator(indicators, indicator_key)
     counts = services.count_active_initiatives(districts=districts)

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Case, IntegerField, Max, Q, Value, When
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ BUNDLED_ZWOLLE_FILES = (
     "kwb2024_gm_wk_basis_zwolle.csv",
 )
 VERSION_KEY = "areas:data-version"
+INITIATIVE_STATUS_ORDER = ("active", "idea", "paused", "handed_over", "ended")
 
 __all__ = [
     "AreaImportError",
@@ -125,59 +126,64 @@ def _write(parsed: ParsedFile) -> FileReport:
     return file_report
 
 
-def _unique_slug(*, year: int, name: str, code: str) -> str:
-    base = slugify(name)[:150] or code.lower()
-    taken = Area.objects.filter(year=year, slug=base).exclude(code=code).exists()
-    return f"{base}-{code.lower()}" if taken else base
-
-
 def _write_areas(parsed: ParsedFile, file_report: FileReport) -> None:
+    """Create or update the file's areas level by level, in a few queries per level."""
     year = parsed.year
     indicators = {i.key: i for i in Indicator.objects.all()}
-    known: dict[str, Area] = {}
-    parents_needed = {a.parent_code for a in parsed.areas if a.parent_code}
-    for area in Area.objects.filter(year=year, code__in=parents_needed):
-        known[area.code] = area
+    codes = {a.code for a in parsed.areas} | {a.parent_code for a in parsed.areas if a.parent_code}
+    known: dict[str, Area] = {a.code: a for a in Area.objects.filter(year=year, code__in=codes)}
+    taken_slugs = dict(Area.objects.filter(year=year).values_list("slug", "code"))
     source = f"CBS/PDOK, Wijk- en buurtkaart {year}"
     values: list[IndicatorValue] = []
-    for record in sorted(parsed.areas, key=lambda a: (a.level != "gemeente", a.level, a.code)):
-        parent = None
-        if record.parent_code:
-            parent = known.get(record.parent_code)
-            if parent is None:
-                raise AreaImportError(
-                    parsed.name,
-                    record.location,
-                    _(
-                        "unknown code %(parent)s: there is no such area for %(year)s. "
-                        "Import the file with %(parent)s first."
+    for level in (AreaLevel.MUNICIPALITY, AreaLevel.DISTRICT, AreaLevel.NEIGHBOURHOOD):
+        records = sorted((a for a in parsed.areas if a.level == level), key=lambda a: a.code)
+        new: list[Area] = []
+        changed: list[Area] = []
+        for record in records:
+            parent = None
+            if record.parent_code:
+                parent = known.get(record.parent_code)
+                if parent is None:
+                    raise AreaImportError(
+                        parsed.name,
+                        record.location,
+                        _(
+                            "unknown code %(parent)s: there is no such area for %(year)s. "
+                            "Import the file with %(parent)s first."
+                        )
+                        % {"parent": record.parent_code, "year": year},
                     )
-                    % {"parent": record.parent_code, "year": year},
-                )
-        area = Area.objects.filter(year=year, code=record.code).first()
-        if area is None:
-            area = Area.objects.create(
-                year=year,
-                code=record.code,
-                name=record.name,
-                level=record.level,
-                parent=parent,
-                boundary=record.boundary,
-                slug=_unique_slug(year=year, name=record.name, code=record.code),
-            )
-            file_report.created += 1
-        else:
+            area = known.get(record.code)
+            if area is None:
+                slug = slugify(record.name)[:150] or record.code.lower()
+                if taken_slugs.get(slug, record.code) != record.code:
+                    slug = f"{slug}-{record.code.lower()}"
+                taken_slugs[slug] = record.code
+                area = Area(year=year, code=record.code, slug=slug)
+                new.append(area)
+            else:
+                changed.append(area)
             area.name, area.level, area.parent = record.name, record.level, parent
             area.boundary = record.boundary
-            area.save(update_fields=["name", "level", "parent", "boundary"])
-            file_report.updated += 1
-        known[area.code] = area
-        for key, figure in record.figures.items():
-            indicator = indicators.get(key)
-            if indicator is None:
-                file_report.unknown_keys.add(key)
-                continue
-            values.append(_value(area, indicator, year, figure, source, table_id=""))
+        Area.objects.bulk_create(new, batch_size=200)
+        if not all(a.pk for a in new):  # backends that return no keys
+            created = Area.objects.filter(year=year, code__in=[a.code for a in new])
+            by_code = {a.code: a.pk for a in created}
+            for area in new:
+                area.pk = by_code[area.code]
+        Area.objects.bulk_update(changed, ["name", "level", "parent", "boundary"], batch_size=200)
+        file_report.created += len(new)
+        file_report.updated += len(changed)
+        for area in (*new, *changed):
+            known[area.code] = area
+        for record in records:
+            area = known[record.code]
+            for key, figure in record.figures.items():
+                indicator = indicators.get(key)
+                if indicator is None:
+                    file_report.unknown_keys.add(key)
+                    continue
+                values.append(_value(area, indicator, year, figure, source, table_id=""))
     file_report.figures = _upsert_values(values)
 
 
@@ -276,8 +282,21 @@ def get_municipality(*, code: str | None = None, year: int | None = None) -> Are
     return areas.order_by("-year").first()
 
 
-def get_districts(*, municipality: Area) -> list[Area]:
-    return list(Area.objects.districts().filter(parent=municipality).order_by("code"))
+def get_districts(*, municipality: Area, with_boundary: bool = True) -> list[Area]:
+    """The wijken of a municipality by code (one query; boundaries are large, so optional)."""
+    districts = Area.objects.districts().filter(parent=municipality).order_by("code")
+    if not with_boundary:
+        districts = districts.defer("boundary")
+    return list(districts)
+
+
+def load_boundaries(areas: Sequence[Area]) -> None:
+    """Fill in the boundaries of areas fetched without them, in one query."""
+    boundaries = dict(
+        Area.objects.filter(pk__in=[a.pk for a in areas]).values_list("pk", "boundary")
+    )
+    for area in areas:
+        area.boundary = boundaries.get(area.pk)
 
 
 def map_indicators(*, municipality: Area) -> list[Indicator]:
@@ -345,7 +364,18 @@ def initiatives_in(*, area: Area):
     matching = Initiative.areas.through.objects.filter(Q(area=area) | Q(area__parent=area)).values(
         "initiative_id"
     )
-    return Initiative.objects.public().filter(pk__in=matching)
+    # Active ones first, then those still starting, then the rest; newest first.
+    lifecycle = Case(
+        *(When(status=s, then=Value(i)) for i, s in enumerate(INITIATIVE_STATUS_ORDER)),
+        default=Value(len(INITIATIVE_STATUS_ORDER)),
+        output_field=IntegerField(),
+    )
+    return (
+        Initiative.objects.public()
+        .filter(pk__in=matching)
+        .annotate(lifecycle=lifecycle)
+        .order_by("lifecycle", "-created_at", "pk")
+    )
 
 
 def latest_year() -> int | None:

@@ -50,11 +50,7 @@ def _render_detail(request, area: Area):
         else []
     )
     figures = services.key_figures(area=area)
-    initiatives = (
-        services.initiatives_in(area=area)
-        .order_by("status", "-created_at")
-        .prefetch_related("themes")
-    )
+    initiatives = services.initiatives_in(area=area).prefetch_related("themes")
     page = Paginator(initiatives, INITIATIVES_PER_PAGE).get_page(request.GET.get("pagina"))
     context = {
         "area": area,

@@ -11,7 +11,8 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import NEEDS, Initiative, Status, StatusChange
+from . import vocabulary
+from .models import NEEDS, Initiative, Status, StatusChange, TargetGroup, Theme
 
 # Which lifecycle steps are possible from each status.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -23,6 +24,19 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 NEED_FIELDS = {key: field for key, field, _label in NEEDS}
+
+
+def ensure_vocabulary() -> int:
+    """Create the standard themes and target groups that are missing; return how many.
+
+    The data migration does this too; tests that flush the database and the demo
+    loader call it to be sure.
+    """
+    created = 0
+    for model, items in ((Theme, vocabulary.THEMES), (TargetGroup, vocabulary.TARGET_GROUPS)):
+        for slug, name in items:
+            created += model.objects.get_or_create(slug=slug, defaults={"name": name})[1]
+    return created
 
 
 class InitiativeError(Exception):

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from buurtbasis.areas.models import Area
+from buurtbasis.core import ratelimit
 
 from . import services
 from .access import can_manage_initiative, can_view_initiative
@@ -18,6 +19,7 @@ from .forms import EditInitiativeForm, SearchForm, StartInitiativeForm, StatusCh
 from .models import NEEDS, Initiative, StatusChange
 
 PAGE_SIZE = 20
+START_LIMIT = 10  # new initiatives per person per hour (against spam)
 
 
 def _login_url(next_url: str) -> str:
@@ -59,7 +61,14 @@ def start(request):
         )
     if request.method == "POST":
         form = StartInitiativeForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and not ratelimit.hit(
+            "initiative-start", str(request.user.pk), limit=START_LIMIT, window=3600
+        ):
+            form.add_error(
+                None,
+                _("You have started many initiatives in a short time. Please try again later."),
+            )
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 initiative = services.start_initiative(

@@ -123,3 +123,20 @@ def test_it_answers_404_for_unknown_wijken(client, zwolle):
     assert client.get("/wijken/2024/WK019399/").status_code == 404
     assert client.get("/wijken/2024/GM0193/").status_code == 404
     assert client.get("/wijken/bestaat-niet/").status_code == 404
+
+
+def test_it_shows_indicator_titles_and_numbers_in_english(client, zwolle):
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("areas:detail", args=[2024, "WK019322"])).content.decode()
+    assert '<html lang="en">' in html
+    assert "Population density" in html and "Bevolkingsdichtheid" not in html
+    assert "28,125" in html  # English digit grouping
+
+
+def test_it_lists_active_initiatives_first_on_the_wijk_page(client, zwolle):
+    wijk = Area.objects.get(code="WK019331")
+    make_initiative(areas=[wijk], name="Afgelopen", status="ended")
+    make_initiative(areas=[wijk], name="Loopt", status="active")
+    make_initiative(areas=[wijk], name="Nog een idee", status="idea")
+    html = client.get(wijk.get_absolute_url()).content.decode()
+    assert html.index("Loopt") < html.index("Nog een idee") < html.index("Afgelopen")
