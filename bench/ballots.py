@@ -235,6 +235,21 @@ class Server:
             time.sleep(0.1)
         raise RuntimeError(f"gunicorn did not answer in {timeout:.0f}s:\n{self.tail()}")
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master and its live workers (Linux /proc)."""
+        if self.process is None:
+            return 0.0
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text()
+            except OSError:
+                continue
+            fields = text[text.rindex(")") + 2 :].split()
+            if int(fields[2]) == self.process.pid:  # process group
+                total += int(fields[11]) + int(fields[12])  # utime + stime
+        return total / os.sysconf("SC_CLK_TCK")
+
     def kill(self) -> None:
         """SIGKILL the master and every worker: no graceful shutdown, no cleanup."""
         if self.process is None:
@@ -448,6 +463,8 @@ def run(args) -> dict:
             for _ in range(args.clients)
         ]
         kill_info: dict[str, float] = {}
+        cpu_at_start = server.cpu_seconds()
+        client_cpu_at_start = time.process_time()
         started = time.perf_counter()
         for thread in threads:
             thread.start()
@@ -471,7 +488,9 @@ def run(args) -> dict:
                 thread.join()
         finally:
             elapsed = time.perf_counter() - started
+            server_cpu = server.cpu_seconds() - cpu_at_start
             server.stop()
+        client_cpu = time.process_time() - client_cpu_at_start
         counts = count_stored(budget_round, results.acks, plain)
     acks = list(results.acks.values())
     latencies = [a.latency for a in acks]
@@ -490,6 +509,9 @@ def run(args) -> dict:
         "p99": percentile(latencies, 99) * 1000,
         "trip_p50": percentile(trips, 50) * 1000,
         "trip_p99": percentile(trips, 99) * 1000,
+        "server_cpu_ms": 1000 * server_cpu / max(1, len(acks)),
+        "client_cpu_ms": 1000 * client_cpu / max(1, len(acks)),
+        "load": os.getloadavg()[0],
         **kill_info,
     }
     if args.report:
@@ -512,7 +534,9 @@ def main(argv=None) -> int:
         f"rejected={summary['rejected']} gave_up={summary['gave_up']} "
         f"retries={summary['retries']} unacknowledged_stored={summary['unacknowledged']} "
         f"seconds={summary['seconds']:.1f} "
-        f"form+vote p50={summary['trip_p50']:.1f}ms p99={summary['trip_p99']:.1f}ms"
+        f"form+vote p50={summary['trip_p50']:.1f}ms p99={summary['trip_p99']:.1f}ms "
+        f"server_cpu={summary['server_cpu_ms']:.1f}ms/ballot "
+        f"client_cpu={summary['client_cpu_ms']:.1f}ms/ballot load={summary['load']:.1f}"
     )
     print(
         f"ballots acknowledged={summary['acknowledged']} stored={summary['stored']} "

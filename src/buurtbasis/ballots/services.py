@@ -19,13 +19,15 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Count, F, FilteredRelation, Q, Sum
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from buurtbasis.budgets.models import BallotType, BudgetRound, Phase, PhaseKind, Plan
+from buurtbasis.budgets.models import BallotType, BudgetRound, Phase, PhaseKind, Plan, PlanStatus
 from buurtbasis.budgets.money import format_euros
 
 from . import codes
@@ -94,30 +96,47 @@ def voting_phase(budget_round: BudgetRound):
     return phase
 
 
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _as_datetime(value):
+    """A datetime from a raw column (SQLite gives text, PostgreSQL a datetime)."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
+    if parsed is not None and settings.USE_TZ and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt.UTC)  # SQLite keeps UTC without an offset
+    return parsed
+
+
+# The three reads on the path of every ballot are written in SQL: the ORM spends
+# more time building these queries than the database spends answering them.
+
+
 def get_voting_round(slug: str) -> BudgetRound | None:
     """A public round with its voting phase, in one query (the hot path of every ballot)."""
-    budget_round = (
-        BudgetRound.objects.annotate(
-            voting=FilteredRelation("phases", condition=Q(phases__kind=PhaseKind.VOTING)),
-            voting_starts_at=F("voting__starts_at"),
-            voting_ends_at=F("voting__ends_at"),
-            voting_phase_id=F("voting__id"),
-        )
-        .filter(slug=slug, is_public=True)
-        .first()
+    sql = (
+        f"SELECT r.*, p.id AS voting_phase_id, p.starts_at AS voting_starts_at, "  # noqa: S608
+        f"p.ends_at AS voting_ends_at FROM {_table(BudgetRound)} r "
+        f"LEFT JOIN {_table(Phase)} p ON p.budget_round_id = r.id AND p.kind = %s "
+        f"WHERE r.slug = %s AND r.is_public = %s"
     )
-    if budget_round is not None:
-        budget_round._ballots_voting_phase = (
-            Phase(
-                pk=budget_round.voting_phase_id,
-                budget_round=budget_round,
-                kind=PhaseKind.VOTING,
-                starts_at=budget_round.voting_starts_at,
-                ends_at=budget_round.voting_ends_at,
-            )
-            if budget_round.voting_phase_id is not None
-            else None
+    found = list(BudgetRound.objects.raw(sql, [PhaseKind.VOTING.value, slug, True]))
+    if not found:
+        return None
+    budget_round = found[0]
+    budget_round._ballots_voting_phase = (
+        Phase(
+            pk=budget_round.voting_phase_id,
+            budget_round=budget_round,
+            kind=PhaseKind.VOTING,
+            starts_at=_as_datetime(budget_round.voting_starts_at),
+            ends_at=_as_datetime(budget_round.voting_ends_at),
         )
+        if budget_round.voting_phase_id is not None
+        else None
+    )
     return budget_round
 
 
@@ -148,8 +167,16 @@ BALLOT_PLAN_FIELDS = (
 
 
 def ballot_plans(budget_round: BudgetRound) -> list[Plan]:
-    """The plans on the ballot (feasible ones), in a stable order, with what the ballot shows."""
-    return list(budget_round.plans.on_ballot().only(*BALLOT_PLAN_FIELDS).order_by("pk"))
+    """The plans on the ballot (feasible ones), in a stable order, with what the ballot shows.
+
+    The same rows as ``budget_round.plans.on_ballot().only(...)``, read in plain SQL.
+    """
+    columns = ", ".join(connection.ops.quote_name(c) for c in BALLOT_PLAN_FIELDS)
+    sql = (
+        f"SELECT {columns} FROM {_table(Plan)} "  # noqa: S608
+        "WHERE budget_round_id = %s AND status = %s ORDER BY id"
+    )
+    return list(Plan.objects.raw(sql, [budget_round.pk, PlanStatus.FEASIBLE.value]))
 
 
 # -- codes --
@@ -256,7 +283,12 @@ def find_voting_code(budget_round: BudgetRound, text: str) -> VotingCode | None:
     if normalised is None:
         return None
     hashes = codes.candidate_hashes(budget_round.pk, normalised)
-    found = list(VotingCode.objects.filter(budget_round=budget_round, code_hash__in=hashes)[:1])
+    marks = ", ".join(["%s"] * len(hashes))
+    sql = (
+        f"SELECT id, budget_round_id, batch_id, code_hash, created_at, used_at "  # noqa: S608
+        f"FROM {_table(VotingCode)} WHERE budget_round_id = %s AND code_hash IN ({marks})"
+    )
+    found = list(VotingCode.objects.raw(sql, [budget_round.pk, *hashes]))
     return found[0] if found else None
 
 
@@ -524,6 +556,34 @@ def _store_ballot(
     voting_code: VotingCode | None = None,
 ) -> Ballot:
     last_error: Exception | None = None
+    if voting_code is not None and voting_code.used_at is None:
+        # A code never used before: insert straight away. If a ballot appeared in the
+        # meantime, the unique constraint refuses and the loop below replaces it.
+        try:
+            with transaction.atomic():
+                now = timezone.now()
+                ballot = Ballot.objects.create(
+                    budget_round=budget_round,
+                    receipt=codes.new_receipt(),
+                    submitted_at=now,
+                    **create,
+                )
+                BallotChoice.objects.bulk_create(
+                    [
+                        BallotChoice(ballot=ballot, plan_id=pk, points=p)
+                        for pk, p in sorted(points.items())
+                    ]
+                )
+                VotingCode.objects.filter(pk=voting_code.pk, used_at__isnull=True).update(
+                    used_at=now
+                )
+            return ballot
+        except IntegrityError as exc:
+            last_error = exc
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            last_error = exc
     for attempt in range(STORE_ATTEMPTS):
         try:
             with transaction.atomic():
@@ -592,9 +652,15 @@ def current_choices(
     budget_round: BudgetRound, *, voting_code: VotingCode | None = None, voter=None
 ) -> dict[int, int]:
     """The current choices of a code or account (to show on its own ballot page)."""
-    source = {"ballot__voting_code": voting_code} if voting_code else {"ballot__voter": voter}
-    rows = BallotChoice.objects.filter(ballot__budget_round=budget_round, **source)
-    return {plan_id: points for plan_id, points in rows.values_list("plan_id", "points")}
+    column, value = ("voting_code_id", voting_code.pk) if voting_code else ("voter_id", voter.pk)
+    sql = (
+        f"SELECT c.plan_id, c.points FROM {_table(BallotChoice)} c "  # noqa: S608
+        f"JOIN {_table(Ballot)} b ON b.id = c.ballot_id "
+        f"WHERE b.budget_round_id = %s AND b.{column} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [budget_round.pk, value])
+        return {plan_id: points for plan_id, points in cursor.fetchall()}
 
 
 @dataclass(frozen=True)

@@ -106,3 +106,23 @@ def test_it_refuses_to_vote_when_voting_is_closed(client):
     assert Ballot.objects.count() == 0
     page = client.get(reverse("ballots:start", args=[budget_round.slug]), HTTP_ACCEPT_LANGUAGE="nl")
     assert "gesloten" in page.content.decode()
+
+
+def test_it_refuses_to_vote_after_the_voting_end_date(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    budget_round, plans = voting_round()
+    (code,) = make_codes(budget_round, 1)
+    budget_round.phases.filter(kind="voting").update(ends_at=timezone.now() - timedelta(minutes=1))
+    response = _vote(
+        client, budget_round, {"code": code, "plan": [plans[0].pk], "action": "confirm"}
+    )
+    assert response.status_code == 302
+    assert Ballot.objects.count() == 0
+    budget_round.phases.filter(kind="voting").update(ends_at=timezone.now() + timedelta(minutes=5))
+    response = _vote(
+        client, budget_round, {"code": code, "plan": [plans[0].pk], "action": "confirm"}
+    )
+    assert response.status_code == 303
