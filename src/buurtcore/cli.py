@@ -7,6 +7,7 @@ input (a malformed file, a rule that does not apply), 2 wrong usage.
 
 ::
 
+    buurtbasis pb rules
     buurtbasis pb validate FILE
     buurtbasis pb stats FILE
     buurtbasis pb tally FILE [--rule R] [--sat S] [--completion C] [--add1-stop A]
@@ -381,6 +382,15 @@ def cmd_compare(args: argparse.Namespace, rep: _Reporter) -> int:
     return EXIT_OK
 
 
+def cmd_rules(args: argparse.Namespace, rep: _Reporter) -> int:
+    from dataclasses import asdict
+
+    from buurtcore.voting import RULES
+
+    _print_json({"rules": [asdict(info) for info in RULES.values()]})
+    return EXIT_OK
+
+
 def outcome_meta(outcome) -> dict[str, str]:
     """META entries recording how an outcome was computed (for ``pb write``).
 
@@ -440,6 +450,15 @@ def cmd_write(args: argparse.Namespace, rep: _Reporter) -> int:
 # --------------------------------------------------------------------------- main
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("buurtbasis")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
+
+
 def _add_common_options(p: argparse.ArgumentParser, *, top_level: bool) -> None:
     # On the subcommands the defaults are SUPPRESS, so that `buurtbasis --lang nl pb ...`
     # and `buurtbasis pb tally FILE --lang nl` both work.
@@ -473,6 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Buurtbasis tools. `buurtbasis pb --help` for participatory-budgeting files.",
     )
     _add_common_options(parser, top_level=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     top = parser.add_subparsers(dest="group", metavar="{pb}", parser_class=_Parser)
     pb = top.add_parser(
         "pb",
@@ -481,6 +501,10 @@ def build_parser() -> argparse.ArgumentParser:
         "JSON on stdout; exit 0 ok, 1 invalid input, 2 wrong usage. FILE '-' reads stdin.",
     )
     cmds = pb.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = cmds.add_parser("rules", help="the registered rules and what they support")
+    _add_common_options(p, top_level=False)
+    p.set_defaults(func=cmd_rules, file="-")
 
     p = cmds.add_parser("validate", help="check a file; errors name the line")
     p.add_argument("file", metavar="FILE")

@@ -22,6 +22,7 @@ from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.organisations.models import Membership, Organisation, OrganisationKind, Role
 
 from .models import Initiative, Status, StatusChange, TargetGroup, Theme
+from .services import ensure_vocabulary
 
 SEED = 20241124
 DEMO_PASSWORD = "Buurtbasis-demo-2024"  # noqa: S105 (demo accounts, printed on purpose)
@@ -57,37 +58,27 @@ ORGANISATIONS = [
 
 # One account per role; printed at the end of load_demo.
 DEMO_LOGINS = [
-    ("bewoner", "Bewoner (resident)", "Sanne de Boer", []),
+    ("bewoner", Role.RESIDENT, "Sanne de Boer", []),
     (
         "initiatiefnemer",
-        "Initiatiefnemer (initiator)",
+        Role.INITIATOR,
         "Ahmed El Amrani",
         [("bewonersgroep-assendorp-zuid", Role.INITIATOR)],
     ),
     (
         "opbouwwerker",
-        "Opbouwwerker (community worker)",
+        Role.COMMUNITY_WORKER,
         "Marieke Jansen",
         [("samenkracht-centrum", Role.COMMUNITY_WORKER)],
     ),
     (
         "penningmeester",
-        "Penningmeester gastorganisatie (host finance officer)",
+        Role.FINANCE_OFFICER,
         "Joost Visser",
         [("samenkracht-centrum", Role.FINANCE_OFFICER)],
     ),
-    (
-        "ambtenaar",
-        "Ambtenaar / gebiedsmakelaar (civil servant)",
-        "Fatma Yilmaz",
-        [("gemeente-zwolle", Role.CIVIL_SERVANT)],
-    ),
-    (
-        "beheerder",
-        "Platformbeheerder (platform admin)",
-        "Peter Bakker",
-        [("gemeente-zwolle", Role.PLATFORM_ADMIN)],
-    ),
+    ("ambtenaar", Role.CIVIL_SERVANT, "Fatma Yilmaz", [("gemeente-zwolle", Role.CIVIL_SERVANT)]),
+    ("beheerder", Role.PLATFORM_ADMIN, "Peter Bakker", [("gemeente-zwolle", Role.PLATFORM_ADMIN)]),
 ]
 # Colleagues so that every welfare organisation has a community worker.
 EXTRA_STAFF = [
@@ -387,18 +378,18 @@ def load_people_and_initiatives(*, gemeente: Area) -> Result:
         orgs[slug] = org
 
     logins = []
-    for local, role_label, name, grants in DEMO_LOGINS:
+    for local, role, name, grants in DEMO_LOGINS:
         email = f"{local}@{DEMO_DOMAIN}"
         extra = {"home_area": by_number.get(13)}
         if local == "beheerder":
             extra.update(is_staff=True, is_superuser=True)
         user = _user(email, name, result, **extra)
-        for org_slug, role in grants:
+        for org_slug, granted in grants:
             _, created = Membership.objects.get_or_create(
-                user=user, organisation=orgs[org_slug], role=role
+                user=user, organisation=orgs[org_slug], role=granted
             )
             result.add("memberships", int(created))
-        logins.append((role_label, email))
+        logins.append((str(role.label), email))
     for local, name, grants in EXTRA_STAFF:
         user = _user(f"{local}@{DEMO_DOMAIN}", name, result)
         for org_slug, role in grants:
@@ -415,6 +406,7 @@ def load_people_and_initiatives(*, gemeente: Area) -> Result:
         residents.append(_user(f"{local}.{i}@{DEMO_DOMAIN}", f"{first} {last}", result))
     initiator = User.objects.get(email=f"initiatiefnemer@{DEMO_DOMAIN}")
 
+    ensure_vocabulary()
     themes = {t.slug: t for t in Theme.objects.all()}
     groups = {g.slug: g for g in TargetGroup.objects.all()}
     welfare_for = {}

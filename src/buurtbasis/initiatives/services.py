@@ -11,7 +11,8 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import NEEDS, Initiative, Status, StatusChange
+from . import vocabulary
+from .models import NEEDS, Initiative, Status, StatusChange, TargetGroup, Theme
 
 # Which lifecycle steps are possible from each status.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -23,6 +24,19 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 NEED_FIELDS = {key: field for key, field, _label in NEEDS}
+
+
+def ensure_vocabulary() -> int:
+    """Create the standard themes and target groups that are missing; return how many.
+
+    The data migration does this too; tests that flush the database and the demo
+    loader call it to be sure.
+    """
+    created = 0
+    for model, items in ((Theme, vocabulary.THEMES), (TargetGroup, vocabulary.TARGET_GROUPS)):
+        for slug, name in items:
+            created += model.objects.get_or_create(slug=slug, defaults={"name": name})[1]
+    return created
 
 
 class InitiativeError(Exception):
@@ -102,6 +116,8 @@ def start_initiative(
     raise InitiativeError(_("Could not save the initiative. Please try again."))
 
 
+_UNCHANGED = object()
+
 EDITABLE_FIELDS = (
     "name",
     "pitch",
@@ -122,9 +138,13 @@ def update_initiative(
     areas: Iterable | None = None,
     themes: Iterable | None = None,
     target_groups: Iterable | None = None,
+    host_organisation=_UNCHANGED,
     **changes,
 ) -> Initiative:
-    """Change the texts, contact details, needs and tags. The slug stays the same."""
+    """Change the texts, contact details, needs, tags and host. The slug stays the same.
+
+    Choosing a host organisation means the initiative no longer asks for one.
+    """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
@@ -133,6 +153,10 @@ def update_initiative(
     if needs is not None:
         for field, value in _needs_from_keys(needs).items():
             setattr(initiative, field, value)
+    if host_organisation is not _UNCHANGED:
+        initiative.host_organisation = host_organisation
+        if host_organisation is not None:
+            initiative.needs_host = False
     initiative.save()
     if areas is not None:
         initiative.areas.set(areas)

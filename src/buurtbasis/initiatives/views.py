@@ -11,13 +11,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from buurtbasis.areas.models import Area
+from buurtbasis.core import ratelimit
+from buurtbasis.organisations.models import Role
 
 from . import services
-from .access import can_manage_initiative, can_view_initiative
+from .access import can_manage_initiative, can_view_initiative, organisation_ids_with_role
 from .forms import EditInitiativeForm, SearchForm, StartInitiativeForm, StatusChangeForm
 from .models import NEEDS, Initiative, StatusChange
 
 PAGE_SIZE = 20
+START_LIMIT = 10  # new initiatives per person per hour (against spam)
 
 
 def _login_url(next_url: str) -> str:
@@ -59,7 +62,14 @@ def start(request):
         )
     if request.method == "POST":
         form = StartInitiativeForm(request.POST)
-        if form.is_valid():
+        if form.is_valid() and not ratelimit.hit(
+            "initiative-start", str(request.user.pk), limit=START_LIMIT, window=3600
+        ):
+            form.add_error(
+                None,
+                _("You have started many initiatives in a short time. Please try again later."),
+            )
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 initiative = services.start_initiative(
@@ -118,6 +128,9 @@ def detail(request, slug):
             "target_groups": initiative.target_groups.all(),
             "history": history,
             "can_manage": can_manage_initiative(request.user, initiative),
+            "could_host": initiative.needs_host
+            and initiative.host_organisation_id is None
+            and bool(organisation_ids_with_role(request.user, Role.COMMUNITY_WORKER)),
             "login_next_url": _login_url(request.get_full_path()),
         },
     )
@@ -151,6 +164,7 @@ def edit(request, slug):
                 areas=data["areas"],
                 themes=data["themes"],
                 target_groups=data["target_groups"],
+                host_organisation=data["host_organisation"],
             )
             messages.success(request, _("Your changes have been saved."))
             return redirect(initiative)

@@ -337,6 +337,7 @@ def explain(instance: Instance, profile: Profile, outcome: Any) -> dict[str, Any
                     "selected": [str(x) for x in (_get(step, "selected") or [])],
                     "total_cost": _frac(_get(step, "total_cost") or 0),
                     "exhaustive": bool(_get(step, "exhaustive")),
+                    "repeated": int(_get(step, "repeated", 0) or 0),
                 }
             )
             continue

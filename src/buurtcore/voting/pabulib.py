@@ -338,6 +338,7 @@ class _State:
     meta: dict[str, str] = field(default_factory=dict)
     meta_lines: dict[str, int] = field(default_factory=dict)
     project_lines: dict[str, int] = field(default_factory=dict)
+    voter_lines: list[int] = field(default_factory=list)
 
 
 def read(source: Source, *, progress: Progress | None = None) -> tuple[Instance, Profile]:
@@ -676,6 +677,7 @@ def _read(
     profile = _read_votes(line_iter, instance, vcols, state, progress, total, tell, hn)
     _count_mismatch(state, "num_votes", profile.n_voters, "votes", "stemmen")
     _check_votes_column(instance, profile, state)
+    _check_ballot_limits(instance, profile, state)
     return instance, profile, state.warnings
 
 
@@ -700,7 +702,7 @@ def _read_votes(
     dedupe = vote_type == "approval"
 
     voter_ids: list[str] = []
-    voter_lines: list[int] = []
+    voter_lines: list[int] = state.voter_lines
     lengths: list[int] = []
     flat: list[int] = []
     points_flat: list[str] = []
@@ -933,6 +935,68 @@ def _check_votes_column(instance: Instance, profile: Profile, state: _State) -> 
                     state.project_lines[pid],
                     f"project '{_clip(pid)}' says votes={raw}, the ballots give {count}",
                     f"project '{_clip(pid)}' zegt votes={raw}, de stemmen geven {count}",
+                )
+            )
+
+
+_LIMITS = (
+    # META key, what is measured, compare, English, Dutch
+    ("min_length", "length", -1, "names fewer projects than", "noemt minder projecten dan"),
+    ("max_length", "length", 1, "names more projects than", "noemt meer projecten dan"),
+    ("min_sum_points", "points", -1, "gives fewer points than", "geeft minder punten dan"),
+    ("max_sum_points", "points", 1, "gives more points than", "geeft meer punten dan"),
+    ("max_sum_cost", "cost", 1, "costs more than", "kost meer dan"),
+)
+
+
+def _check_ballot_limits(instance: Instance, profile: Profile, state: _State) -> None:
+    """Warn (once per META limit) about ballots outside META min/max_length, _sum_points, _sum_cost.
+
+    These are rules of the election rather than of the format, so a file that breaks them is
+    still read; ``buurtbasis pb validate`` shows the warning.
+    """
+    meta = instance.meta
+    if not any(key in meta for key, *_ in _LIMITS) or profile.n_voters == 0:
+        return
+    starts = profile.indptr[:-1]
+    measured: dict[str, np.ndarray] = {"length": np.diff(profile.indptr)}
+    if profile.points is not None:
+        # exact: integer sums of the (scaled) points, compared with the scaled limit
+        measured["points"] = np.add.reduceat(profile.points, starts)
+    for key, what, sign, en, nl in _LIMITS:
+        raw = meta.get(key)
+        limit = parse_number(raw) if raw is not None else None
+        if limit is None or (what == "points" and "points" not in measured):
+            continue
+        if what == "cost":
+            costs = [p.cost for p in instance.projects.values()]
+            if max(c.denominator for c in costs) != 1 or limit.denominator != 1:
+                continue  # only whole amounts are checked here (all real files)
+            cost_arr = np.array([int(c) for c in costs], dtype=np.int64)
+            values = np.add.reduceat(cost_arr[profile.project_index], starts)
+            bound = int(limit)
+        elif what == "points":
+            values = measured["points"]
+            scaled = limit * profile.points_denominator
+            if scaled.denominator != 1:
+                continue
+            bound = int(scaled)
+        else:
+            values = measured["length"]
+            if limit.denominator != 1:
+                continue
+            bound = int(limit)
+        bad = np.flatnonzero(values > bound) if sign > 0 else np.flatnonzero(values < bound)
+        if bad.size:
+            v = int(bad[0])
+            line = state.voter_lines[v] if v < len(state.voter_lines) else None
+            state.warnings.append(
+                PabulibWarning(
+                    line,
+                    f"{bad.size} ballot(s) break META {key}={raw}; the first, voter "
+                    f"'{_clip(profile.voter_ids[v])}', {en} {raw}",
+                    f"{bad.size} stem(men) houden zich niet aan META {key}={raw}; de eerste, "
+                    f"kiezer '{_clip(profile.voter_ids[v])}', {nl} {raw}",
                 )
             )
 

@@ -327,3 +327,43 @@ def test_it_exits_with_code_1_and_no_traceback(tmp_path):
         "kwb2024_broken.csv, row 1" in result.stderr
         or "kwb2024_broken.csv, regel 1" in result.stderr
     )
+
+
+def test_it_reads_semicolon_csv_with_decimal_commas(base, tmp_path):
+    run(WIJKEN)
+    path = tmp_path / "kwb2024_semicolon.csv"
+    path.write_text(
+        "code;GemiddeldeHuishoudensgrootte_33;AantalInwoners_5\nWK019310;1,5;4.300\n",
+        encoding="utf-8",
+    )
+    run(path)
+    values = dict(
+        IndicatorValue.objects.filter(area__code="WK019310").values_list("indicator__key", "value")
+    )
+    assert values["GemiddeldeHuishoudensgrootte_33"] == Decimal("1.5")
+    assert values["AantalInwoners_5"] == Decimal("4300")
+
+
+def test_it_rejects_a_bad_municipality_option(db):
+    assert "GM0193" in import_error("--gemeente", "Zwolle", VARIABLES)
+    assert not Indicator.objects.exists()
+
+
+def test_it_rejects_a_broken_variables_file(db, tmp_path):
+    path = tmp_path / "variabelen.csv"
+    path.write_text(
+        "ID,ParentID,Type,Key,Title,Unit,Decimals,Description\n"
+        "7,6,Topic,AantalInwoners_5,Aantal inwoners,aantal,0,\n"
+        "8,6,Topic,Mannen_6,Mannen,aantal,veel,\n"
+    )
+    message = import_error(path)
+    assert "variabelen.csv, row 3" in message and "“veel” in column Decimals" in message
+    assert not Indicator.objects.exists()
+
+
+def test_it_keeps_english_titles_when_the_cbs_dictionary_is_imported_again(cbs_dir, db):
+    run(VARIABLES)
+    run(cbs_dir / "kwb2024_85984NED_variabelen.csv")
+    indicator = Indicator.objects.get(key="Bevolkingsdichtheid_34")
+    assert indicator.title_en == "Population density"
+    assert Indicator.objects.get(key="HuishoudensTotaal_29").title_nl == "Huishoudens totaal"

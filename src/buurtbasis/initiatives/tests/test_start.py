@@ -148,3 +148,28 @@ def test_it_gives_a_second_initiative_with_the_same_name_its_own_slug(client, re
         },
     )
     assert Initiative.objects.filter(slug="repair-cafe-2").exists()
+
+
+def test_it_limits_how_many_initiatives_one_person_starts_per_hour(client, resident, settings):
+    from django.core.cache import cache
+
+    from buurtbasis.initiatives import views
+
+    cache.clear()
+    settings.RATELIMIT_ENABLED = True
+    wijk = WijkFactory()
+    for n in range(views.START_LIMIT + 1):
+        response = client.post(
+            URL,
+            {
+                "name": f"Idee {n}",
+                "pitch": "Iets moois.",
+                "area": wijk.pk,
+                "contact_email": "a@b.nl",
+            },
+        )
+    assert Initiative.objects.count() == views.START_LIMIT
+    assert response.status_code == 200
+    assert "Probeer het later nog eens" in response.content.decode()
+    assert 'value="Idee 10"' in response.content.decode()
+    cache.clear()

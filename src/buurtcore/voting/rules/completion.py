@@ -57,8 +57,10 @@ def run_add1(
     Semantically one MES run per currency unit. With ``skip`` (default) each
     run also computes how far the endowment can rise before anything in the
     run changes (see ``run_mes(sensitivity=True)``); those endowments give
-    the identical outcome and are not recomputed. The final run is repeated
-    once with tracing switched on.
+    the identical outcome and are not recomputed. Computing the bound costs
+    about as much as the run; when it allows no skip, the next runs do
+    without it (backing off up to 15 runs). The final run is repeated once
+    with tracing switched on.
     """
     if stop not in ADD1_STOPS:
         raise ValueError(f"unknown add1_stop {stop!r}")
@@ -83,8 +85,10 @@ def run_add1(
     rounds: list[Add1Round] = []
     previous: MesResult | None = None
     steps = 0
+    wait = backoff = 0
     while True:
-        res = run_mes(prep, tie, endowment, sensitivity=grid)
+        probe = grid is not None and wait == 0
+        res = run_mes(prep, tie, endowment, sensitivity=grid if probe else None)
         chosen = set(res.selected)
         feasible = res.total_cost <= prep.budget
         exhaustive = is_exhaustive(prep, chosen, res.total_cost, cands)
@@ -99,6 +103,12 @@ def run_add1(
             repeat = math.floor(Fraction(res.stable_for) / increment)
             if endowment + repeat * increment > limit:
                 repeat = max(0, math.floor((limit - endowment) / increment))
+        if probe:
+            # the bound costs time; after runs without a skip, probe less often
+            backoff = 0 if repeat else min(2 * backoff + 1, 15)
+            wait = backoff
+        elif wait:
+            wait -= 1
         rounds.append(
             Add1Round(
                 fmt(endowment),

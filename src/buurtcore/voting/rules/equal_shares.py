@@ -45,8 +45,6 @@ from buurtcore.voting.tiebreak import TieBreak
 
 __all__ = ["MesResult", "mes_candidates", "run_mes"]
 
-_REL = 1e-9  # float margin; anything closer is settled with Fractions
-
 
 @dataclass(slots=True)
 class MesResult:
@@ -73,54 +71,124 @@ def mes_candidates(prep: Prepared) -> tuple[list[int], list[int]]:
     return cands, free
 
 
+_TOL = 1e-9  # relative float margin; anything closer is settled with Fractions
+
+
+class _Split:
+    """The price of one project now: float ``rho`` per unit and who pays all they have."""
+
+    __slots__ = ("state", "p", "rho_f", "rho_x", "full", "poor")
+
+    def __init__(self, state, p, rho_f, rho_x, full, poor):
+        self.state = state
+        self.p = p
+        self.rho_f = rho_f  # float price per unit u
+        self.rho_x = rho_x  # exact price per unit u, or None until needed
+        self.full = full  # (nz, st, uu, cnt) of all supporters
+        self.poor = poor  # bool per entry: pays all it has (includes empty budgets)
+
+    def exact(self) -> Fraction:
+        """The exact price per unit (computed from the exact budgets of those who pay all)."""
+        if self.rho_x is None:
+            _, st, uu, cnt = self.full
+            ex = self.state.exact
+            paid = sum(
+                (
+                    c * ex(s)
+                    for s, c in zip(st[self.poor].tolist(), cnt[self.poor].tolist(), strict=True)
+                ),
+                Fraction(0),
+            )
+            units = int(np.dot(cnt[~self.poor], uu[~self.poor]))
+            self.rho_x = (self.state.prep.costs[self.p] - paid) / units
+        return self.rho_x
+
+
 class _State:
-    """Budget states of one MES run (state 0 = nothing left)."""
+    """Budget states of one MES run.
+
+    State 0 is an empty budget, state 1 the endowment. Every other state is
+    either an empty budget or a *child*: its parent's budget minus the price
+    per unit of one purchase times ``u``. Floats are kept for every state;
+    exact Fractions are computed only when a decision is too close to call
+    with floats (and for the trace), by walking the parents.
+    """
 
     def __init__(self, prep: Prepared, endowment: Fraction, grid: np.ndarray | None = None):
         self.prep = prep
-        self.exact: list[Fraction] = [Fraction(0), Fraction(endowment)]
-        self.flt = np.zeros(64, dtype=np.float64)
+        self.endowment = Fraction(endowment)
+        cap = 1024
+        self.n = 2
+        self.flt = np.zeros(cap, dtype=np.float64)
         self.flt[1] = float(endowment)
+        self.parent = np.zeros(cap, dtype=np.int64)
+        self.unit = np.zeros(cap, dtype=np.int64)
+        self.buy = np.full(cap, -1, dtype=np.int64)
+        self.memo: dict[int, Fraction] = {0: Fraction(0), 1: self.endowment}
+        self.buys: list[_Split] = []
+        self.eps = max(float(endowment), 1e-300) * 1e-7  # "near zero" for budgets
         self.group_state = np.ones(len(prep.weights), dtype=np.int64)
         self.weights_f = prep.weights.astype(np.float64)
         self.U = prep.max_u + 1
         self.cache: dict[int, tuple] = {}
+        self.costs_f = [float(c) for c in prep.costs]
         # sensitivity (Add1): per state, upper bounds on how much more budget it
         # has when the endowment is raised by each value of ``grid``
         self.grid = grid
         self.ok = None
         if grid is not None:
-            self.up = np.zeros((64, len(grid)), dtype=np.float64)
+            self.up = np.zeros((cap, len(grid)), dtype=np.float64)
             self.up[1] = grid
             self.ok = np.ones(len(grid), dtype=bool)
 
-    def new_state(self, value: Fraction) -> int:
-        i = len(self.exact)
-        self.exact.append(value)
-        if i >= len(self.flt):
-            self.flt = np.concatenate([self.flt, np.zeros(len(self.flt), dtype=np.float64)])
-        self.flt[i] = float(value)
-        return i
+    # -- exact values ---------------------------------------------------------
+    def exact(self, s: int) -> Fraction:
+        memo = self.memo
+        v = memo.get(s)
+        if v is not None:
+            return v
+        chain = []
+        while s not in memo:
+            chain.append(s)
+            s = int(self.parent[s])
+        v = memo[s]
+        for t in reversed(chain):
+            v = v - self.buys[int(self.buy[t])].exact() * int(self.unit[t])
+            memo[t] = v
+        return v
 
-    def new_states(self, values: list[Fraction], up: np.ndarray) -> np.ndarray:
-        """Add states with budgets ``values`` and growth bounds ``up``; returns their ids."""
-        first = len(self.exact)
-        self.exact.extend(values)
-        need = first + len(values)
-        if need > len(self.flt):
-            size = max(need, 2 * len(self.flt))
-            flt = np.zeros(size, dtype=np.float64)
-            flt[:first] = self.flt[:first]
-            self.flt = flt
-            grown = np.zeros((size, self.up.shape[1]), dtype=np.float64)
-            grown[:first] = self.up[:first]
-            self.up = grown
-        self.flt[first:need] = [float(v) for v in values]
-        self.up[first:need] = up
-        return np.arange(first, need, dtype=np.int64)
+    def _grow(self, need: int) -> None:
+        cap = len(self.flt)
+        if need <= cap:
+            return
+        size = max(need, 2 * cap)
 
+        def ext(arr, fill=0):
+            out = np.full((size,) + arr.shape[1:], fill, dtype=arr.dtype)
+            out[:cap] = arr
+            return out
+
+        self.flt = ext(self.flt)
+        self.parent = ext(self.parent)
+        self.unit = ext(self.unit)
+        self.buy = ext(self.buy, -1)
+        if self.grid is not None:
+            self.up = ext(self.up)
+
+    def add_states(self, flt, parent, unit, buy) -> np.ndarray:
+        first = self.n
+        m = len(flt)
+        self._grow(first + m)
+        self.flt[first : first + m] = flt
+        self.parent[first : first + m] = parent
+        self.unit[first : first + m] = unit
+        self.buy[first : first + m] = buy
+        self.n = first + m
+        return np.arange(first, first + m, dtype=np.int64)
+
+    # -- supporters -----------------------------------------------------------
     def entries(self, p: int):
-        """The supporters of ``p`` aggregated per (state, unit), state 0 left out (cached)."""
+        """The supporters of ``p`` aggregated per (state, unit) (cached until they pay)."""
         hit = self.cache.get(p)
         if hit is None:
             hit = self.cache[p] = self._entries(p)
@@ -143,90 +211,70 @@ class _State:
             uu = nz % self.U
         return nz, st, uu, cnt
 
-    def rho(self, p: int):
-        """Exact price per unit ``u`` for project ``p`` and its entries, or None if unaffordable."""
-        prep = self.prep
-        cost = prep.costs[p]
+    # -- price ------------------------------------------------------------------
+    def rho(self, p: int) -> _Split | None:
+        """The price of ``p`` now, or None when its supporters cannot pay it."""
         full = self.entries(p)
-        nz, st, uu, cnt = full
-        live = self.flt[st] > 0
-        if not live.all():
-            st, uu, cnt = st[live], uu[live], cnt[live]
-        if len(st) == 0:
-            return None
-        exact = self.exact
+        _, st, uu, cnt = full
         bf = self.flt[st]
-        money_f = cnt * bf
-        total_f = float(money_f.sum())
-        cost_f = float(cost)
-        if total_f < cost_f * (1 - _REL):
+        live = bf > 0
+        if not live.any():
             return None
-        if total_f <= cost_f * (1 + _REL):
-            total = sum(
-                (int(c) * exact[s] for c, s in zip(cnt.tolist(), st.tolist(), strict=True)),
-                Fraction(0),
-            )
-            if total < cost:
-                return None
-        ratio_f = bf / uu
-        order = np.argsort(ratio_f, kind="stable")
-        cnt_o, st_o, uu_o = cnt[order], st[order], uu[order]
-        ratio_o = ratio_f[order]
-        wu = cnt_o * uu_o
-        paid_before = np.concatenate(([0.0], np.cumsum(money_f[order])[:-1]))
-        units_from = int(wu.sum()) - np.concatenate(([0], np.cumsum(wu)[:-1]))
-        cond = (cost_f - paid_before) <= ratio_o * units_from * (1 + _REL)
-        k = int(np.argmax(cond)) if cond.any() else len(cond) - 1
-        res = self._settle(cost, cnt_o, st_o, uu_o, ratio_o, k)
-        if res is None:
-            res = self._exact_scan(cost, cnt_o, st_o, uu_o)
-        return res, full
+        cost_f = self.costs_f[p]
+        idx = np.flatnonzero(live)
+        money = cnt[idx] * bf[idx]
+        total_f = float(money.sum())
+        if total_f < cost_f * (1 - _TOL):
+            return None
+        if total_f > cost_f * (1 + _TOL):
+            ratio = bf[idx] / uu[idx]
+            order = np.argsort(ratio, kind="stable")
+            ratio_o = ratio[order]
+            wu = cnt[idx][order] * uu[idx][order]
+            paid_before = np.concatenate(([0.0], np.cumsum(money[order])[:-1]))
+            units_from = np.cumsum(wu[::-1])[::-1]
+            rest = cost_f - paid_before
+            cond = rest <= ratio_o * units_from
+            if cond.any():
+                k = int(np.argmax(cond))
+                rho_f = rest[k] / units_from[k]
+                clear = rest[k] > 1e-6 * cost_f and ratio_o[k] > rho_f * (1 + _TOL)
+                if clear and k > 0:
+                    clear = ratio_o[k - 1] < rho_f * (1 - _TOL)
+                if clear:
+                    poor = ~live
+                    poor[idx[order[:k]]] = True
+                    return _Split(self, p, float(rho_f), None, full, poor)
+        return self._exact_rho(p, full, live)
 
-    def _settle(self, cost, cnt, st, uu, ratio_f, k):
-        """Exact rho from the float split at ``k``; None if the split is not exactly right."""
-        exact = self.exact
-        cl, sl, ul = cnt.tolist(), st.tolist(), uu.tolist()
-        paid = sum((cl[i] * exact[sl[i]] for i in range(k)), Fraction(0))
-        units = sum(cl[i] * ul[i] for i in range(k, len(cl)))
-        if units == 0:
+    def _exact_rho(self, p: int, full, live) -> _Split | None:
+        cost = self.prep.costs[p]
+        _, st, uu, cnt = full
+        ex = self.exact
+        idx = np.flatnonzero(live).tolist()
+        sl, ul, cl = st.tolist(), uu.tolist(), cnt.tolist()
+        total = sum((cl[i] * ex(sl[i]) for i in idx), Fraction(0))
+        if total < cost:
             return None
-        rho = (cost - paid) / units
-        rf = float(rho)
-        lo, hi = rf * (1 - _REL), rf * (1 + _REL)
-        # entries whose float ratio is close to rho are checked exactly
-        for i in np.flatnonzero((ratio_f >= lo) & (ratio_f <= hi)).tolist():
-            r = exact[sl[i]] / ul[i]
-            if i < k and r > rho:
-                return None
-            if i >= k and r < rho:
-                return None
-        # the others must be on the right side by a float margin
-        if k > 0 and ratio_f[:k].max() > hi:
-            return None
-        if k < len(cl) and ratio_f[k:].min() < lo:
-            return None
-        return rho
-
-    def _exact_scan(self, cost, cnt, st, uu):
-        exact = self.exact
-        items = sorted(
-            zip(cnt.tolist(), st.tolist(), uu.tolist(), strict=True),
-            key=lambda t: exact[t[1]] / t[2],
-        )
+        items = sorted(idx, key=lambda i: ex(sl[i]) / ul[i])
         paid = Fraction(0)
-        units = sum(c * u for c, _, u in items)
-        for c, s, u in items:
+        units = sum(cl[i] * ul[i] for i in idx)
+        poor = ~live
+        for i in items:
             rho = (cost - paid) / units
-            if rho * u <= exact[s]:
-                return rho
-            paid += c * exact[s]
-            units -= c * u
-        raise AssertionError("affordable project without rho")  # pragma: no cover
+            if rho * ul[i] <= ex(sl[i]):
+                # everyone from here on can pay their share rho * u
+                for j in items:
+                    if ex(sl[j]) < rho * ul[j]:
+                        poor[j] = True
+                return _Split(self, p, float(rho), rho, full, poor)
+            paid += cl[i] * ex(sl[i])
+            units -= cl[i] * ul[i]
+        raise AssertionError("affordable project without a price")  # pragma: no cover
 
-    def pay(self, p: int, rho: Fraction, cached, trace: bool):
-        """Supporters of ``p`` pay ``min(budget, rho * u)``.
-
-        Returns the groups whose state changed and the payments (when tracing).
+    # -- paying -----------------------------------------------------------------
+    def pay(self, split: _Split, trace: bool):
+        """Supporters pay ``min(budget, rho * u)``; returns changed groups and payments.
 
         With sensitivity tracking, every supporter moves to a new state that
         also carries ``up``: upper bounds on its extra budget for each raise of
@@ -240,53 +288,69 @@ class _State:
         margin)``.
         """
         prep = self.prep
-        nz, st, uu, cnt = cached
-        exact = self.exact
-        payments: dict[str, int] = {}
-        sl, ul, cl = st.tolist(), uu.tolist(), cnt.tolist()
+        nz, st, uu, cnt = split.full
+        poor = split.poor
+        rich = ~poor
+        j = len(self.buys)
+        self.buys.append(split)
+        rho_f = split.rho_f
+        bf = self.flt[st]
+        m = len(st)
+        new_flt = np.where(rich, bf - rho_f * uu, 0.0)
+        # budgets that end up (nearly) empty are settled exactly
+        near = np.flatnonzero(rich & (new_flt <= self.eps))
+        exact_rest: dict[int, Fraction] = {}
+        if len(near):
+            rx = split.exact()
+            for i in near.tolist():
+                rest = self.exact(int(st[i])) - rx * int(uu[i])
+                exact_rest[i] = rest
+                new_flt[i] = float(rest)
         track = self.grid is not None
-        rich_units = 0
-        rests: list[Fraction] = []
-        margins: list[float] = []
-        for s, u, c in zip(sl, ul, cl, strict=True):
-            share = rho * u
-            b = exact[s]
-            if b < share:
-                rests.append(Fraction(0))
-                margins.append(float(share - b))
-                amount = b
-            else:
-                rich_units += c * u
-                rests.append(b - share)
-                margins.append(0.0)
-                amount = share
-            if trace and amount:
-                key = fmt(amount)
-                payments[key] = payments.get(key, 0) + c
         if track:
+            ids = self.add_states(new_flt, st, uu, np.where(rich, j, -1))
+            for i in np.flatnonzero(poor).tolist():
+                self.memo[int(ids[i])] = Fraction(0)
+            for i, rest in exact_rest.items():
+                self.memo[int(ids[i])] = rest
             up = self.up[st]
-            margin = np.asarray(margins)
-            poor = margin > 0
+            margin = np.where(poor, rho_f * uu - bf, 0.0)
+            slack = self.eps * 1e-2
+            rich_units = int(np.dot(cnt[rich], uu[rich]))
             if rich_units == 0:
                 self.ok[:] = False
                 drop = np.zeros(up.shape[1])
             else:
-                drop = (cnt[poor, None] * np.minimum(up[poor], margin[poor, None])).sum(0)
-                drop /= rich_units
+                hi = margin[poor] + slack
+                drop = (cnt[poor, None] * np.minimum(up[poor], hi[:, None])).sum(0) / rich_units
             up = up + uu[:, None] * drop[None, :]
-            up[poor] = np.maximum(0.0, up[poor] - margin[poor, None])
-            new_state = self.new_states(rests, up)
+            lo = np.maximum(margin[poor] - slack, 0.0)
+            up[poor] = np.maximum(0.0, up[poor] - lo[:, None])
+            self.up[ids] = up
+            new_state = ids
         else:
-            new_state = np.zeros(len(nz), dtype=np.int64)
-            for i, rest in enumerate(rests):
-                if rest > 0:
-                    new_state[i] = self.new_state(rest)
-        a, b_ = int(prep.sup_ptr[p]), int(prep.sup_ptr[p + 1])
+            keep = rich & (new_flt > 0)
+            new_state = np.zeros(m, dtype=np.int64)
+            kept = np.flatnonzero(keep)
+            if len(kept):
+                ids = self.add_states(new_flt[kept], st[kept], uu[kept], j)
+                new_state[kept] = ids
+                for i, rest in exact_rest.items():
+                    if keep[i]:
+                        self.memo[int(new_state[i])] = rest
+        payments: dict[str, int] = {}
+        if trace:
+            rx = split.exact()
+            for i in range(m):
+                amount = self.exact(int(st[i])) if poor[i] else rx * int(uu[i])
+                if amount:
+                    key = fmt(amount)
+                    payments[key] = payments.get(key, 0) + int(cnt[i])
+        a, b_ = int(prep.sup_ptr[split.p]), int(prep.sup_ptr[split.p + 1])
         g = prep.sup_group[a:b_]
         s_old = self.group_state[g]
         key = s_old if prep.uniform else s_old * self.U + prep.sup_u[a:b_]
-        idx = np.searchsorted(nz, key)
-        s_new = new_state[idx]
+        s_new = new_state[np.searchsorted(nz, key)]
         changed = s_new != s_old
         g = g[changed]
         self.group_state[g] = s_new[changed]
@@ -302,7 +366,7 @@ class _State:
         _, st, uu, cnt = self.entries(q)
         if len(st) == 0:
             return
-        cost = float(self.prep.costs[q])
+        cost = self.costs_f[q]
         price = (rho_f * float(self.prep.scale[q])) * uu
         have = self.flt[st][:, None] + self.up[st]
         paid = (cnt[:, None] * np.minimum(have, price[:, None])).sum(0)
@@ -313,16 +377,14 @@ class _State:
         _, st, _, cnt = self.entries(q)
         if len(st) == 0:
             return
-        cost = float(self.prep.costs[q])
+        cost = self.costs_f[q]
         total = (cnt[:, None] * (self.flt[st][:, None] + self.up[st])).sum(0)
         self.ok &= total < cost - 1e-9 * (cost + total)
 
     def budget_left(self, p: int) -> Fraction:
         _, st, _, cnt = self.entries(p)
-        live = self.flt[st] > 0
-        st, cnt = st[live], cnt[live]
         return sum(
-            (c * self.exact[s] for c, s in zip(cnt.tolist(), st.tolist(), strict=True)),
+            (c * self.exact(s) for s, c in zip(st.tolist(), cnt.tolist(), strict=True)),
             Fraction(0),
         )
 
@@ -389,70 +451,77 @@ def run_mes(
             )
     state = _State(prep, endowment, sensitivity)
     keys = tie.keys
+    scale_f = [float(x) for x in prep.scale]
     heap = []
-    for p in cands:
-        if p in chosen:
-            continue
-        lb = prep.costs[p] / prep.total_sat(p)
-        heap.append((lb, keys[p], p))
-    heapq.heapify(heap)
-    dirty = dict.fromkeys((p for _, _, p in heap), True)
-    cache: dict[int, tuple] = {}
-    rhos: dict[int, Fraction] = {}
-    mark = np.zeros(len(prep.weights), dtype=bool)
-    n_proj = prep.n_projects
-    is_dirty = np.zeros(n_proj, dtype=bool)
-    rnd = 0
     remaining = [p for p in cands if p not in chosen]
     rho0 = {p: float(prep.costs[p] / prep.total_sat(p)) for p in remaining}
+    for p in remaining:
+        heap.append((rho0[p] * (1 - 4 * _TOL), keys[p], p))
+    heapq.heapify(heap)
+    dirty = dict.fromkeys(remaining, True)
+    splits: dict[int, _Split] = {}
+    mark = np.zeros(len(prep.weights), dtype=bool)
+    is_dirty = np.zeros(prep.n_projects, dtype=bool)
+    rnd = 0
 
-    def refresh(p: int) -> Fraction | None:
-        res = state.rho(p)
-        if res is None:
-            return None
-        rho_u, cached = res
-        cache[p] = (rho_u, cached)
-        rho = rho_u / prep.scale[p]
-        rhos[p] = rho
+    def refresh(p: int) -> float | None:
+        sp = state.rho(p)
         dirty[p] = False
-        return rho
+        if sp is None:
+            splits.pop(p, None)
+            return None
+        splits[p] = sp
+        return sp.rho_f / scale_f[p]
 
     while heap:
-        rho, _, p = heap[0]
+        value, _, p = heap[0]
         if dirty[p]:
             heapq.heappop(heap)
             new = refresh(p)
             if new is not None:
                 heapq.heappush(heap, (new, keys[p], p))
             continue
-        best = rho
-        ties = []
-        while heap and heap[0][0] <= best:
-            _, _, q = heapq.heappop(heap)
+        limit = value * (1 + 4 * _TOL)
+        near = []
+        while heap and heap[0][0] <= limit:
+            v, _, q = heapq.heappop(heap)
             if dirty[q]:
                 new = refresh(q)
                 if new is None:
                     continue
-                if new > best:
+                if new > limit:
                     heapq.heappush(heap, (new, keys[q], q))
                     continue
-            ties.append(q)
-        win = tie.winner(ties)
-        for q in ties:
+                v = new
+            near.append((v, q))
+        if len(near) == 1:
+            win = near[0][1]
+            ties = [win]
+            best = None
+        else:
+            # too close for floats: compare the exact prices
+            exact = {q: splits[q].exact() / prep.scale[q] for _, q in near}
+            best = min(exact.values())
+            ties = [q for _, q in near if exact[q] == best]
+            win = tie.winner(ties)
+        for v, q in near:
             if q != win:
-                heapq.heappush(heap, (best, keys[q], q))
+                heapq.heappush(heap, (v, keys[q], q))
+        split = splits.pop(win)
         if sensitivity is not None and state.ok.any():
             # a tied project that cannot get cheaper than today's price keeps losing the tie
-            if any(q != win and prep.costs[q] / prep.total_sat(q) < best for q in ties):
+            if best is not None and any(
+                q != win and prep.costs[q] / prep.total_sat(q) < best for q in ties
+            ):
                 state.ok[:] = False
             else:
-                rw = float(best) * (1 + 1e-9)
+                rw_f = split.rho_f / scale_f[win]
+                lim = rw_f * (1 + 1e-7)
                 for q in remaining:
-                    if q not in ties and rho0[q] <= rw:
-                        state.check_competitor(q, float(best))
+                    if q not in ties and rho0[q] <= lim:
+                        state.check_competitor(q, rw_f * (1 + 1e-7))
         remaining.remove(win)
-        rho_u, cached = cache.pop(win)
-        paid_groups, payments = state.pay(win, rho_u, cached, trace)
+        paid_groups, payments = state.pay(split, trace)
         rnd += 1
         selected.append(win)
         chosen.add(win)
@@ -463,7 +532,7 @@ def run_mes(
                     rnd,
                     prep.ids[win],
                     fmt(prep.costs[win]),
-                    fmt(best),
+                    fmt(split.exact() / prep.scale[win]),
                     prep.supporters[win],
                     payments,
                     fmt(endowment),

@@ -158,6 +158,16 @@ def test_help_exits_with_0(capsys):
     assert "--tie-break" in out and "--add1-stop" in out
 
 
+def test_version_and_rules(capsys):
+    code, out, _err = run(capsys, "--version")
+    assert code == 0 and out.startswith("buurtbasis ")
+    from buurtcore.voting import RULES
+
+    result = run_json(capsys, "pb", "rules")
+    assert [r["id"] for r in result["rules"]] == list(RULES)
+    assert {"title_nl", "sats", "completions", "vote_types"} <= set(result["rules"][0])
+
+
 def test_parse_spec_reads_every_parameter():
     assert parse_spec("rule=mes,sat=cardinality,completion=add1u,add1-stop=budget", "--a") == {
         "rule": "mes",

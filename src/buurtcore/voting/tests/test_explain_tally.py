@@ -54,7 +54,10 @@ def test_it_explains_add1(election):
     assert p["P3"]["round"] == 2 and p["P3"]["payments"] == [{"amount": "15", "voters": 2}]
     assert p["P2"]["supporters_budget_left"] == "15"  # 35 - 20
     assert (data["initial_endowment"], data["endowment"]) == ("30", "35")
-    assert [r["endowment"] for r in data["add1_rounds"]] == ["30", "31", "32", "33", "34", "35"]
+    rounds = data["add1_rounds"]
+    assert (rounds[0]["endowment"], rounds[-1]["endowment"]) == ("30", "35")
+    assert rounds[0]["selected"] == ["P1"] and rounds[-1]["selected"] == ["P1", "P3"]
+    assert rounds[-1]["exhaustive"] and not rounds[0]["exhaustive"]
     assert "tot € 35 per persoon" in data["summary"]["text"]
 
 

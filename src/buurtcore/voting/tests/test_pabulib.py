@@ -510,3 +510,32 @@ def test_it_writes_nothing_for_a_path_it_cannot_open(tmp_path):
     instance, profile = pabulib.read(VALID)
     with pytest.raises(OSError):
         pabulib.write(instance, profile, Path(tmp_path / "missing-dir" / "x.pb"))
+
+
+def test_it_warns_about_ballots_that_break_the_meta_limits():
+    text = VALID.replace("vote_type;approval", "vote_type;approval\nmax_length;2\nmax_sum_cost;700")
+    _instance, profile, warnings = pabulib.read_with_warnings(text)
+    assert profile.n_voters == 4  # still read
+    by_key = {w.message.split("META ")[1].split("=")[0]: w for w in warnings}
+    assert by_key["max_length"].line == _line_of(text, "v3;")
+    assert by_key["max_length"].message.startswith("1 ballot(s) break META max_length=2")
+    # v1 (600 + 250.50) and v3 cost more than 700; only whole amounts are checked, so
+    # with the decimal cost of p2 this limit is skipped rather than guessed
+    assert "max_sum_cost" not in by_key
+    whole = text.replace("p2;250.50;", "p2;250;")
+    _i, _p, warnings = pabulib.read_with_warnings(whole)
+    cost_warning = next(w for w in warnings if "max_sum_cost" in w.message)
+    assert cost_warning.line == _line_of(whole, "v1;")
+    assert cost_warning.message.startswith("2 ballot(s)")
+
+
+def test_it_warns_about_points_outside_the_meta_limits():
+    text = CUMULATIVE.replace("1;a,b;3,2", "1;a,b;4,2").replace(
+        "max_sum_points;5", "max_sum_points;5\nmin_sum_points;5"
+    )
+    _instance, _profile, warnings = pabulib.read_with_warnings(text)
+    messages = sorted(w.message for w in warnings)
+    assert len(messages) == 1
+    assert "max_sum_points=5" in messages[0] and "voter '1'" in messages[0]
+    assert warnings[0].line == _line_of(text, "1;")
+    assert "kiezer '1'" in warnings[0].message_nl

@@ -93,6 +93,13 @@ def elections(draw) -> tuple[Instance, Profile]:
         st.lists(st.sampled_from(["rule", "currency", "comment", "unit"]), unique=True)
     ):
         meta[key] = draw(_VALUE)
+    for key in draw(
+        st.lists(
+            st.sampled_from(["min_length", "max_length", "max_sum_points", "max_sum_cost"]),
+            unique=True,
+        )
+    ):
+        meta[key] = str(draw(st.integers(0, 12)))
     meta.update(
         budget=pabulib.format_number(draw(_AMOUNT)),
         vote_type=vote_type,

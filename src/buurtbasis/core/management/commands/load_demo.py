@@ -4,6 +4,7 @@ import importlib
 import importlib.util
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from buurtbasis.areas.services import load_bundled_zwolle
 from buurtbasis.initiatives import demo
@@ -15,14 +16,23 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         gemeente = load_bundled_zwolle()
         self.stdout.write(
-            f"Gebieden: {gemeente.name} met {gemeente.children.count()} wijken (Bron: CBS)."
+            _("Areas: %(name)s with %(n)d wijken (source: CBS).")
+            % {"name": gemeente.name, "n": gemeente.children.count()}
         )
         result = demo.load_people_and_initiatives(gemeente=gemeente)
         if result.created:
-            made = ", ".join(f"{n} {label}" for label, n in sorted(result.created.items()) if n)
-            self.stdout.write(f"Aangemaakt: {made}.")
+            labels = {
+                "organisations": _("organisations"),
+                "users": _("users"),
+                "memberships": _("memberships"),
+                "initiatives": _("initiatives"),
+            }
+            made = ", ".join(
+                f"{n} {labels.get(key, key)}" for key, n in sorted(result.created.items())
+            )
+            self.stdout.write(_("Created: %(list)s.") % {"list": made})
         else:
-            self.stdout.write("De demo-gegevens waren er al; er is niets veranderd.")
+            self.stdout.write(_("The demo data was already there; nothing has changed."))
 
         # The buurtbudget helper adds budgets/demo.py with load_demo_rounds().
         if importlib.util.find_spec("buurtbasis.budgets.demo") is not None:
@@ -32,7 +42,9 @@ class Command(BaseCommand):
                 self.stdout.write(str(summary))
 
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo-inloggegevens (wachtwoord voor allemaal):"))
-        self.stdout.write(f"  wachtwoord: {demo.DEMO_PASSWORD}")
+        self.stdout.write(self.style.SUCCESS(_("Demo log-ins (one per role):")))
         for role, email in result.logins:
-            self.stdout.write(f"  {role:<55} {email}")
+            self.stdout.write(f"  {role:<40} {email}")
+        self.stdout.write(
+            _("  Password for all of them: %(password)s") % {"password": demo.DEMO_PASSWORD}
+        )
