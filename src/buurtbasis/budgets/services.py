@@ -226,6 +226,7 @@ def update_round(*, budget_round: BudgetRound, data: RoundData, actor) -> Budget
     if budget_round.phase_index() >= PHASE_ORDER.index(PhaseKind.VOTING):
         locked = sorted(set(changed) & LOCKED_AFTER_VOTING)
         if locked:
+            logger.info("locked fields changed: %s", locked)
             raise BudgetError(
                 _("Voting has started: the budget, ballot and rule can no longer change."),
                 code="locked",
