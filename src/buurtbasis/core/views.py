@@ -17,7 +17,11 @@ def home(request):
     context = {"municipality": municipality}
     if municipality is not None:
         context.update(
-            municipality_map(municipality=municipality, indicator_key=request.GET.get("indicator"))
+            municipality_map(
+                municipality=municipality,
+                indicator_key=request.GET.get("indicator"),
+                method=request.GET.get("classes"),
+            )
         )
     if request.htmx and request.htmx.target == "map-region":
         return render(request, "areas/_map.html", {**context, "swapped": True})
