@@ -66,6 +66,7 @@ def dashboard(request):
             "organisations": orgs,
             "rows": rows,
             "totals": blocks.total_row(rows),
+            "need_columns": blocks.NEED_SHORT_LABELS,
         }
     return render(request, "core/dashboard.html", context)
 
