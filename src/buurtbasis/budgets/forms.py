@@ -576,7 +576,9 @@ class MergeForm(forms.Form):
 
 class ProgressForm(forms.Form):
     happened_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=dt.date.today
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=dt.date.today,
     )
     status = forms.ChoiceField(label=_("Status"), choices=ExecutionStatus.choices)
     text = forms.CharField(

@@ -78,3 +78,14 @@ def test_every_demo_page_renders(client):
             if who:
                 url = reverse("budgets:assessment", args=[budget_round.slug])
                 assert client.get(url).status_code == 200
+
+
+def test_the_demo_account_voter_may_vote_in_the_voting_round():
+    from buurtbasis.accounts.models import User
+    from buurtbasis.ballots.services import check_account_eligibility
+    from buurtbasis.budgets.demo import DEMO_ACCOUNT_VOTER
+
+    load_demo_rounds()
+    voting = BudgetRound.objects.get(phase="voting", slug__in=DEMO_SLUGS)
+    check_account_eligibility(voting, User.objects.get(email=DEMO_ACCOUNT_VOTER))  # no error
+    assert str(load_demo_rounds()).startswith("Buurtbudget demo rounds:")
