@@ -281,11 +281,11 @@ def main(argv: list[str] | None = None) -> int:
             print("  ".join(row), flush=True)
             if not parsed and ours.get("status") == "ok":
                 parsed = True
-                their_parse = (
-                    f"{theirs['parse_seconds']:.2f} s"
-                    if theirs and theirs.get("status") == "ok"
-                    else "-"
-                )
+                parse_src = theirs if theirs and "parse_seconds" in theirs else None
+                if parse_src is None and args.pabutools_from_fixture:
+                    same_file = [c for (fn, _), c in stored.items() if fn == f.name]
+                    parse_src = next((c for c in same_file if "parse_seconds" in c), None)
+                their_parse = f"{parse_src['parse_seconds']:.2f} s" if parse_src else "-"
                 parse_rows.append(
                     [f.name.removesuffix(".pb")[:40], f"{ours['parse_seconds']:.2f} s", their_parse]
                 )
