@@ -13,6 +13,7 @@ message; otherwise it prints a notice and exits 0 without running the command.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -36,29 +37,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def main(argv: list[str]) -> int:
-    if "--" in argv:
-        argv = argv[argv.index("--") + 1 :]
-    if not argv:
-        print("usage: with_postgres.py -- COMMAND [ARGS...]", file=sys.stderr)
-        return 2
+@contextlib.contextmanager
+def cluster(*, durable: bool = False):
+    """Start a throwaway cluster and yield its DATABASE_URL; stop and remove it after.
+
+    The test cluster trades durability for speed (fsync off). ``durable=True`` keeps
+    PostgreSQL's normal settings, for benchmarks that must not lose commits.
+    """
     initdb, pg_ctl = find_bin("initdb"), find_bin("pg_ctl")
     if not (initdb and pg_ctl):
-        message = (
-            "PostgreSQL server binaries (initdb, pg_ctl) were not found. "
-            "Install them with: apt-get install postgresql"
-        )
-        if os.environ.get("CI") == "true":
-            print(f"ERROR: {message}", file=sys.stderr)
-            return 1
-        print(f"NOTICE: skipping the PostgreSQL test run. {message}", file=sys.stderr)
-        return 0
-
+        raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) were not found")
     tmp = tempfile.mkdtemp(prefix="buurtbasis-pg-")
     data = os.path.join(tmp, "data")
     port = free_port()
-    user_args: list[str] = []
-    env = dict(os.environ)
     run_as: list[str] = []
     if os.geteuid() == 0:
         # PostgreSQL refuses to run as root: run the server as an unprivileged user.
@@ -78,15 +69,13 @@ def main(argv: list[str]) -> int:
                 "-E",
                 "UTF8",
                 "--locale=C",
-                *user_args,
             ],
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        opts = (
-            f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        opts = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not durable:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
             [
                 *run_as,
@@ -103,9 +92,8 @@ def main(argv: list[str]) -> int:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        env["DATABASE_URL"] = f"postgres://buurtbasis@127.0.0.1:{port}/postgres"
         print(f"PostgreSQL test cluster on 127.0.0.1:{port} ({tmp})", file=sys.stderr)
-        return subprocess.call(argv, env=env)
+        yield f"postgres://buurtbasis@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
             [*run_as, pg_ctl, "-D", data, "-m", "fast", "-w", "stop"],
@@ -113,6 +101,29 @@ def main(argv: list[str]) -> int:
             stderr=subprocess.DEVNULL,
         )
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    if "--" in argv:
+        argv = argv[argv.index("--") + 1 :]
+    if not argv:
+        print("usage: with_postgres.py -- COMMAND [ARGS...]", file=sys.stderr)
+        return 2
+    initdb, pg_ctl = find_bin("initdb"), find_bin("pg_ctl")
+    if not (initdb and pg_ctl):
+        message = (
+            "PostgreSQL server binaries (initdb, pg_ctl) were not found. "
+            "Install them with: apt-get install postgresql"
+        )
+        if os.environ.get("CI") == "true":
+            print(f"ERROR: {message}", file=sys.stderr)
+            return 1
+        print(f"NOTICE: skipping the PostgreSQL test run. {message}", file=sys.stderr)
+        return 0
+
+    with cluster() as url:
+        env = dict(os.environ, DATABASE_URL=url)
+        return subprocess.call(argv, env=env)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "buurtbasis.areas",
     "buurtbasis.initiatives",
     "buurtbasis.budgets",
+    "buurtbasis.ballots",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("wijken/", include("buurtbasis.areas.urls")),
     path("initiatieven/", include("buurtbasis.initiatives.urls")),
     path("buurtbudget/", include("buurtbasis.budgets.urls")),
+    path("stemmen/", include("buurtbasis.ballots.urls")),
     path("", include("buurtbasis.core.urls")),
 ]
 

@@ -78,7 +78,22 @@ GEOJSON_FIGURES = {
     "stedelijkheid": "MateVanStedelijkheid_127",
 }
 # Columns of a key-figure CSV that describe the row rather than hold a figure.
-CSV_META_COLUMNS = {"code", "niveau", "gemeentecode", "naam", "name", "regio", "soortregio"}
+CSV_META_COLUMNS = {
+    "code",
+    "niveau",
+    "gemeentecode",
+    "naam",
+    "name",
+    "regio",
+    "soortregio",
+    "id",
+    "gemeentenaam_1",
+    "soortregio_2",
+    "codering_3",
+    "indelingswijzigingwijkenenbuurten_4",
+    "indelingswijzigingGemeenteWijkBuurt_4",
+}
+CSV_META_COLUMNS = {c.lower() for c in CSV_META_COLUMNS}
 COUNT_UNITS = {"aantal", "ha"}
 CODE_UNITS = {"code", "naam", "omschrijving"}
 MAX_ABS_VALUE = Decimal("1e14")
@@ -422,6 +437,9 @@ def parse_csv(path: Path, text: str, *, year: int | None, gemeente: str | None) 
     header, rows, decimal_comma = _csv_rows(path, text)
     if {"Key", "Title", "Unit", "Decimals"} <= set(header):
         return parse_variables(path, header, rows)
+    if "code" not in header and "WijkenEnBuurten" in header:
+        # CBS's own OData export names the code column after the dimension.
+        header = ["code" if c == "WijkenEnBuurten" else c for c in header]
     if "code" not in header:
         raise AreaImportError(
             path.name,
@@ -633,6 +651,10 @@ def parse_geojson(path: Path, text: str, *, year: int | None, gemeente: str | No
                 % {"code": code, "gemeente": given_owner},
             )
         if gemeente and owner != gemeente:
+            parsed.skipped += 1
+            continue
+        if str(props.get("water", "")).upper() == "JA":
+            # PDOK's wijk- en buurtkaart has separate water-only parts; the land part counts.
             parsed.skipped += 1
             continue
         if code in seen:

@@ -1,1 +1,481 @@
-# Models for this app live here.
+"""Buurtbudget: rounds, their dated phases, plans, assessment, outcomes and execution.
+
+Money is stored as integer cents everywhere. The voting itself (codes, ballots) lives
+in the ``ballots`` app; this app owns everything around it.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class VotingClosed(ValidationError):
+    """Raised when someone tries to vote in a round that is not in its voting phase."""
+
+
+class PhaseKind(models.TextChoices):
+    SUBMISSION = "submission", _("Submitting plans")
+    ASSESSMENT = "assessment", _("Assessment")
+    VOTING = "voting", _("Voting")
+    RESULTS = "results", _("Results")
+    EXECUTION = "execution", _("Execution")
+
+
+PHASE_ORDER = [kind.value for kind in PhaseKind]
+
+
+class BallotType(models.TextChoices):
+    APPROVAL = "approval", _("Choose up to a number of plans")
+    KNAPSACK = "knapsack", _("Choose plans within the budget")
+    POINTS = "points", _("Distribute points")
+
+
+class Rule(models.TextChoices):
+    GREEDY = "greedy", _("Most votes first (greedy)")
+    MES = "mes", _("Method of Equal Shares")
+
+
+class Completion(models.TextChoices):
+    NONE = "none", _("No completion")
+    ADD1 = "add1", _("Add1 (raise the voters' budget step by step)")
+    ADD1U = "add1u", _("Add1, then fill up with most votes first")
+
+
+class TieBreak(models.TextChoices):
+    LEXICO = "lexico", _("By plan number")
+    COST_VOTES = "cost-votes", _("Lowest cost, then most votes, then a lot")
+
+
+def draw_seed() -> int:
+    """A tie-breaking seed, drawn once when a round is created (fits a signed 63-bit int)."""
+    return secrets.randbelow(2**62)
+
+
+class BudgetRoundQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class BudgetRound(models.Model):
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    areas = models.ManyToManyField(
+        "areas.Area", verbose_name=_("areas"), related_name="budget_rounds"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="budget_rounds",
+    )
+    budget_cents = models.BigIntegerField(_("budget (cents)"))
+    ballot_type = models.CharField(
+        _("ballot type"), max_length=16, choices=BallotType.choices, default=BallotType.APPROVAL
+    )
+    max_choices = models.PositiveSmallIntegerField(
+        _("maximum number of plans"), null=True, blank=True
+    )
+    min_spend_cents = models.BigIntegerField(_("minimum spend (cents)"), null=True, blank=True)
+    points_total = models.PositiveIntegerField(_("points per voter"), null=True, blank=True)
+    max_points_per_plan = models.PositiveIntegerField(
+        _("maximum points per plan"), null=True, blank=True
+    )
+    rule = models.CharField(
+        _("allocation rule"), max_length=16, choices=Rule.choices, default=Rule.MES
+    )
+    completion = models.CharField(
+        _("completion"), max_length=8, choices=Completion.choices, default=Completion.ADD1
+    )
+    tie_break = models.CharField(
+        _("tie-break"), max_length=16, choices=TieBreak.choices, default=TieBreak.COST_VOTES
+    )
+    tie_break_seed = models.BigIntegerField(_("tie-break seed"), default=draw_seed, editable=False)
+    min_voter_age = models.PositiveSmallIntegerField(_("minimum age to vote"), default=12)
+    allow_code_voting = models.BooleanField(_("voting with a code letter"), default=True)
+    allow_account_voting = models.BooleanField(_("voting with an account"), default=False)
+    phase = models.CharField(
+        _("current phase"), max_length=16, choices=PhaseKind.choices, default=PhaseKind.SUBMISSION
+    )
+    is_public = models.BooleanField(_("visible to everyone"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="created_budget_rounds",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = BudgetRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("budget round")
+        verbose_name_plural = _("budget rounds")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(budget_cents__gt=0), name="budget_round_budget_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("budgets:round-detail", kwargs={"slug": self.slug})
+
+    # -- phase helpers (invariants of one row) --
+
+    def is_voting_open(self) -> bool:
+        return self.phase == PhaseKind.VOTING
+
+    def ensure_voting_open(self) -> None:
+        if not self.is_voting_open():
+            raise VotingClosed(_("Voting in this round is closed."), code="voting_closed")
+
+    def is_submission_open(self) -> bool:
+        return self.phase == PhaseKind.SUBMISSION
+
+    def phase_index(self) -> int:
+        return PHASE_ORDER.index(self.phase)
+
+    def has_results(self) -> bool:
+        return self.phase in (PhaseKind.RESULTS, PhaseKind.EXECUTION)
+
+    def engine_vote_type(self) -> str:
+        """The Pabulib ``vote_type`` of this round's ballots."""
+        return "cumulative" if self.ballot_type == BallotType.POINTS else "approval"
+
+
+class Phase(models.Model):
+    """The dated schedule of a round: one row per phase kind."""
+
+    budget_round = models.ForeignKey(BudgetRound, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(_("phase"), max_length=16, choices=PhaseKind.choices)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["budget_round", "kind"], name="unique_phase_per_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget_round}: {self.get_kind_display()}"
+
+
+class PhaseChange(models.Model):
+    """A log line: the round moved from one phase to another (by hand or on schedule)."""
+
+    budget_round = models.ForeignKey(
+        BudgetRound, on_delete=models.CASCADE, related_name="phase_changes"
+    )
+    from_phase = models.CharField(_("from"), max_length=16, choices=PhaseKind.choices, blank=True)
+    to_phase = models.CharField(_("to"), max_length=16, choices=PhaseKind.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    scheduled = models.BooleanField(_("on schedule"), default=False)
+    note = models.CharField(_("note"), max_length=280, blank=True)
+
+    class Meta:
+        verbose_name = _("phase change")
+        verbose_name_plural = _("phase changes")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.budget_round}: {self.from_phase or '-'} → {self.to_phase}"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    FEASIBLE = "feasible", _("Feasible")
+    NOT_FEASIBLE = "not_feasible", _("Not feasible")
+    MERGED = "merged", _("Merged with another plan")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+def plan_photo_path(instance: Plan, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"budgets/plans/{secrets.token_hex(12)}.{ext}"
+
+
+def progress_photo_path(instance: ProgressUpdate, filename: str) -> str:
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"budgets/progress/{secrets.token_hex(12)}.{ext}"
+
+
+class PlanQuerySet(models.QuerySet):
+    def on_ballot(self):
+        return self.filter(status=PlanStatus.FEASIBLE)
+
+    def public(self):
+        return self.exclude(status__in=[PlanStatus.DRAFT, PlanStatus.WITHDRAWN])
+
+
+class Plan(models.Model):
+    budget_round = models.ForeignKey(BudgetRound, on_delete=models.CASCADE, related_name="plans")
+    title = models.CharField(_("title"), max_length=150)
+    summary = models.CharField(_("summary"), max_length=280)
+    description = models.TextField(_("what and why"))
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("area"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="budget_plans",
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    photo = models.FileField(_("photo"), upload_to=plan_photo_path, blank=True, max_length=200)
+    photo_alt = models.CharField(_("photo description"), max_length=200, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.PROTECT,
+        related_name="budget_plans",
+    )
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        verbose_name=_("initiative"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="budget_plans",
+    )
+    partner_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("partner organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="joint_budget_plans",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=PlanStatus.choices,
+        default=PlanStatus.SUBMITTED,
+        db_index=True,
+    )
+    cost_cents = models.BigIntegerField(_("cost (cents)"), default=0)
+    submitted_cost_cents = models.BigIntegerField(_("cost as submitted (cents)"), default=0)
+    cost_explanation = models.TextField(_("why the cost was changed"), blank=True)
+    public_reason = models.TextField(_("reason (public)"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_plans",
+    )
+    assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cost_cents__gte=0), name="plan_cost_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(
+            "budgets:plan-detail", kwargs={"slug": self.budget_round.slug, "pk": self.pk}
+        )
+
+    @property
+    def is_joint(self) -> bool:
+        return self.initiative_id is not None and self.partner_organisation_id is not None
+
+
+class PlanCostLine(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="cost_lines")
+    description = models.CharField(_("what"), max_length=200)
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+
+    class Meta:
+        verbose_name = _("cost line")
+        verbose_name_plural = _("cost lines")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="plan_cost_line_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PlanVersion(models.Model):
+    """A snapshot of a plan after each edit by its submitter (the plan's history)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    data = models.JSONField(_("content"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("saved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_plan_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.number}"
+
+
+class Assessment(models.Model):
+    """One assessment decision (toetsing) on a plan; kept as history."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assessments")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    status = models.CharField(_("decision"), max_length=16, choices=PlanStatus.choices)
+    public_reason = models.TextField(_("reason (public)"), blank=True)
+    cost_before_cents = models.BigIntegerField(_("cost before (cents)"))
+    cost_after_cents = models.BigIntegerField(_("cost after (cents)"))
+    cost_explanation = models.TextField(_("why the cost was changed"), blank=True)
+    merged_into = models.ForeignKey(
+        Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("assessed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.status}"
+
+
+class Outcome(models.Model):
+    """The computed result of a round: one row per round, recomputed deterministically."""
+
+    budget_round = models.OneToOneField(
+        BudgetRound, on_delete=models.CASCADE, related_name="outcome"
+    )
+    funded_plan_ids = models.JSONField(_("funded plans"), default=list)
+    total_cost_cents = models.BigIntegerField(_("total cost (cents)"))
+    budget_cents = models.BigIntegerField(_("budget (cents)"))
+    n_ballots = models.PositiveIntegerField(_("number of ballots"), default=0)
+    params = models.JSONField(_("rule parameters"), default=dict)
+    engine_version = models.CharField(_("engine version"), max_length=40)
+    pabulib_sha256 = models.CharField(_("SHA-256 of the Pabulib file"), max_length=64)
+    pabulib_text = models.TextField(_("Pabulib file"))
+    explanation = models.JSONField(_("explanation"), default=dict)
+    greedy_plan_ids = models.JSONField(_("greedy comparison"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+
+    def __str__(self) -> str:
+        return f"{self.budget_round}: {len(self.funded_plan_ids)}"
+
+
+class ExecutionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class FundedPlan(models.Model):
+    """A plan that won money; the hook for fiscal hosting (money held for the initiative)."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="funding")
+    budget_round = models.ForeignKey(
+        BudgetRound, on_delete=models.CASCADE, related_name="funded_plans"
+    )
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    initiative = models.ForeignKey(
+        "initiatives.Initiative",
+        verbose_name=_("initiative"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="funded_budget_plans",
+    )
+    status = models.CharField(
+        _("execution status"),
+        max_length=16,
+        choices=ExecutionStatus.choices,
+        default=ExecutionStatus.PLANNED,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("funded plan")
+        verbose_name_plural = _("funded plans")
+        ordering = ["plan_id"]
+
+    def __str__(self) -> str:
+        return str(self.plan)
+
+
+class ProgressUpdate(models.Model):
+    """A public progress note on a funded plan (the execution timeline)."""
+
+    funded_plan = models.ForeignKey(FundedPlan, on_delete=models.CASCADE, related_name="updates")
+    happened_on = models.DateField(_("date"))
+    text = models.TextField(_("what happened"))
+    status = models.CharField(_("execution status"), max_length=16, choices=ExecutionStatus.choices)
+    photo = models.FileField(_("photo"), upload_to=progress_photo_path, blank=True, max_length=200)
+    photo_alt = models.CharField(_("photo description"), max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["happened_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.funded_plan}: {self.happened_on}"

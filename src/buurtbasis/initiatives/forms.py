@@ -3,6 +3,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.areas.models import Area, AreaLevel
+from buurtbasis.organisations.models import Organisation, OrganisationKind
 
 from .models import NEEDS, Initiative, Status, TargetGroup, Theme
 
@@ -18,6 +19,16 @@ class BaseForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
+
+# Organisations that can host an initiative.
+HOST_KINDS = (
+    OrganisationKind.WELFARE,
+    OrganisationKind.RESIDENTS_ASSOCIATION,
+    OrganisationKind.CARE,
+    OrganisationKind.HOUSING,
+    OrganisationKind.SCHOOL,
+    OrganisationKind.OTHER,
+)
 
 NEED_CHOICES = [(key, label) for key, _field, label in NEEDS]
 
@@ -145,9 +156,23 @@ class EditInitiativeForm(StartInitiativeForm):
         error_messages={"required": _("Choose at least one neighbourhood.")},
     )
 
+    host_organisation = forms.ModelChoiceField(
+        label=_("Host organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("No host organisation"),
+        help_text=_(
+            "An organisation that supports you, for example a social-work organisation. "
+            "Its community workers can then also change this initiative."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["area"]
+        self.fields["host_organisation"].queryset = Organisation.objects.filter(
+            kind__in=HOST_KINDS
+        ).order_by("name")
         self.fields["areas"].queryset = wijk_queryset()
         self.fields["is_public"].help_text = _(
             "Only matters while it is an idea: if you untick this, only the people who "
@@ -168,6 +193,7 @@ class EditInitiativeForm(StartInitiativeForm):
             "contact_name": initiative.contact_name,
             "contact_phone": initiative.contact_phone,
             "is_public": initiative.is_public,
+            "host_organisation": initiative.host_organisation_id,
         }
 
 

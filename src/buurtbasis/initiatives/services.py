@@ -116,6 +116,8 @@ def start_initiative(
     raise InitiativeError(_("Could not save the initiative. Please try again."))
 
 
+_UNCHANGED = object()
+
 EDITABLE_FIELDS = (
     "name",
     "pitch",
@@ -136,9 +138,13 @@ def update_initiative(
     areas: Iterable | None = None,
     themes: Iterable | None = None,
     target_groups: Iterable | None = None,
+    host_organisation=_UNCHANGED,
     **changes,
 ) -> Initiative:
-    """Change the texts, contact details, needs and tags. The slug stays the same."""
+    """Change the texts, contact details, needs, tags and host. The slug stays the same.
+
+    Choosing a host organisation means the initiative no longer asks for one.
+    """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
@@ -147,6 +153,10 @@ def update_initiative(
     if needs is not None:
         for field, value in _needs_from_keys(needs).items():
             setattr(initiative, field, value)
+    if host_organisation is not _UNCHANGED:
+        initiative.host_organisation = host_organisation
+        if host_organisation is not None:
+            initiative.needs_host = False
     initiative.save()
     if areas is not None:
         initiative.areas.set(areas)

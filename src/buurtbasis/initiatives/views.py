@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from buurtbasis.areas.models import Area
 from buurtbasis.core import ratelimit
+from buurtbasis.organisations.models import Role
 
 from . import services
-from .access import can_manage_initiative, can_view_initiative
+from .access import can_manage_initiative, can_view_initiative, organisation_ids_with_role
 from .forms import EditInitiativeForm, SearchForm, StartInitiativeForm, StatusChangeForm
 from .models import NEEDS, Initiative, StatusChange
 
@@ -127,6 +128,9 @@ def detail(request, slug):
             "target_groups": initiative.target_groups.all(),
             "history": history,
             "can_manage": can_manage_initiative(request.user, initiative),
+            "could_host": initiative.needs_host
+            and initiative.host_organisation_id is None
+            and bool(organisation_ids_with_role(request.user, Role.COMMUNITY_WORKER)),
             "login_next_url": _login_url(request.get_full_path()),
         },
     )
@@ -160,6 +164,7 @@ def edit(request, slug):
                 areas=data["areas"],
                 themes=data["themes"],
                 target_groups=data["target_groups"],
+                host_organisation=data["host_organisation"],
             )
             messages.success(request, _("Your changes have been saved."))
             return redirect(initiative)

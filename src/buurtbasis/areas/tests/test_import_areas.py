@@ -367,3 +367,20 @@ def test_it_keeps_english_titles_when_the_cbs_dictionary_is_imported_again(cbs_d
     indicator = Indicator.objects.get(key="Bevolkingsdichtheid_34")
     assert indicator.title_en == "Population density"
     assert Indicator.objects.get(key="HuishoudensTotaal_29").title_nl == "Huishoudens totaal"
+
+
+def test_it_reads_cbs_odata_exports_and_skips_pdok_water_parts(base, tmp_path):
+    land = wijk_feature("WK019310", "Wijk 10 Binnenstad")
+    water = wijk_feature("WK019310", "Wijk 10 Binnenstad", geometry=square(6.2, 52.6))
+    land["properties"]["water"], water["properties"]["water"] = "NEE", "JA"
+    run(write_geojson(tmp_path, "wijken_2024_pdok.geojson", [land, water]))
+    assert Area.objects.get(code="WK019310").boundary == square(6.1, 52.5)
+
+    export = tmp_path / "85984NED_2024.csv"
+    export.write_text(
+        "ID,WijkenEnBuurten,Gemeentenaam_1,SoortRegio_2,AantalInwoners_5\n"
+        "1,WK019310  ,Zwolle,Wijk     ,4225\n"
+    )
+    run(export)
+    value = IndicatorValue.objects.get(area__code="WK019310", indicator__key="AantalInwoners_5")
+    assert value.value == Decimal("4225")

@@ -110,3 +110,35 @@ def test_it_keeps_input_and_changes_nothing_on_errors(client):
     assert "Nieuwe pitch" in html
     initiative.refresh_from_db()
     assert (initiative.name, initiative.pitch) == ("Oud", "Oude pitch")
+
+
+def test_it_lets_the_initiators_choose_a_host_who_may_then_edit_too(client):
+    initiative = InitiativeFactory(needs_host=True)
+    host = OrganisationFactory(name="Stichting Samenkracht Centrum")
+    worker = MembershipFactory(organisation=host, role=Role.COMMUNITY_WORKER).user
+    client.force_login(worker)
+    detail = client.get(initiative.get_absolute_url()).content.decode()
+    assert "Uw organisatie kan dit initiatief begeleiden" in detail
+    assert client.get(_url(initiative)).status_code == 403
+
+    client.force_login(initiative.created_by)
+    data = _valid_data(initiative, host_organisation=host.pk, needs=["money", "host"])
+    assert client.post(_url(initiative), data).status_code == 302
+    initiative.refresh_from_db()
+    assert initiative.host_organisation == host
+    assert initiative.needs_host is False  # it has one now
+
+    client.force_login(worker)
+    assert client.get(_url(initiative)).status_code == 200
+
+
+def test_it_does_not_offer_the_municipality_as_host(client):
+    from buurtbasis.organisations.models import OrganisationKind
+
+    initiative = InitiativeFactory()
+    gemeente = OrganisationFactory(name="Gemeente Zwolle", kind=OrganisationKind.MUNICIPALITY)
+    client.force_login(initiative.created_by)
+    response = client.post(_url(initiative), _valid_data(initiative, host_organisation=gemeente.pk))
+    assert response.status_code == 200
+    initiative.refresh_from_db()
+    assert initiative.host_organisation is None

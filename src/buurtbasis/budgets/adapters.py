@@ -1,0 +1,181 @@
+"""ORM rows ↔ voting-engine types (the only place the two meet).
+
+Project ids are ``str(plan.pk)``; costs and the budget are exact euros
+(``Fraction(cents, 100)``), so a Pabulib file written from these types shows
+ordinary euro amounts and any tool can recompute the outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+
+import numpy as np
+
+from buurtcore.voting.model import Instance, Profile, Project
+
+from .models import BallotType, BudgetRound, PhaseKind, Plan
+
+RULE_META = {
+    ("greedy", "none"): "greedy",
+    ("mes", "none"): "equalshares",
+    ("mes", "add1"): "equalshares/add1",
+    ("mes", "add1u"): "equalshares/add1u",
+}
+
+
+def cents_to_fraction(cents: int) -> Fraction:
+    """Exact euros from cents.
+
+    >>> cents_to_fraction(123450)
+    Fraction(2469, 2)
+    """
+    return Fraction(int(cents), 100)
+
+
+def fraction_to_cents(amount: Fraction) -> int:
+    """Exact cents from euros (raises when the amount is not whole cents).
+
+    >>> fraction_to_cents(Fraction(2469, 2))
+    123450
+    """
+    cents = Fraction(amount) * 100
+    if cents.denominator != 1:
+        raise ValueError(f"{amount} is not a whole number of cents")
+    return int(cents)
+
+
+def fraction_to_text(amount: Fraction) -> str:
+    """Euros as a plain decimal string for META and PROJECTS.
+
+    >>> fraction_to_text(Fraction(2469, 2))
+    '1234.5'
+    >>> fraction_to_text(Fraction(25000))
+    '25000'
+    """
+    cents = fraction_to_cents(amount)
+    euros, rest = divmod(cents, 100)
+    if not rest:
+        return str(euros)
+    return f"{euros}.{rest:02d}".rstrip("0")
+
+
+def ballot_plans(budget_round: BudgetRound) -> list[Plan]:
+    """The plans on the ballot, in a stable order (by id)."""
+    return list(budget_round.plans.on_ballot().select_related("area").order_by("pk"))
+
+
+def round_meta(budget_round: BudgetRound, *, n_projects: int, n_votes: int) -> dict[str, str]:
+    areas = ", ".join(a.name for a in budget_round.areas.all())
+    voting = next((p for p in budget_round.phases.all() if p.kind == PhaseKind.VOTING), None)
+    meta = {
+        "description": budget_round.title,
+        "country": "Netherlands",
+        "unit": areas or budget_round.organisation.name,
+        "instance": budget_round.slug,
+        "num_projects": str(n_projects),
+        "num_votes": str(n_votes),
+        "budget": fraction_to_text(cents_to_fraction(budget_round.budget_cents)),
+        "vote_type": budget_round.engine_vote_type(),
+        "rule": RULE_META.get((budget_round.rule, budget_round.completion), budget_round.rule),
+        "currency": "EUR",
+        "language": "nl",
+    }
+    if voting is not None:
+        meta["date_begin"] = voting.starts_at.date().isoformat()
+        if voting.ends_at:
+            meta["date_end"] = voting.ends_at.date().isoformat()
+    if budget_round.ballot_type == BallotType.APPROVAL and budget_round.max_choices:
+        meta["max_length"] = str(budget_round.max_choices)
+    if budget_round.ballot_type == BallotType.KNAPSACK:
+        meta["max_sum_cost"] = meta["budget"]
+        if budget_round.min_spend_cents:
+            meta["min_sum_cost"] = fraction_to_text(cents_to_fraction(budget_round.min_spend_cents))
+    if budget_round.ballot_type == BallotType.POINTS and budget_round.points_total:
+        meta["max_sum_points"] = str(budget_round.points_total)
+        if budget_round.max_points_per_plan:
+            meta["max_points"] = str(budget_round.max_points_per_plan)
+    return meta
+
+
+def round_instance(
+    budget_round: BudgetRound, *, plans: Iterable[Plan] | None = None, n_votes: int = 0
+) -> Instance:
+    """The engine instance of a round: its feasible plans and its budget."""
+    plans = list(plans) if plans is not None else ballot_plans(budget_round)
+    projects: dict[str, Project] = {}
+    for plan in plans:
+        fields = {"name": plan.title}
+        if plan.area_id:
+            fields["neighborhood"] = plan.area.name
+        if plan.latitude is not None and plan.longitude is not None:
+            fields["latitude"] = str(plan.latitude)
+            fields["longitude"] = str(plan.longitude)
+        pid = str(plan.pk)
+        projects[pid] = Project(
+            pid,
+            cents_to_fraction(plan.cost_cents),
+            plan.title,
+            {k: v for k, v in fields.items() if k != "name"},
+        )
+    columns = ["project_id", "cost", "name"]
+    if any("neighborhood" in p.fields for p in projects.values()):
+        columns.append("neighborhood")
+    if any("latitude" in p.fields for p in projects.values()):
+        columns += ["latitude", "longitude"]
+    return Instance(
+        meta=round_meta(budget_round, n_projects=len(projects), n_votes=n_votes),
+        projects=projects,
+        budget=cents_to_fraction(budget_round.budget_cents),
+        vote_type=budget_round.engine_vote_type(),
+        project_columns=columns,
+    )
+
+
+def ballots_profile(
+    instance: Instance,
+    ballots: Iterable[Mapping[int | str, int]],
+    *,
+    voter_fields: Mapping[str, list[str]] | None = None,
+) -> Profile:
+    """A profile from ballots given as ``{plan_id: points}`` (points ignored for approval).
+
+    Plans not on the ballot (for instance merged ones) are dropped from a ballot.
+
+    >>> from fractions import Fraction
+    >>> inst = Instance({}, {"3": Project("3", Fraction(5)), "7": Project("7", Fraction(9))},
+    ...                 Fraction(10), "approval", ["project_id", "cost"])
+    >>> prof = ballots_profile(inst, [{7: 1, 3: 1}, {3: 1}, {99: 1}])
+    >>> [prof.ballot(v) for v in range(prof.n_voters)]
+    [['3', '7'], ['3'], []]
+    """
+    ids = instance.project_ids()
+    index = {pid: i for i, pid in enumerate(ids)}
+    cumulative = instance.vote_type in ("cumulative", "scoring")
+    indptr = [0]
+    project_index: list[int] = []
+    points: list[int] = []
+    voter_ids: list[str] = []
+    for n, ballot in enumerate(ballots, start=1):
+        entries = sorted(
+            (index[str(pid)], int(p))
+            for pid, p in ballot.items()
+            if str(pid) in index and (not cumulative or int(p) > 0)
+        )
+        for i, p in entries:
+            project_index.append(i)
+            points.append(p)
+        indptr.append(len(project_index))
+        voter_ids.append(str(n))
+    columns = ["voter_id", "vote"] + (["points"] if cumulative else [])
+    fields = {k: list(v) for k, v in (voter_fields or {}).items()}
+    columns += list(fields)
+    return Profile(
+        voter_ids=voter_ids,
+        indptr=np.array(indptr, dtype=np.int64),
+        project_index=np.array(project_index, dtype=np.int32),
+        points=np.array(points, dtype=np.int64) if cumulative else None,
+        voter_fields=fields,
+        vote_columns=columns,
+        project_ids=ids,
+    )

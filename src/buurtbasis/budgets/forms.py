@@ -1,0 +1,592 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from buurtbasis.areas.models import Area
+from buurtbasis.organisations.models import Organisation, OrganisationKind
+
+from . import access
+from .models import (
+    PHASE_ORDER,
+    BallotType,
+    BudgetRound,
+    Completion,
+    ExecutionStatus,
+    PhaseKind,
+    Plan,
+    PlanStatus,
+    Rule,
+    TieBreak,
+)
+from .money import AmountError, cents_to_input, parse_euros
+from .services import PlanData, RoundData
+
+AMOUNT_ERRORS = {
+    "empty": _("Enter an amount in euros."),
+    "format": _("Enter an amount in euros, for example 1250 or 1.250,50."),
+    "negative": _("The amount cannot be negative."),
+    "precision": _("Use at most two digits after the comma (whole cents)."),
+    "too_large": _("This amount is too large."),
+}
+
+MAX_PHOTO_BYTES = getattr(settings, "BUDGETS_MAX_PHOTO_BYTES", 5 * 1024 * 1024)
+PHOTO_SIGNATURES = {
+    "jpg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "webp": (b"RIFF",),
+}
+
+
+class EuroField(forms.CharField):
+    """An amount typed in euros (comma or dot); cleans to integer cents."""
+
+    def __init__(self, *args, min_cents: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.min_cents = min_cents
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": "24"})
+        return attrs
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return cents_to_input(value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if len(value) > 24:
+            raise forms.ValidationError(AMOUNT_ERRORS["too_large"], code="too_large")
+        try:
+            cents = parse_euros(value)
+        except AmountError as exc:
+            raise forms.ValidationError(AMOUNT_ERRORS[exc.code], code=exc.code) from exc
+        if cents < self.min_cents:
+            raise forms.ValidationError(_("The amount must be more than zero."), code="min_value")
+        return cents
+
+
+def validate_photo(upload) -> None:
+    """A JPEG, PNG or WebP photo of at most the configured size (checked by content)."""
+    if upload.size > MAX_PHOTO_BYTES:
+        raise forms.ValidationError(
+            _("The photo is too large: at most %(mb)s MB.") % {"mb": MAX_PHOTO_BYTES // 2**20},
+            code="photo_size",
+        )
+    head = upload.read(12)
+    upload.seek(0)
+    ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    kind = next(
+        (k for k, sigs in PHOTO_SIGNATURES.items() if any(head.startswith(s) for s in sigs)),
+        None,
+    )
+    if kind == "webp" and head[8:12] != b"WEBP":
+        kind = None
+    if kind is None or ext not in {"jpg", "jpeg", "png", "webp"}:
+        raise forms.ValidationError(_("Upload a photo as JPG, PNG or WebP."), code="photo_type")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text=_("What the round is for, in plain language."),
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Areas"),
+        queryset=Area.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Residents of these areas may submit plans and vote."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    budget = EuroField(label=_("Budget in euros"), help_text=_("For example 25000 or 25.000,00."))
+    ballot_type = forms.ChoiceField(
+        label=_("Ballot"), choices=BallotType.choices, widget=forms.RadioSelect
+    )
+    max_choices = forms.IntegerField(
+        label=_("Maximum number of plans per voter"),
+        min_value=1,
+        max_value=100,
+        required=False,
+        help_text=_("Only for “choose up to a number of plans”."),
+    )
+    min_spend = EuroField(
+        label=_("Minimum spend in euros"),
+        required=False,
+        help_text=_("Optional, only for “choose plans within the budget”."),
+    )
+    points_total = forms.IntegerField(
+        label=_("Points per voter"),
+        min_value=1,
+        max_value=1000,
+        required=False,
+        help_text=_("Only for “distribute points”."),
+    )
+    max_points_per_plan = forms.IntegerField(
+        label=_("Maximum points per plan"), min_value=1, max_value=1000, required=False
+    )
+    rule = forms.ChoiceField(
+        label=_("Allocation rule"), choices=Rule.choices, widget=forms.RadioSelect
+    )
+    completion = forms.ChoiceField(
+        label=_("Completion"),
+        choices=Completion.choices,
+        help_text=_("Only for the Method of Equal Shares: spend leftover money fairly."),
+    )
+    tie_break = forms.ChoiceField(label=_("Tie-break"), choices=TieBreak.choices)
+    min_voter_age = forms.IntegerField(
+        label=_("Minimum age to vote"), min_value=0, max_value=120, initial=12
+    )
+    allow_code_voting = forms.BooleanField(
+        label=_("Voting with a code letter"), required=False, initial=True
+    )
+    allow_account_voting = forms.BooleanField(
+        label=_("Voting with a verified account"), required=False
+    )
+    is_public = forms.BooleanField(label=_("Visible to everyone"), required=False, initial=True)
+
+    def __init__(self, *args, user, instance: BudgetRound | None = None, **kwargs):
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = self.initial_from(instance)
+        super().__init__(*args, **kwargs)
+        self.fields["areas"].queryset = Area.objects.filter(level__in=["wijk", "buurt", "gemeente"])
+        if access.is_platform_admin(user):
+            orgs = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
+        else:
+            orgs = Organisation.objects.filter(
+                pk__in=[o.pk for o in access.municipalities_managed_by(user)]
+            )
+        self.fields["organisation"].queryset = orgs
+        for kind in PHASE_ORDER:
+            label = PhaseKind(kind).label
+            self.fields[f"{kind}_starts_at"] = forms.DateTimeField(
+                label=_("%(phase)s: starts") % {"phase": label},
+                widget=DateTimeLocalInput(),
+                required=kind in (PhaseKind.SUBMISSION, PhaseKind.VOTING),
+                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"],
+            )
+            self.fields[f"{kind}_ends_at"] = forms.DateTimeField(
+                label=_("%(phase)s: ends") % {"phase": label},
+                widget=DateTimeLocalInput(),
+                required=False,
+                input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"],
+            )
+
+    @staticmethod
+    def initial_from(budget_round: BudgetRound) -> dict:
+        initial = {
+            "title": budget_round.title,
+            "description": budget_round.description,
+            "areas": list(budget_round.areas.all()),
+            "organisation": budget_round.organisation_id,
+            "budget": budget_round.budget_cents,
+            "ballot_type": budget_round.ballot_type,
+            "max_choices": budget_round.max_choices,
+            "min_spend": budget_round.min_spend_cents,
+            "points_total": budget_round.points_total,
+            "max_points_per_plan": budget_round.max_points_per_plan,
+            "rule": budget_round.rule,
+            "completion": budget_round.completion,
+            "tie_break": budget_round.tie_break,
+            "min_voter_age": budget_round.min_voter_age,
+            "allow_code_voting": budget_round.allow_code_voting,
+            "allow_account_voting": budget_round.allow_account_voting,
+            "is_public": budget_round.is_public,
+        }
+        for phase in budget_round.phases.all():
+            initial[f"{phase.kind}_starts_at"] = timezone.localtime(phase.starts_at)
+            if phase.ends_at:
+                initial[f"{phase.kind}_ends_at"] = timezone.localtime(phase.ends_at)
+        return initial
+
+    def phase_fields(self):
+        return [
+            (PhaseKind(kind).label, self[f"{kind}_starts_at"], self[f"{kind}_ends_at"])
+            for kind in PHASE_ORDER
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        ballot = cleaned.get("ballot_type")
+        if ballot == BallotType.APPROVAL and not cleaned.get("max_choices"):
+            self.add_error("max_choices", _("Say how many plans a voter may choose."))
+        if ballot == BallotType.POINTS and not cleaned.get("points_total"):
+            self.add_error("points_total", _("Say how many points a voter may give."))
+        budget, min_spend = cleaned.get("budget"), cleaned.get("min_spend")
+        if budget and min_spend and min_spend > budget:
+            self.add_error("min_spend", _("The minimum spend cannot be more than the budget."))
+        if cleaned.get("rule") == Rule.GREEDY and cleaned.get("completion") not in (
+            None,
+            Completion.NONE,
+        ):
+            cleaned["completion"] = Completion.NONE
+        if not cleaned.get("allow_code_voting") and not cleaned.get("allow_account_voting"):
+            self.add_error(
+                "allow_code_voting",
+                _("Allow voting with a code letter, with an account, or both."),
+            )
+        previous = None
+        for kind in PHASE_ORDER:
+            start = cleaned.get(f"{kind}_starts_at")
+            end = cleaned.get(f"{kind}_ends_at")
+            if end and not start:
+                self.add_error(f"{kind}_starts_at", _("Give a start date for this phase too."))
+            if start and end and end <= start:
+                self.add_error(f"{kind}_ends_at", _("The phase must end after it starts."))
+            if start and previous and start < previous:
+                self.add_error(
+                    f"{kind}_starts_at", _("This phase cannot start before the previous one.")
+                )
+            previous = start or previous
+        return cleaned
+
+    def to_data(self) -> RoundData:
+        c = self.cleaned_data
+        ballot = c["ballot_type"]
+        schedule = {}
+        for kind in PHASE_ORDER:
+            if c.get(f"{kind}_starts_at"):
+                schedule[kind] = (c[f"{kind}_starts_at"], c.get(f"{kind}_ends_at"))
+        return RoundData(
+            title=c["title"],
+            description=c.get("description", ""),
+            areas=list(c["areas"]),
+            organisation=c["organisation"],
+            budget_cents=c["budget"],
+            ballot_type=ballot,
+            max_choices=c.get("max_choices") if ballot == BallotType.APPROVAL else None,
+            min_spend_cents=c.get("min_spend") if ballot == BallotType.KNAPSACK else None,
+            points_total=c.get("points_total") if ballot == BallotType.POINTS else None,
+            max_points_per_plan=(
+                c.get("max_points_per_plan") if ballot == BallotType.POINTS else None
+            ),
+            rule=c["rule"],
+            completion=c["completion"],
+            tie_break=c["tie_break"],
+            min_voter_age=c["min_voter_age"],
+            allow_code_voting=c.get("allow_code_voting", False),
+            allow_account_voting=c.get("allow_account_voting", False),
+            is_public=c.get("is_public", False),
+            schedule=schedule,
+        )
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    summary = forms.CharField(
+        label=_("Short summary"),
+        max_length=280,
+        help_text=_("One or two sentences. This is shown on the ballot."),
+    )
+    description = forms.CharField(
+        label=_("What do you want to do, and why?"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+    )
+    area = forms.ModelChoiceField(
+        label=_("Where"), queryset=Area.objects.none(), required=False, empty_label=_("Whole round")
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude (optional)"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=Decimal("-90"),
+        max_value=Decimal("90"),
+        help_text=_("For example 52.512345. Leave empty if there is no exact place."),
+        localize=True,
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude (optional)"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=Decimal("-180"),
+        max_value=Decimal("180"),
+        help_text=_("For example 6.091234."),
+        localize=True,
+    )
+    initiative = forms.ModelChoiceField(
+        label=_("On behalf of an initiative (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("No, I submit this myself"),
+    )
+    partner_organisation = forms.ModelChoiceField(
+        label=_("Together with an organisation (optional)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("No partner organisation"),
+        help_text=_("For a joint plan of an initiative and a professional organisation."),
+    )
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        help_text=_("JPG, PNG or WebP, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    photo_alt = forms.CharField(
+        label=_("What is on the photo?"),
+        max_length=200,
+        required=False,
+        help_text=_("A short description for people who cannot see the photo."),
+    )
+
+    def __init__(self, *args, budget_round: BudgetRound, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.budget_round = budget_round
+        self.fields["area"].queryset = budget_round.areas.all()
+        self.fields["initiative"].queryset = access.initiatives_for(user)
+        self.fields["partner_organisation"].queryset = Organisation.objects.exclude(
+            kind=OrganisationKind.MUNICIPALITY
+        )
+        if not self.fields["initiative"].queryset.exists():
+            del self.fields["initiative"]
+            del self.fields["partner_organisation"]
+
+    @staticmethod
+    def initial_from(plan: Plan) -> dict:
+        return {
+            "title": plan.title,
+            "summary": plan.summary,
+            "description": plan.description,
+            "area": plan.area_id,
+            "latitude": plan.latitude,
+            "longitude": plan.longitude,
+            "initiative": plan.initiative_id,
+            "partner_organisation": plan.partner_organisation_id,
+            "photo_alt": plan.photo_alt,
+        }
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            validate_photo(photo)
+        return photo
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
+        if (
+            (lat is None) != (lon is None)
+            and "latitude" not in self.errors
+            and "longitude" not in self.errors
+        ):
+            self.add_error(
+                "longitude" if lon is None else "latitude",
+                _("Give both latitude and longitude, or neither."),
+            )
+        if cleaned.get("partner_organisation") and not cleaned.get("initiative"):
+            self.add_error(
+                "initiative", _("A joint plan with an organisation needs an initiative too.")
+            )
+        if cleaned.get("photo") and not cleaned.get("photo_alt"):
+            self.add_error("photo_alt", _("Describe the photo in a few words."))
+        return cleaned
+
+    def to_data(self, cost_lines) -> PlanData:
+        c = self.cleaned_data
+        photo = c.get("photo")
+        return PlanData(
+            title=c["title"],
+            summary=c["summary"],
+            description=c["description"],
+            area=c.get("area"),
+            latitude=c.get("latitude"),
+            longitude=c.get("longitude"),
+            initiative=c.get("initiative"),
+            partner_organisation=c.get("partner_organisation"),
+            photo=photo or None,
+            remove_photo=photo is False,
+            photo_alt=c.get("photo_alt", ""),
+            cost_lines=cost_lines,
+        )
+
+
+class CostLineForm(forms.Form):
+    description = forms.CharField(label=_("What"), max_length=200, required=False)
+    amount = EuroField(label=_("Amount in euros"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        desc, amount = cleaned.get("description"), cleaned.get("amount")
+        if desc and amount is None and "amount" not in self.errors:
+            self.add_error("amount", _("Enter the amount for this cost line."))
+        if amount is not None and not desc:
+            self.add_error("description", _("Say what this amount is for."))
+        return cleaned
+
+
+class BaseCostLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if not self.lines():
+            raise forms.ValidationError(
+                _("Add at least one cost line with an amount."), code="no_costs"
+            )
+
+    def lines(self) -> list[tuple[str, int]]:
+        return [
+            (f.cleaned_data["description"], f.cleaned_data["amount"])
+            for f in self.forms
+            if f.cleaned_data.get("description") and f.cleaned_data.get("amount")
+        ]
+
+    def total_cents(self) -> int:
+        total = 0
+        for f in self.forms:
+            cleaned = getattr(f, "cleaned_data", None) or {}
+            total += cleaned.get("amount") or 0
+        return total
+
+
+CostLineFormSet = forms.formset_factory(
+    CostLineForm, formset=BaseCostLineFormSet, extra=2, max_num=20, validate_max=True
+)
+
+
+def cost_line_initial(plan: Plan) -> list[dict]:
+    return [
+        {"description": line.description, "amount": line.amount_cents}
+        for line in plan.cost_lines.all()
+    ]
+
+
+class AssessmentForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (PlanStatus.FEASIBLE, _("Feasible: the plan goes on the ballot")),
+            (PlanStatus.NOT_FEASIBLE, _("Not feasible")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    public_reason = forms.CharField(
+        label=_("Reason (public)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Everyone can read this. Required when the plan is not feasible."),
+    )
+    cost = EuroField(
+        label=_("Cost in euros"),
+        help_text=_("Change this only if the plan will cost more or less than submitted."),
+    )
+    cost_explanation = forms.CharField(
+        label=_("Why the cost changed (public)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "decision": plan.status
+                if plan.status in (PlanStatus.FEASIBLE, PlanStatus.NOT_FEASIBLE)
+                else None,
+                "public_reason": plan.public_reason,
+                "cost": plan.cost_cents,
+                "cost_explanation": plan.cost_explanation,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        prefix = f"plan{plan.pk}"
+        self.auto_id = f"id_{prefix}_%s"
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("decision") == PlanStatus.NOT_FEASIBLE
+            and not (cleaned.get("public_reason") or "").strip()
+        ):
+            self.add_error(
+                "public_reason", _("Explain why the plan is not feasible; the reason is public.")
+            )
+        cost = cleaned.get("cost")
+        if (
+            cost is not None
+            and cost != self.plan.cost_cents
+            and not (cleaned.get("cost_explanation") or "").strip()
+        ):
+            self.add_error(
+                "cost_explanation",
+                _("Explain why the cost was changed; the explanation is public."),
+            )
+        return cleaned
+
+
+class MergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        label=_("Merge into this plan"), queryset=Plan.objects.none(), empty_label=None
+    )
+    public_reason = forms.CharField(
+        label=_("Reason (public)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = (
+            plan.budget_round.plans.exclude(pk=plan.pk)
+            .exclude(status__in=[PlanStatus.MERGED, PlanStatus.WITHDRAWN, PlanStatus.DRAFT])
+            .order_by("title")
+        )
+        self.auto_id = f"id_merge{plan.pk}_%s"
+
+
+class ProgressForm(forms.Form):
+    happened_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=dt.date.today
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=ExecutionStatus.choices)
+    text = forms.CharField(
+        label=_("What happened?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=3000
+    )
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        help_text=_("JPG, PNG or WebP, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    photo_alt = forms.CharField(label=_("What is on the photo?"), max_length=200, required=False)
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo:
+            validate_photo(photo)
+        return photo
+
+    def clean_happened_on(self):
+        value = self.cleaned_data["happened_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("photo") and not cleaned.get("photo_alt"):
+            self.add_error("photo_alt", _("Describe the photo in a few words."))
+        return cleaned

@@ -1,0 +1,857 @@
+"""Every write to budget rounds, plans, outcomes and execution goes through here.
+
+Functions take keyword-only arguments and raise :class:`BudgetError` (a message for
+people plus a stable ``code``) when something is not allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from . import access
+from .models import (
+    PHASE_ORDER,
+    Assessment,
+    BallotType,
+    BudgetRound,
+    Completion,
+    ExecutionStatus,
+    FundedPlan,
+    Outcome,
+    Phase,
+    PhaseChange,
+    PhaseKind,
+    Plan,
+    PlanCostLine,
+    PlanStatus,
+    PlanVersion,
+    ProgressUpdate,
+    Rule,
+    draw_seed,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class BudgetError(Exception):
+    """A domain rule was broken; ``message`` is meant for people."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _audit(*, actor, action: str, target, data: dict | None = None) -> None:
+    """Append to the platform's audit trail (decisions and money are always recorded)."""
+    from buurtbasis.accounts.services import record_event
+
+    record_event(actor=actor, action=action, target=target, details=data or {})
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounds
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundData:
+    title: str
+    description: str
+    areas: Sequence
+    organisation: object
+    budget_cents: int
+    ballot_type: str = BallotType.APPROVAL
+    max_choices: int | None = None
+    min_spend_cents: int | None = None
+    points_total: int | None = None
+    max_points_per_plan: int | None = None
+    rule: str = Rule.MES
+    completion: str = Completion.ADD1
+    tie_break: str = "cost-votes"
+    min_voter_age: int = 12
+    allow_code_voting: bool = True
+    allow_account_voting: bool = False
+    is_public: bool = True
+    # phase kind -> (starts_at, ends_at or None)
+    schedule: dict[str, tuple[datetime, datetime | None]] = field(default_factory=dict)
+
+
+ROUND_FIELDS = [
+    "title",
+    "description",
+    "organisation",
+    "budget_cents",
+    "ballot_type",
+    "max_choices",
+    "min_spend_cents",
+    "points_total",
+    "max_points_per_plan",
+    "rule",
+    "completion",
+    "tie_break",
+    "min_voter_age",
+    "allow_code_voting",
+    "allow_account_voting",
+    "is_public",
+]
+
+# Settings that decide the outcome may not change once voting has started.
+LOCKED_AFTER_VOTING = {
+    "budget_cents",
+    "ballot_type",
+    "max_choices",
+    "min_spend_cents",
+    "points_total",
+    "max_points_per_plan",
+    "rule",
+    "completion",
+    "tie_break",
+}
+
+
+def _check_round_data(data: RoundData) -> None:
+    if data.budget_cents <= 0:
+        raise BudgetError(_("The budget must be more than zero."), code="budget")
+    if data.ballot_type == BallotType.APPROVAL and not data.max_choices:
+        raise BudgetError(_("Say how many plans a voter may choose."), code="max_choices")
+    if data.ballot_type == BallotType.POINTS and not data.points_total:
+        raise BudgetError(_("Say how many points a voter may give."), code="points_total")
+    if data.min_spend_cents and data.min_spend_cents > data.budget_cents:
+        raise BudgetError(_("The minimum spend cannot be more than the budget."), code="min_spend")
+    if data.rule == Rule.GREEDY and data.completion != Completion.NONE:
+        raise BudgetError(
+            _("Completion (Add1) only applies to the Method of Equal Shares."),
+            code="completion",
+        )
+    if not data.allow_code_voting and not data.allow_account_voting:
+        raise BudgetError(
+            _("Allow voting with a code letter, with an account, or both."), code="voting"
+        )
+    if not data.areas:
+        raise BudgetError(_("Choose at least one area."), code="areas")
+    previous_start = None
+    for kind in PHASE_ORDER:
+        if kind not in data.schedule:
+            continue
+        starts_at, ends_at = data.schedule[kind]
+        if ends_at is not None and ends_at <= starts_at:
+            raise BudgetError(
+                _("A phase must end after it starts (%(phase)s).")
+                % {"phase": PhaseKind(kind).label},
+                code="schedule",
+            )
+        if previous_start is not None and starts_at < previous_start:
+            raise BudgetError(
+                _("The phases must follow each other in time (%(phase)s starts too early).")
+                % {"phase": PhaseKind(kind).label},
+                code="schedule",
+            )
+        previous_start = starts_at
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:100] or "ronde"
+    slug, n = base, 2
+    while BudgetRound.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _save_schedule(budget_round: BudgetRound, schedule) -> None:
+    for kind in PHASE_ORDER:
+        if kind in schedule:
+            starts_at, ends_at = schedule[kind]
+            Phase.objects.update_or_create(
+                budget_round=budget_round,
+                kind=kind,
+                defaults={"starts_at": starts_at, "ends_at": ends_at},
+            )
+        else:
+            Phase.objects.filter(budget_round=budget_round, kind=kind).delete()
+
+
+@transaction.atomic
+def create_round(*, data: RoundData, actor, slug: str | None = None) -> BudgetRound:
+    """Create a round in its submission phase; the tie-break seed is drawn here, once."""
+    if not access.can_create_round(actor) and actor is not None:
+        raise BudgetError(_("You may not create budget rounds."), code="forbidden")
+    _check_round_data(data)
+    budget_round = BudgetRound(
+        slug=slug or _unique_slug(data.title),
+        created_by=actor,
+        phase=PhaseKind.SUBMISSION,
+        tie_break_seed=draw_seed(),
+        **{name: getattr(data, name) for name in ROUND_FIELDS},
+    )
+    budget_round.save()
+    budget_round.areas.set(data.areas)
+    _save_schedule(budget_round, data.schedule)
+    PhaseChange.objects.create(
+        budget_round=budget_round,
+        from_phase="",
+        to_phase=PhaseKind.SUBMISSION,
+        changed_by=actor,
+        note="created",
+    )
+    _audit(actor=actor, action="budgets.round_created", target=budget_round)
+    return budget_round
+
+
+@transaction.atomic
+def update_round(*, budget_round: BudgetRound, data: RoundData, actor) -> BudgetRound:
+    """Change a round's settings; the rule and ballot are locked once voting has begun."""
+    budget_round = BudgetRound.objects.select_for_update().get(pk=budget_round.pk)
+    _check_round_data(data)
+    changed = [n for n in ROUND_FIELDS if getattr(budget_round, n) != getattr(data, n)]
+    if budget_round.phase_index() >= PHASE_ORDER.index(PhaseKind.VOTING):
+        locked = sorted(set(changed) & LOCKED_AFTER_VOTING)
+        if locked:
+            raise BudgetError(
+                _("Voting has started: the budget, ballot and rule can no longer change."),
+                code="locked",
+            )
+    for name in changed:
+        setattr(budget_round, name, getattr(data, name))
+    budget_round.save()
+    budget_round.areas.set(data.areas)
+    _save_schedule(budget_round, data.schedule)
+    _audit(
+        actor=actor,
+        action="budgets.round_updated",
+        target=budget_round,
+        data={"fields": changed},
+    )
+    return budget_round
+
+
+def reschedule_round(*, budget_round: BudgetRound, schedule) -> None:
+    """Replace a round's phase dates (for demo data and imports; the phase itself is kept)."""
+    _save_schedule(budget_round, schedule)
+
+
+def next_phase(phase: str) -> str | None:
+    i = PHASE_ORDER.index(phase)
+    return PHASE_ORDER[i + 1] if i + 1 < len(PHASE_ORDER) else None
+
+
+@transaction.atomic
+def advance_phase(
+    *, budget_round: BudgetRound, actor=None, to_phase: str | None = None, scheduled=False
+) -> BudgetRound:
+    """Move a round to its next phase (only forwards, one step at a time) and log it.
+
+    Entering *results* computes the outcome; the change and the outcome are one
+    transaction, so a failed tally leaves the round in its voting phase.
+    """
+    budget_round = BudgetRound.objects.select_for_update().get(pk=budget_round.pk)
+    target = next_phase(budget_round.phase)
+    if target is None:
+        raise BudgetError(_("This round is already in its last phase."), code="last_phase")
+    if to_phase is not None and to_phase != target:
+        raise BudgetError(_("The round can only move on to the next phase."), code="not_next")
+    if target == PhaseKind.VOTING and not budget_round.plans.on_ballot().exists():
+        raise BudgetError(
+            _("Voting cannot start: no plan has been marked feasible yet."),
+            code="no_feasible_plans",
+        )
+    if (
+        target == PhaseKind.VOTING
+        and budget_round.plans.filter(status=PlanStatus.SUBMITTED).exists()
+    ):
+        raise BudgetError(
+            _("Voting cannot start: some plans have not been assessed yet."),
+            code="unassessed_plans",
+        )
+    previous = budget_round.phase
+    budget_round.phase = target
+    budget_round.save(update_fields=["phase", "updated_at"])
+    PhaseChange.objects.create(
+        budget_round=budget_round,
+        from_phase=previous,
+        to_phase=target,
+        changed_by=actor,
+        scheduled=scheduled,
+    )
+    _audit(
+        actor=actor,
+        action="budgets.phase_changed",
+        target=budget_round,
+        data={"from": previous, "to": target, "scheduled": scheduled},
+    )
+    if target == PhaseKind.RESULTS:
+        tally_round(budget_round=budget_round, actor=actor)
+    return budget_round
+
+
+def due_phase(budget_round: BudgetRound, *, now: datetime) -> str | None:
+    """The latest phase whose start date has passed, when it is ahead of the current one."""
+    current = budget_round.phase_index()
+    due = None
+    for phase in budget_round.phases.all():
+        index = PHASE_ORDER.index(phase.kind)
+        if (
+            phase.starts_at <= now
+            and index > current
+            and (due is None or index > PHASE_ORDER.index(due))
+        ):
+            due = phase.kind
+    return due
+
+
+def advance_due_phases(*, now: datetime | None = None) -> list[tuple[BudgetRound, str, str]]:
+    """Move every round whose next phase has started (for a scheduled task). Idempotent.
+
+    Returns ``(round, from, to_or_error)`` per round that changed or could not change.
+    """
+    now = now or timezone.now()
+    report = []
+    for budget_round in BudgetRound.objects.exclude(phase=PhaseKind.EXECUTION).prefetch_related(
+        "phases"
+    ):
+        target = due_phase(budget_round, now=now)
+        if target is None:
+            continue
+        start = budget_round.phase
+        try:
+            while budget_round.phase != target:
+                budget_round = advance_phase(budget_round=budget_round, scheduled=True)
+        except BudgetError as exc:
+            report.append((budget_round, start, f"error: {exc.code}"))
+            continue
+        report.append((budget_round, start, budget_round.phase))
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanData:
+    title: str
+    summary: str
+    description: str
+    area: object = None
+    latitude: object = None
+    longitude: object = None
+    initiative: object = None
+    partner_organisation: object = None
+    photo: object = None  # an uploaded file, or None to keep the current photo
+    photo_alt: str = ""
+    remove_photo: bool = False
+    cost_lines: list[tuple[str, int]] = field(default_factory=list)
+
+
+PLAN_FIELDS = [
+    "title",
+    "summary",
+    "description",
+    "area",
+    "latitude",
+    "longitude",
+    "initiative",
+    "partner_organisation",
+    "photo_alt",
+]
+
+
+def plan_snapshot(plan: Plan) -> dict:
+    return {
+        "title": plan.title,
+        "summary": plan.summary,
+        "description": plan.description,
+        "area": plan.area.name if plan.area_id else None,
+        "latitude": str(plan.latitude) if plan.latitude is not None else None,
+        "longitude": str(plan.longitude) if plan.longitude is not None else None,
+        "initiative": plan.initiative.name if plan.initiative_id else None,
+        "partner_organisation": (
+            plan.partner_organisation.name if plan.partner_organisation_id else None
+        ),
+        "photo": plan.photo.name if plan.photo else None,
+        "cost_lines": [
+            {"description": line.description, "amount_cents": line.amount_cents}
+            for line in plan.cost_lines.all()
+        ],
+        "cost_cents": plan.cost_cents,
+    }
+
+
+def _check_plan_data(*, budget_round: BudgetRound, data: PlanData, author) -> None:
+    if not data.cost_lines:
+        raise BudgetError(_("Add at least one cost line."), code="no_costs")
+    total = sum(amount for _desc, amount in data.cost_lines)
+    if total > budget_round.budget_cents:
+        raise BudgetError(
+            _("The plan costs more than the whole budget of the round."), code="too_expensive"
+        )
+    if (
+        data.initiative is not None
+        and not access.initiatives_for(author).filter(pk=data.initiative.pk).exists()
+    ):
+        raise BudgetError(
+            _("You can only submit a plan for an initiative you are part of."),
+            code="initiative",
+        )
+    if data.partner_organisation is not None and data.initiative is None:
+        raise BudgetError(
+            _("A joint plan with an organisation needs an initiative too."), code="joint"
+        )
+    if data.area is not None and not budget_round.areas.filter(pk=data.area.pk).exists():
+        raise BudgetError(_("This area is not part of the round."), code="area")
+    if (data.latitude is None) != (data.longitude is None):
+        raise BudgetError(_("Give both latitude and longitude, or neither."), code="point")
+
+
+def _write_plan(plan: Plan, data: PlanData) -> None:
+    for name in PLAN_FIELDS:
+        setattr(plan, name, getattr(data, name))
+    if data.remove_photo and plan.photo:
+        plan.photo.delete(save=False)
+        plan.photo = ""
+    if data.photo is not None:
+        plan.photo = data.photo
+    total = sum(amount for _desc, amount in data.cost_lines)
+    plan.cost_cents = total
+    plan.submitted_cost_cents = total
+
+
+def _save_cost_lines(plan: Plan, lines) -> None:
+    plan.cost_lines.all().delete()
+    PlanCostLine.objects.bulk_create(
+        [PlanCostLine(plan=plan, description=d, amount_cents=a) for d, a in lines]
+    )
+
+
+def _save_version(plan: Plan, actor) -> PlanVersion:
+    number = (plan.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return PlanVersion.objects.create(
+        plan=plan, number=number, data=plan_snapshot(plan), created_by=actor
+    )
+
+
+@transaction.atomic
+def submit_plan(*, budget_round: BudgetRound, author, data: PlanData) -> Plan:
+    """Submit a new plan while submission is open."""
+    if not access.can_submit_plan(author, budget_round):
+        raise BudgetError(
+            _("Plans can no longer be submitted in this round."), code="submission_closed"
+        )
+    _check_plan_data(budget_round=budget_round, data=data, author=author)
+    plan = Plan(budget_round=budget_round, submitted_by=author, status=PlanStatus.SUBMITTED)
+    _write_plan(plan, data)
+    plan.save()
+    _save_cost_lines(plan, data.cost_lines)
+    _save_version(plan, author)
+    _audit(actor=author, action="budgets.plan_submitted", target=plan)
+    return plan
+
+
+@transaction.atomic
+def update_plan(*, plan: Plan, editor, data: PlanData) -> Plan:
+    """Edit a plan until the submission deadline; every edit is kept as a version."""
+    plan = Plan.objects.select_for_update().select_related("budget_round").get(pk=plan.pk)
+    if not access.can_edit_plan(editor, plan):
+        raise BudgetError(
+            _("This plan can no longer be changed: the submission deadline has passed."),
+            code="not_editable",
+        )
+    _check_plan_data(budget_round=plan.budget_round, data=data, author=editor)
+    _write_plan(plan, data)
+    plan.save()
+    _save_cost_lines(plan, data.cost_lines)
+    _save_version(plan, editor)
+    return plan
+
+
+@transaction.atomic
+def withdraw_plan(*, plan: Plan, actor) -> Plan:
+    plan = Plan.objects.select_for_update().select_related("budget_round").get(pk=plan.pk)
+    if not access.can_edit_plan(actor, plan):
+        raise BudgetError(_("This plan can no longer be withdrawn."), code="not_editable")
+    plan.status = PlanStatus.WITHDRAWN
+    plan.save(update_fields=["status", "updated_at"])
+    _audit(actor=actor, action="budgets.plan_withdrawn", target=plan)
+    return plan
+
+
+ASSESSABLE_PHASES = (PhaseKind.SUBMISSION, PhaseKind.ASSESSMENT)
+
+
+def _notify_submitter(plan: Plan, *, subject: str, template: str) -> None:
+    recipient = plan.submitted_by.email
+    if not recipient:
+        return
+    url = getattr(settings, "SITE_URL", "").rstrip("/") + plan.get_absolute_url()
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(template, {"plan": plan, "url": url})
+        send_mail(
+            str(subject),
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [recipient],
+            fail_silently=True,
+        )
+
+
+@transaction.atomic
+def assess_plan(
+    *,
+    plan: Plan,
+    assessor,
+    feasible: bool,
+    public_reason: str,
+    cost_cents: int | None = None,
+    cost_explanation: str = "",
+    notify: bool = True,
+) -> Plan:
+    """Mark a plan feasible or not, with a public reason; optionally adjust its cost.
+
+    The submitter gets an e-mail after the transaction commits (``notify=False`` for
+    demo data and imports).
+    """
+    plan = (
+        Plan.objects.select_for_update()
+        .select_related("budget_round", "submitted_by")
+        .get(pk=plan.pk)
+    )
+    budget_round = plan.budget_round
+    if not access.can_manage_round(assessor, budget_round):
+        raise BudgetError(_("You may not assess plans in this round."), code="forbidden")
+    if budget_round.phase not in ASSESSABLE_PHASES:
+        raise BudgetError(
+            _("Plans can only be assessed before voting starts."), code="assessment_closed"
+        )
+    if plan.status in (PlanStatus.MERGED, PlanStatus.WITHDRAWN, PlanStatus.DRAFT):
+        raise BudgetError(_("This plan cannot be assessed."), code="not_assessable")
+    public_reason = (public_reason or "").strip()
+    if not feasible and not public_reason:
+        raise BudgetError(
+            _("Explain why the plan is not feasible; the reason is public."), code="reason"
+        )
+    new_cost = plan.cost_cents if cost_cents is None else int(cost_cents)
+    if new_cost <= 0:
+        raise BudgetError(_("The cost must be more than zero."), code="cost")
+    if new_cost != plan.cost_cents and not cost_explanation.strip():
+        raise BudgetError(
+            _("Explain why the cost was changed; the explanation is public."),
+            code="cost_explanation",
+        )
+    if feasible and new_cost > budget_round.budget_cents:
+        raise BudgetError(
+            _("A feasible plan cannot cost more than the whole budget."), code="too_expensive"
+        )
+    Assessment.objects.create(
+        plan=plan,
+        assessor=assessor,
+        status=PlanStatus.FEASIBLE if feasible else PlanStatus.NOT_FEASIBLE,
+        public_reason=public_reason,
+        cost_before_cents=plan.cost_cents,
+        cost_after_cents=new_cost,
+        cost_explanation=cost_explanation.strip(),
+    )
+    if new_cost != plan.cost_cents:
+        plan.cost_explanation = cost_explanation.strip()
+    plan.cost_cents = new_cost
+    plan.status = PlanStatus.FEASIBLE if feasible else PlanStatus.NOT_FEASIBLE
+    plan.public_reason = public_reason
+    plan.assessed_at = timezone.now()
+    plan.save(
+        update_fields=[
+            "status",
+            "public_reason",
+            "cost_cents",
+            "cost_explanation",
+            "assessed_at",
+            "updated_at",
+        ]
+    )
+    _audit(
+        actor=assessor,
+        action="budgets.plan_assessed",
+        target=plan,
+        data={"status": plan.status, "cost_cents": new_cost},
+    )
+    if notify:
+        transaction.on_commit(
+            lambda: _notify_submitter(
+                plan,
+                subject=_("Your plan has been assessed"),
+                template="budgets/email/plan_assessed.txt",
+            )
+        )
+    return plan
+
+
+@transaction.atomic
+def merge_plans(
+    *, duplicate: Plan, keep: Plan, assessor, public_reason: str, notify: bool = True
+) -> Plan:
+    """Merge a duplicate plan into the plan that is kept (the duplicate leaves the ballot)."""
+    duplicate = (
+        Plan.objects.select_for_update()
+        .select_related("budget_round", "submitted_by")
+        .get(pk=duplicate.pk)
+    )
+    keep = Plan.objects.select_for_update().get(pk=keep.pk)
+    budget_round = duplicate.budget_round
+    if not access.can_manage_round(assessor, budget_round):
+        raise BudgetError(_("You may not assess plans in this round."), code="forbidden")
+    if budget_round.phase not in ASSESSABLE_PHASES:
+        raise BudgetError(
+            _("Plans can only be merged before voting starts."), code="assessment_closed"
+        )
+    if keep.pk == duplicate.pk or keep.budget_round_id != duplicate.budget_round_id:
+        raise BudgetError(_("Choose another plan of the same round."), code="same_plan")
+    if keep.status in (PlanStatus.MERGED, PlanStatus.WITHDRAWN):
+        raise BudgetError(
+            _("The plan to keep has itself been merged or withdrawn."), code="keep_merged"
+        )
+    if duplicate.status in (PlanStatus.MERGED, PlanStatus.WITHDRAWN):
+        raise BudgetError(_("This plan has already been merged."), code="already_merged")
+    public_reason = (public_reason or "").strip() or _(
+        "This plan is the same as another plan and has been merged with it."
+    )
+    Assessment.objects.create(
+        plan=duplicate,
+        assessor=assessor,
+        status=PlanStatus.MERGED,
+        public_reason=public_reason,
+        cost_before_cents=duplicate.cost_cents,
+        cost_after_cents=duplicate.cost_cents,
+        merged_into=keep,
+    )
+    duplicate.status = PlanStatus.MERGED
+    duplicate.merged_into = keep
+    duplicate.public_reason = public_reason
+    duplicate.assessed_at = timezone.now()
+    duplicate.save(
+        update_fields=["status", "merged_into", "public_reason", "assessed_at", "updated_at"]
+    )
+    # plans merged into the duplicate earlier now point at the kept plan
+    Plan.objects.filter(merged_into=duplicate).update(merged_into=keep)
+    _audit(
+        actor=assessor,
+        action="budgets.plan_merged",
+        target=duplicate,
+        data={"into": keep.pk},
+    )
+    if notify:
+        transaction.on_commit(
+            lambda: _notify_submitter(
+                duplicate,
+                subject=_("Your plan has been merged with another plan"),
+                template="budgets/email/plan_assessed.txt",
+            )
+        )
+    return duplicate
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------------
+
+
+def engine_params(budget_round: BudgetRound) -> dict:
+    """The keyword arguments for ``buurtcore.voting.tally`` that this round uses."""
+    return {
+        "rule": budget_round.rule,
+        "completion": budget_round.completion if budget_round.rule == Rule.MES else Completion.NONE,
+        "tie_break": budget_round.tie_break,
+        "seed": budget_round.tie_break_seed,
+    }
+
+
+def recompute_command(budget_round: BudgetRound, filename: str) -> str:
+    p = engine_params(budget_round)
+    return (
+        f"buurtbasis pb tally {filename} --rule {p['rule']} --completion {p['completion']} "
+        f"--tie-break {p['tie_break']} --seed {p['seed']} --json"
+    )
+
+
+def engine_version() -> str:
+    import buurtcore
+
+    return getattr(buurtcore, "__version__", "") or _package_version()
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"buurtbasis {version('buurtbasis')}"
+    except PackageNotFoundError:  # pragma: no cover
+        return "buurtbasis"
+
+
+def pabulib_filename(budget_round: BudgetRound) -> str:
+    return f"{budget_round.slug}.pb"
+
+
+@transaction.atomic
+def tally_round(*, budget_round: BudgetRound, actor=None) -> Outcome:
+    """Compute (or recompute) the outcome of a round from its anonymised Pabulib export.
+
+    The stored file is exactly what was counted: its bytes are hashed, read back with
+    the engine's reader and tallied with the round's rule. Running it twice gives the
+    same row (deterministic and idempotent).
+    """
+    from buurtbasis.ballots.services import export_pabulib
+    from buurtcore import voting
+    from buurtcore.voting import pabulib
+
+    budget_round = BudgetRound.objects.select_for_update().get(pk=budget_round.pk)
+    if not budget_round.has_results():
+        raise BudgetError(
+            _("The outcome can only be computed after voting has closed."), code="not_closed"
+        )
+    raw = export_pabulib(budget_round)
+    data = raw if isinstance(raw, bytes) else raw.encode("utf-8")
+    text = data.decode("utf-8")
+    sha = hashlib.sha256(data).hexdigest()
+    instance, profile = pabulib.read(text)
+    params = engine_params(budget_round)
+    outcome = voting.tally(instance, profile, **params)
+    from buurtcore.voting import explain
+
+    explanation = explain.explain(instance, profile, outcome)
+    greedy_ids = None
+    if budget_round.rule == Rule.MES:
+        greedy = voting.tally(
+            instance, profile, rule="greedy", tie_break=params["tie_break"], seed=params["seed"]
+        )
+        greedy_ids = [int(pid) for pid in greedy.selected]
+        explanation["compare"] = explain.compare(instance, profile, outcome, greedy)
+    from .adapters import fraction_to_cents
+
+    funded = [int(pid) for pid in outcome.selected]
+    values = {
+        "funded_plan_ids": funded,
+        "total_cost_cents": fraction_to_cents(outcome.total_cost),
+        "budget_cents": fraction_to_cents(instance.budget),
+        "n_ballots": profile.n_voters,
+        "params": _jsonable(dict(outcome.params)),
+        "engine_version": engine_version(),
+        "pabulib_sha256": sha,
+        "pabulib_text": text,
+        "explanation": _jsonable(explanation),
+        "greedy_plan_ids": greedy_ids,
+    }
+    existing = Outcome.objects.filter(budget_round=budget_round).first()
+    if existing is not None and all(getattr(existing, k) == v for k, v in values.items()):
+        return existing  # nothing changed: keep the original computed_at
+    result, _created = Outcome.objects.update_or_create(
+        budget_round=budget_round, defaults={**values, "computed_at": timezone.now()}
+    )
+    _sync_funded_plans(budget_round, funded)
+    _audit(
+        actor=actor,
+        action="budgets.outcome_computed",
+        target=budget_round,
+        data={"funded": funded, "sha256": sha},
+    )
+    return result
+
+
+def _jsonable(value):
+    from fractions import Fraction
+
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _sync_funded_plans(budget_round: BudgetRound, funded: list[int]) -> None:
+    plans = {p.pk: p for p in Plan.objects.filter(pk__in=funded)}
+    for pid in funded:
+        plan = plans[pid]
+        FundedPlan.objects.get_or_create(
+            plan=plan,
+            defaults={
+                "budget_round": budget_round,
+                "amount_cents": plan.cost_cents,
+                "initiative": plan.initiative,
+            },
+        )
+    # a recount that no longer funds a plan removes its record only if nothing happened yet
+    FundedPlan.objects.filter(budget_round=budget_round, updates__isnull=True).exclude(
+        plan_id__in=funded
+    ).delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Execution
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_progress_update(
+    *,
+    funded_plan: FundedPlan,
+    author,
+    happened_on: date,
+    text: str,
+    status: str,
+    photo=None,
+    photo_alt: str = "",
+) -> ProgressUpdate:
+    """Add a public step to a funded plan's timeline and set its execution status."""
+    funded_plan = (
+        FundedPlan.objects.select_for_update()
+        .select_related("budget_round", "plan")
+        .get(pk=funded_plan.pk)
+    )
+    budget_round = funded_plan.budget_round
+    allowed = access.can_manage_round(author, budget_round) or access.is_plan_owner(
+        author, funded_plan.plan
+    )
+    if not allowed:
+        raise BudgetError(_("You may not post updates for this plan."), code="forbidden")
+    if not budget_round.has_results():
+        raise BudgetError(_("The results are not known yet."), code="no_results")
+    if status not in ExecutionStatus.values:
+        raise BudgetError(_("Choose a valid status."), code="status")
+    if not text.strip():
+        raise BudgetError(_("Describe what happened."), code="text")
+    if happened_on > timezone.localdate():
+        raise BudgetError(_("The date cannot be in the future."), code="date")
+    update = ProgressUpdate.objects.create(
+        funded_plan=funded_plan,
+        happened_on=happened_on,
+        text=text.strip(),
+        status=status,
+        photo=photo or "",
+        photo_alt=photo_alt,
+        author=author,
+    )
+    if funded_plan.status != status:
+        funded_plan.status = status
+        funded_plan.save(update_fields=["status", "updated_at"])
+    _audit(
+        actor=author,
+        action="budgets.progress_update",
+        target=funded_plan.plan,
+        data={"status": status},
+    )
+    return update

@@ -1,0 +1,218 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from buurtbasis.accounts.tests.factories import OrganisationFactory, UserFactory
+from buurtbasis.budgets.models import Phase, Plan
+
+from .factories import BudgetRoundFactory, InitiativeFactory
+
+pytestmark = pytest.mark.django_db
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _data(budget_round, **overrides):
+    data = {
+        "title": "Moestuin aan de Dijkstraat",
+        "summary": "Een gezamenlijke moestuin voor de straat.",
+        "description": "We willen samen groente kweken en elkaar beter leren kennen.",
+        "area": budget_round.areas.first().pk,
+        "latitude": "",
+        "longitude": "",
+        "photo_alt": "",
+        "costs-TOTAL_FORMS": "3",
+        "costs-INITIAL_FORMS": "0",
+        "costs-MIN_NUM_FORMS": "0",
+        "costs-MAX_NUM_FORMS": "20",
+        "costs-0-description": "Plantenbakken",
+        "costs-0-amount": "1.250,50",
+        "costs-1-description": "Zaden en aarde",
+        "costs-1-amount": "300",
+        "costs-2-description": "",
+        "costs-2-amount": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_it_submits_a_plan_with_cost_lines_and_a_first_version(client):
+    budget_round = BudgetRoundFactory()
+    resident = UserFactory()
+    client.force_login(resident)
+    response = client.post(
+        reverse("budgets:plan-create", args=[budget_round.slug]), _data(budget_round)
+    )
+    assert response.status_code == 302
+    plan = Plan.objects.get()
+    assert response["Location"] == plan.get_absolute_url()
+    assert plan.submitted_by == resident
+    assert plan.status == "submitted"
+    assert plan.cost_cents == plan.submitted_cost_cents == 155_050
+    assert [(c.description, c.amount_cents) for c in plan.cost_lines.all()] == [
+        ("Plantenbakken", 125_050),
+        ("Zaden en aarde", 30_000),
+    ]
+    assert plan.versions.count() == 1
+    assert plan.versions.get().data["cost_cents"] == 155_050
+
+
+def test_it_submits_a_joint_plan_of_an_initiative_and_an_organisation(client):
+    budget_round = BudgetRoundFactory()
+    resident = UserFactory()
+    initiative = InitiativeFactory(members=[resident])
+    partner = OrganisationFactory()
+    client.force_login(resident)
+    response = client.post(
+        reverse("budgets:plan-create", args=[budget_round.slug]),
+        _data(budget_round, initiative=initiative.pk, partner_organisation=partner.pk),
+    )
+    assert response.status_code == 302
+    plan = Plan.objects.get()
+    assert plan.initiative == initiative
+    assert plan.partner_organisation == partner
+    assert plan.is_joint
+
+
+def test_it_refuses_an_initiative_the_person_is_not_part_of(client):
+    budget_round = BudgetRoundFactory()
+    resident = UserFactory()
+    InitiativeFactory(members=[resident])
+    other = InitiativeFactory()
+    client.force_login(resident)
+    response = client.post(
+        reverse("budgets:plan-create", args=[budget_round.slug]),
+        _data(budget_round, initiative=other.pk),
+    )
+    assert response.status_code == 200
+    assert "initiative" in response.context["form"].errors
+    assert not Plan.objects.exists()
+
+
+def test_a_person_without_initiatives_submits_as_a_resident(client):
+    budget_round = BudgetRoundFactory()
+    other = InitiativeFactory()
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("budgets:plan-create", args=[budget_round.slug]),
+        _data(budget_round, initiative=other.pk),
+    )
+    assert response.status_code == 302
+    assert Plan.objects.get().initiative is None
+
+
+def test_it_needs_a_cost_line(client):
+    budget_round = BudgetRoundFactory()
+    client.force_login(UserFactory())
+    data = _data(
+        budget_round,
+        **{
+            "costs-0-description": "",
+            "costs-0-amount": "",
+            "costs-1-description": "",
+            "costs-1-amount": "",
+        },
+    )
+    response = client.post(reverse("budgets:plan-create", args=[budget_round.slug]), data)
+    assert response.status_code == 200
+    assert response.context["formset"].non_form_errors().as_data()[0].code == "no_costs"
+    assert not Plan.objects.exists()
+
+
+def test_it_explains_a_bad_amount_and_keeps_the_input(client):
+    budget_round = BudgetRoundFactory()
+    client.force_login(UserFactory())
+    data = _data(budget_round, **{"costs-1-amount": "drie tientjes"})
+    response = client.post(reverse("budgets:plan-create", args=[budget_round.slug]), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="drie tientjes"' in html
+    assert 'value="Moestuin aan de Dijkstraat"' in html
+    assert 'href="#id_costs-1-amount"' in html
+    assert not Plan.objects.exists()
+
+
+def test_it_refuses_a_plan_that_costs_more_than_the_budget(client):
+    budget_round = BudgetRoundFactory(budget_cents=100_000)
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("budgets:plan-create", args=[budget_round.slug]), _data(budget_round)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not Plan.objects.exists()
+
+
+def test_it_stores_a_photo_and_a_point(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    budget_round = BudgetRoundFactory()
+    client.force_login(UserFactory())
+    data = _data(
+        budget_round,
+        latitude="52,512345",
+        longitude="6.091234",
+        photo_alt="Lege plek naast de flat",
+    )
+    data["photo"] = SimpleUploadedFile("tuin.png", PNG, content_type="image/png")
+    response = client.post(reverse("budgets:plan-create", args=[budget_round.slug]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    plan = Plan.objects.get()
+    assert str(plan.latitude) == "52.512345"
+    assert str(plan.longitude) == "6.091234"
+    assert plan.photo.name.endswith(".png")
+    photo = client.get(reverse("budgets:plan-photo", args=[budget_round.slug, plan.pk]))
+    assert photo.status_code == 200
+    assert photo["Content-Type"] == "image/png"
+    assert b"".join(photo.streaming_content) == PNG
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("virus.png", b"MZ\x90\x00 not an image", "photo_type"),
+        ("tuin.gif", b"GIF89a......", "photo_type"),
+        ("groot.jpg", b"\xff\xd8\xff" + b"\x00" * (5 * 1024 * 1024 + 1), "photo_size"),
+    ],
+)
+def test_it_refuses_a_photo_that_is_not_a_small_image(
+    client, settings, tmp_path, name, content, code
+):
+    settings.MEDIA_ROOT = tmp_path
+    budget_round = BudgetRoundFactory()
+    client.force_login(UserFactory())
+    data = _data(budget_round, photo_alt="Foto")
+    data["photo"] = SimpleUploadedFile(name, content)
+    response = client.post(reverse("budgets:plan-create", args=[budget_round.slug]), data)
+    assert response.status_code == 200
+    assert [e.code for e in response.context["form"].errors.as_data()["photo"]] == [code]
+    assert not Plan.objects.exists()
+
+
+def test_it_refuses_plans_after_the_deadline(client):
+    budget_round = BudgetRoundFactory()
+    Phase.objects.filter(budget_round=budget_round, kind="submission").update(
+        ends_at=timezone.now() - timedelta(minutes=1)
+    )
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("budgets:plan-create", args=[budget_round.slug]), _data(budget_round)
+    )
+    assert response.status_code == 302
+    assert not Plan.objects.exists()
+
+
+def test_check_button_computes_the_total_without_saving(client):
+    budget_round = BudgetRoundFactory()
+    client.force_login(UserFactory())
+    data = _data(budget_round, check="1")
+    response = client.post(reverse("budgets:plan-create", args=[budget_round.slug]), data)
+    assert response.status_code == 200
+    assert response.context["total_cents"] == 155_050
+    # the two lines are kept and two empty lines are added
+    assert response.context["formset"].total_form_count() == 4
+    assert not Plan.objects.exists()
+    assert not mail.outbox
