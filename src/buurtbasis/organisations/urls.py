@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "organisations"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.organisation_list, name="list"),
+    path("<slug:slug>/", views.organisation_detail, name="detail"),
+    path("<slug:slug>/bewerken/", views.organisation_edit, name="edit"),
+]

@@ -1,0 +1,35 @@
+import pytest
+from django.urls import reverse
+
+from buurtbasis.accounts.tests.factories import UserFactory
+from buurtbasis.organisations.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_shows_my_account_with_my_roles(client):
+    user = UserFactory(email_verified=False, roles=[Role.FINANCE_OFFICER])
+    client.force_login(user)
+    response = client.get(reverse("accounts:account"))
+    html = response.content.decode()
+    assert user.email in html
+    assert "nog niet bevestigd" in html
+    assert user.memberships.get().organisation.name in html
+
+
+def test_it_saves_my_name_and_keeps_it_on_error(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("accounts:account"), {"display_name": "Jan Jansen"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.display_name == "Jan Jansen"
+    response = client.post(reverse("accounts:account"), {"display_name": "x" * 151})
+    assert response.status_code == 200
+    assert 'class="error-summary"' in response.content.decode()
+
+
+def test_it_redirects_anonymous_visitors_to_log_in(client):
+    response = client.get(reverse("accounts:account"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

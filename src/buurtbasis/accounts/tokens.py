@@ -1,0 +1,43 @@
+"""Signed links for confirming an e-mail address.
+
+The token carries the user's id and the e-mail address it was sent to, signed with
+SECRET_KEY. It stops working after ``VERIFY_EMAIL_MAX_AGE`` seconds (3 days) and
+when the account's e-mail address has changed since.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+
+SALT = "buurtbasis.accounts.verify-email"
+
+
+def max_age() -> int:
+    return getattr(settings, "VERIFY_EMAIL_MAX_AGE", 3 * 24 * 60 * 60)
+
+
+def make_verification_token(user) -> str:
+    return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=SALT, compress=True)
+
+
+class InvalidToken(Exception):
+    """The link is broken, too old, or for another e-mail address."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_verification_token(token: str) -> tuple[int, str]:
+    """(user id, e-mail address) from a token; raises InvalidToken."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=max_age())
+    except signing.SignatureExpired:
+        raise InvalidToken("expired") from None
+    except signing.BadSignature:
+        raise InvalidToken("invalid") from None
+    try:
+        return int(data["u"]), str(data["e"])
+    except (KeyError, TypeError, ValueError):
+        raise InvalidToken("invalid") from None

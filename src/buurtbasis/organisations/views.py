@@ -1,0 +1,88 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from buurtbasis.accounts import access
+from buurtbasis.initiatives.models import Initiative, Status
+
+from . import services
+from .forms import OrganisationFilterForm, OrganisationProfileForm
+from .models import Organisation, OrganisationKind
+
+PAGE_SIZE = 24
+# The same rule as Initiative.objects.public(): ideas can be hidden, the rest is public.
+PUBLIC_HOSTED = Q(hosted_initiatives__is_public=True) | ~Q(hosted_initiatives__status=Status.IDEA)
+
+
+def organisation_list(request):
+    counts = dict(Organisation.objects.values_list("kind").annotate(n=Count("id")).order_by("kind"))
+    kinds = [
+        (value, f"{label} ({counts.get(value, 0)})")
+        for value, label in OrganisationKind.choices
+        if counts.get(value)
+    ]
+    form = OrganisationFilterForm(request.GET or None, kinds=kinds)
+    organisations = Organisation.objects.annotate(
+        initiative_count=Count("hosted_initiatives", filter=PUBLIC_HOSTED, distinct=True)
+    ).prefetch_related("areas")
+    if form.is_valid():
+        if form.cleaned_data["soort"]:
+            organisations = organisations.filter(kind=form.cleaned_data["soort"])
+        if form.cleaned_data["q"]:
+            organisations = organisations.filter(name__icontains=form.cleaned_data["q"])
+    page = Paginator(organisations.order_by("name"), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request,
+        "organisations/organisation_list.html",
+        {
+            "form": form,
+            "page": page,
+            "kind_counts": [
+                (value, label, counts.get(value, 0)) for value, label in OrganisationKind.choices
+            ],
+            "total": sum(counts.values()),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def organisation_detail(request, slug):
+    organisation = get_object_or_404(Organisation.objects.prefetch_related("areas"), slug=slug)
+    initiatives = (
+        Initiative.objects.public().filter(host_organisation=organisation).order_by("name")
+    )
+    return render(
+        request,
+        "organisations/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "initiatives": initiatives,
+            "my_roles": sorted(access.roles_in(request.user, organisation), key=str),
+            "can_edit": access.can_edit_organisation(request.user, organisation),
+        },
+    )
+
+
+@login_required
+def organisation_edit(request, slug):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not access.can_edit_organisation(request.user, organisation):
+        raise PermissionDenied
+    form = OrganisationProfileForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.update_organisation_profile(
+            organisation=organisation, form=form, actor=request.user, request=request
+        )
+        messages.success(request, _("The profile is saved."))
+        return redirect("organisations:detail", slug=organisation.slug)
+    return render(
+        request,
+        "organisations/organisation_edit.html",
+        {"organisation": organisation, "form": form},
+    )
