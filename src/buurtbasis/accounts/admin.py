@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from buurtbasis.organisations.admin import AuditedMembershipFormsetMixin
 from buurtbasis.organisations.models import Membership, Role
 
 from .models import AuditEvent, User
@@ -13,6 +15,18 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "created_at"]
     readonly_fields = ["created_at"]
+
+
+class UserAddForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email",)
+
+
+class UserEditForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -29,10 +43,12 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedMembershipFormsetMixin, DjangoUserAdmin):
     """Users are found and identified by e-mail address; there is no separate username."""
 
     ordering = ["email"]
+    add_form = UserAddForm
+    form = UserEditForm
     list_display = [
         "email",
         "display_name",
@@ -66,7 +82,15 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
 
 
 @admin.register(AuditEvent)

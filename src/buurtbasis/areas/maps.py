@@ -280,8 +280,19 @@ def build_location_map(*, area: Area, siblings: Sequence[Area], width: int = 320
     return mark_safe(svg)  # noqa: S308 - built from escaped parts only
 
 
-def municipality_map(*, municipality: Area, indicator_key: str | None = None) -> dict:
-    """Everything the home page's map needs, in a constant number of queries."""
+CLASS_METHODS = ("quantile", "equal")
+
+
+def municipality_map(
+    *, municipality: Area, indicator_key: str | None = None, method: str | None = None
+) -> dict:
+    """Everything the home page's map needs, in a constant number of queries.
+
+    ``method`` is ``quantile`` (each colour about as many wijken, the default) or
+    ``equal`` (equal steps between the lowest and the highest value).
+    """
+    if method not in CLASS_METHODS:
+        method = CLASS_METHODS[0]
     from . import services
 
     districts = services.get_districts(municipality=municipality, with_boundary=False)
@@ -297,8 +308,10 @@ def municipality_map(*, municipality: Area, indicator_key: str | None = None) ->
             indicator=indicator,
             values=values,
             counts=counts,
+            method=method,
         )
     return {
+        "method": method,
         "districts": districts,
         "indicators": indicators,
         "indicator": indicator,

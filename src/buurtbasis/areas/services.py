@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Case, IntegerField, Max, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -331,9 +331,8 @@ def values_for(
     areas = list(areas)
     indicators = list(indicators)
     rows = IndicatorValue.objects.filter(
-        area__in=areas,
-        indicator__in=indicators,
-    ).filter(Q(year__in={a.year for a in areas}))
+        area__in=areas, indicator__in=indicators, year__in={a.year for a in areas}
+    )
     return {(v.area_id, v.indicator_id): v for v in rows}
 
 
@@ -378,10 +377,6 @@ def initiatives_in(*, area: Area):
     )
 
 
-def latest_year() -> int | None:
-    return Area.objects.aggregate(latest=Max("year"))["latest"]
-
-
 @dataclass
 class KeyFigure:
     """One row of a wijk's key-figure table."""
@@ -390,10 +385,6 @@ class KeyFigure:
     value: IndicatorValue
     municipal: IndicatorValue | None
     share: Decimal | None  # count indicators: the wijk's % of the municipal total
-
-    @property
-    def comparison(self) -> str:
-        return self.indicator.kind
 
 
 def key_figures(*, area: Area) -> list[KeyFigure]:

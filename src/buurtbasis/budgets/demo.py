@@ -26,6 +26,9 @@ from .services import PlanData, RoundData
 
 DEMO_PASSWORD = "Fietsbel-Zwolle-2024"  # noqa: S105 - published demo log-in
 DEMO_CIVIL_SERVANT = "ambtenaar@zwolle.example"
+DEMO_ACCOUNT_VOTER = "bewoner1@zwolle.example"  # lives in Assendorp: may vote with an account
+#: Log-ins of the platform demo (initiatives app), used when they exist.
+PLATFORM_DEMO_PEOPLE = ["bewoner@demo.buurtbasis.nl", "initiatiefnemer@demo.buurtbasis.nl"]
 #: Fixed, public demo codes for the voting round (valid Crockford base-32 symbols).
 DEMO_VOTING_CODES = [f"DEM0-2026-{n:04d}" for n in range(1, 11)]
 RESULT_CODES = [f"DEM1-2026-{n:04d}" for n in range(1, 121)]
@@ -322,7 +325,14 @@ def _residents(n: int) -> list[User]:
         "Wim Jansen",
     ]
     users = []
-    for i in range(n):
+    # the platform demo's resident and initiator (when present) submit the first plans,
+    # so that their dashboards show plans with a status and a reason
+    for email in PLATFORM_DEMO_PEOPLE:
+        user = User.objects.filter(email=email).first()
+        if user is not None:
+            users.append(user)
+    home = _area("WK019313")
+    for i in range(n - len(users)):
         email = f"bewoner{i + 1}@zwolle.example"
         user = User.objects.filter(email=email).first()
         if user is None:
@@ -332,6 +342,7 @@ def _residents(n: int) -> list[User]:
                 display_name=names[i % len(names)],
                 email_verified=True,
                 birth_date=date(1960 + 5 * (i % 8), 1 + i % 12, 1 + i % 28),
+                home_area=home,
             )
         users.append(user)
     return users
@@ -390,6 +401,10 @@ def _schedule(now, current: str) -> dict:
 def _submit(budget_round, demo: DemoPlan, author) -> Plan:
     initiative = partner = None
     if demo.joint:
+        # a joint plan is submitted by an initiator of an existing initiative when there is one
+        member_of = Initiative.objects.filter(members__isnull=False).order_by("pk").first()
+        if member_of is not None:
+            author = member_of.members.order_by("pk").first()
         initiative, partner = _joint_partners(author)
     # plans are submitted through the service, so the deadline check needs an open phase
     return services.submit_plan(
@@ -469,7 +484,12 @@ def load_demo_rounds(*, stdout=None) -> dict:
     """Create the demo rounds that do not exist yet. Returns {"voting_codes": [...], ...}."""
     org = _municipality()
     officer = _civil_servant(org)
-    report = {"civil_servant": officer.email, "voting_codes": DEMO_VOTING_CODES, "created": []}
+    report = DemoReport(
+        civil_servant=officer.email,
+        own_login=officer.email == DEMO_CIVIL_SERVANT,
+        voting_codes=DEMO_VOTING_CODES,
+        created=[],
+    )
 
     # 1. submission: plans can still be submitted
     if not BudgetRound.objects.filter(slug="buurtbudget-stadshagen-2026").exists():
@@ -620,7 +640,7 @@ def load_demo_rounds(*, stdout=None) -> dict:
         _progress(budget_round, officer)
         report["created"].append("execution")
 
-    _log(stdout, _summary(report))
+    _log(stdout, str(report))
     return report
 
 
@@ -648,6 +668,13 @@ def _progress(budget_round, officer) -> None:
             )
 
 
+class DemoReport(dict):
+    """What ``load_demo_rounds`` did; ``str()`` gives the summary for the console."""
+
+    def __str__(self) -> str:
+        return _summary(self)
+
+
 def _summary(report: dict) -> str:
     lines = ["Buurtbudget demo rounds:"]
     for budget_round in BudgetRound.objects.filter(slug__in=DEMO_SLUGS).order_by("created_at"):
@@ -655,9 +682,13 @@ def _summary(report: dict) -> str:
             f"  - {budget_round.title}: {budget_round.get_phase_display()} "
             f"(/buurtbudget/{budget_round.slug}/)"
         )
-    lines.append(f"  Civil servant: {report['civil_servant']} (password {DEMO_PASSWORD})")
+    password = f" (password {DEMO_PASSWORD})" if report.get("own_login") else ""
+    lines.append(f"  Civil servant who manages the rounds: {report['civil_servant']}{password}")
     lines.append(
         "  Demo voting codes for Assendorp en Diezerpoort: " + ", ".join(report["voting_codes"])
+    )
+    lines.append(
+        f"  Or vote there with the account {DEMO_ACCOUNT_VOTER} (password {DEMO_PASSWORD})"
     )
     return "\n".join(lines)
 

@@ -61,6 +61,8 @@ class EuroField(forms.CharField):
         return value
 
     def to_python(self, value):
+        if isinstance(value, int):  # already cents (initial data of a disabled field)
+            return value
         value = super().to_python(value)
         if value in self.empty_values:
             return None
@@ -178,6 +180,21 @@ class RoundForm(forms.Form):
                 pk__in=[o.pk for o in access.municipalities_managed_by(user)]
             )
         self.fields["organisation"].queryset = orgs
+        if instance is not None and instance.phase_index() >= PHASE_ORDER.index(PhaseKind.VOTING):
+            # the outcome depends on these: shown, but fixed once voting has started
+            for name in (
+                "budget",
+                "ballot_type",
+                "max_choices",
+                "min_spend",
+                "points_total",
+                "max_points_per_plan",
+                "rule",
+                "completion",
+                "tie_break",
+            ):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Fixed: voting has started.")
         for kind in PHASE_ORDER:
             label = PhaseKind(kind).label
             self.fields[f"{kind}_starts_at"] = forms.DateTimeField(
@@ -559,7 +576,9 @@ class MergeForm(forms.Form):
 
 class ProgressForm(forms.Form):
     happened_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=dt.date.today
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=dt.date.today,
     )
     status = forms.ChoiceField(label=_("Status"), choices=ExecutionStatus.choices)
     text = forms.CharField(

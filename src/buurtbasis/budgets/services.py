@@ -10,7 +10,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -162,8 +162,14 @@ def _check_round_data(data: RoundData) -> None:
         previous_start = starts_at
 
 
+#: Slugs that are URL segments of their own under /buurtbudget/.
+RESERVED_SLUGS = {"nieuw", "mijn-plannen"}
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:100] or "ronde"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-ronde"
     slug, n = base, 2
     while BudgetRound.objects.filter(slug=slug).exists():
         slug = f"{base}-{n}"
@@ -220,6 +226,7 @@ def update_round(*, budget_round: BudgetRound, data: RoundData, actor) -> Budget
     if budget_round.phase_index() >= PHASE_ORDER.index(PhaseKind.VOTING):
         locked = sorted(set(changed) & LOCKED_AFTER_VOTING)
         if locked:
+            logger.info("locked fields changed: %s", locked)
             raise BudgetError(
                 _("Voting has started: the budget, ballot and rule can no longer change."),
                 code="locked",
@@ -444,6 +451,10 @@ def _save_version(plan: Plan, actor) -> PlanVersion:
     )
 
 
+#: A person submits at most this many plans per hour (against spam; per account).
+MAX_PLANS_PER_HOUR = 10
+
+
 @transaction.atomic
 def submit_plan(*, budget_round: BudgetRound, author, data: PlanData) -> Plan:
     """Submit a new plan while submission is open."""
@@ -452,6 +463,14 @@ def submit_plan(*, budget_round: BudgetRound, author, data: PlanData) -> Plan:
             _("Plans can no longer be submitted in this round."), code="submission_closed"
         )
     _check_plan_data(budget_round=budget_round, data=data, author=author)
+    recent = Plan.objects.filter(
+        submitted_by=author, created_at__gte=timezone.now() - timedelta(hours=1)
+    ).count()
+    if recent >= MAX_PLANS_PER_HOUR:
+        raise BudgetError(
+            _("You have submitted many plans in a short time. Try again later."),
+            code="rate_limited",
+        )
     plan = Plan(budget_round=budget_round, submitted_by=author, status=PlanStatus.SUBMITTED)
     _write_plan(plan, data)
     plan.save()

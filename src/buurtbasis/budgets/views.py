@@ -70,8 +70,14 @@ def _ballot_url(budget_round: BudgetRound) -> str | None:
 
 
 def round_list(request):
+    managed = [o.pk for o in access.municipalities_managed_by(request.user)]
+    visible = Q(is_public=True)
+    if access.is_platform_admin(request.user):
+        visible = Q()
+    elif managed:
+        visible |= Q(organisation_id__in=managed)
     rounds = (
-        BudgetRound.objects.filter(Q(is_public=True))
+        BudgetRound.objects.filter(visible)
         .select_related("organisation")
         .prefetch_related("areas")
         .annotate(n_plans=Count("plans", filter=~Q(plans__status__in=["draft", "withdrawn"])))

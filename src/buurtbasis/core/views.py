@@ -17,7 +17,11 @@ def home(request):
     context = {"municipality": municipality}
     if municipality is not None:
         context.update(
-            municipality_map(municipality=municipality, indicator_key=request.GET.get("indicator"))
+            municipality_map(
+                municipality=municipality,
+                indicator_key=request.GET.get("indicator"),
+                method=request.GET.get("classes"),
+            )
         )
     if request.htmx and request.htmx.target == "map-region":
         return render(request, "areas/_map.html", {**context, "swapped": True})
@@ -62,6 +66,7 @@ def dashboard(request):
             "organisations": orgs,
             "rows": rows,
             "totals": blocks.total_row(rows),
+            "need_columns": blocks.NEED_SHORT_LABELS,
         }
     return render(request, "core/dashboard.html", context)
 

@@ -5,10 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import pgettext_lazy
 
 from buurtbasis.areas.models import Area, AreaLevel
 
 from .models import NEEDS, Initiative, Status
+
+# Short column headings for the per-wijk table, in the order of NEEDS.
+NEED_SHORT_LABELS = [
+    pgettext_lazy("need column", "Money"),
+    pgettext_lazy("need column", "Room"),
+    pgettext_lazy("need column", "Volunteers"),
+    pgettext_lazy("need column", "Knowledge"),
+    pgettext_lazy("need column", "Host"),
+]
 
 # Sort keys a community worker can choose in the hosted-initiatives table.
 SORTS = {

@@ -25,7 +25,7 @@ from .models import Initiative, Status, StatusChange, TargetGroup, Theme
 from .services import ensure_vocabulary
 
 SEED = 20241124
-DEMO_PASSWORD = "Buurtbasis-demo-2024"  # noqa: S105 (demo accounts, printed on purpose)
+DEMO_PASSWORD = "Fietsbel-Zwolle-2024"  # noqa: S105 (demo accounts, printed on purpose)
 DEMO_DOMAIN = "demo.buurtbasis.nl"
 N_INITIATIVES = 60
 

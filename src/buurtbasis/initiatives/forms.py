@@ -93,6 +93,15 @@ class InitiativeFields(BaseForm):
         help_text=_("If you untick this, only you can see the idea until it becomes active."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Names are stored in English and translated: sort them as the reader sees them.
+        for name in ("themes", "target_groups"):
+            field = self.fields[name]
+            field.choices = sorted(
+                ((item.pk, str(item)) for item in field.queryset), key=lambda c: c[1].lower()
+            )
+
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if len(name) < 3:

@@ -240,7 +240,12 @@ def initiative_list(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    context = {"form": form, "page": page, "querystring": params.urlencode()}
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": params.urlencode(),
+        "filters_active": any(request.GET.get(k) for k in ("wijk", "theme", "status", "need")),
+    }
     if request.htmx and request.htmx.target == "results":
         return render(request, "initiatives/_results.html", context)
     return render(request, "initiatives/list.html", context)

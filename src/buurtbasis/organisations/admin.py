@@ -1,8 +1,41 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from buurtbasis.accounts.services import record_event
+
 from .models import Membership, Organisation
+
+
+def audit_membership(request, membership, action: str) -> None:
+    """Granting and removing roles is recorded: least privilege needs a trail."""
+    record_event(
+        actor=request.user,
+        action=action,
+        target=membership.organisation,
+        details={"user_id": membership.user_id, "role": membership.role},
+        request=request,
+    )
+
+
+class AuditedMembershipFormsetMixin:
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        instances = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            audit_membership(request, membership, "organisations.role_removed")
+            membership.delete()
+        for membership in instances:
+            is_new = membership.pk is None
+            membership.save()
+            audit_membership(
+                request,
+                membership,
+                "organisations.role_granted" if is_new else "organisations.role_changed",
+            )
+        formset.save_m2m()
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,11 +47,12 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedMembershipFormsetMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "member_count", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "email"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     filter_horizontal = ["areas"]
     inlines = [MembershipInline]
 
@@ -37,3 +71,17 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__display_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = "organisations.role_changed" if change else "organisations.role_granted"
+        audit_membership(request, obj, action)
+
+    def delete_model(self, request, obj):
+        audit_membership(request, obj, "organisations.role_removed")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            audit_membership(request, membership, "organisations.role_removed")
+        super().delete_queryset(request, queryset)

@@ -114,3 +114,18 @@ def test_it_draws_a_location_map_with_the_wijk_highlighted(zwolle):
     assert svg.count("<path ") == 16
     assert svg.count('fill="#0b5394"') == 1
     assert "Wijk 13 Assendorp" in svg
+
+
+def test_it_offers_equal_interval_classes(zwolle):
+    quantile = municipality_map(municipality=zwolle, indicator_key="Bevolkingsdichtheid_34")
+    equal = municipality_map(
+        municipality=zwolle, indicator_key="Bevolkingsdichtheid_34", method="equal"
+    )
+    assert equal["method"] == "equal"
+    # Density is skewed (53 to 8,119 per km²): equal steps put most wijken in the lowest class.
+    assert [c.count for c in quantile["choropleth"].legend] == [3, 3, 3, 3, 4]
+    counts = [c.count for c in equal["choropleth"].legend]
+    assert sum(counts) == 16 and counts[0] > 3
+    assert str(equal["choropleth"].svg) != str(quantile["choropleth"].svg)
+    odd = municipality_map(municipality=zwolle, method="<script>")
+    assert odd["method"] == "quantile"

@@ -140,3 +140,9 @@ def test_it_lists_active_initiatives_first_on_the_wijk_page(client, zwolle):
     make_initiative(areas=[wijk], name="Nog een idee", status="idea")
     html = client.get(wijk.get_absolute_url()).content.decode()
     assert html.index("Loopt") < html.index("Nog een idee") < html.index("Afgelopen")
+
+
+def test_it_keeps_the_chosen_classes_in_the_form(client, zwolle):
+    html = client.get("/", {"classes": "equal"}).content.decode()
+    assert 'value="equal" checked' in html
+    assert "gelijke stappen" in html.lower() or "equal steps" in html.lower()

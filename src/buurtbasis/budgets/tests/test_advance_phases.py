@@ -119,3 +119,23 @@ def test_a_resident_cannot_move_the_round(client):
     assert response.status_code == 403
     budget_round.refresh_from_db()
     assert budget_round.phase == "submission"
+
+
+def test_the_scheduled_task_closes_the_vote_and_computes_the_outcome():
+    from buurtbasis.budgets.models import Outcome
+
+    from .test_tally import vote
+
+    budget_round = BudgetRoundFactory(phase="voting", budget_cents=10_000, max_choices=2)
+    a = PlanFactory(budget_round=budget_round, status="feasible", cost_cents=6_000)
+    b = PlanFactory(budget_round=budget_round, status="feasible", cost_cents=6_000)
+    vote(budget_round, [[a], [a, b], [b], [a]])
+    now = timezone.now()
+    Phase.objects.filter(budget_round=budget_round, kind="voting").update(
+        ends_at=now - timedelta(minutes=2)
+    )
+    _reschedule(budget_round, results=now - timedelta(minutes=1))
+    advance_due_phases()
+    budget_round.refresh_from_db()
+    assert budget_round.phase == "results"
+    assert Outcome.objects.get(budget_round=budget_round).funded_plan_ids == [a.pk]

@@ -176,3 +176,25 @@ def test_demo_data_can_skip_the_email(django_capture_on_commit_callbacks):
             notify=False,
         )
     assert mail.outbox == []
+
+
+def test_the_dashboard_panel_shows_status_and_reason(rf):
+    from django.template import Context, Template
+
+    budget_round = BudgetRoundFactory(phase="assessment")
+    plan = PlanFactory(budget_round=budget_round)
+    assess_plan(
+        plan=plan,
+        assessor=civil_servant_for(budget_round),
+        feasible=False,
+        public_reason="Valt buiten het gebied.",
+        notify=False,
+    )
+    request = rf.get("/")
+    request.user = plan.submitted_by
+    html = Template("{% load budgets_tags %}{% budgets_dashboard %}").render(
+        Context({"request": request})
+    )
+    assert plan.title in html
+    assert "Valt buiten het gebied." in html
+    assert "status-not_feasible" in html

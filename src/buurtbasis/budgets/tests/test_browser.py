@@ -108,3 +108,24 @@ def test_results_page(page, live_server, axe_violations):
     page.goto(live_server.url + reverse("budgets:round-results", args=[budget_round.slug]))
     assert page.locator("code.hash").inner_text()
     assert axe_violations(page) == []
+
+
+def test_round_list_my_plans_and_progress_form(page, live_server, axe_violations):
+    from buurtbasis.budgets.models import FundedPlan
+
+    budget_round = BudgetRoundFactory(phase="execution")
+    plan = PlanFactory(budget_round=budget_round, status="feasible")
+    FundedPlan.objects.create(plan=plan, budget_round=budget_round, amount_cents=plan.cost_cents)
+    page.goto(live_server.url + reverse("budgets:round-list"))
+    assert axe_violations(page) == []
+    login(page, live_server, plan.submitted_by)
+    page.goto(live_server.url + reverse("budgets:my-plans"))
+    assert plan.title in page.content()
+    assert axe_violations(page) == []
+    page.goto(live_server.url + reverse("budgets:progress-add", args=[budget_round.slug, plan.pk]))
+    page.locator("#id_text").fill("De bankjes staan er.")
+    page.locator("#id_status").select_option("done")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**{plan.get_absolute_url()}")
+    assert "De bankjes staan er." in page.content()
+    assert axe_violations(page) == []

@@ -144,9 +144,40 @@ def test_it_locks_the_rule_once_voting_has_started(client):
     budget_round = BudgetRoundFactory(phase="voting")
     client.force_login(civil_servant_for(budget_round))
     data = _post_data(
-        budget_round.organisation, list(budget_round.areas.all()), rule="greedy", completion="none"
+        budget_round.organisation,
+        list(budget_round.areas.all()),
+        rule="greedy",
+        completion="none",
+        budget="1",
+        title="Nieuwe titel",
     )
     response = client.post(reverse("budgets:round-edit", args=[budget_round.slug]), data)
-    assert response.status_code == 200
+    assert response.status_code == 302
     budget_round.refresh_from_db()
-    assert budget_round.rule == "mes"
+    assert budget_round.title == "Nieuwe titel"  # other settings still change
+    assert (budget_round.rule, budget_round.budget_cents) == ("mes", 5_000_000)
+
+
+def test_the_service_refuses_to_change_the_rule_after_voting_started():
+    from buurtbasis.budgets.forms import RoundForm
+    from buurtbasis.budgets.services import BudgetError, update_round
+
+    budget_round = BudgetRoundFactory(phase="voting")
+    officer = civil_servant_for(budget_round)
+    form = RoundForm(user=officer, instance=budget_round)
+    data = form.initial
+    from buurtbasis.budgets.services import RoundData
+
+    changed = RoundData(
+        title=budget_round.title,
+        description="",
+        areas=data["areas"],
+        organisation=budget_round.organisation,
+        budget_cents=1,
+        max_choices=3,
+        rule="greedy",
+        completion="none",
+    )
+    with pytest.raises(BudgetError) as exc:
+        update_round(budget_round=budget_round, data=changed, actor=officer)
+    assert exc.value.code == "locked"

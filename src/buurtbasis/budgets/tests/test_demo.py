@@ -53,3 +53,39 @@ def test_the_command_prints_codes_and_log_ins():
     text = out.getvalue()
     assert "Demo voting codes" in text
     assert "ambtenaar@zwolle.example" in text or "@" in text
+
+
+def test_every_demo_page_renders(client):
+    from django.urls import reverse
+
+    from buurtbasis.accounts.models import User
+    from buurtbasis.budgets.demo import DEMO_CIVIL_SERVANT
+
+    load_demo_rounds()
+    officer = User.objects.get(email=DEMO_CIVIL_SERVANT)
+    for who in (None, officer):
+        if who:
+            client.force_login(who)
+        assert client.get(reverse("budgets:round-list")).status_code == 200
+        for budget_round in BudgetRound.objects.filter(slug__in=DEMO_SLUGS):
+            assert client.get(budget_round.get_absolute_url()).status_code == 200
+            assert (
+                client.get(reverse("budgets:round-results", args=[budget_round.slug])).status_code
+                == 200
+            )
+            for plan in budget_round.plans.all():
+                assert client.get(plan.get_absolute_url()).status_code == 200
+            if who:
+                url = reverse("budgets:assessment", args=[budget_round.slug])
+                assert client.get(url).status_code == 200
+
+
+def test_the_demo_account_voter_may_vote_in_the_voting_round():
+    from buurtbasis.accounts.models import User
+    from buurtbasis.ballots.services import check_account_eligibility
+    from buurtbasis.budgets.demo import DEMO_ACCOUNT_VOTER
+
+    load_demo_rounds()
+    voting = BudgetRound.objects.get(phase="voting", slug__in=DEMO_SLUGS)
+    check_account_eligibility(voting, User.objects.get(email=DEMO_ACCOUNT_VOTER))  # no error
+    assert str(load_demo_rounds()).startswith("Buurtbudget demo rounds:")

@@ -67,3 +67,30 @@ def test_my_plans_does_not_grow_with_plans(client):
     few = _count(client, reverse("budgets:my-plans"))
     PlanFactory.create_batch(27, budget_round=BudgetRoundFactory(), submitted_by=user)
     assert _count(client, reverse("budgets:my-plans")) == few
+
+
+def test_the_results_page_does_not_grow_with_plans(client):
+    from buurtbasis.budgets.services import advance_phase
+
+    from .test_tally import vote
+
+    counts = []
+    for n in (3, 30):
+        budget_round = BudgetRoundFactory(phase="voting", budget_cents=10_000_000, max_choices=3)
+        plans = PlanFactory.create_batch(
+            n, budget_round=budget_round, status="feasible", cost_cents=100_000
+        )
+        vote(budget_round, [plans[:3], plans[-2:]])
+        advance_phase(budget_round=budget_round)
+        counts.append(_count(client, reverse("budgets:round-results", args=[budget_round.slug])))
+    assert counts[0] == counts[1]
+
+
+def test_a_civil_servant_sees_private_rounds_of_their_municipality(client):
+    public = BudgetRoundFactory()
+    private = BudgetRoundFactory(is_public=False, organisation=public.organisation)
+    hidden = BudgetRoundFactory(is_public=False)
+    client.force_login(civil_servant_for(public))
+    rounds = list(client.get(reverse("budgets:round-list")).context["rounds"])
+    assert set(rounds) == {public, private}
+    assert hidden not in rounds

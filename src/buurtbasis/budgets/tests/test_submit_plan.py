@@ -216,3 +216,17 @@ def test_check_button_computes_the_total_without_saving(client):
     assert response.context["formset"].total_form_count() == 4
     assert not Plan.objects.exists()
     assert not mail.outbox
+
+
+def test_it_limits_how_many_plans_one_person_submits_per_hour(client):
+    from buurtbasis.budgets.services import MAX_PLANS_PER_HOUR
+
+    budget_round = BudgetRoundFactory()
+    client.force_login(UserFactory())
+    url = reverse("budgets:plan-create", args=[budget_round.slug])
+    for _ in range(MAX_PLANS_PER_HOUR):
+        assert client.post(url, _data(budget_round)).status_code == 302
+    response = client.post(url, _data(budget_round))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert Plan.objects.count() == MAX_PLANS_PER_HOUR

@@ -143,6 +143,7 @@ def test_it_updates_the_results_while_typing_with_javascript(page, live_server):
     page.wait_for_function("document.querySelectorAll('#results .card').length === 1")
     assert page.get_by_role("link", name="Buurtmoestuin Wipstrik").is_visible()
     assert "q=moestuin" in page.url  # the address can be shared and reloaded
+    page.locator("summary").click()  # the filters are folded away on a phone
     page.get_by_label("Status").select_option("idea")
     page.wait_for_function("document.querySelectorAll('#results .card').length === 0")
     assert "Geen initiatieven gevonden" in page.locator("#results").inner_text()

@@ -34,12 +34,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write(_("The demo data was already there; nothing has changed."))
 
-        # The buurtbudget helper adds budgets/demo.py with load_demo_rounds().
+        # The buurtbudget helper's demo rounds (budgets/demo.py), when present.
         if importlib.util.find_spec("buurtbasis.budgets.demo") is not None:
             budgets_demo = importlib.import_module("buurtbasis.budgets.demo")
-            summary = budgets_demo.load_demo_rounds()
-            if summary:
-                self.stdout.write(str(summary))
+            budgets_demo.load_demo_rounds(stdout=self.stdout)
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Demo log-ins (one per role):")))
