@@ -83,8 +83,11 @@ def elections(draw):
     unit = draw(st.sampled_from([Fraction(1), Fraction(1, 10), Fraction(1, 3)]))
     costs = {p: draw(st.sampled_from(AWKWARD)) * draw(st.integers(1, 6)) * unit for p in ids}
     ballots = draw(
-        st.lists(st.lists(st.sampled_from(ids), min_size=1, max_size=n_proj, unique=True),
-                 min_size=1, max_size=9)  # fmt: skip
+        st.lists(
+            st.lists(st.sampled_from(ids), min_size=1, max_size=n_proj, unique=True),
+            min_size=1,
+            max_size=9,
+        )  # fmt: skip
     )
     budget = sum(costs.values()) * draw(st.sampled_from([Fraction(1, 3), Fraction(1, 2), 1]))
     return costs, ballots, budget
