@@ -33,3 +33,12 @@ def test_it_redirects_anonymous_visitors_to_log_in(client):
     response = client.get(reverse("accounts:account"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_menu_links_to_organisations_and_my_account(client):
+    html = client.get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("organisations:list")}"' in html
+    assert f'href="{reverse("accounts:account")}"' not in html
+    client.force_login(UserFactory())
+    html = client.get(reverse("core:home")).content.decode()
+    assert f'href="{reverse("accounts:account")}"' in html
