@@ -201,7 +201,10 @@ def account(request):
         form.save()
         messages.success(request, _("Your details are saved."))
         return redirect("accounts:account")
-    return render(request, "accounts/account.html", {"form": form})
+    memberships = request.user.memberships.select_related("organisation").order_by(
+        "organisation__name", "role"
+    )
+    return render(request, "accounts/account.html", {"form": form, "memberships": memberships})
 
 
 @login_required

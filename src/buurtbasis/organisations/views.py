@@ -57,6 +57,13 @@ def organisation_detail(request, slug):
     initiatives = (
         Initiative.objects.public().filter(host_organisation=organisation).order_by("name")
     )
+    can_edit = access.can_edit_organisation(request.user, organisation)
+    # Who works here is visible to the people who manage the profile, not to the public.
+    members = (
+        organisation.memberships.select_related("user").order_by("user__display_name", "role")
+        if can_edit
+        else None
+    )
     return render(
         request,
         "organisations/organisation_detail.html",
@@ -64,7 +71,8 @@ def organisation_detail(request, slug):
             "organisation": organisation,
             "initiatives": initiatives,
             "my_roles": sorted(access.roles_in(request.user, organisation), key=str),
-            "can_edit": access.can_edit_organisation(request.user, organisation),
+            "can_edit": can_edit,
+            "members": members,
         },
     )
 

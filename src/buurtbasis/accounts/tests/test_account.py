@@ -1,7 +1,9 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from buurtbasis.accounts.tests.factories import UserFactory
+from buurtbasis.accounts.tests.factories import OrganisationFactory, UserFactory
 from buurtbasis.organisations.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +44,17 @@ def test_the_menu_links_to_organisations_and_my_account(client):
     client.force_login(UserFactory())
     html = client.get(reverse("core:home")).content.decode()
     assert f'href="{reverse("accounts:account")}"' in html
+
+
+def test_the_account_page_queries_do_not_grow_with_memberships(client):
+    user = UserFactory(roles=[Role.FINANCE_OFFICER])
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("accounts:account"))
+    few = len(ctx.captured_queries)
+    for _ in range(10):
+        UserFactory(email=user.email, roles=[(Role.COMMUNITY_WORKER, OrganisationFactory())])
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("accounts:account"))
+    assert len(ctx.captured_queries) == few
+    assert user.memberships.count() == 11

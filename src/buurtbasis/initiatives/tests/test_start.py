@@ -1,6 +1,9 @@
+import re
+
 import pytest
 from django.urls import reverse
 
+from buurtbasis.accounts.tests.factories import DEFAULT_PASSWORD
 from buurtbasis.initiatives.models import Initiative, Status, StatusChange, TargetGroup, Theme
 
 from .factories import InitiativeFactory, UserFactory, WijkFactory
@@ -173,3 +176,17 @@ def test_it_limits_how_many_initiatives_one_person_starts_per_hour(client, resid
     assert "Probeer het later nog eens" in response.content.decode()
     assert 'value="Idee 10"' in response.content.decode()
     cache.clear()
+
+
+def test_it_brings_the_visitor_back_to_the_form_after_logging_in(client):
+    UserFactory(email="kees@example.nl")
+    html = client.get(URL).content.decode()
+    login_link = re.search(r'class="button" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    login_page = client.get(login_link)
+    assert login_page.status_code == 200
+    response = client.post(
+        login_link, {"username": "kees@example.nl", "password": DEFAULT_PASSWORD, "next": URL}
+    )
+    assert response.status_code == 302
+    assert response.url == URL
+    assert 'value="kees@example.nl"' in client.get(URL).content.decode()

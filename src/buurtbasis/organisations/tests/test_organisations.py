@@ -113,3 +113,37 @@ def test_it_shows_members_their_role(client):
 
 def test_it_gives_404_for_an_unknown_organisation(client):
     assert client.get(reverse("organisations:detail", args=["bestaat-niet"])).status_code == 404
+
+
+def test_it_shows_the_people_with_roles_only_to_those_who_manage_it(client):
+    org = OrganisationFactory()
+    worker = UserFactory(display_name="Wendy Werker", roles=[(Role.COMMUNITY_WORKER, org)])
+    UserFactory(display_name="Piet Penning", roles=[(Role.FINANCE_OFFICER, org)])
+    url = reverse("organisations:detail", args=[org.slug])
+    assert "Piet Penning" not in client.get(url).content.decode()
+    client.force_login(UserFactory(roles=[Role.COMMUNITY_WORKER]))  # works elsewhere
+    assert "Piet Penning" not in client.get(url).content.decode()
+    client.force_login(worker)
+    html = client.get(url).content.decode()
+    assert "Piet Penning" in html and "Wendy Werker" in html
+
+
+def test_the_detail_page_queries_do_not_grow_with_hosted_initiatives_or_members(client):
+    org = OrganisationFactory(areas=[make_area()])
+    worker = UserFactory(roles=[(Role.COMMUNITY_WORKER, org)])
+    client.force_login(worker)
+    url = reverse("organisations:detail", args=[org.slug])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(3):
+        host(org, f"Plan {i}", status=Status.ACTIVE)
+        UserFactory(roles=[(Role.FINANCE_OFFICER, org)])
+    few = count()
+    for i in range(3, 30):
+        host(org, f"Plan {i}", status=Status.ACTIVE)
+        UserFactory(roles=[(Role.FINANCE_OFFICER, org)])
+    assert count() == few
