@@ -39,15 +39,20 @@ def _voting_round(slug: str) -> BudgetRound:
 
 
 def _plans_with_links(budget_round: BudgetRound):
-    """The ballot's plans, each with the address of its page (one reverse() for all)."""
+    """The ballot's plans, each with the addresses of its page and photo (one reverse() each)."""
     plans = services.ballot_plans(budget_round)
     marker = 987654321
-    try:
-        pattern = reverse("budgets:plan-detail", kwargs={"slug": budget_round.slug, "pk": marker})
-    except NoReverseMatch:
-        pattern = ""
+
+    def pattern(name: str) -> str:
+        try:
+            return reverse(name, kwargs={"slug": budget_round.slug, "pk": marker})
+        except NoReverseMatch:
+            return ""
+
+    detail, photo = pattern("budgets:plan-detail"), pattern("budgets:plan-photo")
     for plan in plans:
-        plan.detail_url = pattern.replace(str(marker), str(plan.pk)) if pattern else ""
+        plan.detail_url = detail.replace(str(marker), str(plan.pk)) if detail else ""
+        plan.photo_url = photo.replace(str(marker), str(plan.pk)) if photo and plan.photo else ""
     return plans
 
 

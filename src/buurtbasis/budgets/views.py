@@ -24,6 +24,7 @@ from .forms import (
     RoundForm,
     cost_line_initial,
 )
+from .maps import plan_point_map
 from .models import (
     PHASE_ORDER,
     BudgetRound,
@@ -143,6 +144,7 @@ def plan_detail(request, slug, pk):
         "can_post_update": funding is not None
         and (is_manager or access.is_plan_owner(request.user, plan)),
         "n_versions": plan.versions.count(),
+        "point_map": plan_point_map(plan),
     }
     return render(request, "budgets/plan_detail.html", context)
 

@@ -130,3 +130,14 @@ def test_it_reads_comma_files_with_english_headers():
     assert rows == [letters.Address("A", "B 1", "1234 AB", "C")]
     with pytest.raises(letters.AddressFileError):
         letters.read_addresses(b"wie,wat\nx,y\n")
+
+
+def test_printing_letters_needs_a_csrf_token():
+    from django.test import Client
+
+    budget_round, _plans = voting_round()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(civil_servant_for(budget_round))
+    response = client.post(reverse("ballots:letters", args=[budget_round.slug]), {"count": 1})
+    assert response.status_code == 403
+    assert VotingCode.objects.count() == 0

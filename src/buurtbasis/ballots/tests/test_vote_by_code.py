@@ -126,3 +126,17 @@ def test_it_refuses_to_vote_after_the_voting_end_date(client):
         client, budget_round, {"code": code, "plan": [plans[0].pk], "action": "confirm"}
     )
     assert response.status_code == 303
+
+
+def test_it_shows_plan_photos_through_the_plan_photo_view(client, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+
+    budget_round, plans = voting_round()
+    plans[0].photo.save("bankje.jpg", ContentFile(b"\xff\xd8\xff\xe0fake"), save=True)
+    (code,) = make_codes(budget_round, 1)
+    body = client.get(reverse("ballots:ballot", args=[budget_round.slug]), {"code": code}).content
+    photo_url = reverse("budgets:plan-photo", args=[budget_round.slug, plans[0].pk])
+    assert f'src="{photo_url}"'.encode() in body
+    assert body.count(b"<img") == 1

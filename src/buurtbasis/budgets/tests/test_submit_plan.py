@@ -230,3 +230,31 @@ def test_it_limits_how_many_plans_one_person_submits_per_hour(client):
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert Plan.objects.count() == MAX_PLANS_PER_HOUR
+
+
+def test_the_plan_page_draws_the_point_on_a_small_map(client):
+    from .factories import AreaFactory, PlanFactory
+
+    area = AreaFactory(
+        boundary={
+            "type": "Polygon",
+            "coordinates": [[[6.0, 52.5], [6.1, 52.5], [6.1, 52.55], [6.0, 52.55], [6.0, 52.5]]],
+        }
+    )
+    budget_round = BudgetRoundFactory(areas=[area])
+    plan = PlanFactory(
+        budget_round=budget_round,
+        area=area,
+        latitude="52.525000",
+        longitude="6.050000",
+        title="Bankje <bij> de vijver",
+    )
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="plan-map"' in html
+    assert "<circle" in html
+    assert "Bankje &lt;bij&gt; de vijver" in html
+    assert "Bankje <bij>" not in html
+    # without a point there is no map
+    plan.latitude = plan.longitude = None
+    plan.save()
+    assert "<circle" not in client.get(plan.get_absolute_url()).content.decode()
