@@ -17,6 +17,7 @@ urlpatterns = [
 
 handler404 = "buurtbasis.core.views.page_not_found"
 handler500 = "buurtbasis.core.views.server_error"
+handler403 = "buurtbasis.core.views.permission_denied"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -14,7 +14,7 @@ from buurtbasis.core.ratelimit import client_ip, hit
 DEFAULTS: dict[str, tuple[int, int]] = {
     "login_account": (5, 15 * 60),
     "login_ip": (30, 15 * 60),
-    "register_ip": (5, 60 * 60),
+    "register_ip": (20, 60 * 60),
     "reset_account": (5, 60 * 60),
     "reset_ip": (10, 60 * 60),
     "verify_resend_account": (5, 60 * 60),

@@ -12,6 +12,12 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str:
+    """The client's address; behind a trusted reverse proxy (BEHIND_PROXY=True) the
+    address the proxy appended last to X-Forwarded-For."""
+    if getattr(settings, "BEHIND_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -77,3 +77,7 @@ def page_not_found(request, exception):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def permission_denied(request, exception):
+    return render(request, "403.html", status=403)

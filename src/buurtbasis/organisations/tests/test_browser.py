@@ -52,6 +52,8 @@ def test_a_community_worker_edits_the_profile(live_server, page, axe_violations)
     org = OrganisationFactory(name="Travers Welzijn")
     login_as(page, live_server, UserFactory(roles=[(Role.COMMUNITY_WORKER, org)]))
     page.goto(f"{live_server.url}/organisaties/{org.slug}/")
+    page.get_by_role("heading", name="Mensen met een rol hier").wait_for()
+    assert axe_violations(page) == []
     page.get_by_role("link", name="Profiel bewerken").click()
     assert axe_violations(page) == []
     page.get_by_label("E-mailadres voor bewoners").fill("geen-adres")
