@@ -443,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     data = load_fixture()
     data["pabutools_version"] = pbt_version
     data["generated_by"] = "scripts/reference_outcomes.py"
-    data["timeout_seconds"] = args.timeout
+    data.pop("timeout_seconds", None)  # the limit is recorded per case
     data["memory_limit_gb"] = args.mem_gb
     stored = {(c["file"], c["case"]): c for c in data["cases"]}
     hashes = {f.name: sha256(f) for f in files}
@@ -531,8 +531,7 @@ def main(argv: list[str] | None = None) -> int:
             "pabutools_version": pbt_version,
             **result,
         }
-        if result["status"] == "timeout":
-            entry["timeout_seconds"] = args.timeout
+        entry["timeout_seconds"] = args.timeout
         print(
             f"    -> {result['status']} {result.get('seconds')} s "
             f"{len(result.get('selected', []))} selected",
