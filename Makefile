@@ -61,7 +61,9 @@ check-messages: $(STAMP)  ## fail on missing or fuzzy Dutch translations
 
 bench: $(STAMP)  ## run the benchmarks and print their figures
 	$(BIN)/python bench/pb_rules.py
-	$(BIN)/python bench/ballots.py
+	$(BIN)/python bench/ballots.py --db postgresql
+	$(BIN)/python bench/ballots.py --db sqlite
+	$(BIN)/python bench/areas_map.py
 
 clean:  ## remove the virtualenv and the local database
 	rm -rf $(VENV) buurtbasis.sqlite3 media
