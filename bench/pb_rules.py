@@ -151,7 +151,7 @@ def fmt_s(result: dict | None, timeout: float) -> str:
     if result is None:
         return "-"
     if result["status"] == "timeout":
-        return f">{timeout:.0f} s"
+        return f">{result.get('timeout_seconds', timeout):.0f} s"
     if result["status"] != "ok":
         return result["status"]
     s = result["seconds"]
@@ -169,7 +169,7 @@ def ratio(ours: dict | None, theirs: dict | None, timeout: float) -> str:
         return "-"
     base = max(ours["seconds"], 1e-4)
     if theirs["status"] == "timeout":
-        return f">{_times(timeout / base)}"
+        return f">{_times(theirs.get('timeout_seconds', timeout) / base)}"
     if theirs["status"] != "ok":
         return "-"
     return _times(theirs["seconds"] / base)
@@ -184,7 +184,7 @@ def _times(r: float) -> str:
 
 def table(rows: list[list[str]], header: list[str]) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()
     out = [line, "  ".join("-" * w for w in widths)]
     for r in rows:
         out.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
@@ -199,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds for pabutools (300)")
     ap.add_argument("--no-pabutools", action="store_true", help="only time this engine")
     ap.add_argument("--no-scaling", action="store_true", help="skip the scaling series")
+    ap.add_argument("--scaling-only", action="store_true", help="only the scaling series")
     ap.add_argument(
         "--pabutools-from-fixture",
         action="store_true",
@@ -233,7 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"unknown rule(s): {', '.join(unknown)} (see --list-rules)", file=sys.stderr)
         return 2
-    if not files:
+    if args.scaling_only:
+        files = []
+    elif not files:
         print(f"NOTICE: no Pabulib files in {directory}; set PABULIB_DIR", file=sys.stderr)
 
     py = sys.executable
@@ -241,8 +244,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.pabutools_from_fixture:
         fixture = json.loads(ref.FIXTURE.read_text(encoding="utf-8"))
         stored = {(c["file"], c["case"]): c for c in fixture["cases"]}
-        args.timeout = fixture.get("timeout_seconds", args.timeout)
-    env_note = f"{os.cpu_count()} cores; pabutools timeout {args.timeout:.0f} s"
+    env_note = f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; " + (
+        "pabutools figures from the fixture"
+        if args.pabutools_from_fixture
+        else f"pabutools timeout {args.timeout:.0f} s"
+    )
     print(f"# Pabulib rules: this engine vs pabutools ({env_note})\n", flush=True)
     rows: list[list[str]] = []
     parse_rows: list[list[str]] = []
@@ -281,11 +287,11 @@ def main(argv: list[str] | None = None) -> int:
             print("  ".join(row), flush=True)
             if not parsed and ours.get("status") == "ok":
                 parsed = True
-                their_parse = (
-                    f"{theirs['parse_seconds']:.2f} s"
-                    if theirs and theirs.get("status") == "ok"
-                    else "-"
-                )
+                parse_src = theirs if theirs and "parse_seconds" in theirs else None
+                if parse_src is None and args.pabutools_from_fixture:
+                    same_file = [c for (fn, _), c in stored.items() if fn == f.name]
+                    parse_src = next((c for c in same_file if "parse_seconds" in c), None)
+                their_parse = f"{parse_src['parse_seconds']:.2f} s" if parse_src else "-"
                 parse_rows.append(
                     [f.name.removesuffix(".pb")[:40], f"{ours['parse_seconds']:.2f} s", their_parse]
                 )

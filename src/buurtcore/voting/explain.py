@@ -461,6 +461,8 @@ def explain(instance: Instance, profile: Profile, outcome: Any) -> dict[str, Any
         result["initial_endowment"] = budget / n_voters if n_voters else Fraction(0)
     if add1_rounds:
         result["add1_rounds"] = add1_rounds
+        result["add1_runs"] = len(add1_rounds)
+        result["add1_skipped"] = sum(r["repeated"] for r in add1_rounds)
     result["summary"]["text"] = _summary_text(result)
     return _jsonable(result)
 
@@ -594,6 +596,14 @@ def _summary_text(data: Mapping[str, Any]) -> str:
             line += (
                 " Omdat er dan geld overbleef, is dat bedrag steeds een beetje verhoogd, "
                 f"tot {money(end)} per persoon."
+            )
+        runs, skipped = data.get("add1_runs"), data.get("add1_skipped", 0)
+        if runs:
+            line += f" De verdeling is {_count(runs, 'keer', 'keer')} uitgerekend."
+        if skipped:
+            line += (
+                f" Bij {skipped} {'bedrag' if skipped == 1 else 'bedragen'} daartussen stond "
+                "vooraf vast dat de uitkomst hetzelfde bleef. Die zijn niet apart uitgerekend."
             )
         lines.append(line)
     return " ".join(lines)

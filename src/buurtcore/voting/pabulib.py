@@ -391,6 +391,14 @@ def _expect_section(lines: Iterator[tuple[int, str]], name: str, last: int) -> t
         if not line.strip():
             continue
         sec = _section_of(line)
+        if sec != name and "\r" in line:
+            raise _err(
+                n,
+                "the lines end in a bare carriage return (old Mac format); "
+                "save the file with LF or CRLF line ends",
+                "de regels eindigen op alleen een carriage return (oud Mac-formaat); "
+                "sla het bestand op met LF- of CRLF-regeleinden",
+            )
         if sec != name:
             found = f"section {sec}" if sec else repr(_clip(line))
             raise _err(

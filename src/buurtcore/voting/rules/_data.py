@@ -89,6 +89,7 @@ class Prepared:
     scale: list[Fraction]  # per project: cost (cost sat) or 1
     uniform: bool  # every u == 1
     max_u: int
+    neighbours: list[list[int]]  # per project: projects sharing a supporter (itself included)
 
     @property
     def n_projects(self) -> int:
@@ -187,6 +188,21 @@ def prepare(instance: Instance, profile: Profile, sat: str) -> Prepared:
         supporters[p] = int(w_entry[a:b].sum())
     del unit_tot
     scale = list(costs) if sat == "cost" else [Fraction(1)] * n_proj
+    # projects sharing a supporter: OR of the supporters' ballots as bit sets
+    words = max(1, (n_proj + 63) // 64)
+    bits = np.zeros((n_groups, words), dtype=np.uint64)
+    np.bitwise_or.at(
+        bits,
+        (entry_group, grp_proj // 64),
+        np.left_shift(np.uint64(1), (grp_proj % 64).astype(np.uint64)),
+    )
+    neighbours = []
+    for p in range(n_proj):
+        a, b = int(sup_ptr[p]), int(sup_ptr[p + 1])
+        row = np.bitwise_or.reduce(bits[sup_group[a:b]], axis=0) if b > a else bits[:0].sum(0)
+        flags = np.unpackbits(row.astype("<u8").view(np.uint8), bitorder="little")[:n_proj]
+        neighbours.append(np.flatnonzero(flags).tolist())
+    del bits
     return Prepared(
         ids=ids,
         costs=costs,
@@ -207,4 +223,5 @@ def prepare(instance: Instance, profile: Profile, sat: str) -> Prepared:
         scale=scale,
         uniform=bool(len(sup_u) == 0 or (max_u == 1)),
         max_u=max_u,
+        neighbours=neighbours,
     )

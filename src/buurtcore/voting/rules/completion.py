@@ -59,7 +59,7 @@ def run_add1(
     run changes (see ``run_mes(sensitivity=True)``); those endowments give
     the identical outcome and are not recomputed. Computing the bound costs
     about as much as the run; when it allows no skip, the next runs do
-    without it (backing off up to 15 runs). The final run is repeated once
+    without it (backing off up to 63 runs). The final run is repeated once
     with tracing switched on.
     """
     if stop not in ADD1_STOPS:
@@ -73,8 +73,8 @@ def run_add1(
     limit = sum((prep.costs[p] for p in cands), Fraction(0)) + 1
     grid = None
     if skip:
-        # raises to test: 1, 2, 3, 4, 6, 8, 12, 16, ... increments (up to the endowment scale)
-        top = max(float(limit), 2.0)
+        # raises to test: 1, 2, 3, 4, 6, 8, 12, 16, ... up to 4096 increments
+        top = min(max(float(limit), 2.0), 4096 * float(increment))
         values = []
         k = 1
         while k * float(increment) <= top and len(values) < 64:
@@ -105,7 +105,7 @@ def run_add1(
                 repeat = max(0, math.floor((limit - endowment) / increment))
         if probe:
             # the bound costs time; after runs without a skip, probe less often
-            backoff = 0 if repeat else min(2 * backoff + 1, 15)
+            backoff = 0 if repeat else min(2 * backoff + 1, 63)
             wait = backoff
         elif wait:
             wait -= 1

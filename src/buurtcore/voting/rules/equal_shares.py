@@ -309,8 +309,9 @@ class _State:
         track = self.grid is not None
         if track:
             ids = self.add_states(new_flt, st, uu, np.where(rich, j, -1))
+            zero = Fraction(0)
             for i in np.flatnonzero(poor).tolist():
-                self.memo[int(ids[i])] = Fraction(0)
+                self.memo[int(ids[i])] = zero
             for i, rest in exact_rest.items():
                 self.memo[int(ids[i])] = rest
             up = self.up[st]
@@ -460,8 +461,6 @@ def run_mes(
     heapq.heapify(heap)
     dirty = dict.fromkeys(remaining, True)
     splits: dict[int, _Split] = {}
-    mark = np.zeros(len(prep.weights), dtype=bool)
-    is_dirty = np.zeros(prep.n_projects, dtype=bool)
     rnd = 0
 
     def refresh(p: int) -> float | None:
@@ -539,11 +538,8 @@ def run_mes(
                 )
             )
         if len(paid_groups):
-            mark[paid_groups] = True
-            is_dirty[:] = False
-            is_dirty[prep.grp_proj[mark[prep.entry_group]]] = True
-            mark[paid_groups] = False
-            for q in np.flatnonzero(is_dirty).tolist():
+            # only projects that share a supporter with the winner can have changed
+            for q in prep.neighbours[win]:
                 state.cache.pop(q, None)
                 if q in dirty:
                     dirty[q] = True

@@ -72,8 +72,6 @@ def run_phragmen(prep: Prepared, tie: TieBreak, *, trace: bool = True):
     spent = Fraction(0)
     selected: list[int] = []
     steps: list[PhragmenPurchase] = []
-    mark = np.zeros(n_groups, dtype=bool)
-    is_dirty = np.zeros(prep.n_projects, dtype=bool)
     while heap:
         value, _, p = heap[0]
         if dirty[p]:
@@ -106,11 +104,7 @@ def run_phragmen(prep: Prepared, tie: TieBreak, *, trace: bool = True):
         if len(g):
             loads.append(Fraction(best))
             last[g] = len(loads) - 1
-            mark[g] = True
-            is_dirty[:] = False
-            is_dirty[prep.grp_proj[mark[prep.entry_group]]] = True
-            mark[g] = False
-            for q in np.flatnonzero(is_dirty).tolist():
+            for q in prep.neighbours[win]:
                 if q in dirty:
                     dirty[q] = True
         if trace:

@@ -436,3 +436,39 @@ def test_stats_and_validate_on_a_large_real_file(capsys, pabulib_dir):
     stats = run_json(capsys, "pb", "stats", path)
     assert stats["n_entries"] == 287475
     assert stats["meta_limits"]["min_project_score_threshold"] == "3000"
+
+
+def _main_on_bytes(raw: bytes, *argv: str) -> tuple[int, str, str]:
+    import contextlib
+    import io
+    from unittest import mock
+
+    out, err = io.StringIO(), io.StringIO()
+    stdin = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8")
+    with (
+        mock.patch.object(sys, "stdin", stdin),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        code = main(["pb", *argv, "-"])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_malformed_input_never_gives_a_traceback():
+    from hypothesis import HealthCheck, given, settings
+
+    from buurtcore.voting.tests.test_pabulib_properties import mutated_files
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(mutated_files())
+    def check(raw):
+        for command in ("validate", "stats", "tally"):
+            code, out, err = _main_on_bytes(raw, command)
+            assert code in (0, 1), err
+            if code == 1:
+                assert err.startswith("-: ") and "Traceback" not in err
+                assert command == "validate" or out == ""
+            else:
+                json.loads(out)
+
+    check()

@@ -209,13 +209,42 @@ def test_it_groups_unequal_payments_largest_first():
 def test_it_tells_about_the_raised_endowment_after_add1(mes_case):
     inst, prof, out = mes_case
     out.final_endowment = Fraction(35)
+    out.steps.append(Add1Round(Fraction(30), ["P1"], Fraction(60), False))
     out.steps.append(Add1Round(Fraction(31), ["P1"], Fraction(60), False))
     data = explain(inst, prof, out)
     assert (data["initial_endowment"], data["endowment"]) == ("30", "35")
-    assert data["add1_rounds"][0]["endowment"] == "31"
+    assert data["add1_rounds"][1]["endowment"] == "31"
+    assert (data["add1_runs"], data["add1_skipped"]) == (2, 0)
     assert data["summary"]["text"].endswith(
         "Bij gelijke delen kreeg iedereen eerst € 30 om mee te betalen. Omdat er dan geld "
-        "overbleef, is dat bedrag steeds een beetje verhoogd, tot € 35 per persoon."
+        "overbleef, is dat bedrag steeds een beetje verhoogd, tot € 35 per persoon. "
+        "De verdeling is 2 keer uitgerekend."
+    )
+
+
+@dataclass
+class SkippingAdd1Round:
+    endowment: str
+    selected: list[str]
+    total_cost: str
+    exhaustive: bool
+    feasible: bool = True
+    repeated: int = 0
+
+
+def test_it_says_how_many_add1_endowments_were_skipped(mes_case):
+    # 30 computed, 31..34 provably the same run (repeated=4), 35 computed.
+    inst, prof, out = mes_case
+    out.final_endowment = Fraction(35)
+    out.steps += [
+        SkippingAdd1Round("30", ["P1"], "60", False, repeated=4),
+        SkippingAdd1Round("35", ["P1", "P3"], "90", True),
+    ]
+    data = explain(inst, prof, out)
+    assert (data["add1_runs"], data["add1_skipped"]) == (2, 4)
+    assert data["summary"]["text"].endswith(
+        "De verdeling is 2 keer uitgerekend. Bij 4 bedragen daartussen stond vooraf vast dat "
+        "de uitkomst hetzelfde bleef. Die zijn niet apart uitgerekend."
     )
 
 

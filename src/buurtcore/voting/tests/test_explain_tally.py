@@ -58,6 +58,8 @@ def test_it_explains_add1(election):
     assert (rounds[0]["endowment"], rounds[-1]["endowment"]) == ("30", "35")
     assert rounds[0]["selected"] == ["P1"] and rounds[-1]["selected"] == ["P1", "P3"]
     assert rounds[-1]["exhaustive"] and not rounds[0]["exhaustive"]
+    # every endowment from 30 to 35 is accounted for: computed, or provably the same run
+    assert data["add1_runs"] + data["add1_skipped"] == 6
     assert "tot € 35 per persoon" in data["summary"]["text"]
 
 

@@ -486,6 +486,12 @@ def test_it_rejects_sections_out_of_order():
     assert "PROJECTS" in err.message and "VOTES" in err.message
 
 
+def test_it_names_old_mac_line_ends():
+    err = _error(VALID.replace("\n", "\r").encode())
+    assert err.line == 1
+    assert "carriage return" in err.message
+
+
 def test_the_empty_file_and_garbage_give_clear_errors():
     assert "META section is missing" in _error(b"").message
     assert "expected the META section" in _error("hallo\nwereld\n").message
