@@ -87,7 +87,7 @@ class LettersForm(forms.Form):
         label=_("Number of letters without an address"),
         required=False,
         min_value=1,
-        max_value=5000,
+        max_value=100,
         help_text=_("Only when you do not upload addresses."),
     )
 

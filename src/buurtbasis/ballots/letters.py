@@ -21,6 +21,10 @@ from django.utils.translation import gettext as _
 from buurtbasis.budgets.models import BudgetRound
 
 MAX_ADDRESSES = 5000
+# One PDF per web request stays well within a request timeout (WeasyPrint renders a
+# few letters per second on a busy 2-core machine); larger runs use the command
+# ``manage.py print_code_letters``.
+MAX_LETTERS_ONLINE = 100
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 HEADERS = {

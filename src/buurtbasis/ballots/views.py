@@ -361,6 +361,16 @@ def _print_letters(request, slug: str):
         upload = form.cleaned_data["addresses"]
         try:
             addresses = letters.read_addresses(upload.read())
+            if len(addresses) > letters.MAX_LETTERS_ONLINE:
+                form.add_error(
+                    "addresses",
+                    _(
+                        "Here you can print at most %(max)s letters at a time. Split the file, "
+                        "or ask the administrator to use the print_code_letters command."
+                    )
+                    % {"max": letters.MAX_LETTERS_ONLINE},
+                )
+                addresses = None
         except letters.AddressFileError as exc:
             form.add_error("addresses", exc.message)
         finally:

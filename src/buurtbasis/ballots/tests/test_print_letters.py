@@ -141,3 +141,25 @@ def test_printing_letters_needs_a_csrf_token():
     response = client.post(reverse("ballots:letters", args=[budget_round.slug]), {"count": 1})
     assert response.status_code == 403
     assert VotingCode.objects.count() == 0
+
+
+def test_the_command_prints_large_runs_outside_the_web_request(tmp_path):
+    from django.core.management import call_command
+
+    budget_round, _plans = voting_round()
+    csv_file = tmp_path / "adressen.csv"
+    csv_file.write_text(ADDRESSES, encoding="utf-8")
+    out = tmp_path / "brieven.pdf"
+    call_command("print_code_letters", budget_round.slug, addresses=csv_file, out=out)
+    assert len(_pages(out.read_bytes())) == 3 == VotingCode.objects.count()
+
+
+def test_the_web_form_sends_large_address_files_to_the_command(client, monkeypatch):
+    monkeypatch.setattr(letters, "MAX_LETTERS_ONLINE", 2)
+    budget_round, _plans = voting_round()
+    client.force_login(civil_servant_for(budget_round))
+    upload = SimpleUploadedFile("adressen.csv", ADDRESSES.encode(), content_type="text/csv")
+    response = _print(client, budget_round, addresses=upload)
+    assert response.status_code == 400
+    assert "print_code_letters" in response.content.decode()
+    assert VotingCode.objects.count() == 0
