@@ -23,8 +23,6 @@ import math
 from collections.abc import Callable
 from fractions import Fraction
 
-import numpy as np
-
 from buurtcore.voting.outcome import Add1Round, fmt
 from buurtcore.voting.rules._data import Prepared
 from buurtcore.voting.rules.equal_shares import MesResult, mes_candidates, run_mes
@@ -56,11 +54,9 @@ def run_add1(
     -----
     Semantically one MES run per currency unit. With ``skip`` (default) each
     run also computes how far the endowment can rise before anything in the
-    run changes (see ``run_mes(sensitivity=True)``); those endowments give
-    the identical outcome and are not recomputed. Computing the bound costs
-    about as much as the run; when it allows no skip, the next runs do
-    without it (backing off up to 63 runs). The final run is repeated once
-    with tracing switched on.
+    run changes (see ``run_mes(stability=True)``); those endowments give the
+    identical run and are not recomputed. The final run is repeated once with
+    tracing switched on.
     """
     if stop not in ADD1_STOPS:
         raise ValueError(f"unknown add1_stop {stop!r}")
@@ -71,24 +67,16 @@ def run_add1(
     cands, _ = mes_candidates(prep)
     endowment = prep.budget / n
     limit = sum((prep.costs[p] for p in cands), Fraction(0)) + 1
-    grid = None
-    if skip:
-        # raises to test: 1, 2, 3, 4, 6, 8, 12, 16, ... up to 4096 increments
-        top = min(max(float(limit), 2.0), 4096 * float(increment))
-        values = []
-        k = 1
-        while k * float(increment) <= top and len(values) < 64:
-            values.append(k)
-            values.append(k * 3 // 2)
-            k *= 2
-        grid = np.unique(np.asarray(values, dtype=np.float64) * float(increment))
     rounds: list[Add1Round] = []
     previous: MesResult | None = None
     steps = 0
+    # horizon of the stability bound: the bounds are tighter for small raises,
+    # so it follows the raises that could be proven (growing while they reach it)
+    horizon = seen = 2 * increment
     wait = backoff = 0
     while True:
-        probe = grid is not None and wait == 0
-        res = run_mes(prep, tie, endowment, sensitivity=grid if probe else None)
+        probe = skip and wait == 0
+        res = run_mes(prep, tie, endowment, stability=float(horizon) if probe else 0.0)
         chosen = set(res.selected)
         feasible = res.total_cost <= prep.budget
         exhaustive = is_exhaustive(prep, chosen, res.total_cost, cands)
@@ -98,14 +86,28 @@ def run_add1(
             or (stop == "budget" and (all(p in chosen for p in cands) or endowment > limit))
         )
         repeat = 0
-        if not done and res.stable_for >= increment:
-            # endowment + j * increment buys the same for j * increment <= stable_for
-            repeat = math.floor(Fraction(res.stable_for) / increment)
+        if not done and res.stable_for > 0:
+            # endowment + j * increment buys the same for j * increment < stable_for
+            if math.isinf(res.stable_for):
+                repeat = math.ceil((limit - endowment) / increment)
+            else:
+                repeat = math.ceil(Fraction(res.stable_for) / increment) - 1
             if endowment + repeat * increment > limit:
                 repeat = max(0, math.floor((limit - endowment) / increment))
         if probe:
-            # the bound costs time; after runs without a skip, probe less often
-            backoff = 0 if repeat else min(2 * backoff + 1, 63)
+            proven = Fraction(res.stable_for)
+            if proven >= horizon * Fraction(99, 100):
+                horizon *= 3
+                seen = proven
+            elif proven >= increment:
+                horizon = max(2 * increment, proven * Fraction(3, 2))
+                seen = proven
+            else:
+                # the run changes within one step; the next plateau is probably
+                # about as long as the last one proven
+                horizon = max(2 * increment, seen)
+            # the bound costs about two runs; after probes without a skip, probe less often
+            backoff = 0 if repeat else min(2 * backoff + 1, 15)
             wait = backoff
         elif wait:
             wait -= 1

@@ -33,6 +33,7 @@ How it is fast and still exact
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -114,7 +115,7 @@ class _State:
     with floats (and for the trace), by walking the parents.
     """
 
-    def __init__(self, prep: Prepared, endowment: Fraction, grid: np.ndarray | None = None):
+    def __init__(self, prep: Prepared, endowment: Fraction, horizon: float = 0.0):
         self.prep = prep
         self.endowment = Fraction(endowment)
         cap = 1024
@@ -132,14 +133,20 @@ class _State:
         self.U = prep.max_u + 1
         self.cache: dict[int, tuple] = {}
         self.costs_f = [float(c) for c in prep.costs]
-        # sensitivity (Add1): per state, upper bounds on how much more budget it
-        # has when the endowment is raised by each value of ``grid``
-        self.grid = grid
-        self.ok = None
-        if grid is not None:
-            self.up = np.zeros((cap, len(grid)), dtype=np.float64)
-            self.up[1] = grid
-            self.ok = np.ones(len(grid), dtype=bool)
+        self.scale_f = [float(c) for c in prep.scale]
+        # stability (Add1): for raises d in [0, horizon] of the endowment, along
+        # this run's purchases, every state's budget lies between
+        # budget + low * d and max(0, base + high * d) (see run_mes)
+        self.horizon = horizon
+        self.track = horizon > 0
+        self.falls: list[float] = []
+        if self.track:
+            self.base = np.zeros(cap, dtype=np.float64)
+            self.base[1] = float(endowment)
+            self.high = np.zeros(cap, dtype=np.float64)
+            self.high[1] = 1.0
+            self.low = np.zeros(cap, dtype=np.float64)
+            self.low[1] = 1.0
 
     # -- exact values ---------------------------------------------------------
     def exact(self, s: int) -> Fraction:
@@ -172,14 +179,20 @@ class _State:
         self.parent = ext(self.parent)
         self.unit = ext(self.unit)
         self.buy = ext(self.buy, -1)
-        if self.grid is not None:
-            self.up = ext(self.up)
+        if self.track:
+            self.base = ext(self.base)
+            self.high = ext(self.high)
+            self.low = ext(self.low)
 
-    def add_states(self, flt, parent, unit, buy) -> np.ndarray:
+    def add_states(self, flt, parent, unit, buy, bound=None) -> np.ndarray:
         first = self.n
         m = len(flt)
         self._grow(first + m)
         self.flt[first : first + m] = flt
+        if bound is not None:
+            self.base[first : first + m] = bound[0]
+            self.high[first : first + m] = bound[1]
+            self.low[first : first + m] = bound[2]
         self.parent[first : first + m] = parent
         self.unit[first : first + m] = unit
         self.buy[first : first + m] = buy
@@ -276,16 +289,9 @@ class _State:
     def pay(self, split: _Split, trace: bool):
         """Supporters pay ``min(budget, rho * u)``; returns changed groups and payments.
 
-        With sensitivity tracking, every supporter moves to a new state that
-        also carries ``up``: upper bounds on its extra budget for each raise of
-        the endowment in ``grid``, along the same sequence of purchases. With
-        more endowment every budget is at least as large and every price at most
-        as large (induction over the purchases). If the supporters who paid
-        their share have ``R`` units, the price per unit drops by at most
-        ``d = sum(min(up, margin) of those who paid all) / R`` (``margin``: what
-        they were short of their share); a supporter who paid the share gains at
-        most ``up + u * d``, one who paid all at most ``max(0, up + u * d -
-        margin)``.
+        With stability tracking (``horizon > 0``) the children also get the
+        bounds described in :func:`run_mes`, and ``falls`` records how fast
+        this price falls at least with the raise.
         """
         prep = self.prep
         nz, st, uu, cnt = split.full
@@ -306,39 +312,28 @@ class _State:
                 rest = self.exact(int(st[i])) - rx * int(uu[i])
                 exact_rest[i] = rest
                 new_flt[i] = float(rest)
-        track = self.grid is not None
-        if track:
-            ids = self.add_states(new_flt, st, uu, np.where(rich, j, -1))
-            zero = Fraction(0)
-            for i in np.flatnonzero(poor).tolist():
-                self.memo[int(ids[i])] = zero
+        keep = rich & (new_flt > 0)
+        bound = None
+        if self.track:
+            bound = self._bounds(split, new_flt)
+            keep = np.ones(m, dtype=bool)
+        new_state = np.zeros(m, dtype=np.int64)
+        kept = np.flatnonzero(keep)
+        if len(kept):
+            ids = self.add_states(
+                new_flt[kept],
+                st[kept],
+                uu[kept],
+                j,
+                None if bound is None else tuple(x[kept] for x in bound),
+            )
+            new_state[kept] = ids
             for i, rest in exact_rest.items():
-                self.memo[int(ids[i])] = rest
-            up = self.up[st]
-            margin = np.where(poor, rho_f * uu - bf, 0.0)
-            slack = self.eps * 1e-2
-            rich_units = int(np.dot(cnt[rich], uu[rich]))
-            if rich_units == 0:
-                self.ok[:] = False
-                drop = np.zeros(up.shape[1])
-            else:
-                hi = margin[poor] + slack
-                drop = (cnt[poor, None] * np.minimum(up[poor], hi[:, None])).sum(0) / rich_units
-            up = up + uu[:, None] * drop[None, :]
-            lo = np.maximum(margin[poor] - slack, 0.0)
-            up[poor] = np.maximum(0.0, up[poor] - lo[:, None])
-            self.up[ids] = up
-            new_state = ids
-        else:
-            keep = rich & (new_flt > 0)
-            new_state = np.zeros(m, dtype=np.int64)
-            kept = np.flatnonzero(keep)
-            if len(kept):
-                ids = self.add_states(new_flt[kept], st[kept], uu[kept], j)
-                new_state[kept] = ids
-                for i, rest in exact_rest.items():
-                    if keep[i]:
-                        self.memo[int(new_state[i])] = rest
+                if keep[i]:
+                    self.memo[int(new_state[i])] = rest
+            if self.track:
+                for i in np.flatnonzero(poor).tolist():
+                    self.memo[int(new_state[i])] = Fraction(0)
         payments: dict[str, int] = {}
         if trace:
             rx = split.exact()
@@ -357,30 +352,72 @@ class _State:
         self.group_state[g] = s_new[changed]
         return g, payments
 
-    def check_competitor(self, q: int, rho_f: float) -> None:
-        """Keep only the raises with which ``q`` still cannot be paid at price ``rho_f``.
+    # -- stability (Add1) ----------------------------------------------------------
+    def _bounds(self, split: _Split, new_flt: np.ndarray):
+        """Bounds for the children of a purchase (see run_mes); appends to ``falls``."""
+        _, st, uu, cnt = split.full
+        poor = split.poor
+        rich = ~poor
+        H = self.horizon
+        rich_units = int(np.dot(cnt[rich], uu[rich]))
+        sp, cp = st[poor], cnt[poor]
+        base_p, high_p, low_p = self.base[sp], self.high[sp], self.low[sp]
+        # the price falls at most by `drop * d`: the poor gain at most the chord
+        # of max(0, base + high * d) over [0, H]
+        gain = np.where(base_p >= 0, high_p, np.maximum(base_p + high_p * H, 0.0) / H)
+        drop = float(np.dot(cp, gain)) / rich_units * (1 + 1e-9)
+        # ... and at least by `fall * d`: budgets are at least budget + low * d,
+        # so the price is at most the price p(d) computed from those; p is
+        # convex in d (the least r with sum(min(budget + low * d, r * u)) >=
+        # cost, a concave function of (r, d)), hence below its chord on [0, H]
+        fall = 0.0
+        if len(sp) and float(np.dot(cp, low_p)) > 0:
+            cost = self.costs_f[split.p]
+            grown = self.flt[st] + self.low[st] * H
+            p_h = _float_price(grown, uu, cnt, cost)
+            fall = max(0.0, (split.rho_f - p_h - 1e-9 * cost / rich_units) / H)
+        self.falls.append(fall / self.scale_f[split.p])
+        base = np.where(rich, new_flt, self.base[st] - split.rho_f * uu)
+        high = self.high[st] + drop * uu
+        low = np.where(rich, self.low[st] + fall * uu, 0.0) * (1 - 1e-12)
+        return base, high, low
 
-        What the supporters of ``q`` would pay at that price, with their extra
-        budget, must stay strictly below its cost: then ``q`` stays strictly
-        dearer than the round's winner.
+    def reach(self, entries, cap: float, fall: float = 0.0) -> float:
+        """A raise below which these supporters cannot pay ``q``'s cost at the price ``cap``.
+
+        ``entries`` are ``(q, st, uu, cnt)``; at raise ``d`` a supporter has at
+        most ``max(0, base + high * d)`` and pays at most ``(cap - fall * d) *
+        u`` (``cap``, ``fall`` per unit of ``q``). Returns a ``d`` in ``[0,
+        horizon]`` below which the payments stay below the cost (0 when they may
+        already reach it; ``horizon`` when they do not reach it there; with
+        margins of 1e-9 for float rounding).
         """
-        _, st, uu, cnt = self.entries(q)
-        if len(st) == 0:
-            return
+        q, st, uu, cnt = entries
+        H = self.horizon
         cost = self.costs_f[q]
-        price = (rho_f * float(self.prep.scale[q])) * uu
-        have = self.flt[st][:, None] + self.up[st]
-        paid = (cnt[:, None] * np.minimum(have, price[:, None])).sum(0)
-        self.ok &= paid < cost - 1e-9 * (cost + paid)
-
-    def check_unaffordable(self, q: int) -> None:
-        """Keep only the raises with which ``q``'s supporters still cannot pay it."""
-        _, st, _, cnt = self.entries(q)
-        if len(st) == 0:
-            return
-        cost = self.costs_f[q]
-        total = (cnt[:, None] * (self.flt[st][:, None] + self.up[st])).sum(0)
-        self.ok &= total < cost - 1e-9 * (cost + total)
+        base = self.base[st]
+        high = self.high[st]
+        cntf = cnt.astype(np.float64)
+        now = np.maximum(base, 0.0)
+        target = cost - 1e-9 * (cost + float(np.dot(cntf, np.abs(base))))
+        if math.isfinite(cap):
+            top = (cap * (1 + 1e-9)) * uu
+            k = fall * uu
+        else:
+            top = np.full(len(st), np.inf)
+            k = np.zeros(len(st))
+        capped = now >= top
+        have = float(np.dot(cntf, np.where(capped, top, now)))
+        if have >= target:
+            return 0.0
+        free = ~capped & (high > 0)
+        bf, hf, tf, kf, cf = base[free], high[free], top[free], k[free], cntf[free]
+        rise_at = np.maximum(-bf, 0.0) / hf
+        meet_at = (tf - bf) / (hf + kf)
+        times = np.concatenate((np.zeros(int(capped.sum())), rise_at, meet_at))
+        dsl = np.concatenate((-cntf[capped] * k[capped], cf * hf, -cf * (hf + kf)))
+        d = _first_reach(have, times, dsl, target, H)
+        return max(0.0, min(d, H) * (1 - 1e-9))
 
     def budget_left(self, p: int) -> Fraction:
         _, st, _, cnt = self.entries(p)
@@ -390,6 +427,50 @@ class _State:
         )
 
 
+def _float_price(budget, uu, cnt, cost: float) -> float:
+    """The MES price per unit for these (float) budgets; ``inf`` when they do not cover ``cost``."""
+    ratio = budget / uu
+    order = np.argsort(ratio, kind="stable")
+    ratio_o = ratio[order]
+    money = (cnt * budget)[order]
+    paid_before = np.concatenate(([0.0], np.cumsum(money)[:-1]))
+    units_from = np.cumsum((cnt * uu)[order][::-1])[::-1]
+    rest = cost - paid_before
+    ok = np.flatnonzero(rest <= ratio_o * units_from)
+    if not len(ok):
+        return math.inf
+    k = int(ok[0])
+    return float(rest[k] / units_from[k])
+
+
+def _first_reach(value: float, times, dslope, target: float, horizon: float) -> float:
+    """First ``d`` at which a piecewise-linear function reaches ``target``.
+
+    The function is ``value`` at 0 and its slope changes by ``dslope[i]`` at
+    ``times[i]`` (slope 0 before the first change). ``inf`` when it does not
+    reach ``target`` up to ``horizon``.
+    """
+    order = np.argsort(times, kind="stable")
+    t = times[order]
+    sl = np.cumsum(dslope[order])
+    keep = t <= horizon
+    t, sl = t[keep], sl[keep]
+    if not len(t):
+        return math.inf
+    vals = value + np.concatenate(([0.0], np.cumsum(sl[:-1] * np.diff(t))))
+    hit = np.flatnonzero(vals >= target)
+    if len(hit):
+        k = int(hit[0]) - 1
+        if k < 0:
+            return float(t[0])
+    else:
+        k = len(t) - 1
+        if sl[k] <= 0:
+            return math.inf
+    d = float(t[k] + (target - vals[k]) / sl[k])
+    return d if d <= horizon else math.inf
+
+
 def run_mes(
     prep: Prepared,
     tie: TieBreak,
@@ -397,7 +478,7 @@ def run_mes(
     *,
     initial: Sequence[int] = (),
     trace: bool = False,
-    sensitivity: np.ndarray | None = None,
+    stability: float = 0.0,
 ) -> MesResult:
     """One run of the Method of Equal Shares with per-voter budget ``endowment``.
 
@@ -413,26 +494,40 @@ def run_mes(
         Projects bought beforehand (not charged to the voters).
     trace : bool
         Record :class:`MesPurchase` and :class:`MesUnfunded` steps.
-    sensitivity : numpy.ndarray, optional
-        Increasing raises of the endowment to test (floats). Then
-        :attr:`MesResult.stable_for` is the largest of them such that every
-        endowment in ``[endowment, endowment + stable_for]`` buys exactly the same
-        projects in the same order. Along a fixed sequence of purchases, more
-        endowment means budgets at least as large and prices at most as large
-        (induction over the purchases); per budget state an upper bound on
-        its extra budget is tracked for every raise (see ``_State.pay``).
-        The sequence stays the same if (a) in every round,
-        every project that was not cheaper than the winner even with all its
-        supporters paying their share (``cost / total satisfaction``) cannot
-        reach its cost at the winner's price with the extra money, and (b) at
-        the end, no remaining project becomes affordable. The winner's price
-        only falls, so it keeps winning. Computed with floats and a relative
-        safety margin of 1e-9 (far above the rounding error of these sums).
-        A tie in a round is kept only when the losers cannot get any cheaper
-        (all their supporters already pay their share); otherwise 0.
+    stability : float
+        When positive (a *horizon* ``H``), also compute
+        :attr:`MesResult.stable_for`: a raise ``D`` in ``[0, H]`` such that every
+        endowment ``endowment + d`` with ``0 <= d < D`` buys exactly the same
+        projects in the same order (used by Add1 to skip runs).
 
     Notes
     -----
+    Why ``stable_for`` is safe. Fix this run's purchases and, per purchase,
+    who pays all they have (*poor*) and who pays their share ``rho * u``
+    (*rich*). Following that script with endowment ``e + d``, every budget is
+    affine in ``d`` with a slope >= 0: the endowment has slope 1, a poor
+    supporter's rest is 0, a rich one's rest has its old slope minus
+    ``gamma * u``, where ``gamma = -(sum of the poor's slopes) / R`` (``R``: the
+    rich units) is the slope of the price, ``<= 0``. The script is what MES
+    really does at ``e + d`` as long as (by induction over the purchases)
+
+    a. every poor supporter still has at most its share (rich ones stay
+       rich: their margin only grows) -- a threshold per poor supporter;
+    b. every other remaining project stays strictly dearer than the winner.
+       For any split ``P`` of a project's supporters, ``(cost - sum over P of
+       budgets) / (units outside P)`` is at most its price, so the split found
+       when the project was last priced gives a lower bound on its price that
+       is affine in ``d`` and stays valid while budgets fall; a project found
+       unaffordable stays so while ``d`` is below what its supporters lack
+       divided by their slopes; every price is at least
+       ``cost / total satisfaction``. Each gives a threshold against the
+       winner's affine price. Near-ties give 0 (no skip);
+    c. at the end every remaining project is still unaffordable.
+
+    ``D`` is the smallest threshold, computed with floats and a relative
+    safety margin of 1e-9 (far above the rounding error of these sums); it is
+    only used to skip runs, never to decide an outcome.
+
     Per purchase ``O(S + E)`` numpy work (``S`` supporter entries of the
     recomputed projects, ``E`` ballot entries for finding which projects
     changed) plus exact Fraction work on the few budget states near the
@@ -450,7 +545,7 @@ def run_mes(
             steps.append(
                 MesPurchase(0, prep.ids[p], "0", "0", prep.supporters[p], {}, fmt(endowment))
             )
-    state = _State(prep, endowment, sensitivity)
+    state = _State(prep, endowment, float(stability))
     keys = tie.keys
     scale_f = [float(x) for x in prep.scale]
     heap = []
@@ -462,10 +557,52 @@ def run_mes(
     dirty = dict.fromkeys(remaining, True)
     splits: dict[int, _Split] = {}
     rnd = 0
+    stability = float(stability)
+    stable = stability if stability > 0 else 0.0
+    if stability > 0:
+        # Epochs: a project's supporters as they were when it was last priced
+        # (budgets only fall afterwards) and the round from which they count.
+        # ``top[k]``: highest winner's price (per satisfaction unit) in rounds 0..k.
+        epoch: dict[int, tuple] = {}
+        since = dict.fromkeys(remaining, 0)
+        top: list[float] = []
+        prices: list[float] = []
+
+    def close(q: int) -> None:
+        """Bound the raise by what ``q`` could pay in the rounds since it was priced."""
+        nonlocal stable
+        first = since[q]
+        if first >= len(top) or stable <= 0:
+            return
+        r = top[-1]
+        if rho0[q] > r * (1 + 1e-9):
+            return  # even if all supporters pay their share, q is dearer
+        ent = epoch.get(q)
+        if ent is None:
+            stable = 0.0  # never priced and a near-tie on cost / satisfaction
+            return
+        sc = scale_f[q]
+        # the winners' prices since then, each at most price - fall * d; a
+        # round whose line lies below another one's needs no check of its own
+        lines = sorted(
+            zip(prices[first:], state.falls[first:], strict=True), key=lambda x: (-x[0], x[1])
+        )
+        low_fall = math.inf
+        for price, fall in lines:
+            if price < rho0[q] * (1 - 1e-9) or fall >= low_fall:
+                continue
+            low_fall = fall
+            stable = min(stable, state.reach(ent, price * sc, fall * sc))
 
     def refresh(p: int) -> float | None:
+        if stability:
+            close(p)
+            since[p] = len(top)
         sp = state.rho(p)
         dirty[p] = False
+        if stability:
+            ent = state.entries(p)
+            epoch[p] = (p, ent[1], ent[2], ent[3])
         if sp is None:
             splits.pop(p, None)
             return None
@@ -495,31 +632,21 @@ def run_mes(
             near.append((v, q))
         if len(near) == 1:
             win = near[0][1]
-            ties = [win]
-            best = None
         else:
             # too close for floats: compare the exact prices
             exact = {q: splits[q].exact() / prep.scale[q] for _, q in near}
             best = min(exact.values())
-            ties = [q for _, q in near if exact[q] == best]
-            win = tie.winner(ties)
+            win = tie.winner([q for _, q in near if exact[q] == best])
         for v, q in near:
             if q != win:
                 heapq.heappush(heap, (v, keys[q], q))
         split = splits.pop(win)
-        if sensitivity is not None and state.ok.any():
-            # a tied project that cannot get cheaper than today's price keeps losing the tie
-            if best is not None and any(
-                q != win and prep.costs[q] / prep.total_sat(q) < best for q in ties
-            ):
-                state.ok[:] = False
-            else:
-                rw_f = split.rho_f / scale_f[win]
-                lim = rw_f * (1 + 1e-7)
-                for q in remaining:
-                    if q not in ties and rho0[q] <= lim:
-                        state.check_competitor(q, rw_f * (1 + 1e-7))
         remaining.remove(win)
+        if stability:
+            close(win)
+            r = split.rho_f / scale_f[win]
+            top.append(max(r, top[-1]) if top else r)
+            prices.append(r)
         paid_groups, payments = state.pay(split, trace)
         rnd += 1
         selected.append(win)
@@ -543,15 +670,13 @@ def run_mes(
                 state.cache.pop(q, None)
                 if q in dirty:
                     dirty[q] = True
-    stable = 0.0
-    if sensitivity is not None:
+    if stability > 0:
         for q in remaining:
-            if not state.ok.any():
-                break
-            state.check_unaffordable(q)
-        good = np.flatnonzero(~state.ok)
-        upto = good[0] if len(good) else len(sensitivity)
-        stable = float(sensitivity[upto - 1]) if upto else 0.0
+            close(q)
+            if stable > 0:
+                # still unaffordable at the end, whatever the price
+                ent = state.entries(q)
+                stable = min(stable, state.reach((q, ent[1], ent[2], ent[3]), math.inf))
     unfunded: list[MesUnfunded] = []
     if trace:
         for p in cands:
@@ -567,4 +692,4 @@ def run_mes(
     total = sum((prep.costs[p] for p in selected), Fraction(0)) + sum(
         (prep.costs[p] for p in initial), Fraction(0)
     )
-    return MesResult(selected, total, Fraction(endowment), steps, unfunded, stable)
+    return MesResult(selected, total, Fraction(endowment), steps, unfunded, max(stable, 0.0))
