@@ -547,6 +547,74 @@ def submit_ballot(
     return ballot
 
 
+def _lock_open_round(budget_round: BudgetRound) -> None:
+    """Inside a ballot's transaction: the round must still be in its voting phase.
+
+    On PostgreSQL the round's row is locked ``FOR KEY SHARE`` (the lock the foreign
+    key of the new ballot takes anyway). Closing the round locks it ``FOR UPDATE`` and
+    counts in the same transaction, so a ballot either commits before the count
+    starts and is counted, or waits, sees the new phase and is refused: never
+    acknowledged and left out. SQLite runs one writing transaction at a time.
+    """
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT phase FROM {_table(BudgetRound)} WHERE id = %s{lock}",  # noqa: S608
+            [budget_round.pk],
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] != PhaseKind.VOTING:
+        raise VotingClosedError(_("Voting in this round is closed."), code="voting_closed")
+
+
+def _insert_first_ballot_pg(
+    budget_round: BudgetRound, voting_code: VotingCode, points: Mapping[int, int]
+) -> Ballot:
+    """The first ballot of a code in one PostgreSQL statement (atomic on its own).
+
+    The statement locks the round's row ``FOR KEY SHARE`` while it is in its voting
+    phase (see :func:`_lock_open_round`), inserts the ballot and its choices and marks
+    the code as used. If the round closed, nothing is stored and
+    :class:`VotingClosedError` is raised; if the code already has a ballot (or the
+    receipt number collides), the unique constraints raise ``IntegrityError``.
+    """
+    now = timezone.now()
+    receipt = codes.new_receipt()
+    pairs = sorted(points.items())
+    values = ", ".join(["(%s, %s)"] * len(pairs))
+    sql = (
+        f"WITH open_round AS (SELECT id FROM {_table(BudgetRound)} "  # noqa: S608
+        "WHERE id = %s AND phase = %s FOR KEY SHARE), "
+        f"new_ballot AS (INSERT INTO {_table(Ballot)} (budget_round_id, channel, "
+        "voting_code_id, receipt, submitted_at, times_replaced) "
+        "SELECT id, %s, %s, %s, %s, 0 FROM open_round RETURNING id), "
+        f"new_choices AS (INSERT INTO {_table(BallotChoice)} (ballot_id, plan_id, points) "
+        f"SELECT new_ballot.id, c.plan_id, c.points FROM new_ballot, (VALUES {values}) "
+        "AS c (plan_id, points)), "
+        f"used AS (UPDATE {_table(VotingCode)} SET used_at = %s WHERE id = %s "
+        "AND used_at IS NULL AND EXISTS (SELECT 1 FROM new_ballot)) "
+        "SELECT id FROM new_ballot"
+    )
+    params = [budget_round.pk, PhaseKind.VOTING.value, Channel.CODE.value, voting_code.pk]
+    params += [receipt, now]
+    for plan_id, p in pairs:
+        params += [plan_id, p]
+    params += [now, voting_code.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise VotingClosedError(_("Voting in this round is closed."), code="voting_closed")
+    return Ballot(
+        pk=row[0],
+        budget_round=budget_round,
+        channel=Channel.CODE,
+        voting_code=voting_code,
+        receipt=receipt,
+        submitted_at=now,
+    )
+
+
 def _store_ballot(
     budget_round: BudgetRound,
     source: dict,
@@ -556,11 +624,25 @@ def _store_ballot(
     voting_code: VotingCode | None = None,
 ) -> Ballot:
     last_error: Exception | None = None
-    if voting_code is not None and voting_code.used_at is None:
+    if (
+        voting_code is not None
+        and voting_code.used_at is None
+        and connection.vendor == "postgresql"
+    ):
+        # The common case on PostgreSQL: one statement, one round trip.
+        try:
+            if connection.in_atomic_block:
+                with transaction.atomic():
+                    return _insert_first_ballot_pg(budget_round, voting_code, points)
+            return _insert_first_ballot_pg(budget_round, voting_code, points)
+        except IntegrityError as exc:
+            last_error = exc
+    elif voting_code is not None and voting_code.used_at is None:
         # A code never used before: insert straight away. If a ballot appeared in the
         # meantime, the unique constraint refuses and the loop below replaces it.
         try:
             with transaction.atomic():
+                _lock_open_round(budget_round)
                 now = timezone.now()
                 ballot = Ballot.objects.create(
                     budget_round=budget_round,
@@ -587,6 +669,7 @@ def _store_ballot(
     for attempt in range(STORE_ATTEMPTS):
         try:
             with transaction.atomic():
+                _lock_open_round(budget_round)
                 now = timezone.now()
                 existing = (
                     Ballot.objects.select_for_update()
