@@ -10,8 +10,9 @@ What it does:
    cluster does) via ``scripts/with_postgres.py``, or an SQLite file in WAL mode.
 2. Migrates it, creates a round in its voting phase with plans, and makes one
    voting code per ballot (``ballots.services.generate_codes``).
-3. Starts gunicorn (production settings, DEBUG off, several workers) on
-   127.0.0.1 on a free port.
+3. Starts a production WSGI server on 127.0.0.1 on a free port, with production
+   settings (DEBUG off): granian (``--server granian``, default: 2 worker processes
+   x 4 threads) or gunicorn (``--server gunicorn``, gthread workers).
 4. Many client threads (a minimal HTTP/1.1 client, only 127.0.0.1) each take a code,
    GET the ballot form with it (the QR link), read the CSRF token, and POST the code
    and a random choice of plans. A 303 to the receipt page is an acknowledgement;
@@ -65,8 +66,8 @@ def parse_args(argv=None):
     parser.add_argument("--ballots", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
-    parser.add_argument("--server", choices=["gunicorn", "granian"], default="gunicorn")
-    parser.add_argument("--workers", type=int, default=3, help="server worker processes")
+    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument("--plans", type=int, default=12, help="plans on the ballot")
     parser.add_argument("--kill-after", type=float, default=None, metavar="FRACTION")
@@ -188,7 +189,7 @@ def free_port() -> int:
 
 class Server:
     def __init__(
-        self, env: dict[str, str], port: int, workers: int, threads: int, kind: str = "gunicorn"
+        self, env: dict[str, str], port: int, workers: int, threads: int, kind: str = "granian"
     ):
         self.env, self.port, self.workers, self.threads = env, port, workers, threads
         self.kind = kind
@@ -252,7 +253,7 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.tail()}")
+                raise RuntimeError(f"{self.kind} exited:\n{self.tail()}")
             try:
                 conn = http.client.HTTPConnection(HOST, self.port, timeout=2)
                 conn.request("GET", "/stemmen/bench/")
@@ -263,7 +264,7 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not answer in {timeout:.0f}s:\n{self.tail()}")
+        raise RuntimeError(f"{self.kind} did not answer in {timeout:.0f}s:\n{self.tail()}")
 
     def cpu_seconds(self) -> float:
         """CPU time used so far by the master and its live workers (Linux /proc)."""

@@ -285,11 +285,23 @@ def find_voting_code(budget_round: BudgetRound, text: str) -> VotingCode | None:
     hashes = codes.candidate_hashes(budget_round.pk, normalised)
     marks = ", ".join(["%s"] * len(hashes))
     sql = (
-        f"SELECT id, budget_round_id, batch_id, code_hash, created_at, used_at "  # noqa: S608
+        f"SELECT id, batch_id, code_hash, created_at, used_at "  # noqa: S608
         f"FROM {_table(VotingCode)} WHERE budget_round_id = %s AND code_hash IN ({marks})"
     )
-    found = list(VotingCode.objects.raw(sql, [budget_round.pk, *hashes]))
-    return found[0] if found else None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [budget_round.pk, *hashes])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, batch_id, code_hash, created_at, used_at = row
+    return VotingCode(
+        pk=pk,
+        budget_round_id=budget_round.pk,
+        batch_id=batch_id,
+        code_hash=code_hash,
+        created_at=_as_datetime(created_at),
+        used_at=_as_datetime(used_at),
+    )
 
 
 # -- who may vote with an account --
