@@ -176,7 +176,10 @@ def create_round(n_codes: int, n_plans: int, *, max_choices: int = 3):
             for i in range(n_plans)
         ]
     )
-    plain = services.generate_codes(budget_round, n_codes)
+    plain: list[str] = []
+    while len(plain) < n_codes:  # the service makes at most MAX_CODES_PER_RUN at a time
+        batch = min(n_codes - len(plain), services.MAX_CODES_PER_RUN)
+        plain += services.generate_codes(budget_round, batch)
     return budget_round, [p.pk for p in plans], plain
 
 
