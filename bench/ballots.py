@@ -309,6 +309,32 @@ class Server:
         return self.log.read().decode(errors="replace")[-n:]
 
 
+def db_cpu_seconds(db_url: str) -> float:
+    """CPU time used so far by the PostgreSQL server of ``db_url`` (postmaster and backends)."""
+    if not db_url.startswith("postgres"):
+        return 0.0
+    port = db_url.rsplit(":", 1)[-1].split("/", 1)[0]
+    stats: dict[int, tuple[int, int]] = {}  # pid -> (ppid, cpu ticks)
+    postmaster = None
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            if "(postgres)" not in text:
+                continue
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        pid = int(stat.parent.name)
+        stats[pid] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+        if f"-p {port}".encode() in cmdline:
+            postmaster = pid
+    if postmaster is None:
+        return 0.0
+    ticks = sum(cpu for pid, (ppid, cpu) in stats.items() if postmaster in (pid, ppid))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 # -- the clients --
 
 
@@ -566,6 +592,7 @@ def run(args) -> dict:
         ]
         kill_info: dict[str, float] = {}
         cpu_at_start = server.cpu_seconds()
+        db_cpu_at_start = db_cpu_seconds(db_url)
         client_cpu_at_start = time.process_time()
         started = time.perf_counter()
         for thread in threads:
@@ -591,6 +618,7 @@ def run(args) -> dict:
         finally:
             elapsed = time.perf_counter() - started
             server_cpu = server.cpu_seconds() - cpu_at_start
+            db_cpu = db_cpu_seconds(db_url) - db_cpu_at_start
             server.stop()
         client_cpu = time.process_time() - client_cpu_at_start
         counts = count_stored(budget_round, results.acks, plain)
@@ -613,6 +641,7 @@ def run(args) -> dict:
         "trip_p99": percentile(trips, 99) * 1000,
         "server_cpu_ms": 1000 * server_cpu / max(1, len(acks)),
         "client_cpu_ms": 1000 * client_cpu / max(1, len(acks)),
+        "db_cpu_ms": 1000 * db_cpu / max(1, len(acks)),
         "load": os.getloadavg()[0],
         **kill_info,
     }
@@ -638,7 +667,8 @@ def main(argv=None) -> int:
         f"seconds={summary['seconds']:.1f} "
         f"form+vote p50={summary['trip_p50']:.1f}ms p99={summary['trip_p99']:.1f}ms "
         f"server_cpu={summary['server_cpu_ms']:.1f}ms/ballot "
-        f"client_cpu={summary['client_cpu_ms']:.1f}ms/ballot load={summary['load']:.1f}"
+        f"client_cpu={summary['client_cpu_ms']:.1f}ms/ballot "
+        f"db_cpu={summary['db_cpu_ms']:.1f}ms/ballot load={summary['load']:.1f}"
     )
     print(
         f"ballots acknowledged={summary['acknowledged']} stored={summary['stored']} "
