@@ -96,7 +96,11 @@ def ballot_page(
     render: Callable[[dict], str],
 ) -> str:
     """The page for this request; ``render(extra_context)`` renders it when not kept yet."""
-    key = (budget_round.pk, get_language(), _digest(budget_round, plans, phase))
+    # the digest is kept on the round object, which lives as long as its kept copy
+    digest = budget_round.__dict__.get("_pagecache_digest")
+    if digest is None:
+        digest = budget_round._pagecache_digest = _digest(budget_round, plans, phase)
+    key = (budget_round.pk, get_language(), digest)
     with _lock:
         page = _pages.get(key)
         if page is not None:

@@ -13,6 +13,7 @@ Guarantees:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import random
 import time
@@ -97,7 +98,12 @@ def voting_phase(budget_round: BudgetRound):
 
 
 def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    return _quoted(connection.vendor, model._meta.db_table)
+
+
+@functools.lru_cache(maxsize=64)
+def _quoted(vendor: str, name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 def _fetchone(sql: str, params: list):
