@@ -109,3 +109,14 @@ def _plain_http(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ballot_caches(settings):
+    """Every request in a test reads the round as it is now (no copy kept in the process)."""
+    from buurtbasis.ballots import pagecache
+
+    settings.BALLOTS_ROUND_CACHE_SECONDS = 0
+    pagecache.clear()
+    yield
+    pagecache.clear()

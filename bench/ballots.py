@@ -10,9 +10,10 @@ What it does:
    cluster does) via ``scripts/with_postgres.py``, or an SQLite file in WAL mode.
 2. Migrates it, creates a round in its voting phase with plans, and makes one
    voting code per ballot (``ballots.services.generate_codes``).
-3. Starts gunicorn (production settings, DEBUG off, several workers) on
-   127.0.0.1 on a free port.
-4. Many client threads (plain ``http.client``, only 127.0.0.1) each take a code,
+3. Starts a production WSGI server on 127.0.0.1 on a free port, with production
+   settings (DEBUG off): granian (``--server granian``, default: 2 worker processes
+   x 4 threads) or gunicorn (``--server gunicorn``, gthread workers).
+4. Many client threads (a minimal HTTP/1.1 client, only 127.0.0.1) each take a code,
    GET the ballot form with it (the QR link), read the CSRF token, and POST the code
    and a random choice of plans. A 303 to the receipt page is an acknowledgement;
    its receipt number and the choices are recorded with the latencies.
@@ -40,6 +41,7 @@ import re
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -55,7 +57,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench"), str(ROOT / "scripts")]
 
 import with_postgres  # noqa: E402  (scripts/with_postgres.py: the throwaway cluster)
 
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 HOST = "127.0.0.1"
 
 
@@ -64,8 +66,9 @@ def parse_args(argv=None):
     parser.add_argument("--ballots", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--server", choices=["granian", "gunicorn"], default="granian")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
     parser.add_argument("--plans", type=int, default=12, help="plans on the ballot")
     parser.add_argument("--kill-after", type=float, default=None, metavar="FRACTION")
     parser.add_argument("--pg-fast", action="store_true", help="PostgreSQL with fsync off")
@@ -173,7 +176,10 @@ def create_round(n_codes: int, n_plans: int, *, max_choices: int = 3):
             for i in range(n_plans)
         ]
     )
-    plain = services.generate_codes(budget_round, n_codes)
+    plain: list[str] = []
+    while len(plain) < n_codes:  # the service makes at most MAX_CODES_PER_RUN at a time
+        batch = min(n_codes - len(plain), services.MAX_CODES_PER_RUN)
+        plain += services.generate_codes(budget_round, batch)
     return budget_round, [p.pk for p in plans], plain
 
 
@@ -185,13 +191,38 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], port: int, workers: int, threads: int):
+    def __init__(
+        self, env: dict[str, str], port: int, workers: int, threads: int, kind: str = "granian"
+    ):
         self.env, self.port, self.workers, self.threads = env, port, workers, threads
+        self.kind = kind
         self.process: subprocess.Popen | None = None
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
 
-    def start(self, timeout: float = 60.0) -> None:
-        command = [
+    def command(self) -> list[str]:
+        if self.kind == "granian":
+            return [
+                sys.executable,
+                "-m",
+                "granian",
+                "--interface",
+                "wsgi",
+                "--host",
+                HOST,
+                "--port",
+                str(self.port),
+                "--workers",
+                str(self.workers),
+                "--blocking-threads",
+                str(self.threads),
+                "--backlog",
+                "2048",
+                "--log-level",
+                "warning",
+                "--no-ws",
+                "buurtbasis.wsgi:application",
+            ]
+        return [
             sys.executable,
             "-m",
             "gunicorn",
@@ -211,6 +242,9 @@ class Server:
             "--graceful-timeout",
             "5",
         ]
+
+    def start(self, timeout: float = 60.0) -> None:
+        command = self.command()
         self.process = subprocess.Popen(
             command,
             env=self.env,
@@ -222,7 +256,7 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{self.tail()}")
+                raise RuntimeError(f"{self.kind} exited:\n{self.tail()}")
             try:
                 conn = http.client.HTTPConnection(HOST, self.port, timeout=2)
                 conn.request("GET", "/stemmen/bench/")
@@ -233,7 +267,7 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not answer in {timeout:.0f}s:\n{self.tail()}")
+        raise RuntimeError(f"{self.kind} did not answer in {timeout:.0f}s:\n{self.tail()}")
 
     def cpu_seconds(self) -> float:
         """CPU time used so far by the master and its live workers (Linux /proc)."""
@@ -275,6 +309,32 @@ class Server:
         return self.log.read().decode(errors="replace")[-n:]
 
 
+def db_cpu_seconds(db_url: str) -> float:
+    """CPU time used so far by the PostgreSQL server of ``db_url`` (postmaster and backends)."""
+    if not db_url.startswith("postgres"):
+        return 0.0
+    port = db_url.rsplit(":", 1)[-1].split("/", 1)[0]
+    stats: dict[int, tuple[int, int]] = {}  # pid -> (ppid, cpu ticks)
+    postmaster = None
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            if "(postgres)" not in text:
+                continue
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        pid = int(stat.parent.name)
+        stats[pid] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+        if f"-p {port}".encode() in cmdline:
+            postmaster = pid
+    if postmaster is None:
+        return 0.0
+    ticks = sum(cpu for pid, (ppid, cpu) in stats.items() if postmaster in (pid, ppid))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 # -- the clients --
 
 
@@ -300,50 +360,118 @@ class Retry(Exception):
     pass
 
 
-def _cookie(headers, name: str) -> str | None:
-    for key, value in headers:
-        if key.lower() == "set-cookie" and value.startswith(f"{name}="):
-            return value.split(";", 1)[0].split("=", 1)[1]
+class Rejected(Exception):
+    """The server refused the ballot (a status other than 303 or a temporary failure)."""
+
+
+class Wire:
+    """A minimal HTTP/1.1 keep-alive client.
+
+    The load generator shares the machine with the server it measures, so it must be
+    cheap: ``http.client`` spends more CPU per request than the voting path itself.
+    Enough HTTP for this server: a status line, headers, a body of ``Content-Length``
+    bytes (or chunks), and ``Connection: close``.
+    """
+
+    def __init__(self, port: int, timeout: float = 30.0):
+        self.port, self.timeout = port, timeout
+        self.sock: socket.socket | None = None
+        self.buf = b""
+
+    def close(self) -> None:
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.close()
+        self.sock, self.buf = None, b""
+
+    def _recv(self) -> None:
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("server closed the connection")
+        self.buf += chunk
+
+    def request(self, method: str, target: str, body: bytes = b"", headers: str = ""):
+        if self.sock is None:
+            self.sock = socket.create_connection((HOST, self.port), timeout=self.timeout)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        head = (
+            f"{method} {target} HTTP/1.1\r\nHost: {HOST}:{self.port}\r\n{headers}"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        self.sock.sendall(head.encode() + body)
+        while b"\r\n\r\n" not in self.buf:
+            self._recv()
+        raw, _, self.buf = self.buf.partition(b"\r\n\r\n")
+        lines = raw.split(b"\r\n")
+        status = int(lines[0].split(b" ", 2)[1])
+        fields: dict[bytes, list[bytes]] = {}
+        for line in lines[1:]:
+            key, _, value = line.partition(b":")
+            fields.setdefault(key.strip().lower(), []).append(value.strip())
+        if fields.get(b"transfer-encoding", [b""])[0].lower() == b"chunked":
+            data = bytearray()
+            while True:
+                while b"\r\n" not in self.buf:
+                    self._recv()
+                size_line, _, self.buf = self.buf.partition(b"\r\n")
+                size = int(size_line.split(b";")[0], 16)
+                while len(self.buf) < size + 2:
+                    self._recv()
+                data += self.buf[:size]
+                self.buf = self.buf[size + 2 :]
+                if size == 0:
+                    break
+            data = bytes(data)
+        else:
+            length = int(fields.get(b"content-length", [b"0"])[0])
+            while len(self.buf) < length:
+                self._recv()
+            data, self.buf = self.buf[:length], self.buf[length:]
+        if fields.get(b"connection", [b""])[0].lower() == b"close":
+            self.close()
+        return status, fields, data
+
+
+def _cookie(fields: dict[bytes, list[bytes]], name: str) -> str | None:
+    prefix = f"{name}=".encode()
+    for value in fields.get(b"set-cookie", []):
+        if value.startswith(prefix):
+            return value.split(b";", 1)[0].split(b"=", 1)[1].decode()
     return None
 
 
-def vote_once(conn: http.client.HTTPConnection, slug: str, code: str, plans: list[int]) -> Ack:
+def vote_once(conn: Wire, slug: str, code: str, plans: list[int]) -> Ack:
     path = f"/stemmen/{slug}/stembiljet/"
     started = time.perf_counter()
-    conn.request("GET", f"{path}?{urlencode({'code': code})}")
-    response = conn.getresponse()
-    body = response.read().decode()
-    if response.status != 200:
-        raise Retry(f"GET {response.status}")
+    status, fields, body = conn.request("GET", f"{path}?{urlencode({'code': code})}")
+    if status != 200:
+        raise Retry(f"GET {status}")
     token = CSRF_INPUT.search(body)
-    cookie = _cookie(response.getheaders(), "csrftoken")
+    cookie = _cookie(fields, "csrftoken")
     if token is None or cookie is None:
         raise Retry("no CSRF token")
-    form = [("csrfmiddlewaretoken", token.group(1)), ("code", code), ("action", "confirm")]
-    form += [("plan", str(p)) for p in plans]
+    form = [("csrfmiddlewaretoken", token.group(1).decode()), ("code", code)]
+    form += [("action", "confirm")] + [("plan", str(p)) for p in plans]
     posted = time.perf_counter()
-    conn.request(
+    status, fields, _ = conn.request(
         "POST",
         path,
-        body=urlencode(form),
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={cookie}",
-        },
+        body=urlencode(form).encode(),
+        headers="Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Cookie: csrftoken={cookie}\r\n",
     )
-    response = conn.getresponse()
-    response.read()
     done = time.perf_counter()
-    if response.status == 303:
-        receipt = response.getheader("Location", "").rstrip("/").rsplit("/", 1)[-1]
+    if status == 303:
+        location = fields.get(b"location", [b""])[0].decode()
+        receipt = location.rstrip("/").rsplit("/", 1)[-1]
         return Ack(code, receipt, plans, done - posted, done - started)
-    if response.status in (429, 500, 502, 503, 504):
-        raise Retry(f"POST {response.status}")
-    raise ValueError(response.status)
+    if status in (429, 500, 502, 503, 504):
+        raise Retry(f"POST {status}")
+    raise Rejected(status)
 
 
 def client(jobs: list, port: int, slug: str, results: Results, give_up_after: float) -> None:
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    conn = Wire(port)
     while True:
         with results.lock:
             if not jobs:
@@ -354,9 +482,13 @@ def client(jobs: list, port: int, slug: str, results: Results, give_up_after: fl
         while True:
             try:
                 ack = vote_once(conn, slug, code, plans)
-            except (OSError, http.client.HTTPException, Retry):
+            except Rejected as exc:
+                with results.lock:
+                    results.rejected.append((code, exc.args[0]))
+                break
+            except (OSError, ValueError, Retry):
+                # a broken connection or a garbled answer: reconnect and try again
                 conn.close()
-                conn = http.client.HTTPConnection(HOST, port, timeout=30)
                 now = time.monotonic()
                 first_failure = first_failure or now
                 with results.lock:
@@ -368,10 +500,6 @@ def client(jobs: list, port: int, slug: str, results: Results, give_up_after: fl
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
                 continue
-            except ValueError as exc:
-                with results.lock:
-                    results.rejected.append((code, exc.args[0]))
-                break
             with results.lock:
                 results.acks[code] = ack
             break
@@ -449,10 +577,10 @@ def run(args) -> dict:
             file=sys.stderr,
         )
         jobs = [(code, sorted(rng.sample(plan_ids, rng.randint(1, 3)))) for code in plain]
-        server = Server(env, port, args.workers, args.threads)
+        server = Server(env, port, args.workers, args.threads, args.server)
         server.start()
         print(
-            f"server: gunicorn gthread {args.workers} workers x {args.threads} threads "
+            f"server: {args.server} {args.workers} workers x {args.threads} threads "
             f"on {HOST}:{port}; {args.clients} clients",
             file=sys.stderr,
         )
@@ -464,6 +592,7 @@ def run(args) -> dict:
         ]
         kill_info: dict[str, float] = {}
         cpu_at_start = server.cpu_seconds()
+        db_cpu_at_start = db_cpu_seconds(db_url)
         client_cpu_at_start = time.process_time()
         started = time.perf_counter()
         for thread in threads:
@@ -489,6 +618,7 @@ def run(args) -> dict:
         finally:
             elapsed = time.perf_counter() - started
             server_cpu = server.cpu_seconds() - cpu_at_start
+            db_cpu = db_cpu_seconds(db_url) - db_cpu_at_start
             server.stop()
         client_cpu = time.process_time() - client_cpu_at_start
         counts = count_stored(budget_round, results.acks, plain)
@@ -511,6 +641,7 @@ def run(args) -> dict:
         "trip_p99": percentile(trips, 99) * 1000,
         "server_cpu_ms": 1000 * server_cpu / max(1, len(acks)),
         "client_cpu_ms": 1000 * client_cpu / max(1, len(acks)),
+        "db_cpu_ms": 1000 * db_cpu / max(1, len(acks)),
         "load": os.getloadavg()[0],
         **kill_info,
     }
@@ -536,7 +667,8 @@ def main(argv=None) -> int:
         f"seconds={summary['seconds']:.1f} "
         f"form+vote p50={summary['trip_p50']:.1f}ms p99={summary['trip_p99']:.1f}ms "
         f"server_cpu={summary['server_cpu_ms']:.1f}ms/ballot "
-        f"client_cpu={summary['client_cpu_ms']:.1f}ms/ballot load={summary['load']:.1f}"
+        f"client_cpu={summary['client_cpu_ms']:.1f}ms/ballot "
+        f"db_cpu={summary['db_cpu_ms']:.1f}ms/ballot load={summary['load']:.1f}"
     )
     print(
         f"ballots acknowledged={summary['acknowledged']} stored={summary['stored']} "

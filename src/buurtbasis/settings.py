@@ -175,6 +175,11 @@ X_FRAME_OPTIONS = "DENY"
 # Rate limits (requests per window per client address), see buurtbasis.core.ratelimit.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 
+# Seconds a server process keeps a round and its plans for the ballot page (the hot
+# path of voting). Whether voting is open is still checked on every ballot, inside
+# the transaction that stores it. 0 turns it off.
+BALLOTS_ROUND_CACHE_SECONDS = float(os.environ.get("BALLOTS_ROUND_CACHE_SECONDS", "2"))
+
 # The municipality the home page shows (CBS code; the latest imported year is used).
 BUURTBASIS_MUNICIPALITY_CODE = os.environ.get("BUURTBASIS_MUNICIPALITY_CODE", "GM0193")
 

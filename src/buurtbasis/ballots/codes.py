@@ -98,7 +98,8 @@ def new_receipt() -> str:
     >>> len(r), r[5]
     (11, '-')
     """
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(RECEIPT_LENGTH))
+    bits = secrets.randbits(5 * RECEIPT_LENGTH)
+    raw = "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(RECEIPT_LENGTH))
     return f"{raw[:5]}-{raw[5:]}"
 
 

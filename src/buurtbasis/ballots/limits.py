@@ -15,6 +15,7 @@ process counts on its own.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -31,6 +32,7 @@ def _limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
     return int(limit), int(window)
 
 
+@functools.lru_cache(maxsize=4096)
 def _flag(scope: str, key: str) -> str:
     digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
     return f"ballots:blocked:{scope}:{digest}"

@@ -13,6 +13,7 @@ Guarantees:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import random
 import time
@@ -97,7 +98,31 @@ def voting_phase(budget_round: BudgetRound):
 
 
 def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    return _quoted(connection.vendor, model._meta.db_table)
+
+
+@functools.lru_cache(maxsize=64)
+def _quoted(vendor: str, name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _fetchone(sql: str, params: list):
+    """Run one of the hot statements of voting and return its first row.
+
+    On PostgreSQL the statement is prepared once per connection and then sent with
+    its parameters apart (server-side binding): the server neither parses nor plans it
+    again for every ballot. Elsewhere, and for everything else, Django's cursor.
+    """
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def _as_datetime(value):
@@ -285,11 +310,21 @@ def find_voting_code(budget_round: BudgetRound, text: str) -> VotingCode | None:
     hashes = codes.candidate_hashes(budget_round.pk, normalised)
     marks = ", ".join(["%s"] * len(hashes))
     sql = (
-        f"SELECT id, budget_round_id, batch_id, code_hash, created_at, used_at "  # noqa: S608
+        f"SELECT id, batch_id, code_hash, created_at, used_at "  # noqa: S608
         f"FROM {_table(VotingCode)} WHERE budget_round_id = %s AND code_hash IN ({marks})"
     )
-    found = list(VotingCode.objects.raw(sql, [budget_round.pk, *hashes]))
-    return found[0] if found else None
+    row = _fetchone(sql, [budget_round.pk, *hashes])
+    if row is None:
+        return None
+    pk, batch_id, code_hash, created_at, used_at = row
+    return VotingCode(
+        pk=pk,
+        budget_round_id=budget_round.pk,
+        batch_id=batch_id,
+        code_hash=code_hash,
+        created_at=_as_datetime(created_at),
+        used_at=_as_datetime(used_at),
+    )
 
 
 # -- who may vote with an account --
@@ -547,6 +582,72 @@ def submit_ballot(
     return ballot
 
 
+def _lock_open_round(budget_round: BudgetRound) -> None:
+    """Inside a ballot's transaction: the round must still be in its voting phase.
+
+    On PostgreSQL the round's row is locked ``FOR KEY SHARE`` (the lock the foreign
+    key of the new ballot takes anyway). Closing the round locks it ``FOR UPDATE`` and
+    counts in the same transaction, so a ballot either commits before the count
+    starts and is counted, or waits, sees the new phase and is refused: never
+    acknowledged and left out. SQLite runs one writing transaction at a time.
+    """
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT phase FROM {_table(BudgetRound)} WHERE id = %s{lock}",  # noqa: S608
+            [budget_round.pk],
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] != PhaseKind.VOTING:
+        raise VotingClosedError(_("Voting in this round is closed."), code="voting_closed")
+
+
+def _insert_first_ballot_pg(
+    budget_round: BudgetRound, voting_code: VotingCode, points: Mapping[int, int]
+) -> Ballot:
+    """The first ballot of a code in one PostgreSQL statement (atomic on its own).
+
+    The statement locks the round's row ``FOR KEY SHARE`` while it is in its voting
+    phase (see :func:`_lock_open_round`), inserts the ballot and its choices and marks
+    the code as used. If the round closed, nothing is stored and
+    :class:`VotingClosedError` is raised; if the code already has a ballot (or the
+    receipt number collides), the unique constraints raise ``IntegrityError``.
+    """
+    now = timezone.now()
+    receipt = codes.new_receipt()
+    pairs = sorted(points.items())
+    values = ", ".join(["(%s, %s)"] * len(pairs))
+    sql = (
+        f"WITH open_round AS (SELECT id FROM {_table(BudgetRound)} "  # noqa: S608
+        "WHERE id = %s AND phase = %s FOR KEY SHARE), "
+        f"new_ballot AS (INSERT INTO {_table(Ballot)} (budget_round_id, channel, "
+        "voting_code_id, receipt, submitted_at, times_replaced) "
+        "SELECT id, %s, %s, %s, %s, 0 FROM open_round RETURNING id), "
+        f"new_choices AS (INSERT INTO {_table(BallotChoice)} (ballot_id, plan_id, points) "
+        f"SELECT new_ballot.id, c.plan_id, c.points FROM new_ballot, (VALUES {values}) "
+        "AS c (plan_id, points)), "
+        f"used AS (UPDATE {_table(VotingCode)} SET used_at = %s WHERE id = %s "
+        "AND used_at IS NULL AND EXISTS (SELECT 1 FROM new_ballot)) "
+        "SELECT id FROM new_ballot"
+    )
+    params = [budget_round.pk, PhaseKind.VOTING.value, Channel.CODE.value, voting_code.pk]
+    params += [receipt, now]
+    for plan_id, p in pairs:
+        params += [plan_id, p]
+    params += [now, voting_code.pk]
+    row = _fetchone(sql, params)
+    if row is None:
+        raise VotingClosedError(_("Voting in this round is closed."), code="voting_closed")
+    return Ballot(
+        pk=row[0],
+        budget_round=budget_round,
+        channel=Channel.CODE,
+        voting_code=voting_code,
+        receipt=receipt,
+        submitted_at=now,
+    )
+
+
 def _store_ballot(
     budget_round: BudgetRound,
     source: dict,
@@ -556,11 +657,25 @@ def _store_ballot(
     voting_code: VotingCode | None = None,
 ) -> Ballot:
     last_error: Exception | None = None
-    if voting_code is not None and voting_code.used_at is None:
+    if (
+        voting_code is not None
+        and voting_code.used_at is None
+        and connection.vendor == "postgresql"
+    ):
+        # The common case on PostgreSQL: one statement, one round trip.
+        try:
+            if connection.in_atomic_block:
+                with transaction.atomic():
+                    return _insert_first_ballot_pg(budget_round, voting_code, points)
+            return _insert_first_ballot_pg(budget_round, voting_code, points)
+        except IntegrityError as exc:
+            last_error = exc
+    elif voting_code is not None and voting_code.used_at is None:
         # A code never used before: insert straight away. If a ballot appeared in the
         # meantime, the unique constraint refuses and the loop below replaces it.
         try:
             with transaction.atomic():
+                _lock_open_round(budget_round)
                 now = timezone.now()
                 ballot = Ballot.objects.create(
                     budget_round=budget_round,
@@ -587,6 +702,7 @@ def _store_ballot(
     for attempt in range(STORE_ATTEMPTS):
         try:
             with transaction.atomic():
+                _lock_open_round(budget_round)
                 now = timezone.now()
                 existing = (
                     Ballot.objects.select_for_update()

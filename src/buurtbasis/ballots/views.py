@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from buurtbasis.budgets import access as budget_access
 from buurtbasis.budgets.models import BallotType, BudgetRound
 
-from . import letters, limits, services
+from . import letters, limits, pagecache, services
 from .forms import CodeForm, LettersForm, PaperBatchForm, RejectForm, parse_choices
 from .models import Ballot, BatchStatus, PaperBatch, VotingCode
 
@@ -54,6 +56,25 @@ def _plans_with_links(budget_round: BudgetRound):
         plan.detail_url = detail.replace(str(marker), str(plan.pk)) if detail else ""
         plan.photo_url = photo.replace(str(marker), str(plan.pk)) if photo and plan.photo else ""
     return plans
+
+
+def _load_round_and_plans(slug: str):
+    budget_round = services.get_voting_round(slug)
+    if budget_round is None:
+        return None
+    return budget_round, _plans_with_links(budget_round)
+
+
+def _ballot_round_and_plans(slug: str):
+    """The round and its plans for the ballot page, kept for a moment (see pagecache)."""
+    found = pagecache.round_and_plans(
+        slug,
+        max_age=float(getattr(settings, "BALLOTS_ROUND_CACHE_SECONDS", 2.0)),
+        load=_load_round_and_plans,
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 def _too_many(request, budget_round: BudgetRound, which: str) -> HttpResponse:
@@ -193,20 +214,36 @@ def _ballot_context(budget_round, plans, right, choices, summary, *, errors=None
 @require_http_methods(["GET", "POST"])
 def ballot(request, slug: str):
     """The ballot: choose plans, see the running total, check, confirm."""
-    budget_round = _voting_round(slug)
+    budget_round, plans = _ballot_round_and_plans(slug)
     if not services.is_voting_open(budget_round):
         return redirect("ballots:start", slug=slug)
     right = _voting_right(request, budget_round)
     if isinstance(right, HttpResponse):
         return right
-    plans = _plans_with_links(budget_round)
     if request.method == "GET":
-        choices = services.current_choices(
-            budget_round, voting_code=right.voting_code, voter=right.voter
-        )
+        if right.voting_code is not None and right.voting_code.used_at is None:
+            choices = {}  # a code gets its first-use time in the transaction of its first ballot
+        else:
+            choices = services.current_choices(
+                budget_round, voting_code=right.voting_code, voter=right.voter
+            )
         summary = services.summarise(budget_round, plans, choices)
         context = _ballot_context(budget_round, plans, right, choices, summary)
         context["has_ballot"] = bool(choices)
+        if right.posted_code and pagecache.can_use(
+            request, voting_code=right.voting_code, choices=choices
+        ):
+            page = pagecache.ballot_page(
+                request,
+                budget_round=budget_round,
+                plans=plans,
+                phase=context["phase"],
+                posted_code=right.posted_code,
+                render=lambda extra: render_to_string(
+                    "ballots/ballot.html", {**context, **extra}, request
+                ),
+            )
+            return HttpResponse(page)
         return render(request, "ballots/ballot.html", context)
 
     action = request.POST.get("action", "calculate")

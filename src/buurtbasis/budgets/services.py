@@ -513,7 +513,7 @@ ASSESSABLE_PHASES = (PhaseKind.SUBMISSION, PhaseKind.ASSESSMENT)
 
 def _notify_submitter(plan: Plan, *, subject: str, template: str) -> None:
     recipient = plan.submitted_by.email
-    if not recipient:
+    if not recipient or not plan.submitted_by.is_active:  # a deleted account has no address
         return
     url = getattr(settings, "SITE_URL", "").rstrip("/") + plan.get_absolute_url()
     with translation.override(settings.LANGUAGE_CODE):

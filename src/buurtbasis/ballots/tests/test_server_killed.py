@@ -1,7 +1,7 @@
 """Kill the production server (SIGKILL) in the middle of a load and start it again:
 every acknowledged ballot is still stored, nothing is doubled.
 
-Runs ``bench/ballots.py --kill-after`` in a subprocess (gunicorn, its own database:
+Runs ``bench/ballots.py --kill-after`` in a subprocess (granian and gunicorn, its own database:
 SQLite normally, PostgreSQL with normal durability when the suite runs under
 ``scripts/with_postgres.py``) and then checks the database itself.
 """
@@ -22,7 +22,7 @@ BENCH = ROOT / "bench" / "ballots.py"
 pytestmark = pytest.mark.slow
 
 
-def _run_bench(tmp_path: Path, db: str) -> tuple[dict, str, str]:
+def _run_bench(tmp_path: Path, db: str, server: str) -> tuple[dict, str, str]:
     report = tmp_path / "report.json"
     command = [
         sys.executable,
@@ -33,6 +33,8 @@ def _run_bench(tmp_path: Path, db: str) -> tuple[dict, str, str]:
         "8",
         "--workers",
         "2",
+        "--server",
+        server,
         "--db",
         db,
         "--kill-after",
@@ -48,9 +50,10 @@ def _run_bench(tmp_path: Path, db: str) -> tuple[dict, str, str]:
     return json.loads(report.read_text()), done.stdout, done.stderr
 
 
-def test_every_acknowledged_ballot_survives_a_killed_server(tmp_path):
+@pytest.mark.parametrize("server", ["granian", "gunicorn"])
+def test_every_acknowledged_ballot_survives_a_killed_server(tmp_path, server):
     db = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
-    data, stdout, stderr = _run_bench(tmp_path, db)
+    data, stdout, stderr = _run_bench(tmp_path, db, server)
     summary = data["summary"]
     assert "killed the server (SIGKILL)" in stderr
     assert 0 < summary["acknowledged_before_kill"] < 240
