@@ -346,7 +346,9 @@ class _State:
         g = prep.sup_group[a:b_]
         s_old = self.group_state[g]
         key = s_old if prep.uniform else s_old * self.U + prep.sup_u[a:b_]
-        s_new = new_state[np.searchsorted(nz, key)]
+        lut = np.empty(int(nz[-1]) + 1, dtype=np.int64)
+        lut[nz] = new_state
+        s_new = lut[key]
         changed = s_new != s_old
         g = g[changed]
         self.group_state[g] = s_new[changed]
@@ -673,8 +675,9 @@ def run_mes(
     if stability > 0:
         for q in remaining:
             close(q)
-            if stable > 0:
-                # still unaffordable at the end, whatever the price
+            if stable > 0 and state.reach(epoch[q], math.inf) < stable:
+                # still unaffordable at the end, whatever the price (the
+                # budgets when q was last priced were only an upper bound)
                 ent = state.entries(q)
                 stable = min(stable, state.reach((q, ent[1], ent[2], ent[3]), math.inf))
     unfunded: list[MesUnfunded] = []
