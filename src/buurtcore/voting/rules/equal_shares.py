@@ -384,7 +384,7 @@ class _State:
         low = np.where(rich, self.low[st] + fall * uu, 0.0) * (1 - 1e-12)
         return base, high, low
 
-    def reach(self, entries, cap: float, fall: float = 0.0) -> float:
+    def reach(self, entries, cap: float, fall: float = 0.0, limit: float = math.inf) -> float:
         """A raise below which these supporters cannot pay ``q``'s cost at the price ``cap``.
 
         ``entries`` are ``(q, st, uu, cnt)``; at raise ``d`` a supporter has at
@@ -392,7 +392,8 @@ class _State:
         u`` (``cap``, ``fall`` per unit of ``q``). Returns a ``d`` in ``[0,
         horizon]`` below which the payments stay below the cost (0 when they may
         already reach it; ``horizon`` when they do not reach it there; with
-        margins of 1e-9 for float rounding).
+        margins of 1e-9 for float rounding). Any value ``>= limit`` may be
+        returned when the answer is at least ``limit``.
         """
         q, st, uu, cnt = entries
         H = self.horizon
@@ -414,6 +415,10 @@ class _State:
             return 0.0
         free = ~capped & (high > 0)
         bf, hf, tf, kf, cf = base[free], high[free], top[free], k[free], cntf[free]
+        # quick test: the payments grow by at most sum(cnt * high) per unit of d
+        end = min(H, limit)
+        if have + float(np.dot(cf, hf)) * end < target:
+            return H
         rise_at = np.maximum(-bf, 0.0) / hf
         meet_at = (tf - bf) / (hf + kf)
         times = np.concatenate((np.zeros(int(capped.sum())), rise_at, meet_at))
@@ -594,7 +599,7 @@ def run_mes(
             if price < rho0[q] * (1 - 1e-9) or fall >= low_fall:
                 continue
             low_fall = fall
-            stable = min(stable, state.reach(ent, price * sc, fall * sc))
+            stable = min(stable, state.reach(ent, price * sc, fall * sc, stable))
 
     def refresh(p: int) -> float | None:
         if stability:
@@ -675,11 +680,13 @@ def run_mes(
     if stability > 0:
         for q in remaining:
             close(q)
-            if stable > 0 and state.reach(epoch[q], math.inf) < stable:
+            if stable > 0 and state.reach(epoch[q], math.inf, 0.0, stable) < stable:
                 # still unaffordable at the end, whatever the price (the
                 # budgets when q was last priced were only an upper bound)
                 ent = state.entries(q)
-                stable = min(stable, state.reach((q, ent[1], ent[2], ent[3]), math.inf))
+                stable = min(
+                    stable, state.reach((q, ent[1], ent[2], ent[3]), math.inf, 0.0, stable)
+                )
     unfunded: list[MesUnfunded] = []
     if trace:
         for p in cands:
