@@ -117,9 +117,15 @@ def _fetchone(sql: str, params: list):
         import psycopg
 
         connection.ensure_connection()
+        started = time.monotonic()
         with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
             cursor.execute(sql, params, prepare=True)
-            return cursor.fetchone()
+            row = cursor.fetchone()
+        if connection.queries_logged:  # visible to DEBUG and query-count tests like any query
+            connection.queries_log.append(
+                {"sql": f"{sql} -- {params!r}", "time": f"{time.monotonic() - started:.3f}"}
+            )
+        return row
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
@@ -600,6 +606,70 @@ def _lock_open_round(budget_round: BudgetRound) -> None:
         row = cursor.fetchone()
     if row is None or row[0] != PhaseKind.VOTING:
         raise VotingClosedError(_("Voting in this round is closed."), code="voting_closed")
+
+
+def submit_first_ballot_by_code(
+    *, budget_round: BudgetRound, code: str, choices: Mapping[int, int]
+) -> Ballot | None:
+    """The common case of voting, in one PostgreSQL statement: a code that was never used.
+
+    Looks the code up by hash, checks and locks the round (see
+    :func:`_lock_open_round`), stores the ballot with its choices and marks the code as
+    used. ``choices`` must already be checked (:func:`check_choices`). Returns None
+    when anything is not the common case — another database, an unknown or already
+    used code, a closed round, a ballot stored at the same moment — and then nothing
+    was stored: the caller takes the general way (:func:`find_voting_code`,
+    :func:`submit_ballot`), which tells these cases apart.
+    """
+    if connection.vendor != "postgresql" or not choices:
+        return None
+    normalised = codes.normalise_code(code)
+    if normalised is None:
+        return None
+    hashes = codes.candidate_hashes(budget_round.pk, normalised)
+    now = timezone.now()
+    receipt = codes.new_receipt()
+    pairs = sorted(choices.items())
+    sql = (
+        f"WITH code AS (SELECT id FROM {_table(VotingCode)} "  # noqa: S608
+        f"WHERE budget_round_id = %s AND code_hash IN ({', '.join(['%s'] * len(hashes))}) "
+        "AND used_at IS NULL), "
+        f"open_round AS (SELECT id FROM {_table(BudgetRound)} "
+        "WHERE id = %s AND phase = %s FOR KEY SHARE), "
+        f"new_ballot AS (INSERT INTO {_table(Ballot)} (budget_round_id, channel, "
+        "voting_code_id, receipt, submitted_at, times_replaced) "
+        "SELECT open_round.id, %s, code.id, %s, %s, 0 FROM open_round, code "
+        "RETURNING id, voting_code_id), "
+        f"new_choices AS (INSERT INTO {_table(BallotChoice)} (ballot_id, plan_id, points) "
+        f"SELECT new_ballot.id, c.plan_id, c.points FROM new_ballot, "
+        f"(VALUES {', '.join(['(%s, %s)'] * len(pairs))}) AS c (plan_id, points)), "
+        f"used AS (UPDATE {_table(VotingCode)} SET used_at = %s "
+        "WHERE id IN (SELECT voting_code_id FROM new_ballot) AND used_at IS NULL) "
+        "SELECT id, voting_code_id FROM new_ballot"
+    )
+    params: list = [budget_round.pk, *hashes, budget_round.pk, PhaseKind.VOTING.value]
+    params += [Channel.CODE.value, receipt, now]
+    for plan_id, points in pairs:
+        params += [plan_id, points]
+    params.append(now)
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                row = _fetchone(sql, params)
+        else:
+            row = _fetchone(sql, params)
+    except IntegrityError:
+        return None  # a ballot for this code at the same moment: the general way replaces it
+    if row is None:
+        return None
+    return Ballot(
+        pk=row[0],
+        budget_round=budget_round,
+        channel=Channel.CODE,
+        voting_code_id=row[1],
+        receipt=receipt,
+        submitted_at=now,
+    )
 
 
 def _insert_first_ballot_pg(

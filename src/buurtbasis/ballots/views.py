@@ -189,6 +189,32 @@ def start(request, slug: str):
     return redirect("ballots:ballot", slug=budget_round.slug)
 
 
+def _confirm_first_ballot(request, budget_round: BudgetRound, plans) -> HttpResponse | None:
+    """The common case in one statement: a valid ballot sent with a code never used before.
+
+    Returns None for everything else (no code in the form, a wrong or used code, a
+    limit reached, choices that need an error message, another database); the general
+    way below then handles it exactly as before, and nothing was stored.
+    """
+    code = request.POST.get("code", "")
+    if not code or not budget_round.allow_code_voting or limits.blocked(request, budget_round.pk):
+        return None
+    choices, field_errors = parse_choices(request.POST, budget_round, plans)
+    if field_errors:
+        return None
+    try:
+        services.check_choices(budget_round, plans, choices)
+    except services.InvalidBallot:
+        return None
+    stored = services.submit_first_ballot_by_code(
+        budget_round=budget_round, code=code, choices=choices
+    )
+    if stored is None:
+        return None
+    url = reverse("ballots:receipt", args=[budget_round.slug, stored.receipt])
+    return HttpResponseRedirect(url, status=303)
+
+
 def _ballot_context(budget_round, plans, right, choices, summary, *, errors=None):
     field_errors = {
         int(key.split("-", 1)[1]): message
@@ -217,6 +243,10 @@ def ballot(request, slug: str):
     budget_round, plans = _ballot_round_and_plans(slug)
     if not services.is_voting_open(budget_round):
         return redirect("ballots:start", slug=slug)
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        fast = _confirm_first_ballot(request, budget_round, plans)
+        if fast is not None:
+            return fast
     right = _voting_right(request, budget_round)
     if isinstance(right, HttpResponse):
         return right

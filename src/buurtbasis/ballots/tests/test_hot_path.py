@@ -129,3 +129,65 @@ def test_it_stores_a_first_ballot_whole():
     assert stored.submitted_at == ballot.submitted_at
     assert sorted(stored.choices.values_list("plan_id", flat=True)) == [plans[0].pk, plans[2].pk]
     assert VotingCode.objects.get().used_at == stored.submitted_at
+
+
+def _confirm(client, budget_round, code, plan_ids):
+    url = reverse("ballots:ballot", args=[budget_round.slug])
+    return client.post(url, {"code": code, "plan": plan_ids, "action": "confirm"})
+
+
+def test_it_stores_a_first_ballot_in_one_statement_on_postgresql(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    budget_round, plans = voting_round()
+    (code,) = make_codes(budget_round, 1)
+    with CaptureQueriesContext(connection) as queries:
+        response = _confirm(client, budget_round, code.lower(), [plans[0].pk, plans[3].pk])
+    assert response.status_code == 303
+    ballot = Ballot.objects.get()
+    assert response["Location"].endswith(f"/{ballot.receipt}/")
+    assert sorted(ballot.choices.values_list("plan_id", flat=True)) == [plans[0].pk, plans[3].pk]
+    assert VotingCode.objects.get().used_at == ballot.submitted_at
+    sqls = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    writes = [sql for sql in sqls if "INSERT" in sql]
+    if connection.vendor == "postgresql":
+        # the round and its plans (kept for a moment outside tests), then one statement
+        assert len(sqls) == 3, sqls
+        assert len(writes) == 1 and writes[0].startswith("WITH code AS")
+    else:
+        assert len(writes) == 2  # the ballot and its choices, in one transaction
+
+
+def test_it_counts_a_wrong_code_sent_with_a_ballot(client, settings):
+    settings.BALLOTS_CODE_FAILURES_PER_ADDRESS = (2, 600)
+    budget_round, plans = voting_round()
+    make_codes(budget_round, 1)
+    for _ in range(2):
+        response = _confirm(client, budget_round, "7KQ2-M9XD-4HVT", [plans[0].pk])
+        assert response.status_code == 200
+        assert "klopt niet" in response.content.decode()
+    assert _confirm(client, budget_round, "7KQ2-M9XD-4HVT", [plans[0].pk]).status_code == 429
+    assert Ballot.objects.count() == 0
+
+
+def test_it_replaces_the_ballot_when_a_used_code_votes_again(client):
+    budget_round, plans = voting_round()
+    (code,) = make_codes(budget_round, 1)
+    first = _confirm(client, budget_round, code, [plans[0].pk])
+    second = _confirm(client, budget_round, code, [plans[1].pk])
+    assert first.status_code == second.status_code == 303
+    ballot = Ballot.objects.get()
+    assert second["Location"].endswith(f"/{ballot.receipt}/")
+    assert first["Location"] != second["Location"]
+    assert list(ballot.choices.values_list("plan_id", flat=True)) == [plans[1].pk]
+    assert ballot.times_replaced == 1
+
+
+def test_it_sends_an_invalid_ballot_back_with_the_errors(client):
+    budget_round, plans = voting_round(max_choices=1)
+    (code,) = make_codes(budget_round, 1)
+    response = _confirm(client, budget_round, code, [plans[0].pk, plans[1].pk])
+    assert response.status_code == 200
+    assert Ballot.objects.count() == 0
+    assert VotingCode.objects.get().used_at is None
