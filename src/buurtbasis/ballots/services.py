@@ -613,12 +613,10 @@ def submit_first_ballot_by_code(
 ) -> Ballot | None:
     """The common case of voting, in one PostgreSQL statement: a code that was never used.
 
-    Looks the code up by hash, checks and locks the round (see
-    :func:`_lock_open_round`), stores the ballot with its choices and marks the code as
-    used. ``choices`` must already be checked (:func:`check_choices`). Returns None
-    when anything is not the common case — another database, an unknown or already
-    used code, a closed round, a ballot stored at the same moment — and then nothing
-    was stored: the caller takes the general way (:func:`find_voting_code`,
+    ``choices`` must already be checked (:func:`check_choices`). Returns None when
+    anything is not the common case — another database, an unknown or already used
+    code, a closed round, a ballot stored at the same moment — and then nothing was
+    stored: the caller takes the general way (:func:`find_voting_code`,
     :func:`submit_ballot`), which tells these cases apart.
     """
     if connection.vendor != "postgresql" or not choices:
@@ -627,13 +625,39 @@ def submit_first_ballot_by_code(
     if normalised is None:
         return None
     hashes = codes.candidate_hashes(budget_round.pk, normalised)
+    try:
+        return _insert_first_ballot_pg(
+            budget_round,
+            choices,
+            code_where=f"code_hash IN ({', '.join(['%s'] * len(hashes))})",
+            code_params=hashes,
+        )
+    except IntegrityError:
+        return None  # a ballot for this code at the same moment: the general way replaces it
+
+
+def _insert_first_ballot_pg(
+    budget_round: BudgetRound,
+    choices: Mapping[int, int],
+    *,
+    code_where: str,
+    code_params: list,
+) -> Ballot | None:
+    """The first ballot of a code in one PostgreSQL statement (atomic on its own).
+
+    The statement finds the round's unused code that matches ``code_where``, locks the
+    round's row ``FOR KEY SHARE`` while it is in its voting phase (see
+    :func:`_lock_open_round`), inserts the ballot and its choices and marks the code as
+    used. Returns None, with nothing stored, when no unused code matches or the round
+    is not open; if a ballot for the code appeared at the same moment (or the receipt
+    number collides), the unique constraints raise ``IntegrityError``.
+    """
     now = timezone.now()
     receipt = codes.new_receipt()
     pairs = sorted(choices.items())
     sql = (
         f"WITH code AS (SELECT id FROM {_table(VotingCode)} "  # noqa: S608
-        f"WHERE budget_round_id = %s AND code_hash IN ({', '.join(['%s'] * len(hashes))}) "
-        "AND used_at IS NULL), "
+        f"WHERE budget_round_id = %s AND {code_where} AND used_at IS NULL), "
         f"open_round AS (SELECT id FROM {_table(BudgetRound)} "
         "WHERE id = %s AND phase = %s FOR KEY SHARE), "
         f"new_ballot AS (INSERT INTO {_table(Ballot)} (budget_round_id, channel, "
@@ -647,19 +671,16 @@ def submit_first_ballot_by_code(
         "WHERE id IN (SELECT voting_code_id FROM new_ballot) AND used_at IS NULL) "
         "SELECT id, voting_code_id FROM new_ballot"
     )
-    params: list = [budget_round.pk, *hashes, budget_round.pk, PhaseKind.VOTING.value]
+    params: list = [budget_round.pk, *code_params, budget_round.pk, PhaseKind.VOTING.value]
     params += [Channel.CODE.value, receipt, now]
     for plan_id, points in pairs:
         params += [plan_id, points]
     params.append(now)
-    try:
-        if connection.in_atomic_block:
-            with transaction.atomic():
-                row = _fetchone(sql, params)
-        else:
+    if connection.in_atomic_block:
+        with transaction.atomic():  # a savepoint, so a refused insert leaves the outer one usable
             row = _fetchone(sql, params)
-    except IntegrityError:
-        return None  # a ballot for this code at the same moment: the general way replaces it
+    else:
+        row = _fetchone(sql, params)
     if row is None:
         return None
     return Ballot(
@@ -667,52 +688,6 @@ def submit_first_ballot_by_code(
         budget_round=budget_round,
         channel=Channel.CODE,
         voting_code_id=row[1],
-        receipt=receipt,
-        submitted_at=now,
-    )
-
-
-def _insert_first_ballot_pg(
-    budget_round: BudgetRound, voting_code: VotingCode, points: Mapping[int, int]
-) -> Ballot:
-    """The first ballot of a code in one PostgreSQL statement (atomic on its own).
-
-    The statement locks the round's row ``FOR KEY SHARE`` while it is in its voting
-    phase (see :func:`_lock_open_round`), inserts the ballot and its choices and marks
-    the code as used. If the round closed, nothing is stored and
-    :class:`VotingClosedError` is raised; if the code already has a ballot (or the
-    receipt number collides), the unique constraints raise ``IntegrityError``.
-    """
-    now = timezone.now()
-    receipt = codes.new_receipt()
-    pairs = sorted(points.items())
-    values = ", ".join(["(%s, %s)"] * len(pairs))
-    sql = (
-        f"WITH open_round AS (SELECT id FROM {_table(BudgetRound)} "  # noqa: S608
-        "WHERE id = %s AND phase = %s FOR KEY SHARE), "
-        f"new_ballot AS (INSERT INTO {_table(Ballot)} (budget_round_id, channel, "
-        "voting_code_id, receipt, submitted_at, times_replaced) "
-        "SELECT id, %s, %s, %s, %s, 0 FROM open_round RETURNING id), "
-        f"new_choices AS (INSERT INTO {_table(BallotChoice)} (ballot_id, plan_id, points) "
-        f"SELECT new_ballot.id, c.plan_id, c.points FROM new_ballot, (VALUES {values}) "
-        "AS c (plan_id, points)), "
-        f"used AS (UPDATE {_table(VotingCode)} SET used_at = %s WHERE id = %s "
-        "AND used_at IS NULL AND EXISTS (SELECT 1 FROM new_ballot)) "
-        "SELECT id FROM new_ballot"
-    )
-    params = [budget_round.pk, PhaseKind.VOTING.value, Channel.CODE.value, voting_code.pk]
-    params += [receipt, now]
-    for plan_id, p in pairs:
-        params += [plan_id, p]
-    params += [now, voting_code.pk]
-    row = _fetchone(sql, params)
-    if row is None:
-        raise VotingClosedError(_("Voting in this round is closed."), code="voting_closed")
-    return Ballot(
-        pk=row[0],
-        budget_round=budget_round,
-        channel=Channel.CODE,
-        voting_code=voting_code,
         receipt=receipt,
         submitted_at=now,
     )
@@ -732,12 +707,16 @@ def _store_ballot(
         and voting_code.used_at is None
         and connection.vendor == "postgresql"
     ):
-        # The common case on PostgreSQL: one statement, one round trip.
+        # The common case on PostgreSQL: one statement, one round trip. When it stores
+        # nothing (the round closed, or the code was used meanwhile) the loop below
+        # refuses or replaces, as it does after a lost race.
         try:
-            if connection.in_atomic_block:
-                with transaction.atomic():
-                    return _insert_first_ballot_pg(budget_round, voting_code, points)
-            return _insert_first_ballot_pg(budget_round, voting_code, points)
+            ballot = _insert_first_ballot_pg(
+                budget_round, points, code_where="id = %s", code_params=[voting_code.pk]
+            )
+            if ballot is not None:
+                ballot.voting_code = voting_code
+                return ballot
         except IntegrityError as exc:
             last_error = exc
     elif voting_code is not None and voting_code.used_at is None:
