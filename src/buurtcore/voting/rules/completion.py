@@ -25,6 +25,7 @@ from fractions import Fraction
 
 from buurtcore.voting.outcome import Add1Round, fmt
 from buurtcore.voting.rules._data import Prepared
+from buurtcore.voting.rules._mes_fast import fast_run
 from buurtcore.voting.rules.equal_shares import MesResult, mes_candidates, run_mes
 from buurtcore.voting.tiebreak import TieBreak
 
@@ -46,6 +47,7 @@ def run_add1(
     stop: str = "exhaustive",
     increment: Fraction = Fraction(1),
     skip: bool = True,
+    compiled: bool = True,
     progress: Callable[[int, Fraction], None] | None = None,
 ) -> tuple[MesResult, list[Add1Round]]:
     """MES with Add1; returns the final run (with its trace) and the rounds.
@@ -64,8 +66,12 @@ def run_add1(
     if n == 0:
         res = run_mes(prep, tie, Fraction(0), trace=True)
         return res, []
-    cands, _ = mes_candidates(prep)
+    cands, free = mes_candidates(prep)
     endowment = prep.budget / n
+    # the compiled float run (None without numba); a probe costs about
+    # `probe_cost` of its runs, so a probe must prove that many to pay off
+    fast = fast_run(prep, tie, cands) if compiled else None
+    probe_cost = 8 if fast is not None else 1
     limit = sum((prep.costs[p] for p in cands), Fraction(0)) + 1
     rounds: list[Add1Round] = []
     previous: MesResult | None = None
@@ -76,7 +82,16 @@ def run_add1(
     wait = backoff = 0
     while True:
         probe = skip and wait == 0
-        res = run_mes(prep, tie, endowment, stability=float(horizon) if probe else 0.0)
+        res = None
+        if probe:
+            res = run_mes(prep, tie, endowment, stability=float(horizon))
+        elif fast is not None:
+            bought = fast.run(endowment)
+            if bought is not None:
+                sel = free + bought
+                res = MesResult(sel, sum((prep.costs[p] for p in sel), Fraction(0)), endowment, [], [])
+        if res is None:
+            res = run_mes(prep, tie, endowment)
         chosen = set(res.selected)
         feasible = res.total_cost <= prep.budget
         exhaustive = is_exhaustive(prep, chosen, res.total_cost, cands)
@@ -107,7 +122,7 @@ def run_add1(
                 # about as long as the last one proven
                 horizon = max(2 * increment, seen)
             # the bound costs about two runs; after probes without a skip, probe less often
-            backoff = 0 if repeat else min(2 * backoff + 1, 15)
+            backoff = 0 if repeat >= probe_cost else min(2 * backoff + 1, 15 * probe_cost)
             wait = backoff
         elif wait:
             wait -= 1
