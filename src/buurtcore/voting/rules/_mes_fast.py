@@ -64,10 +64,13 @@ def _kernel(
     cost_sat,
     out,
 ):
-    """One float MES run; returns the number of purchases written to ``out``, or -1 to give up.
+    """One float MES run; returns the number of purchases written to ``out``, or < 0 to give up.
 
     ``cands`` are the projects that may be bought (support, positive cost, not
     bought beforehand). Budget state 0 is an empty budget; state 1 the endowment.
+    Giving up: -2 a near-tie that needs exact budgets, -3 a budget that ends
+    up almost empty, -12 supporters with almost exactly the cost, -13 a
+    supporter with almost exactly its share (see :func:`_price`).
     """
     tol = 1e-9
     n_proj = len(costs)
