@@ -329,9 +329,7 @@ class FastMes:
         lens = [len(nb) for nb in prep.neighbours]
         self.nb_ptr = np.zeros(n_proj + 1, dtype=np.int64)
         np.cumsum(lens, out=self.nb_ptr[1:])
-        self.nb_idx = np.asarray(
-            [q for nb in prep.neighbours for q in nb] or [0], dtype=np.int64
-        )
+        self.nb_idx = np.asarray([q for nb in prep.neighbours for q in nb] or [0], dtype=np.int64)
         # exact costs as integers (a common denominator) for settling ties; -1 when too large
         den = 1
         for c in prep.costs:

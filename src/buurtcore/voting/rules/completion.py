@@ -26,6 +26,7 @@ from fractions import Fraction
 from buurtcore.voting.outcome import Add1Round, fmt
 from buurtcore.voting.rules._data import Prepared
 from buurtcore.voting.rules._mes_fast import fast_run
+from buurtcore.voting.rules._mes_probe import probe_mes
 from buurtcore.voting.rules.equal_shares import MesResult, mes_candidates, run_mes
 from buurtcore.voting.tiebreak import TieBreak
 
@@ -84,12 +85,14 @@ def run_add1(
         probe = skip and wait == 0
         res = None
         if probe:
-            res = run_mes(prep, tie, endowment, stability=float(horizon))
+            res = probe_mes(prep, tie, fast, endowment, horizon)
         elif fast is not None:
             bought = fast.run(endowment)
             if bought is not None:
                 sel = free + bought
-                res = MesResult(sel, sum((prep.costs[p] for p in sel), Fraction(0)), endowment, [], [])
+                res = MesResult(
+                    sel, sum((prep.costs[p] for p in sel), Fraction(0)), endowment, [], []
+                )
         if res is None:
             res = run_mes(prep, tie, endowment)
         chosen = set(res.selected)

@@ -1,0 +1,572 @@
+"""A compiled Add1 probe: the float MES run plus its stability bound (internal).
+
+Add1 (:func:`buurtcore.voting.rules.completion.run_add1`) skips endowments
+that are proven to give the identical run. The proof is
+``run_mes(prep, tie, e, stability=H).stable_for`` in
+:mod:`buurtcore.voting.rules.equal_shares` (its docstring and
+``docs/voting-engine.md`` "How Add1 is fast" explain why it is sound). This
+module computes the same bound in compiled code, on top of the float run of
+:mod:`buurtcore.voting.rules._mes_fast`:
+
+* the run itself is the fast run, step by step: the same lazy heap, the same
+  margins, and it gives up (returns ``None``) on exactly the same close calls,
+  so a finished probe bought exactly what the exact run buys;
+* the bound is ``run_mes``'s bound, formula by formula: every budget state
+  carries ``base``/``high``/``low`` (``_State._bounds``), every purchase a
+  ``fall`` of its price, every project an *epoch* (its supporters when it was
+  last priced and the round from which they count), ``close`` bounds the raise
+  by what a competitor could pay at the winners' prices since then
+  (``_State.reach``, ``_first_reach``), and at the end every project left must
+  stay unaffordable. Only the order of some float sums differs, so the two
+  bounds agree up to rounding (far below the relative safety margins of
+  ``1e-9`` inside the bound).
+
+As in ``run_mes`` with ``stability > 0``, supporters that pay all they have
+keep a budget state of their own (with budget 0) instead of sharing the empty
+state: their upper bound ``max(0, base + high * d)`` differs per state.
+
+Without numba :func:`probe` always returns ``None``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from buurtcore.voting.rules import _mes_fast
+from buurtcore.voting.rules._data import Prepared
+from buurtcore.voting.rules._mes_fast import FastMes, _settle_tie
+from buurtcore.voting.rules.equal_shares import MesResult, mes_candidates, run_mes
+from buurtcore.voting.tiebreak import TieBreak
+
+__all__ = ["probe", "probe_mes"]
+
+numba = _mes_fast.numba
+
+
+def _price(
+    p, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
+    ep_s, ep_u, ep_c, ep_n, live, ratio, cost, tol,
+):  # fmt: skip
+    """Aggregate ``p``'s supporters per (state, unit) into its epoch and price it.
+
+    Returns ``(status, rho, units)`` as ``_mes_fast._price`` does, computed over
+    the supporters with a positive budget only (states with budget 0 are in
+    the epoch but pay nothing).
+    """
+    a = sup_ptr[p]
+    m = 0
+    for e in range(a, sup_ptr[p + 1]):
+        s = gstate[sup_group[e]]
+        u = sup_u[e]
+        key = s * big_u + u
+        k = slot[key]
+        if k == -1:
+            k = m
+            slot[key] = m
+            ep_s[a + m] = s
+            ep_u[a + m] = u
+            ep_c[a + m] = 0.0
+            m += 1
+        ep_c[a + k] += sup_w[e]
+    ep_n[p] = m
+    total = 0.0
+    units = 0.0
+    n_live = 0
+    for i in range(m):
+        s = ep_s[a + i]
+        slot[s * big_u + ep_u[a + i]] = -1
+        b = flt[s]
+        if b > 0:
+            total += ep_c[a + i] * b
+            units += ep_c[a + i] * ep_u[a + i]
+            live[n_live] = a + i
+            ratio[n_live] = b / ep_u[a + i]
+            n_live += 1
+    if n_live == 0 or total < cost * (1 - tol):
+        return 0, 0.0, 0.0
+    if total <= cost * (1 + tol):
+        return -2, 0.0, 0.0
+    order = np.argsort(ratio[:n_live])
+    paid = 0.0
+    prev = -1.0
+    for j in range(n_live):
+        i = live[order[j]]
+        r = flt[ep_s[i]] / ep_u[i]
+        rest = cost - paid
+        if rest <= r * units:
+            rho = rest / units
+            if rest > 1e-6 * cost and r > rho * (1 + tol):
+                if j == 0:
+                    return 2, rho, units
+                if prev < rho * (1 - tol):
+                    return 1, rho, units
+            return -3, 0.0, 0.0
+        paid += ep_c[i] * flt[ep_s[i]]
+        units -= ep_c[i] * ep_u[i]
+        prev = r
+    return -1, 0.0, 0.0
+
+
+def _float_price(budget, uu, cnt, m, cost):
+    """``equal_shares._float_price`` over the first ``m`` entries."""
+    ratio = budget[:m] / uu[:m]
+    order = np.argsort(ratio, kind="mergesort")
+    units = 0.0
+    for i in range(m):
+        units += cnt[i] * uu[i]
+    paid = 0.0
+    for j in range(m):
+        i = order[j]
+        rest = cost - paid
+        if rest <= ratio[i] * units:
+            return rest / units
+        paid += cnt[i] * budget[i]
+        units -= cnt[i] * uu[i]
+    return math.inf
+
+
+def _first_reach(value, times, dslope, n, target, horizon):
+    """``equal_shares._first_reach`` over the first ``n`` breakpoints."""
+    order = np.argsort(times[:n], kind="mergesort")
+    n_keep = 0
+    while n_keep < n and times[order[n_keep]] <= horizon:
+        n_keep += 1
+    if n_keep == 0:
+        return math.inf
+    sl = 0.0
+    val = value
+    t_prev = times[order[0]]
+    slope_k = 0.0
+    t_k = t_prev
+    val_k = val
+    for j in range(n_keep):
+        t = times[order[j]]
+        if j > 0:
+            val = val + slope_k * (t - t_prev)
+            if val >= target:
+                d = t_k + (target - val_k) / slope_k
+                return d if d <= horizon else math.inf
+        elif val >= target:
+            return t
+        sl += dslope[order[j]]
+        slope_k = sl
+        t_k = t
+        val_k = val
+        t_prev = t
+    if slope_k <= 0:
+        return math.inf
+    d = t_k + (target - val_k) / slope_k
+    return d if d <= horizon else math.inf
+
+
+def _reach(
+    q, es, eu, ec, a, m, cap, fall, limit, horizon, costs, base, high, times, dsl
+):  # fmt: skip
+    """``_State.reach`` for the entries ``es/eu/ec[a : a + m]`` of project ``q``."""
+    H = horizon
+    cost = costs[q]
+    finite = cap < math.inf
+    abs_sum = 0.0
+    for i in range(a, a + m):
+        abs_sum += ec[i] * abs(base[es[i]])
+    target = cost - 1e-9 * (cost + abs_sum)
+    have = 0.0
+    slope = 0.0
+    top_unit = cap * (1 + 1e-9)
+    for i in range(a, a + m):
+        b = base[es[i]]
+        now = b if b > 0.0 else 0.0
+        if finite and now >= top_unit * eu[i]:
+            have += ec[i] * top_unit * eu[i]
+        else:
+            have += ec[i] * now
+            h = high[es[i]]
+            if h > 0:
+                slope += ec[i] * h
+    if have >= target:
+        return 0.0
+    end = min(H, limit)
+    if have + slope * end < target:
+        return H
+    n = 0
+    for i in range(a, a + m):
+        b = base[es[i]]
+        now = b if b > 0.0 else 0.0
+        c = ec[i]
+        if finite:
+            top = top_unit * eu[i]
+            k = fall * eu[i]
+        else:
+            top = math.inf
+            k = 0.0
+        if finite and now >= top:
+            times[n] = 0.0
+            dsl[n] = -c * k
+            n += 1
+            continue
+        h = high[es[i]]
+        if h > 0:
+            times[n] = max(-b, 0.0) / h
+            dsl[n] = c * h
+            n += 1
+            times[n] = (top - b) / (h + k)
+            dsl[n] = -c * (h + k)
+            n += 1
+    d = _first_reach(have, times, dsl, n, target, H)
+    return max(0.0, min(d, H) * (1 - 1e-9))
+
+
+def _close(
+    q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c, ep_n,
+    sup_ptr, horizon, costs, base, high, times, dsl, line_p, line_f,
+):  # fmt: skip
+    """``close`` of ``run_mes``: the raise bounded by what ``q`` could pay since it was priced."""
+    first = since[q]
+    if first >= n_top or stable <= 0:
+        return stable
+    r = top[n_top - 1]
+    if rho0[q] > r * (1 + 1e-9):
+        return stable
+    if ep_n[q] < 0:
+        return 0.0
+    sc = scale[q]
+    n = n_top - first
+    for i in range(n):
+        line_p[i] = -prices[first + i]
+        line_f[i] = falls[first + i]
+    # sort by (-price, fall): stable sorts, the less significant key first
+    o1 = np.argsort(line_f[:n], kind="mergesort")
+    o2 = np.argsort(line_p[:n][o1], kind="mergesort")
+    low_fall = math.inf
+    for j in range(n):
+        i = o1[o2[j]]
+        price = -line_p[i]
+        fall = line_f[i]
+        if price < rho0[q] * (1 - 1e-9) or fall >= low_fall:
+            continue
+        low_fall = fall
+        d = _reach(
+            q, ep_s, ep_u, ep_c, sup_ptr[q], ep_n[q], price * sc, fall * sc, stable,
+            horizon, costs, base, high, times, dsl,
+        )  # fmt: skip
+        if d < stable:
+            stable = d
+    return stable
+
+
+def _kernel(
+    endow, horizon, sup_ptr, sup_group, sup_u, sup_w, n_groups, big_u, costs, scale,
+    rho0, rank, cands, nb_ptr, nb_idx, cost_int, cost_sat, out,
+):  # fmt: skip
+    """One float MES run with its stability bound: ``(purchases or < 0 to give up, stable)``.
+
+    The run is ``_mes_fast._kernel`` (same give-up codes); the bound is
+    ``run_mes(stability=horizon)``'s (see the module docstring).
+    """
+    tol = 1e-9
+    H = horizon
+    n_proj = len(costs)
+    eps = max(endow, 1e-300) * 1e-7
+    cap = 1024
+    flt = np.zeros(cap)
+    base = np.zeros(cap)
+    high = np.zeros(cap)
+    low = np.zeros(cap)
+    flt[1] = endow
+    base[1] = endow
+    high[1] = 1.0
+    low[1] = 1.0
+    n_states = 2
+    gstate = np.ones(n_groups, dtype=np.int64)
+    slot = np.full(cap * big_u, -1, dtype=np.int64)
+    max_sup = 1
+    for p in range(n_proj):
+        if sup_ptr[p + 1] - sup_ptr[p] > max_sup:
+            max_sup = sup_ptr[p + 1] - sup_ptr[p]
+    n_sup = sup_ptr[n_proj]
+    # epochs: the supporters of p per (state, unit) when p was last priced
+    ep_s = np.zeros(n_sup, dtype=np.int64)
+    ep_u = np.ones(n_sup, dtype=np.int64)
+    ep_c = np.zeros(n_sup)
+    ep_n = np.full(n_proj, -1, dtype=np.int64)
+    since = np.zeros(n_proj, dtype=np.int64)
+    live = np.empty(max_sup, dtype=np.int64)
+    ratio = np.empty(max_sup)
+    times = np.empty(2 * max_sup)
+    dsl = np.empty(2 * max_sup)
+    grown = np.empty(max_sup)
+    w_u = np.empty(max_sup, dtype=np.int64)
+    w_c = np.empty(max_sup)
+    w_s = np.empty(max_sup, dtype=np.int64)
+    n_c = len(cands)
+    top = np.zeros(n_c + 1)
+    prices = np.zeros(n_c + 1)
+    falls = np.zeros(n_c + 1)
+    line_p = np.zeros(n_c + 1)
+    line_f = np.zeros(n_c + 1)
+    n_top = 0
+    stable = H
+    dirty = np.zeros(n_proj, dtype=np.bool_)
+    alive = np.zeros(n_proj, dtype=np.bool_)
+    bought = np.zeros(n_proj, dtype=np.bool_)
+    price = np.zeros(n_proj)
+    runits = np.zeros(n_proj)
+    near = np.empty(n_proj, dtype=np.int64)
+    near_v = np.empty(n_proj)
+    heap = [(0.0, 0, 0)]
+    heap.pop()
+    for p in cands:
+        heap.append((rho0[p] * (1 - 4 * tol), rank[p], p))
+        dirty[p] = True
+        alive[p] = True
+    heapq.heapify(heap)
+    n_out = 0
+    while len(heap):
+        value, _, p = heap[0]
+        if dirty[p]:
+            heapq.heappop(heap)
+            stable = _close(
+                p, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
+                ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+            )  # fmt: skip
+            since[p] = n_top
+            status, rho, units = _price(
+                p, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
+                ep_s, ep_u, ep_c, ep_n, live, ratio, costs[p], tol,
+            )  # fmt: skip
+            dirty[p] = False
+            if status < 0:
+                return -10 + status, 0.0
+            if status == 0:
+                alive[p] = False
+                continue
+            price[p] = rho
+            runits[p] = units if status == 2 else -1.0
+            heapq.heappush(heap, (rho / scale[p], rank[p], p))
+            continue
+        limit = value * (1 + 4 * tol)
+        n_near = 0
+        while len(heap) and heap[0][0] <= limit:
+            v, r, q = heapq.heappop(heap)
+            if dirty[q]:
+                stable = _close(
+                    q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u,
+                    ep_c, ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+                )  # fmt: skip
+                since[q] = n_top
+                status, rho, units = _price(
+                    q, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
+                    ep_s, ep_u, ep_c, ep_n, live, ratio, costs[q], tol,
+                )  # fmt: skip
+                dirty[q] = False
+                if status < 0:
+                    return -10 + status, 0.0
+                if status == 0:
+                    alive[q] = False
+                    continue
+                price[q] = rho
+                runits[q] = units if status == 2 else -1.0
+                v = rho / scale[q]
+                if v > limit:
+                    heapq.heappush(heap, (v, r, q))
+                    continue
+            near[n_near] = q
+            near_v[n_near] = v
+            n_near += 1
+        win = near[0]
+        if n_near > 1:
+            win = _settle_tie(near, n_near, runits, cost_int, cost_sat, rank)
+            if win < 0:
+                return -2, 0.0
+            for i in range(n_near):
+                q = near[i]
+                if q != win:
+                    heapq.heappush(heap, (near_v[i], rank[q], q))
+        stable = _close(
+            win, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
+            ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+        )  # fmt: skip
+        rho = price[win]
+        r = rho / scale[win]
+        top[n_top] = max(r, top[n_top - 1]) if n_top else r
+        prices[n_top] = r
+        # -- pay, with the bounds of the children (equal_shares._State._bounds) --
+        a = sup_ptr[win]
+        m = ep_n[win]  # the entries of the last pricing are the current ones
+        rich_units = 0.0
+        gain = 0.0
+        low_poor = 0.0
+        n_poor = 0
+        for i in range(a, a + m):
+            s = ep_s[i]
+            bs = flt[s]
+            if bs < rho * ep_u[i]:
+                n_poor += 1
+                g = high[s] if base[s] >= 0 else max(base[s] + high[s] * H, 0.0) / H
+                gain += ep_c[i] * g
+                low_poor += ep_c[i] * low[s]
+            else:
+                if bs - rho * ep_u[i] <= eps:
+                    return -3, 0.0  # (almost) exactly its share: settled exactly
+                rich_units += ep_c[i] * ep_u[i]
+        drop = gain / rich_units * (1 + 1e-9)
+        fall = 0.0
+        if n_poor and low_poor > 0:
+            for j in range(m):
+                s = ep_s[a + j]
+                grown[j] = flt[s] + low[s] * H
+                w_u[j] = ep_u[a + j]
+                w_c[j] = ep_c[a + j]
+            p_h = _float_price(grown, w_u, w_c, m, costs[win])
+            fall = max(0.0, (rho - p_h - 1e-9 * costs[win] / rich_units) / H)
+        falls[n_top] = fall / scale[win]
+        n_top += 1
+        if n_states + m > len(flt):
+            size = max(n_states + m, 2 * len(flt))
+            flt2 = np.zeros(size)
+            base2 = np.zeros(size)
+            high2 = np.zeros(size)
+            low2 = np.zeros(size)
+            flt2[:n_states] = flt[:n_states]
+            base2[:n_states] = base[:n_states]
+            high2[:n_states] = high[:n_states]
+            low2[:n_states] = low[:n_states]
+            flt, base, high, low = flt2, base2, high2, low2
+            slot = np.full(size * big_u, -1, dtype=np.int64)
+        for i in range(a, a + m):
+            s = ep_s[i]
+            u = ep_u[i]
+            c = n_states
+            n_states += 1
+            bs = flt[s]
+            if bs < rho * u:
+                flt[c] = 0.0
+                base[c] = base[s] - rho * u
+                low[c] = 0.0
+            else:
+                flt[c] = bs - rho * u
+                base[c] = flt[c]
+                low[c] = (low[s] + fall * u) * (1 - 1e-12)
+            high[c] = high[s] + drop * u
+            slot[s * big_u + u] = c
+            w_s[i - a] = s * big_u + u
+        for e in range(a, sup_ptr[win + 1]):
+            g = sup_group[e]
+            gstate[g] = slot[gstate[g] * big_u + sup_u[e]]
+        for j in range(m):
+            slot[w_s[j]] = -1
+        out[n_out] = win
+        n_out += 1
+        alive[win] = False
+        bought[win] = True
+        for i in range(nb_ptr[win], nb_ptr[win + 1]):
+            q = nb_idx[i]
+            if alive[q]:
+                dirty[q] = True
+    # -- the end: every project left stays unaffordable --------------------------
+    for q in cands:
+        if bought[q]:
+            continue
+        stable = _close(
+            q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
+            ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+        )  # fmt: skip
+        if stable <= 0:
+            continue
+        if ep_n[q] < 0:
+            stable = 0.0
+            continue
+        d = _reach(
+            q, ep_s, ep_u, ep_c, sup_ptr[q], ep_n[q], math.inf, 0.0, stable, H, costs,
+            base, high, times, dsl,
+        )  # fmt: skip
+        if d < stable:
+            # the budgets when q was last priced were only an upper bound: use the current ones
+            m = 0
+            for e in range(sup_ptr[q], sup_ptr[q + 1]):
+                s = gstate[sup_group[e]]
+                u = sup_u[e]
+                key = s * big_u + u
+                k = slot[key]
+                if k == -1:
+                    k = m
+                    slot[key] = m
+                    w_s[m] = s
+                    w_u[m] = u
+                    w_c[m] = 0.0
+                    m += 1
+                w_c[k] += sup_w[e]
+            for j in range(m):
+                slot[w_s[j] * big_u + w_u[j]] = -1
+            d = _reach(
+                q, w_s, w_u, w_c, 0, m, math.inf, 0.0, stable, H, costs, base, high, times, dsl
+            )  # fmt: skip
+            if d < stable:
+                stable = d
+    return n_out, max(stable, 0.0)
+
+
+if numba is not None:  # pragma: no branch
+    _price = numba.njit(cache=True, nogil=True)(_price)
+    _float_price = numba.njit(cache=True, nogil=True)(_float_price)
+    _first_reach = numba.njit(cache=True, nogil=True)(_first_reach)
+    _reach = numba.njit(cache=True, nogil=True)(_reach)
+    _close = numba.njit(cache=True, nogil=True)(_close)
+    _kernel = numba.njit(cache=True, nogil=True)(_kernel)
+
+
+def probe(fast: FastMes, endowment: Fraction, horizon: float) -> tuple[list[int] | None, float]:
+    """The projects ``fast``'s run buys at ``endowment`` and the raise proven to keep that run.
+
+    ``(None, 0.0)`` when a decision was too close for floats (exactly when
+    :meth:`FastMes.run` gives up). The raise is ``run_mes(..., stability=horizon)``'s
+    ``stable_for`` up to float rounding.
+    """
+    if not _mes_fast.AVAILABLE:
+        return None, 0.0
+    prep = fast.prep
+    n, stable = _kernel(
+        float(endowment),
+        float(horizon),
+        prep.sup_ptr,
+        prep.sup_group,
+        fast.sup_u,
+        fast.sup_w,
+        len(prep.weights),
+        fast.big_u,
+        fast.costs,
+        fast.scale,
+        fast.rho0,
+        fast.rank,
+        fast.cands,
+        fast.nb_ptr,
+        fast.nb_idx,
+        fast.cost_int,
+        fast.cost_sat,
+        fast.out,
+    )
+    if n < 0:
+        fast.last_fail = n
+        return None, 0.0
+    return fast.out[:n].tolist(), float(stable)
+
+
+def probe_mes(
+    prep: Prepared, tie: TieBreak, fast: FastMes | None, endowment: Fraction, horizon
+) -> MesResult:
+    """``run_mes(prep, tie, endowment, stability=horizon)`` without a trace, compiled if possible.
+
+    Falls back to the exact Python run when ``fast`` is None or gives up.
+    """
+    if fast is not None:
+        bought, stable = probe(fast, endowment, float(horizon))
+        if bought is not None:
+            _, free = mes_candidates(prep)
+            sel = free + bought
+            total = sum((prep.costs[p] for p in sel), Fraction(0))
+            return MesResult(sel, total, Fraction(endowment), [], [], stable)
+    return run_mes(prep, tie, endowment, stability=float(horizon))
