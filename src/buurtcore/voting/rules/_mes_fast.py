@@ -79,9 +79,9 @@ def _kernel(
     flt = np.zeros(cap)
     flt[1] = endow
     n_states = 2
-    gstate = np.ones(n_groups, dtype=np.int64)
+    gstate = np.ones(n_groups, dtype=np.int32)
     # scratch maps keyed by state * big_u + unit
-    slot = np.full(cap * big_u, -1, dtype=np.int64)
+    slot = np.full(cap * big_u, -1, dtype=np.int32)
     # per-entry scratch for one project
     max_sup = 0
     for p in range(n_proj):
@@ -90,7 +90,7 @@ def _kernel(
     e_state = np.empty(max_sup + 1, dtype=np.int64)
     e_u = np.empty(max_sup + 1, dtype=np.int64)
     e_cnt = np.empty(max_sup + 1)
-    e_ratio = np.empty(max_sup + 1)
+    e_b = np.empty(max_sup + 1)
     dirty = np.zeros(n_proj, dtype=np.bool_)
     alive = np.zeros(n_proj, dtype=np.bool_)
     price = np.zeros(n_proj)  # rho per unit u of the last pricing
@@ -112,7 +112,7 @@ def _kernel(
             # -- price p (see equal_shares._State.rho) --------------------------
             status, rho, units = _price(
                 p, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
-                e_state, e_u, e_cnt, e_ratio, costs[p], tol,
+                e_state, e_u, e_cnt, e_b, costs[p], tol,
             )  # fmt: skip
             dirty[p] = False
             if status < 0:
@@ -131,7 +131,7 @@ def _kernel(
             if dirty[q]:
                 status, rho, units = _price(
                     q, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
-                    e_state, e_u, e_cnt, e_ratio, costs[q], tol,
+                    e_state, e_u, e_cnt, e_b, costs[q], tol,
                 )  # fmt: skip
                 dirty[q] = False
                 if status < 0:
@@ -192,7 +192,7 @@ def _kernel(
         for i in range(touched):
             slot[e_state[i]] = -1
         if len(slot) < len(flt) * big_u:
-            slot = np.full(len(flt) * big_u, -1, dtype=np.int64)
+            slot = np.full(len(flt) * big_u, -1, dtype=np.int32)
         out[n_out] = win
         n_out += 1
         alive[win] = False
@@ -241,7 +241,7 @@ def _settle_tie(near, n_near, runits, cost_int, cost_sat, rank):
 
 def _price(
     p, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
-    e_state, e_u, e_cnt, e_ratio, cost, tol,
+    e_state, e_u, e_cnt, e_b, cost, tol,
 ):  # fmt: skip
     """``(status, rho, units)``: the price per unit ``rho`` and the units of those who pay it.
 
@@ -269,31 +269,47 @@ def _price(
     units = 0.0
     for i in range(m):
         slot[e_state[i] * big_u + e_u[i]] = -1
-        total += e_cnt[i] * flt[e_state[i]]
+        b = flt[e_state[i]]
+        e_b[i] = b
+        total += e_cnt[i] * b
         units += e_cnt[i] * e_u[i]
-        e_ratio[i] = flt[e_state[i]] / e_u[i]
     if total < cost * (1 - tol):
         return 0, 0.0, 0.0
     if total <= cost * (1 + tol):
         return -2, 0.0, 0.0
-    order = np.argsort(e_ratio[:m])
-    paid = 0.0
-    prev = -1.0
-    for j in range(m):
-        i = order[j]
-        rest = cost - paid
-        if rest <= e_ratio[i] * units:
-            rho = rest / units
-            if rest > 1e-6 * cost and e_ratio[i] > rho * (1 + tol):
-                if j == 0:
-                    return 2, rho, units  # nobody pays all they have: rho = cost / units
-                if prev < rho * (1 - tol):
-                    return 1, rho, units
+    # the least rho with sum(min(b, rho * u)) >= cost: start from "everyone
+    # pays rho * u" and move those who cannot to "pays all it has" until
+    # nobody moves (rho only rises; the poor only grow)
+    rho = cost / units
+    n_poor = 0
+    while True:
+        paid = 0.0
+        poor_units = 0.0
+        count = 0
+        for i in range(m):
+            if e_b[i] < rho * e_u[i]:
+                paid += e_cnt[i] * e_b[i]
+                poor_units += e_cnt[i] * e_u[i]
+                count += 1
+        if count == n_poor:
+            break
+        n_poor = count
+        rho = (cost - paid) / (units - poor_units)
+    # clear by the margin: the poorest who pays rho * u and the richest who
+    # pays all it has are both far from the price
+    rest = cost - paid
+    if rest <= 1e-6 * cost:
+        return -3, 0.0, 0.0
+    for i in range(m):
+        r = e_b[i] / e_u[i]
+        if r < rho:
+            if r >= rho * (1 - tol):
+                return -3, 0.0, 0.0
+        elif r <= rho * (1 + tol):
             return -3, 0.0, 0.0
-        paid += e_cnt[i] * flt[e_state[i]]
-        units -= e_cnt[i] * e_u[i]
-        prev = e_ratio[i]
-    return -1, 0.0, 0.0
+    if n_poor == 0:
+        return 2, rho, units  # nobody pays all it has: rho = cost / units
+    return 1, rho, units - poor_units
 
 
 if numba is not None:  # pragma: no branch
@@ -308,12 +324,13 @@ class FastMes:
     def __init__(self, prep: Prepared, tie: TieBreak, cands: list[int]):
         self.prep = prep
         n_proj = prep.n_projects
+        self.sup_group = prep.sup_group.astype(np.int32)
         self.sup_w = prep.weights[prep.sup_group].astype(np.float64)
         self.big_u = prep.max_u + 1  # keys are state * big_u + u with 1 <= u <= max_u
         self.sup_u = (
-            np.ones(len(prep.sup_group), dtype=np.int64)
+            np.ones(len(prep.sup_group), dtype=np.int32)
             if prep.uniform
-            else prep.sup_u.astype(np.int64)
+            else prep.sup_u.astype(np.int32)
         )
         self.costs = np.array([float(c) for c in prep.costs])
         self.scale = np.array([float(s) for s in prep.scale])
@@ -346,7 +363,7 @@ class FastMes:
         n = _kernel(
             float(endowment),
             prep.sup_ptr,
-            prep.sup_group,
+            self.sup_group,
             self.sup_u,
             self.sup_w,
             len(prep.weights),

@@ -69,10 +69,14 @@ def run_add1(
         return res, []
     cands, free = mes_candidates(prep)
     endowment = prep.budget / n
-    # the compiled float run (None without numba); a probe costs about
-    # `probe_cost` of its runs, so a probe must prove that many to pay off
+    # the compiled float run (None without numba); a probe (a Python run with
+    # the stability bound) costs about `probe_cost` of its runs, so a probe
+    # must prove that many to pay off
     fast = fast_run(prep, tie, cands) if compiled else None
     probe_cost = 8 if fast is not None else 1
+    # with the compiled run, probe only on a plateau: after `need` runs in a
+    # row bought the same; `need` doubles after a probe that did not pay off
+    streak, need = 0, 4
     limit = sum((prep.costs[p] for p in cands), Fraction(0)) + 1
     rounds: list[Add1Round] = []
     previous: MesResult | None = None
@@ -82,7 +86,7 @@ def run_add1(
     horizon = seen = 2 * increment
     wait = backoff = 0
     while True:
-        probe = skip and wait == 0
+        probe = skip and (wait == 0 if fast is None else streak >= need)
         res = None
         if probe:
             res = probe_mes(prep, tie, fast, endowment, horizon)
@@ -125,10 +129,12 @@ def run_add1(
                 # about as long as the last one proven
                 horizon = max(2 * increment, seen)
             # the bound costs about two runs; after probes without a skip, probe less often
-            backoff = 0 if repeat >= probe_cost else min(2 * backoff + 1, 15 * probe_cost)
+            backoff = 0 if repeat else min(2 * backoff + 1, 15)
             wait = backoff
+            need = max(4, need // 2) if repeat >= probe_cost else min(2 * need, 64)
         elif wait:
             wait -= 1
+        streak = streak + 1 if previous is not None and previous.selected == res.selected else 0
         rounds.append(
             Add1Round(
                 fmt(endowment),

@@ -337,11 +337,14 @@ class _State:
         payments: dict[str, int] = {}
         if trace:
             rx = split.exact()
-            for i in range(m):
-                amount = self.exact(int(st[i])) if poor[i] else rx * int(uu[i])
+            # keyed by (numerator, denominator): hashing a Fraction is slow
+            paid: dict[tuple[int, int], int] = {}
+            for i, s_, u_, c_ in zip(range(m), st.tolist(), uu.tolist(), cnt.tolist(), strict=True):
+                amount = self.exact(s_) if poor[i] else rx * u_
                 if amount:
-                    key = fmt(amount)
-                    payments[key] = payments.get(key, 0) + int(cnt[i])
+                    key = (amount.numerator, amount.denominator)
+                    paid[key] = paid.get(key, 0) + c_
+            payments = {fmt(Fraction(*key)): c_ for key, c_ in paid.items()}
         a, b_ = int(prep.sup_ptr[split.p]), int(prep.sup_ptr[split.p + 1])
         g = prep.sup_group[a:b_]
         s_old = self.group_state[g]
@@ -427,11 +430,36 @@ class _State:
         return max(0.0, min(d, H) * (1 - 1e-9))
 
     def budget_left(self, p: int) -> Fraction:
+        """What the supporters of ``p`` have left together, exactly.
+
+        A budget is the endowment minus ``rho_j * u`` for every purchase ``j``
+        on its state's chain, so the sum is ``endowment * W - sum_j rho_j *
+        K_j`` with integer ``W`` (voters with money left) and ``K_j`` (their
+        units in purchase ``j``): one exact product per purchase instead of
+        one Fraction per budget state.
+        """
         _, st, _, cnt = self.entries(p)
-        return sum(
-            (c * self.exact(s) for s, c in zip(st.tolist(), cnt.tolist(), strict=True)),
-            Fraction(0),
-        )
+        if self.track:  # children of poor supporters are kept (with 0) while tracking
+            return sum(
+                (c * self.exact(s) for s, c in zip(st.tolist(), cnt.tolist(), strict=True)),
+                Fraction(0),
+            )
+        live = st > 0
+        t, c = st[live], cnt[live]
+        weight = int(c.sum())
+        per_buy = np.zeros(len(self.buys) + 1, dtype=object)
+        while len(t):
+            inner = t > 1
+            t, c = t[inner], c[inner]
+            if not len(t):
+                break
+            np.add.at(per_buy, self.buy[t], (c * self.unit[t]).astype(object))
+            t = self.parent[t]
+        total = self.endowment * weight
+        for j, k in enumerate(per_buy[:-1].tolist()):
+            if k:
+                total -= self.buys[j].exact() * k
+        return total
 
 
 def _float_price(budget, uu, cnt, cost: float) -> float:
