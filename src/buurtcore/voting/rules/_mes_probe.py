@@ -49,13 +49,14 @@ numba = _mes_fast.numba
 
 def _price(
     p, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
-    ep_s, ep_u, ep_c, ep_n, live, ratio, cost, tol,
+    ep_s, ep_u, ep_c, ep_n, live, lb, cost, tol,
 ):  # fmt: skip
     """Aggregate ``p``'s supporters per (state, unit) into its epoch and price it.
 
-    Returns ``(status, rho, units)`` as ``_mes_fast._price`` does, computed over
-    the supporters with a positive budget only (states with budget 0 are in
-    the epoch but pay nothing).
+    Returns ``(status, rho, units)`` exactly as ``_mes_fast._price`` does (the
+    same sums in the same order, the same margins), computed over the
+    supporters with a positive budget only: states with budget 0 are in the
+    epoch but pay nothing (the compiled run drops them into its empty state).
     """
     a = sup_ptr[p]
     m = 0
@@ -84,31 +85,42 @@ def _price(
             total += ep_c[a + i] * b
             units += ep_c[a + i] * ep_u[a + i]
             live[n_live] = a + i
-            ratio[n_live] = b / ep_u[a + i]
+            lb[n_live] = b
             n_live += 1
     if n_live == 0 or total < cost * (1 - tol):
         return 0, 0.0, 0.0
     if total <= cost * (1 + tol):
         return -2, 0.0, 0.0
-    order = np.argsort(ratio[:n_live])
-    paid = 0.0
-    prev = -1.0
+    # as _mes_fast._price: the least rho with sum(min(b, rho * u)) >= cost
+    rho = cost / units
+    n_poor = 0
+    while True:
+        paid = 0.0
+        poor_units = 0.0
+        count = 0
+        for j in range(n_live):
+            i = live[j]
+            if lb[j] < rho * ep_u[i]:
+                paid += ep_c[i] * lb[j]
+                poor_units += ep_c[i] * ep_u[i]
+                count += 1
+        if count == n_poor:
+            break
+        n_poor = count
+        rho = (cost - paid) / (units - poor_units)
+    rest = cost - paid
+    if rest <= 1e-6 * cost:
+        return -3, 0.0, 0.0
     for j in range(n_live):
-        i = live[order[j]]
-        r = flt[ep_s[i]] / ep_u[i]
-        rest = cost - paid
-        if rest <= r * units:
-            rho = rest / units
-            if rest > 1e-6 * cost and r > rho * (1 + tol):
-                if j == 0:
-                    return 2, rho, units
-                if prev < rho * (1 - tol):
-                    return 1, rho, units
+        r = lb[j] / ep_u[live[j]]
+        if r < rho:
+            if r >= rho * (1 - tol):
+                return -3, 0.0, 0.0
+        elif r <= rho * (1 + tol):
             return -3, 0.0, 0.0
-        paid += ep_c[i] * flt[ep_s[i]]
-        units -= ep_c[i] * ep_u[i]
-        prev = r
-    return -1, 0.0, 0.0
+    if n_poor == 0:
+        return 2, rho, units
+    return 1, rho, units - poor_units
 
 
 def _float_price(budget, uu, cnt, m, cost):
@@ -281,21 +293,21 @@ def _kernel(
     high[1] = 1.0
     low[1] = 1.0
     n_states = 2
-    gstate = np.ones(n_groups, dtype=np.int64)
-    slot = np.full(cap * big_u, -1, dtype=np.int64)
+    gstate = np.ones(n_groups, dtype=np.int32)
+    slot = np.full(cap * big_u, -1, dtype=np.int32)
     max_sup = 1
     for p in range(n_proj):
         if sup_ptr[p + 1] - sup_ptr[p] > max_sup:
             max_sup = sup_ptr[p + 1] - sup_ptr[p]
     n_sup = sup_ptr[n_proj]
     # epochs: the supporters of p per (state, unit) when p was last priced
-    ep_s = np.zeros(n_sup, dtype=np.int64)
+    ep_s = np.zeros(n_sup, dtype=np.int32)
     ep_u = np.ones(n_sup, dtype=np.int64)
     ep_c = np.zeros(n_sup)
     ep_n = np.full(n_proj, -1, dtype=np.int64)
     since = np.zeros(n_proj, dtype=np.int64)
     live = np.empty(max_sup, dtype=np.int64)
-    ratio = np.empty(max_sup)
+    lb = np.empty(max_sup)
     times = np.empty(2 * max_sup)
     dsl = np.empty(2 * max_sup)
     grown = np.empty(max_sup)
@@ -336,7 +348,7 @@ def _kernel(
             since[p] = n_top
             status, rho, units = _price(
                 p, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
-                ep_s, ep_u, ep_c, ep_n, live, ratio, costs[p], tol,
+                ep_s, ep_u, ep_c, ep_n, live, lb, costs[p], tol,
             )  # fmt: skip
             dirty[p] = False
             if status < 0:
@@ -360,7 +372,7 @@ def _kernel(
                 since[q] = n_top
                 status, rho, units = _price(
                     q, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
-                    ep_s, ep_u, ep_c, ep_n, live, ratio, costs[q], tol,
+                    ep_s, ep_u, ep_c, ep_n, live, lb, costs[q], tol,
                 )  # fmt: skip
                 dirty[q] = False
                 if status < 0:
@@ -436,7 +448,7 @@ def _kernel(
             high2[:n_states] = high[:n_states]
             low2[:n_states] = low[:n_states]
             flt, base, high, low = flt2, base2, high2, low2
-            slot = np.full(size * big_u, -1, dtype=np.int64)
+            slot = np.full(size * big_u, -1, dtype=np.int32)
         for i in range(a, a + m):
             s = ep_s[i]
             u = ep_u[i]
@@ -533,7 +545,7 @@ def probe(fast: FastMes, endowment: Fraction, horizon: float) -> tuple[list[int]
         float(endowment),
         float(horizon),
         prep.sup_ptr,
-        prep.sup_group,
+        fast.sup_group,
         fast.sup_u,
         fast.sup_w,
         len(prep.weights),
