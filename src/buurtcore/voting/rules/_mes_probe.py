@@ -13,10 +13,13 @@ module computes the same bound in compiled code, on top of the float run of
   so a finished probe bought exactly what the exact run buys;
 * the bound is ``run_mes``'s bound, formula by formula: every budget state
   carries ``base``/``high``/``low`` (``_State._bounds``), every purchase a
-  ``fall`` of its price, every project an *epoch* (its supporters when it was
-  last priced and the round from which they count), ``close`` bounds the raise
-  by what a competitor could pay at the winners' prices since then
-  (``_State.reach``, ``_first_reach``), and at the end every project left must
+  ``fall`` of its price, every project an *epoch* (its supporters' budget
+  states at some point and the round from which they count), ``close`` bounds
+  the raise by what a competitor could pay at the winners' prices since then
+  (``_State.reach``, ``_first_reach``) -- checked when it is priced, when it
+  wins, at the end, and just before a purchase makes its supporters pay, with
+  the current states instead of the epoch whenever the epoch's check binds
+  (``close_fresh`` in ``run_mes``) -- and at the end every project left must
   stay unaffordable. Only the order of some float sums differs, so the two
   bounds agree up to rounding (far below the relative safety margins of
   ``1e-9`` inside the bound).
@@ -47,17 +50,8 @@ __all__ = ["probe", "probe_mes"]
 numba = _mes_fast.numba
 
 
-def _price(
-    p, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
-    ep_s, ep_u, ep_c, ep_n, live, lb, cost, tol,
-):  # fmt: skip
-    """Aggregate ``p``'s supporters per (state, unit) into its epoch and price it.
-
-    Returns ``(status, rho, units)`` exactly as ``_mes_fast._price`` does (the
-    same sums in the same order, the same margins), computed over the
-    supporters with a positive budget only: states with budget 0 are in the
-    epoch but pay nothing (the compiled run drops them into its empty state).
-    """
+def _aggregate(p, sup_ptr, sup_group, sup_u, sup_w, gstate, big_u, slot, ep_s, ep_u, ep_c, ep_n):
+    """Store ``p``'s supporters per (state, unit) as its epoch; returns their number."""
     a = sup_ptr[p]
     m = 0
     for e in range(a, sup_ptr[p + 1]):
@@ -74,12 +68,29 @@ def _price(
             m += 1
         ep_c[a + k] += sup_w[e]
     ep_n[p] = m
+    for i in range(a, a + m):
+        slot[ep_s[i] * big_u + ep_u[i]] = -1
+    return m
+
+
+def _price(
+    p, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
+    ep_s, ep_u, ep_c, ep_n, live, lb, cost, tol,
+):  # fmt: skip
+    """Aggregate ``p``'s supporters per (state, unit) into its epoch and price it.
+
+    Returns ``(status, rho, units)`` exactly as ``_mes_fast._price`` does (the
+    same sums in the same order, the same margins), computed over the
+    supporters with a positive budget only: states with budget 0 are in the
+    epoch but pay nothing (the compiled run drops them into its empty state).
+    """
+    a = sup_ptr[p]
+    m = _aggregate(p, sup_ptr, sup_group, sup_u, sup_w, gstate, big_u, slot, ep_s, ep_u, ep_c, ep_n)
     total = 0.0
     units = 0.0
     n_live = 0
     for i in range(m):
         s = ep_s[a + i]
-        slot[s * big_u + ep_u[a + i]] = -1
         b = flt[s]
         if b > 0:
             total += ep_c[a + i] * b
@@ -270,6 +281,32 @@ def _close(
     return stable
 
 
+def _close_fresh(
+    q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c, ep_n,
+    sup_ptr, horizon, costs, base, high, times, dsl, line_p, line_f,
+    fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
+):  # fmt: skip
+    """``close`` with ``q``'s supporters as they are now (see the module docstring).
+
+    ``q``'s epoch may be older than its supporters' current states (an upper
+    bound, so the check is valid but loose). Only when that loose check binds
+    are the current states aggregated and the check repeated: they are the
+    states of every round since ``since[q]`` (no supporter of ``q`` paid since).
+    """
+    d = _close(
+        q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c, ep_n,
+        sup_ptr, horizon, costs, base, high, times, dsl, line_p, line_f,
+    )  # fmt: skip
+    if d < stable and not fresh[q] and ep_n[q] >= 0:
+        _aggregate(q, sup_ptr, sup_group, sup_u, sup_w, gstate, big_u, slot, ep_s, ep_u, ep_c, ep_n)
+        fresh[q] = True
+        d = _close(
+            q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c, ep_n,
+            sup_ptr, horizon, costs, base, high, times, dsl, line_p, line_f,
+        )  # fmt: skip
+    return d
+
+
 def _kernel(
     endow, horizon, sup_ptr, sup_group, sup_u, sup_w, n_groups, big_u, costs, scale,
     rho0, rank, cands, nb_ptr, nb_idx, cost_int, cost_sat, out,
@@ -325,6 +362,8 @@ def _kernel(
     dirty = np.zeros(n_proj, dtype=np.bool_)
     alive = np.zeros(n_proj, dtype=np.bool_)
     bought = np.zeros(n_proj, dtype=np.bool_)
+    is_cand = np.zeros(n_proj, dtype=np.bool_)
+    fresh = np.zeros(n_proj, dtype=np.bool_)  # the epoch is the supporters' current states
     price = np.zeros(n_proj)
     runits = np.zeros(n_proj)
     near = np.empty(n_proj, dtype=np.int64)
@@ -335,21 +374,24 @@ def _kernel(
         heap.append((rho0[p] * (1 - 4 * tol), rank[p], p))
         dirty[p] = True
         alive[p] = True
+        is_cand[p] = True
     heapq.heapify(heap)
     n_out = 0
     while len(heap):
         value, _, p = heap[0]
         if dirty[p]:
             heapq.heappop(heap)
-            stable = _close(
+            stable = _close_fresh(
                 p, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
                 ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+                fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
             )  # fmt: skip
             since[p] = n_top
             status, rho, units = _price(
                 p, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
                 ep_s, ep_u, ep_c, ep_n, live, lb, costs[p], tol,
             )  # fmt: skip
+            fresh[p] = True
             dirty[p] = False
             if status < 0:
                 return -10 + status, 0.0
@@ -365,15 +407,17 @@ def _kernel(
         while len(heap) and heap[0][0] <= limit:
             v, r, q = heapq.heappop(heap)
             if dirty[q]:
-                stable = _close(
+                stable = _close_fresh(
                     q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u,
                     ep_c, ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+                    fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
                 )  # fmt: skip
                 since[q] = n_top
                 status, rho, units = _price(
                     q, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
                     ep_s, ep_u, ep_c, ep_n, live, lb, costs[q], tol,
                 )  # fmt: skip
+                fresh[q] = True
                 dirty[q] = False
                 if status < 0:
                     return -10 + status, 0.0
@@ -398,9 +442,10 @@ def _kernel(
                 q = near[i]
                 if q != win:
                     heapq.heappush(heap, (near_v[i], rank[q], q))
-        stable = _close(
+        stable = _close_fresh(
             win, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
             ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+            fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
         )  # fmt: skip
         rho = price[win]
         r = rho / scale[win]
@@ -437,6 +482,18 @@ def _kernel(
             fall = max(0.0, (rho - p_h - 1e-9 * costs[win] / rich_units) / H)
         falls[n_top] = fall / scale[win]
         n_top += 1
+        # the winner's neighbours are about to pay: check the rounds since their
+        # epoch with their supporters as they are until now (run_mes: refresh_epoch)
+        for i in range(nb_ptr[win], nb_ptr[win + 1]):
+            q = nb_idx[i]
+            if q == win or not is_cand[q] or bought[q]:
+                continue
+            stable = _close_fresh(
+                q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
+                ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+                fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
+            )  # fmt: skip
+            since[q] = n_top
         if n_states + m > len(flt):
             size = max(n_states + m, 2 * len(flt))
             flt2 = np.zeros(size)
@@ -479,13 +536,23 @@ def _kernel(
             q = nb_idx[i]
             if alive[q]:
                 dirty[q] = True
+            if is_cand[q] and not bought[q]:
+                fresh[q] = False
+                if ep_n[q] < 0:
+                    # never priced: its epoch starts now (run_mes: refresh_epoch)
+                    _aggregate(
+                        q, sup_ptr, sup_group, sup_u, sup_w, gstate, big_u, slot, ep_s, ep_u,
+                        ep_c, ep_n,
+                    )  # fmt: skip
+                    fresh[q] = True
     # -- the end: every project left stays unaffordable --------------------------
     for q in cands:
         if bought[q]:
             continue
-        stable = _close(
+        stable = _close_fresh(
             q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
             ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+            fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
         )  # fmt: skip
         if stable <= 0:
             continue
@@ -496,38 +563,29 @@ def _kernel(
             q, ep_s, ep_u, ep_c, sup_ptr[q], ep_n[q], math.inf, 0.0, stable, H, costs,
             base, high, times, dsl,
         )  # fmt: skip
-        if d < stable:
-            # the budgets when q was last priced were only an upper bound: use the current ones
-            m = 0
-            for e in range(sup_ptr[q], sup_ptr[q + 1]):
-                s = gstate[sup_group[e]]
-                u = sup_u[e]
-                key = s * big_u + u
-                k = slot[key]
-                if k == -1:
-                    k = m
-                    slot[key] = m
-                    w_s[m] = s
-                    w_u[m] = u
-                    w_c[m] = 0.0
-                    m += 1
-                w_c[k] += sup_w[e]
-            for j in range(m):
-                slot[w_s[j] * big_u + w_u[j]] = -1
-            d = _reach(
-                q, w_s, w_u, w_c, 0, m, math.inf, 0.0, stable, H, costs, base, high, times, dsl
+        if d < stable and not fresh[q]:
+            # the epoch was only an upper bound: use the supporters as they are now
+            _aggregate(
+                q, sup_ptr, sup_group, sup_u, sup_w, gstate, big_u, slot, ep_s, ep_u, ep_c, ep_n
             )  # fmt: skip
-            if d < stable:
-                stable = d
+            fresh[q] = True
+            d = _reach(
+                q, ep_s, ep_u, ep_c, sup_ptr[q], ep_n[q], math.inf, 0.0, stable, H, costs,
+                base, high, times, dsl,
+            )  # fmt: skip
+        if d < stable:
+            stable = d
     return n_out, max(stable, 0.0)
 
 
 if numba is not None:  # pragma: no branch
+    _aggregate = numba.njit(cache=True, nogil=True)(_aggregate)
     _price = numba.njit(cache=True, nogil=True)(_price)
     _float_price = numba.njit(cache=True, nogil=True)(_float_price)
     _first_reach = numba.njit(cache=True, nogil=True)(_first_reach)
     _reach = numba.njit(cache=True, nogil=True)(_reach)
     _close = numba.njit(cache=True, nogil=True)(_close)
+    _close_fresh = numba.njit(cache=True, nogil=True)(_close_fresh)
     _kernel = numba.njit(cache=True, nogil=True)(_kernel)
 
 

@@ -286,7 +286,7 @@ class _State:
         raise AssertionError("affordable project without a price")  # pragma: no cover
 
     # -- paying -----------------------------------------------------------------
-    def pay(self, split: _Split, trace: bool):
+    def pay(self, split: _Split, trace: bool, fall: float | None = None):
         """Supporters pay ``min(budget, rho * u)``; returns changed groups and payments.
 
         With stability tracking (``horizon > 0``) the children also get the
@@ -315,7 +315,7 @@ class _State:
         keep = rich & (new_flt > 0)
         bound = None
         if self.track:
-            bound = self._bounds(split, new_flt)
+            bound = self._bounds(split, new_flt, fall)
             keep = np.ones(m, dtype=bool)
         new_state = np.zeros(m, dtype=np.int64)
         kept = np.flatnonzero(keep)
@@ -358,34 +358,50 @@ class _State:
         return g, payments
 
     # -- stability (Add1) ----------------------------------------------------------
-    def _bounds(self, split: _Split, new_flt: np.ndarray):
-        """Bounds for the children of a purchase (see run_mes); appends to ``falls``."""
+    def _bounds(self, split: _Split, new_flt: np.ndarray, fall: float | None = None):
+        """Bounds for the children of a purchase (see run_mes); appends to ``falls``.
+
+        ``fall`` is :meth:`fall` when the caller computed it already.
+        """
         _, st, uu, cnt = split.full
         poor = split.poor
         rich = ~poor
         H = self.horizon
         rich_units = int(np.dot(cnt[rich], uu[rich]))
         sp, cp = st[poor], cnt[poor]
-        base_p, high_p, low_p = self.base[sp], self.high[sp], self.low[sp]
+        base_p, high_p = self.base[sp], self.high[sp]
         # the price falls at most by `drop * d`: the poor gain at most the chord
         # of max(0, base + high * d) over [0, H]
         gain = np.where(base_p >= 0, high_p, np.maximum(base_p + high_p * H, 0.0) / H)
         drop = float(np.dot(cp, gain)) / rich_units * (1 + 1e-9)
-        # ... and at least by `fall * d`: budgets are at least budget + low * d,
-        # so the price is at most the price p(d) computed from those; p is
-        # convex in d (the least r with sum(min(budget + low * d, r * u)) >=
-        # cost, a concave function of (r, d)), hence below its chord on [0, H]
-        fall = 0.0
-        if len(sp) and float(np.dot(cp, low_p)) > 0:
-            cost = self.costs_f[split.p]
-            grown = self.flt[st] + self.low[st] * H
-            p_h = _float_price(grown, uu, cnt, cost)
-            fall = max(0.0, (split.rho_f - p_h - 1e-9 * cost / rich_units) / H)
+        if fall is None:
+            fall = self.fall(split)
         self.falls.append(fall / self.scale_f[split.p])
         base = np.where(rich, new_flt, self.base[st] - split.rho_f * uu)
         high = self.high[st] + drop * uu
         low = np.where(rich, self.low[st] + fall * uu, 0.0) * (1 - 1e-12)
         return base, high, low
+
+    def fall(self, split: _Split) -> float:
+        """How fast the price per unit of ``split`` falls at least with the raise.
+
+        Budgets are at least ``budget + low * d``, so the price is at most the
+        price ``p(d)`` computed from those; ``p`` is convex in ``d`` (the least
+        ``r`` with ``sum(min(budget + low * d, r * u)) >= cost``, a concave
+        function of ``(r, d)``), hence below its chord on ``[0, H]``.
+        """
+        _, st, uu, cnt = split.full
+        poor = split.poor
+        sp, cp = st[poor], cnt[poor]
+        if not len(sp) or float(np.dot(cp, self.low[sp])) <= 0:
+            return 0.0
+        H = self.horizon
+        rich = ~poor
+        rich_units = int(np.dot(cnt[rich], uu[rich]))
+        cost = self.costs_f[split.p]
+        grown = self.flt[st] + self.low[st] * H
+        p_h = _float_price(grown, uu, cnt, cost)
+        return max(0.0, (split.rho_f - p_h - 1e-9 * cost / rich_units) / H)
 
     def reach(self, entries, cap: float, fall: float = 0.0, limit: float = math.inf) -> float:
         """A raise below which these supporters cannot pay ``q``'s cost at the price ``cap``.
@@ -552,7 +568,11 @@ def run_mes(
        For any split ``P`` of a project's supporters, ``(cost - sum over P of
        budgets) / (units outside P)`` is at most its price, so the split found
        when the project was last priced gives a lower bound on its price that
-       is affine in ``d`` and stays valid while budgets fall; a project found
+       is affine in ``d`` and stays valid while budgets fall (the check for
+       round ``j`` takes the supporters' budget states at some moment before
+       round ``j``, their *epoch*: budgets only fall, so these bound their
+       budgets in round ``j`` from above, and states taken after their last
+       payment before round ``j`` are exact; see ``close_fresh``); a project found
        unaffordable stays so while ``d`` is below what its supporters lack
        divided by their slopes; every price is at least
        ``cost / total satisfaction``. Each gives a threshold against the
@@ -599,6 +619,8 @@ def run_mes(
         # (budgets only fall afterwards) and the round from which they count.
         # ``top[k]``: highest winner's price (per satisfaction unit) in rounds 0..k.
         epoch: dict[int, tuple] = {}
+        fresh: dict[int, bool] = {}  # the epoch is the supporters' current states
+        falls: list[float] = []
         since = dict.fromkeys(remaining, 0)
         top: list[float] = []
         prices: list[float] = []
@@ -619,9 +641,7 @@ def run_mes(
         sc = scale_f[q]
         # the winners' prices since then, each at most price - fall * d; a
         # round whose line lies below another one's needs no check of its own
-        lines = sorted(
-            zip(prices[first:], state.falls[first:], strict=True), key=lambda x: (-x[0], x[1])
-        )
+        lines = sorted(zip(prices[first:], falls[first:], strict=True), key=lambda x: (-x[0], x[1]))
         low_fall = math.inf
         for price, fall in lines:
             if price < rho0[q] * (1 - 1e-9) or fall >= low_fall:
@@ -629,15 +649,33 @@ def run_mes(
             low_fall = fall
             stable = min(stable, state.reach(ent, price * sc, fall * sc, stable))
 
+    def close_fresh(q: int) -> None:
+        """``close``; when it binds with an older epoch, again with the current states.
+
+        The supporters of ``q`` did not pay since round ``since[q]`` (every
+        purchase of a neighbour moves ``since[q]``), so their current states
+        are their states in all those rounds.
+        """
+        nonlocal stable
+        old = stable
+        close(q)
+        if stable < old and not fresh.get(q) and epoch.get(q) is not None:
+            stable = old
+            ent = state.entries(q)
+            epoch[q] = (q, ent[1], ent[2], ent[3])
+            fresh[q] = True
+            close(q)
+
     def refresh(p: int) -> float | None:
         if stability:
-            close(p)
+            close_fresh(p)
             since[p] = len(top)
         sp = state.rho(p)
         dirty[p] = False
         if stability:
             ent = state.entries(p)
             epoch[p] = (p, ent[1], ent[2], ent[3])
+            fresh[p] = True
         if sp is None:
             splits.pop(p, None)
             return None
@@ -677,12 +715,21 @@ def run_mes(
                 heapq.heappush(heap, (v, keys[q], q))
         split = splits.pop(win)
         remaining.remove(win)
+        fall = None
         if stability:
-            close(win)
+            close_fresh(win)
             r = split.rho_f / scale_f[win]
             top.append(max(r, top[-1]) if top else r)
             prices.append(r)
-        paid_groups, payments = state.pay(split, trace)
+            fall = state.fall(split)
+            falls.append(fall / scale_f[win])
+            # the winner's neighbours are about to pay: check the rounds since
+            # their epoch while their supporters are as they were in them
+            for q in prep.neighbours[win]:
+                if q != win and q in dirty:
+                    close_fresh(q)
+                    since[q] = len(top)
+        paid_groups, payments = state.pay(split, trace, fall)
         rnd += 1
         selected.append(win)
         chosen.add(win)
@@ -705,16 +752,30 @@ def run_mes(
                 state.cache.pop(q, None)
                 if q in dirty:
                     dirty[q] = True
+                    if stability:
+                        fresh[q] = False
+                        if epoch.get(q) is None:
+                            # never priced: its epoch starts now
+                            ent = state.entries(q)
+                            epoch[q] = (q, ent[1], ent[2], ent[3])
+                            fresh[q] = True
     if stability > 0:
         for q in remaining:
-            close(q)
-            if stable > 0 and state.reach(epoch[q], math.inf, 0.0, stable) < stable:
-                # still unaffordable at the end, whatever the price (the
-                # budgets when q was last priced were only an upper bound)
+            close_fresh(q)
+            if stable <= 0:
+                continue
+            if epoch.get(q) is None:
+                stable = 0.0
+                continue
+            # still unaffordable at the end, whatever the price
+            d = state.reach(epoch[q], math.inf, 0.0, stable)
+            if d < stable and not fresh.get(q):
+                # the epoch was only an upper bound: use the current states
                 ent = state.entries(q)
-                stable = min(
-                    stable, state.reach((q, ent[1], ent[2], ent[3]), math.inf, 0.0, stable)
-                )
+                epoch[q] = (q, ent[1], ent[2], ent[3])
+                fresh[q] = True
+                d = state.reach(epoch[q], math.inf, 0.0, stable)
+            stable = min(stable, d)
     unfunded: list[MesUnfunded] = []
     if trace:
         for p in cands:
