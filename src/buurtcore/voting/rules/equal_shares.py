@@ -421,7 +421,9 @@ class _State:
         high = self.high[st]
         cntf = cnt.astype(np.float64)
         now = np.maximum(base, 0.0)
-        target = cost - 1e-9 * (cost + float(np.dot(cntf, np.abs(base))))
+        # margin for the rounding of the sums (entries with nothing up to the horizon add 0)
+        alive = base + high * H > 0
+        target = cost - 1e-9 * (cost + float(np.dot(cntf, np.where(alive, np.abs(base), 0.0))))
         if math.isfinite(cap):
             top = (cap * (1 + 1e-9)) * uu
             k = fall * uu

@@ -53,7 +53,11 @@ def check_probe(prep, tie, endowment, horizon):
     exact = run_mes(prep, tie, endowment, stability=horizon)
     assert free + bought == exact.selected
     assert 0 <= stable <= horizon
-    assert close_enough(stable, exact.stable_for), (stable, exact.stable_for)
+    if fast.last_revived:
+        # a supporter left out as having nothing might get money: nothing is proven
+        assert stable == 0
+    else:
+        assert close_enough(stable, exact.stable_for), (stable, exact.stable_for)
     return bought, stable
 
 
