@@ -84,7 +84,7 @@ def run_add1(
     previous: MesResult | None = None
     steps = 0
     # horizon of the stability bound: the bounds are tighter for small raises,
-    # so it follows the raises that could be proven (growing while they reach it)
+    # so it follows the raises that could be proven (growing six-fold while they reach it)
     horizon = seen = 2 * increment
     wait = backoff = 0
     while True:
@@ -121,7 +121,7 @@ def run_add1(
         if probe:
             proven = Fraction(res.stable_for)
             if proven >= horizon * Fraction(99, 100):
-                horizon *= 3
+                horizon *= 6
                 seen = proven
             elif proven >= increment:
                 horizon = max(2 * increment, proven * Fraction(3, 2))
