@@ -262,7 +262,7 @@ def _reach(
 
 def _close(
     q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c, ep_n,
-    sup_ptr, horizon, costs, base, high, times, dsl, line_p, line_f,
+    sup_ptr, horizon, costs, base, high, times, dsl, line_i,
 ):  # fmt: skip
     """``close`` of ``run_mes``: the raise bounded by what ``q`` could pay since it was priced."""
     first = since[q]
@@ -274,19 +274,28 @@ def _close(
     if ep_n[q] < 0:
         return 0.0
     sc = scale[q]
-    n = n_top - first
-    for i in range(n):
-        line_p[i] = -prices[first + i]
-        line_f[i] = falls[first + i]
-    # sort by (-price, fall): stable sorts, the less significant key first
-    o1 = np.argsort(line_f[:n], kind="mergesort")
-    o2 = np.argsort(line_p[:n][o1], kind="mergesort")
+    # the rounds that count, sorted by (-price, fall) (insertion sort: few rounds)
+    n = 0
+    floor = rho0[q] * (1 - 1e-9)
+    for i in range(first, n_top):
+        pi = prices[i]
+        if pi < floor:
+            continue
+        fi = falls[i]
+        j = n
+        while j > 0 and (
+            prices[line_i[j - 1]] < pi
+            or (prices[line_i[j - 1]] == pi and falls[line_i[j - 1]] > fi)
+        ):
+            line_i[j] = line_i[j - 1]
+            j -= 1
+        line_i[j] = i
+        n += 1
     low_fall = math.inf
     for j in range(n):
-        i = o1[o2[j]]
-        price = -line_p[i]
-        fall = line_f[i]
-        if price < rho0[q] * (1 - 1e-9) or fall >= low_fall:
+        price = prices[line_i[j]]
+        fall = falls[line_i[j]]
+        if fall >= low_fall:
             continue
         low_fall = fall
         d = _reach(
@@ -300,7 +309,7 @@ def _close(
 
 def _close_fresh(
     q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c, ep_n,
-    sup_ptr, horizon, costs, base, high, times, dsl, line_p, line_f,
+    sup_ptr, horizon, costs, base, high, times, dsl, line_i,
     fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
 ):  # fmt: skip
     """``close`` with ``q``'s supporters as they are now (see the module docstring).
@@ -312,14 +321,14 @@ def _close_fresh(
     """
     d = _close(
         q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c, ep_n,
-        sup_ptr, horizon, costs, base, high, times, dsl, line_p, line_f,
+        sup_ptr, horizon, costs, base, high, times, dsl, line_i,
     )  # fmt: skip
     if d < stable and not fresh[q] and ep_n[q] >= 0:
         _aggregate(q, sup_ptr, sup_group, sup_u, sup_w, gstate, big_u, slot, ep_s, ep_u, ep_c, ep_n)
         fresh[q] = True
         d = _close(
             q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c, ep_n,
-            sup_ptr, horizon, costs, base, high, times, dsl, line_p, line_f,
+            sup_ptr, horizon, costs, base, high, times, dsl, line_i,
         )  # fmt: skip
     return d
 
@@ -372,8 +381,7 @@ def _kernel(
     top = np.zeros(n_c + 1)
     prices = np.zeros(n_c + 1)
     falls = np.zeros(n_c + 1)
-    line_p = np.zeros(n_c + 1)
-    line_f = np.zeros(n_c + 1)
+    line_i = np.zeros(n_c + 1, dtype=np.int64)
     n_top = 0
     stable = H
     n_revive = 0
@@ -401,7 +409,7 @@ def _kernel(
             heapq.heappop(heap)
             stable = _close_fresh(
                 p, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
-                ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+                ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i,
                 fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
             )  # fmt: skip
             since[p] = n_top
@@ -427,7 +435,7 @@ def _kernel(
             if dirty[q]:
                 stable = _close_fresh(
                     q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u,
-                    ep_c, ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+                    ep_c, ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i,
                     fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
                 )  # fmt: skip
                 since[q] = n_top
@@ -462,7 +470,7 @@ def _kernel(
                     heapq.heappush(heap, (near_v[i], rank[q], q))
         stable = _close_fresh(
             win, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
-            ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+            ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i,
             fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
         )  # fmt: skip
         rho = price[win]
@@ -508,7 +516,7 @@ def _kernel(
                 continue
             stable = _close_fresh(
                 q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
-                ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+                ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i,
                 fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
             )  # fmt: skip
             since[q] = n_top
@@ -589,7 +597,7 @@ def _kernel(
             continue
         stable = _close_fresh(
             q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
-            ep_n, sup_ptr, H, costs, base, high, times, dsl, line_p, line_f,
+            ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i,
             fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
         )  # fmt: skip
         if stable <= 0:
