@@ -72,10 +72,11 @@ def run_add1(
     # the compiled float run (None without numba). A probe (the run plus the
     # stability bound; compiled too when it can be) costs about `probe_cost`
     # plain compiled runs, so it must prove that many steps to pay off. With
-    # the compiled run, probe only on a plateau: once `need` runs in a row
-    # bought the same; `need` halves after a probe that paid off and doubles
-    # after one that did not (Warszawa 2026: plateaus of 1-5 steps, probes
-    # rarely pay; Budapest 2024: plateaus of ~180 steps, they nearly always do)
+    # the compiled run, probe once `need` runs in a row bought the same; `need`
+    # halves after a probe that paid off (down to 0: probe every run) and
+    # doubles after one that did not (Warszawa 2026: plateaus of 1-5 steps,
+    # probes rarely pay; Budapest 2024: 124 plateaus over 22,000 steps, they
+    # nearly always do)
     fast = fast_run(prep, tie, cands) if compiled else None
     probe_cost = 3 if fast is not None else 1
     streak, need = 0, 4
@@ -133,7 +134,7 @@ def run_add1(
             # the bound costs about two runs; after probes without a skip, probe less often
             backoff = 0 if repeat else min(2 * backoff + 1, 15)
             wait = backoff
-            need = max(1, need // 2) if repeat >= probe_cost else min(2 * need, 64)
+            need = need // 2 if repeat >= probe_cost else min(max(1, 2 * need), 64)
         elif wait:
             wait -= 1
         streak = streak + 1 if previous is not None and previous.selected == res.selected else 0
