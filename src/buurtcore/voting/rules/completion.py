@@ -25,8 +25,6 @@ from fractions import Fraction
 
 from buurtcore.voting.outcome import Add1Round, fmt
 from buurtcore.voting.rules._data import Prepared
-from buurtcore.voting.rules._mes_fast import fast_run
-from buurtcore.voting.rules._mes_probe import probe_mes
 from buurtcore.voting.rules.equal_shares import MesResult, mes_candidates, run_mes
 from buurtcore.voting.tiebreak import TieBreak
 
@@ -39,6 +37,10 @@ def is_exhaustive(prep: Prepared, chosen: set[int], total: Fraction, pool) -> bo
     """True when no project of ``pool`` outside ``chosen`` fits in the budget left."""
     room = prep.budget - total
     return not any(p not in chosen and prep.costs[p] <= room for p in pool)
+
+
+def _python_probe(prep: Prepared, tie: TieBreak, fast, endowment: Fraction, horizon) -> MesResult:
+    return run_mes(prep, tie, endowment, stability=float(horizon))
 
 
 def run_add1(
@@ -72,11 +74,20 @@ def run_add1(
     # the compiled float run (None without numba). A probe (the run plus the
     # stability bound; compiled too when it can be) costs about `probe_cost`
     # plain compiled runs, so it must prove that many steps to pay off. With
-    # the compiled run, probe only on a plateau: once `need` runs in a row
-    # bought the same; `need` halves after a probe that paid off and doubles
-    # after one that did not (Warszawa 2026: plateaus of 1-5 steps, probes
-    # rarely pay; Budapest 2024: plateaus of ~180 steps, they nearly always do)
-    fast = fast_run(prep, tie, cands) if compiled else None
+    # the compiled run, probe once `need` runs in a row bought the same; `need`
+    # halves after a probe that paid off (down to 0: probe every run) and
+    # doubles after one that did not (Warszawa 2026: plateaus of 1-5 steps,
+    # probes rarely pay; Budapest 2024: 124 plateaus over 22,000 steps, they
+    # nearly always do)
+    fast = None
+    probe_mes = _python_probe
+    if compiled:
+        # imported only here: numba costs about 0.5 s and 90 MB per process,
+        # and nothing but Add1 needs it (the web app and most CLI commands don't)
+        from buurtcore.voting.rules._mes_fast import fast_run
+        from buurtcore.voting.rules._mes_probe import probe_mes
+
+        fast = fast_run(prep, tie, cands)
     probe_cost = 3 if fast is not None else 1
     streak, need = 0, 4
     limit = sum((prep.costs[p] for p in cands), Fraction(0)) + 1
@@ -133,7 +144,7 @@ def run_add1(
             # the bound costs about two runs; after probes without a skip, probe less often
             backoff = 0 if repeat else min(2 * backoff + 1, 15)
             wait = backoff
-            need = max(1, need // 2) if repeat >= probe_cost else min(2 * need, 64)
+            need = need // 2 if repeat >= probe_cost else min(max(1, 2 * need), 64)
         elif wait:
             wait -= 1
         streak = streak + 1 if previous is not None and previous.selected == res.selected else 0

@@ -217,3 +217,10 @@ def test_it_can_be_switched_off():
     assert off.stdout.split()[0] == "False"
     assert on.stdout.split()[0] == "True"
     assert off.stdout.split()[1] == on.stdout.split()[1]
+
+
+def test_importing_the_engine_does_not_load_numba():
+    # numba costs about 0.5 s and 90 MB per process: only Add1 loads it
+    code = "import sys, buurtcore.voting, buurtcore.cli; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
