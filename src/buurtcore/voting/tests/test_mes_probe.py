@@ -30,7 +30,9 @@ from buurtcore.voting.tests.test_add1_skipping import (
 )
 from buurtcore.voting.tiebreak import TieBreak
 
-pytestmark = pytest.mark.skipif(not _mes_fast.AVAILABLE, reason="numba is not installed")
+pytestmark = pytest.mark.skipif(
+    not _mes_fast.AVAILABLE, reason="no compiled run (numba missing or BUURTCORE_NO_JIT set)"
+)
 
 REL = 1e-6
 
