@@ -210,23 +210,22 @@ def _reach(
     cost = costs[q]
     finite = cap < math.inf
     abs_sum = 0.0
-    for i in range(a, a + m):
-        if base[es[i]] + high[es[i]] * H > 0:
-            abs_sum += ec[i] * abs(base[es[i]])
-    target = cost - 1e-9 * (cost + abs_sum)
     have = 0.0
     slope = 0.0
     top_unit = cap * (1 + 1e-9)
     for i in range(a, a + m):
         b = base[es[i]]
+        h = high[es[i]]
+        if b + h * H > 0:
+            abs_sum += ec[i] * abs(b)
         now = b if b > 0.0 else 0.0
         if finite and now >= top_unit * eu[i]:
             have += ec[i] * top_unit * eu[i]
         else:
             have += ec[i] * now
-            h = high[es[i]]
             if h > 0:
                 slope += ec[i] * h
+    target = cost - 1e-9 * (cost + abs_sum)
     if have >= target:
         return 0.0
     end = min(H, limit)
