@@ -95,7 +95,8 @@ def run_add1(
     previous: MesResult | None = None
     steps = 0
     # horizon of the stability bound: the bounds are tighter for small raises,
-    # so it follows the raises that could be proven (growing six-fold while they reach it)
+    # so it follows the raises that could be proven (growing three-fold while they reach it,
+    # and shrinking at most to 2/3 after a probe in the tail of a plateau)
     horizon = seen = 2 * increment
     wait = backoff = 0
     while True:
@@ -132,10 +133,10 @@ def run_add1(
         if probe:
             proven = Fraction(res.stable_for)
             if proven >= horizon * Fraction(99, 100):
-                horizon *= 6
+                horizon *= 3
                 seen = proven
             elif proven >= increment:
-                horizon = max(2 * increment, proven * Fraction(3, 2))
+                horizon = max(2 * increment, proven * Fraction(3, 2), horizon * Fraction(2, 3))
                 seen = proven
             else:
                 # the run changes within one step; the next plateau is probably
