@@ -20,24 +20,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from fractions import Fraction
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from buurtcore.voting import pabulib  # noqa: E402
 from buurtcore.voting.rules._data import natural_sat, prepare  # noqa: E402
-from buurtcore.voting.rules.completion import run_add1  # noqa: E402
+from buurtcore.voting.rules.completion import rounds_by_endowment, run_add1  # noqa: E402
 from buurtcore.voting.tiebreak import TieBreak  # noqa: E402
-
-
-def expand(rounds) -> dict[Fraction, list[str]]:
-    """Every endowment tried or skipped, with what it bought."""
-    out = {}
-    for r in rounds:
-        for j in range(r.repeated + 1):
-            out[Fraction(r.endowment) + j] = r.selected
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     slow, slow_rounds = run_add1(prep, tie, stop=args.stop, skip=False)
     t_slow = time.perf_counter() - t0
 
-    a, b = expand(fast_rounds), expand(slow_rounds)
+    a, b = rounds_by_endowment(fast_rounds), rounds_by_endowment(slow_rounds)
     differ = [e for e in b if a.get(e) != b[e]]
     same = (
         not differ

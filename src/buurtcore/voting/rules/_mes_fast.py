@@ -109,39 +109,28 @@ def _kernel(
         value, _, p = heap[0]
         if dirty[p]:
             heapq.heappop(heap)
-            # -- price p (see equal_shares._State.rho) --------------------------
-            status, rho, units = _price(
+            status, v = _reprice(
                 p, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
-                e_state, e_u, e_cnt, e_b, costs[p], tol,
+                e_state, e_u, e_cnt, e_b, costs, scale, tol, dirty, alive, price, runits,
             )  # fmt: skip
-            dirty[p] = False
             if status < 0:
                 return -10 + status
-            if status == 0:
-                alive[p] = False
-                continue
-            price[p] = rho
-            runits[p] = units if status == 2 else -1.0
-            heapq.heappush(heap, (rho / scale[p], rank[p], p))
+            if status > 0:
+                heapq.heappush(heap, (v, rank[p], p))
             continue
         limit = value * (1 + 4 * tol)
         n_near = 0
         while len(heap) and heap[0][0] <= limit:
             v, r, q = heapq.heappop(heap)
             if dirty[q]:
-                status, rho, units = _price(
+                status, v = _reprice(
                     q, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
-                    e_state, e_u, e_cnt, e_b, costs[q], tol,
+                    e_state, e_u, e_cnt, e_b, costs, scale, tol, dirty, alive, price, runits,
                 )  # fmt: skip
-                dirty[q] = False
                 if status < 0:
                     return -10 + status
                 if status == 0:
-                    alive[q] = False
                     continue
-                price[q] = rho
-                runits[q] = units if status == 2 else -1.0
-                v = rho / scale[q]
                 if v > limit:
                     heapq.heappush(heap, (v, r, q))
                     continue
@@ -201,6 +190,29 @@ def _kernel(
             if alive[q]:
                 dirty[q] = True
     return n_out
+
+
+def _reprice(
+    q, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
+    e_state, e_u, e_cnt, e_b, costs, scale, tol, dirty, alive, price, runits,
+):  # fmt: skip
+    """Price ``q`` now (see equal_shares._State.rho): ``(status, rho / scale)``.
+
+    Records the price and who pays it; an unaffordable ``q`` (status 0) leaves
+    for good (budgets only fall); status < 0 means too close to call.
+    """
+    status, rho, units = _price(
+        q, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
+        e_state, e_u, e_cnt, e_b, costs[q], tol,
+    )  # fmt: skip
+    dirty[q] = False
+    if status <= 0:
+        if status == 0:
+            alive[q] = False
+        return status, 0.0
+    price[q] = rho
+    runits[q] = units if status == 2 else -1.0
+    return status, rho / scale[q]
 
 
 def _settle_tie(near, n_near, runits, cost_int, cost_sat, rank):
@@ -315,6 +327,7 @@ def _price(
 if numba is not None:  # pragma: no branch
     _price = numba.njit(cache=True, nogil=True)(_price)
     _settle_tie = numba.njit(cache=True, nogil=True)(_settle_tie)
+    _reprice = numba.njit(cache=True, nogil=True)(_reprice)
     _kernel = numba.njit(cache=True, nogil=True)(_kernel)
 
 

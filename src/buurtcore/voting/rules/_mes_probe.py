@@ -332,6 +332,39 @@ def _close_fresh(
     return d
 
 
+def _reprice(
+    q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
+    ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i, fresh, sup_group,
+    sup_u, sup_w, gstate, big_u, slot, flt, live, lb, tol, dirty, alive, price,
+    runits,
+):  # fmt: skip
+    """Check ``q``'s rounds since its epoch, then price it anew: ``(status, rho / scale, stable)``.
+
+    As ``refresh`` in ``run_mes``: ``close`` for the rounds since ``q`` was last
+    priced, a new epoch from now on, and the price (status as ``_price``; 0:
+    unaffordable, it leaves for good; < 0: too close to call).
+    """
+    stable = _close_fresh(
+        q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
+        ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i,
+        fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
+    )  # fmt: skip
+    since[q] = n_top
+    status, rho, units = _price(
+        q, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
+        ep_s, ep_u, ep_c, ep_n, live, lb, costs[q], tol,
+    )  # fmt: skip
+    fresh[q] = True
+    dirty[q] = False
+    if status <= 0:
+        if status == 0:
+            alive[q] = False
+        return status, 0.0, stable
+    price[q] = rho
+    runits[q] = units if status == 2 else -1.0
+    return status, rho / scale[q], stable
+
+
 def _kernel(
     endow, horizon, sup_ptr, sup_group, sup_u, sup_w, n_groups, big_u, costs, scale,
     rho0, rank, cands, nb_ptr, nb_idx, cost_int, cost_sat, out,
@@ -406,52 +439,32 @@ def _kernel(
         value, _, p = heap[0]
         if dirty[p]:
             heapq.heappop(heap)
-            stable = _close_fresh(
+            status, v, stable = _reprice(
                 p, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
-                ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i,
-                fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
+                ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i, fresh, sup_group,
+                sup_u, sup_w, gstate, big_u, slot, flt, live, lb, tol, dirty, alive, price,
+                runits,
             )  # fmt: skip
-            since[p] = n_top
-            status, rho, units = _price(
-                p, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
-                ep_s, ep_u, ep_c, ep_n, live, lb, costs[p], tol,
-            )  # fmt: skip
-            fresh[p] = True
-            dirty[p] = False
             if status < 0:
                 return -10 + status, 0.0, 0
-            if status == 0:
-                alive[p] = False
-                continue
-            price[p] = rho
-            runits[p] = units if status == 2 else -1.0
-            heapq.heappush(heap, (rho / scale[p], rank[p], p))
+            if status > 0:
+                heapq.heappush(heap, (v, rank[p], p))
             continue
         limit = value * (1 + 4 * tol)
         n_near = 0
         while len(heap) and heap[0][0] <= limit:
             v, r, q = heapq.heappop(heap)
             if dirty[q]:
-                stable = _close_fresh(
-                    q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u,
-                    ep_c, ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i,
-                    fresh, sup_group, sup_u, sup_w, gstate, big_u, slot,
+                status, v, stable = _reprice(
+                    q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
+                    ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i, fresh, sup_group,
+                    sup_u, sup_w, gstate, big_u, slot, flt, live, lb, tol, dirty, alive, price,
+                    runits,
                 )  # fmt: skip
-                since[q] = n_top
-                status, rho, units = _price(
-                    q, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
-                    ep_s, ep_u, ep_c, ep_n, live, lb, costs[q], tol,
-                )  # fmt: skip
-                fresh[q] = True
-                dirty[q] = False
                 if status < 0:
                     return -10 + status, 0.0, 0
                 if status == 0:
-                    alive[q] = False
                     continue
-                price[q] = rho
-                runits[q] = units if status == 2 else -1.0
-                v = rho / scale[q]
                 if v > limit:
                     heapq.heappush(heap, (v, r, q))
                     continue
@@ -631,6 +644,7 @@ if numba is not None:  # pragma: no branch
     _reach = numba.njit(cache=True, nogil=True)(_reach)
     _close = numba.njit(cache=True, nogil=True)(_close)
     _close_fresh = numba.njit(cache=True, nogil=True)(_close_fresh)
+    _reprice = numba.njit(cache=True, nogil=True)(_reprice)
     _kernel = numba.njit(cache=True, nogil=True)(_kernel)
 
 

@@ -28,7 +28,7 @@ from buurtcore.voting.rules._data import Prepared
 from buurtcore.voting.rules.equal_shares import MesResult, mes_candidates, run_mes
 from buurtcore.voting.tiebreak import TieBreak
 
-__all__ = ["ADD1_STOPS", "is_exhaustive", "run_add1"]
+__all__ = ["ADD1_STOPS", "is_exhaustive", "rounds_by_endowment", "run_add1"]
 
 ADD1_STOPS = ("exhaustive", "budget")
 
@@ -37,6 +37,20 @@ def is_exhaustive(prep: Prepared, chosen: set[int], total: Fraction, pool) -> bo
     """True when no project of ``pool`` outside ``chosen`` fits in the budget left."""
     room = prep.budget - total
     return not any(p not in chosen and prep.costs[p] <= room for p in pool)
+
+
+def rounds_by_endowment(rounds: list[Add1Round]) -> dict[Fraction, list[str]]:
+    """Every endowment Add1 tried or skipped as proven identical, with what it bought.
+
+    >>> r = Add1Round("5", ["a"], "10", False, True, 2)
+    >>> rounds_by_endowment([r])
+    {Fraction(5, 1): ['a'], Fraction(6, 1): ['a'], Fraction(7, 1): ['a']}
+    """
+    out = {}
+    for r in rounds:
+        for j in range(r.repeated + 1):
+            out[Fraction(r.endowment) + j] = r.selected
+    return out
 
 
 def _python_probe(prep: Prepared, tie: TieBreak, fast, endowment: Fraction, horizon) -> MesResult:
