@@ -54,6 +54,7 @@ def rounds_by_endowment(rounds: list[Add1Round]) -> dict[Fraction, list[str]]:
 
 
 def _python_probe(prep: Prepared, tie: TieBreak, fast, endowment: Fraction, horizon) -> MesResult:
+    """A probe in Python (the signature of ``_mes_probe.probe_mes``)."""
     return run_mes(prep, tie, endowment, stability=float(horizon))
 
 
@@ -71,11 +72,16 @@ def run_add1(
 
     Notes
     -----
-    Semantically one MES run per currency unit. With ``skip`` (default) each
-    run also computes how far the endowment can rise before anything in the
-    run changes (see ``run_mes(stability=True)``); those endowments give the
-    identical run and are not recomputed. The final run is repeated once with
-    tracing switched on.
+    Semantically one MES run per currency unit. With ``skip`` (default) some
+    runs are *probes*: they also compute how far the endowment can rise before
+    anything in the run changes (see ``run_mes(stability=...)``); those
+    endowments give the identical run and are not recomputed. With
+    ``compiled`` (default) the runs and probes are numba-compiled float runs
+    (``_mes_fast``, ``_mes_probe``) that hand every close call to the exact
+    Python run; without numba, or with ``compiled=False``, everything runs in
+    Python. The outcome is the same either way; only which endowments are
+    probed (``Add1Round.repeated``) may differ. The final run is repeated once
+    in Python with tracing switched on.
     """
     if stop not in ADD1_STOPS:
         raise ValueError(f"unknown add1_stop {stop!r}")
@@ -109,8 +115,8 @@ def run_add1(
     previous: MesResult | None = None
     steps = 0
     # horizon of the stability bound: the bounds are tighter for small raises,
-    # so it follows the raises that could be proven (growing three-fold while they reach it,
-    # and shrinking at most to 2/3 after a probe in the tail of a plateau)
+    # so it follows the raises that could be proven (growing three-fold while
+    # they reach it, shrinking at most to 2/3 after a probe in a plateau's tail)
     horizon = seen = 2 * increment
     wait = backoff = 0
     while True:
