@@ -22,8 +22,8 @@ from buurtcore.voting.tests.strategies import elections
 from buurtcore.voting.tiebreak import TieBreak
 
 
-def assert_same_as_unit_steps(prep, tie, stop):
-    fast, fast_rounds = run_add1(prep, tie, stop=stop)
+def assert_same_as_unit_steps(prep, tie, stop, compiled=None):
+    fast, fast_rounds = run_add1(prep, tie, stop=stop, compiled=compiled)
     slow, slow_rounds = run_add1(prep, tie, stop=stop, skip=False)
     assert fast.selected == slow.selected
     assert fast.endowment == slow.endowment
@@ -61,13 +61,14 @@ def crowded_elections(draw):
     sat=st.sampled_from(["cost", "cardinality"]),
     stop=st.sampled_from(["exhaustive", "budget"]),
     rule=st.sampled_from(["lexico", "cost-votes"]),
+    compiled=st.sampled_from([None, True]),
 )
-def test_it_skips_only_identical_runs_on_crowded_elections(case, sat, stop, rule):
+def test_it_skips_only_identical_runs_on_crowded_elections(case, sat, stop, rule, compiled):
     budget, costs, ballots = case
     inst, prof = election(budget, costs, ballots)
     prep = prepare(inst, prof, sat)
     tie = TieBreak.make(rule, prep.ids, prep.costs, prep.votes, seed=7)
-    assert_same_as_unit_steps(prep, tie, stop)
+    assert_same_as_unit_steps(prep, tie, stop, compiled)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -119,4 +120,5 @@ def test_it_skips_only_identical_runs_on_real_files(pabulib_dir, name, sat):
     prep = prepare(inst, prof, sat)
     tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
     for stop in ("exhaustive", "budget"):
-        assert_same_as_unit_steps(prep, tie, stop)
+        for compiled in (None, True):
+            assert_same_as_unit_steps(prep, tie, stop, compiled)

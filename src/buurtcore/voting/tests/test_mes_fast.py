@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from buurtcore.voting import pabulib
+from buurtcore.voting.rules import _mes_fast, completion
 from buurtcore.voting.rules._data import prepare
 from buurtcore.voting.rules._mes_fast import AVAILABLE, fast_run
 from buurtcore.voting.rules.completion import rounds_by_endowment, run_add1
@@ -161,7 +162,7 @@ def test_add1_gives_the_same_with_and_without_the_compiled_run(case, stop, rule)
     inst, prof = election(budget, costs, ballots)
     prep = prepare(inst, prof, "cost")
     tie = TieBreak.make(rule, prep.ids, prep.costs, prep.votes, seed=9)
-    fast, fast_rounds = run_add1(prep, tie, stop=stop)
+    fast, fast_rounds = run_add1(prep, tie, stop=stop, compiled=True)
     slow, slow_rounds = run_add1(prep, tie, stop=stop, compiled=False, skip=False)
     assert (fast.selected, fast.endowment, fast.total_cost) == (
         slow.selected,
@@ -179,7 +180,7 @@ def test_add1_on_a_real_file_is_the_same_in_python(pabulib_dir):
     inst, prof = pabulib.read(path)
     prep = prepare(inst, prof, "cost")
     tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
-    fast, fast_rounds = run_add1(prep, tie)
+    fast, fast_rounds = run_add1(prep, tie, compiled=True)
     slow, slow_rounds = run_add1(prep, tie, compiled=False)
     assert fast.selected == slow.selected
     assert fast.endowment == slow.endowment
@@ -216,3 +217,46 @@ def test_importing_the_engine_does_not_load_numba():
     code = "import sys, buurtcore.voting, buurtcore.cli; print('numba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_small_elections_stay_in_python():
+    # a neighbourhood round: Add1 finishes long before the Python runs cost
+    # PYTHON_SECONDS, so numba (0.5 s, 90 MB, 15 s to compile) is never loaded
+    code = (
+        "import sys\n"
+        "from buurtcore.voting import pabulib, tally\n"
+        "from buurtcore.voting.examples import example_path\n"
+        "inst, prof = pabulib.read(example_path('buurtbudget_approval.pb'))\n"
+        "out = tally(inst, prof, rule='mes', completion='add1')\n"
+        "print('numba' in sys.modules, out.params['add1_runs'])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded, runs = out.stdout.split()
+    assert loaded == "False"
+    assert int(runs) > 1  # Add1 really ran
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=crowded_elections(), stop=st.sampled_from(["exhaustive", "budget"]))
+def test_add1_switches_to_the_compiled_runs_midway(case, stop):
+    # with a tiny Python budget the switch happens after the first run
+    budget, costs, ballots = case
+    inst, prof = election(budget, costs, ballots)
+    prep = prepare(inst, prof, "cost")
+    tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
+    switched = []
+    real = _mes_fast.fast_run
+
+    def spy(*args):
+        switched.append(True)
+        return real(*args)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_mes_fast, "fast_run", spy)
+        mp.setattr(completion, "PYTHON_SECONDS", 1e-9)
+        mixed, mixed_rounds = run_add1(prep, tie, stop=stop)
+    plain, plain_rounds = run_add1(prep, tie, stop=stop, compiled=False, skip=False)
+    assert (mixed.selected, mixed.endowment) == (plain.selected, plain.endowment)
+    assert rounds_by_endowment(mixed_rounds) == rounds_by_endowment(plain_rounds)
+    if len(plain_rounds) > 1:
+        assert switched

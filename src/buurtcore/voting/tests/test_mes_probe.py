@@ -203,7 +203,7 @@ def test_it_keeps_add1_identical_to_unit_steps_on_real_files(pabulib_dir, monkey
         return got
 
     monkeypatch.setattr(_mes_probe, "probe", counting)
-    assert_same_as_unit_steps(prep, tie, "exhaustive")
+    assert_same_as_unit_steps(prep, tie, "exhaustive", compiled=True)
     assert any(used), "no compiled probe finished"
 
 
@@ -222,4 +222,4 @@ def test_it_keeps_add1_identical_to_unit_steps(case, sat, stop):
     slow, _ = run_add1(prep, tie, stop=stop, skip=False, compiled=False)
     assert fast.selected == slow.selected
     assert fast.endowment == slow.endowment
-    assert_same_as_unit_steps(prep, tie, stop)
+    assert_same_as_unit_steps(prep, tie, stop, compiled=True)
