@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -260,3 +261,9 @@ def test_add1_switches_to_the_compiled_runs_midway(case, stop):
     assert rounds_by_endowment(mixed_rounds) == rounds_by_endowment(plain_rounds)
     if len(plain_rounds) > 1:
         assert switched
+
+
+def test_the_warm_up_script_compiles():
+    script = Path(__file__).resolve().parents[4] / "scripts" / "warm_engine.py"
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("compiled")
