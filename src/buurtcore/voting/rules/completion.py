@@ -63,7 +63,7 @@ def rounds_by_endowment(rounds: list[Add1Round]) -> dict[Fraction, list[str]]:
 #: Elections with this many supporter entries use the compiled runs from the start.
 COMPILE_AT_ENTRIES = 50_000
 #: Estimated seconds of Python runs after which Add1 switches to the compiled runs.
-PYTHON_SECONDS = 0.5
+PYTHON_SECONDS = 0.25
 
 
 def _python_cost(prep: Prepared, bought: int) -> float:
