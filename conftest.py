@@ -35,6 +35,25 @@ def pabulib_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def pabulib_file(pabulib_dir):
+    """``pabulib_file(name)``: the path of one shared Pabulib file.
+
+    Skips with a notice when that file is missing, and fails under CI=true,
+    where every shared file must be there.
+    """
+
+    def find(name: str) -> Path:
+        path = pabulib_dir / name
+        if not path.exists():
+            if IN_CI:
+                pytest.fail(f"{name} not in {pabulib_dir} (required under CI=true)")
+            pytest.skip(f"NOTICE: {name} not in {pabulib_dir}")
+        return path
+
+    return find
+
+
+@pytest.fixture(scope="session")
 def _chromium():
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         if IN_CI:

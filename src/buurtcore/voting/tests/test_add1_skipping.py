@@ -112,10 +112,8 @@ SMALL_FILES = [
 
 
 @pytest.mark.parametrize(("name", "sat"), SMALL_FILES)
-def test_it_skips_only_identical_runs_on_real_files(pabulib_dir, name, sat):
-    path = pabulib_dir / name
-    if not path.exists():
-        pytest.skip(f"NOTICE: {name} not in {pabulib_dir}")
+def test_it_skips_only_identical_runs_on_real_files(pabulib_file, name, sat):
+    path = pabulib_file(name)
     inst, prof = pabulib.read(path)
     prep = prepare(inst, prof, sat)
     tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)

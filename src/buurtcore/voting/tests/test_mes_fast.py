@@ -138,10 +138,8 @@ REAL = [
 
 
 @pytest.mark.parametrize(("name", "sat"), REAL)
-def test_it_buys_what_the_exact_run_buys_on_real_files(pabulib_dir, name, sat):
-    path = pabulib_dir / name
-    if not path.exists():
-        pytest.skip(f"NOTICE: {name} not in {pabulib_dir}")
+def test_it_buys_what_the_exact_run_buys_on_real_files(pabulib_file, name, sat):
+    path = pabulib_file(name)
     inst, prof = pabulib.read(path)
     prep = prepare(inst, prof, sat)
     base = prep.budget / prep.n_voters
@@ -174,10 +172,8 @@ def test_add1_gives_the_same_with_and_without_the_compiled_run(case, stop, rule)
     assert sum(1 + r.repeated for r in fast_rounds) == len(slow_rounds)
 
 
-def test_add1_on_a_real_file_is_the_same_in_python(pabulib_dir):
-    path = pabulib_dir / "Poland_Warszawa_2022_Wola.pb"
-    if not path.exists():
-        pytest.skip(f"NOTICE: {path.name} not in {pabulib_dir}")
+def test_add1_on_a_real_file_is_the_same_in_python(pabulib_file):
+    path = pabulib_file("Poland_Warszawa_2022_Wola.pb")
     inst, prof = pabulib.read(path)
     prep = prepare(inst, prof, "cost")
     tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)

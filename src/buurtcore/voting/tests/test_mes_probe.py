@@ -164,10 +164,8 @@ REAL = [
 
 
 @pytest.mark.parametrize(("name", "sat", "offsets"), REAL)
-def test_it_matches_the_python_bound_on_real_files(pabulib_dir, name, sat, offsets):
-    path = pabulib_dir / name
-    if not path.exists():
-        pytest.skip(f"NOTICE: {name} not in {pabulib_dir}")
+def test_it_matches_the_python_bound_on_real_files(pabulib_file, name, sat, offsets):
+    path = pabulib_file(name)
     inst, prof = pabulib.read(path)
     prep = prepare(inst, prof, sat)
     tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
@@ -187,10 +185,8 @@ def test_it_matches_the_python_bound_on_real_files(pabulib_dir, name, sat, offse
         ("Switzerland_Zurich_D10.pb", "points"),
     ],
 )
-def test_it_keeps_add1_identical_to_unit_steps_on_real_files(pabulib_dir, monkeypatch, name, sat):
-    path = pabulib_dir / name
-    if not path.exists():
-        pytest.skip(f"NOTICE: {name} not in {pabulib_dir}")
+def test_it_keeps_add1_identical_to_unit_steps_on_real_files(pabulib_file, monkeypatch, name, sat):
+    path = pabulib_file(name)
     inst, prof = pabulib.read(path)
     prep = prepare(inst, prof, sat)
     tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)

@@ -11,7 +11,7 @@
   real elections (the projects the city actually funded).
 
 The Pabulib files are not part of the project: without them these tests skip
-with a notice (under ``CI=true`` they fail, see ``conftest.pabulib_dir``).
+with a notice (under ``CI=true`` they fail, see ``conftest.pabulib_file``).
 """
 
 from __future__ import annotations
@@ -52,10 +52,8 @@ def _sha256(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _election(pabulib_dir: Path, case: dict):
-    path = pabulib_dir / case["file"]
-    if not path.exists():
-        pytest.skip(f"NOTICE: {case['file']} not in {pabulib_dir}")
+def _election(pabulib_file, case: dict):
+    path = pabulib_file(case["file"])
     if _sha256(str(path)) != case["sha256"]:
         pytest.fail(
             f"{case['file']} differs from the file the fixture was made from; "
@@ -69,13 +67,13 @@ def _id(case: dict) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=_id)
-def test_it_matches_pabutools(pabulib_dir, case):
+def test_it_matches_pabutools(pabulib_file, case):
     if case["status"] != "ok":
         pytest.skip(
             f"NOTICE: pabutools gave no outcome ({case['status']} after "
             f"{case.get('seconds')} s): {case.get('error', '')}"
         )
-    instance, profile = _election(pabulib_dir, case)
+    instance, profile = _election(pabulib_file, case)
     outcome = tally(instance, profile, **case["params"])
     assert sorted(outcome.selected) == case["selected"], case["reference"]
     assert outcome.total_cost == sum(instance.projects[p].cost for p in case["selected"])
@@ -99,11 +97,11 @@ LIVE = [
 
 
 @pytest.mark.parametrize("case", LIVE, ids=_id)
-def test_it_matches_pabutools_live(pabulib_dir, case):
-    path = pabulib_dir / case["file"]
-    if not path.exists() or path.stat().st_size > LIVE_MAX_BYTES:
-        pytest.skip(f"NOTICE: {case['file']} absent or too large for a live run")
-    instance, profile = _election(pabulib_dir, case)
+def test_it_matches_pabutools_live(pabulib_file, case):
+    path = pabulib_file(case["file"])
+    if path.stat().st_size > LIVE_MAX_BYTES:
+        pytest.skip(f"NOTICE: {case['file']} too large for a live run")
+    instance, profile = _election(pabulib_file, case)
     live = _reference_module().run_one(path, case["case"])
     assert live["selected"] == case["selected"], "fixture is stale: rerun the script"
     assert sorted(tally(instance, profile, **case["params"]).selected) == live["selected"]
@@ -139,10 +137,8 @@ def _published_selection(instance) -> set[str]:
 @pytest.mark.parametrize(
     ("name", "params"), PUBLISHED, ids=[n.removesuffix(".pb") for n, _ in PUBLISHED]
 )
-def test_it_reproduces_the_published_outcome(pabulib_dir, name, params):
-    path = pabulib_dir / name
-    if not path.exists():
-        pytest.skip(f"NOTICE: {name} not in {pabulib_dir}")
+def test_it_reproduces_the_published_outcome(pabulib_file, name, params):
+    path = pabulib_file(name)
     instance, profile = _read(str(path))
     official = _published_selection(instance)
     assert official, "the file has no selected column"

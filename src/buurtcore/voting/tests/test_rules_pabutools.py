@@ -43,10 +43,8 @@ FILES = [
 
 
 @pytest.mark.parametrize("name", FILES)
-def test_it_selects_what_pabutools_selects(pabulib_dir, name):
-    path = pabulib_dir / name
-    if not path.exists():
-        pytest.skip(f"NOTICE: {name} not in {pabulib_dir}")
+def test_it_selects_what_pabutools_selects(pabulib_file, name):
+    path = pabulib_file(name)
     inst, prof = pabulib.read(path)
     p_inst, p_prof = parse_pabulib(str(path))
     natural = NATURAL[inst.vote_type]
