@@ -28,6 +28,7 @@ from fractions import Fraction
 import numpy as np
 
 from buurtcore.voting.rules._data import Prepared
+from buurtcore.voting.rules.equal_shares import _TOL, MesResult, mes_candidates
 from buurtcore.voting.tiebreak import TieBreak
 
 try:  # pragma: no cover - import guard
@@ -41,8 +42,6 @@ __all__ = ["AVAILABLE", "FastMes", "fast_run"]
 
 #: True when the compiled run can be used.
 AVAILABLE = numba is not None
-
-_TOL = 1e-9  # the same relative margin as equal_shares._TOL
 
 
 def _kernel(
@@ -72,7 +71,7 @@ def _kernel(
     up almost empty, -12 supporters with almost exactly the cost, -13 a
     supporter with almost exactly its share (see :func:`_price`).
     """
-    tol = 1e-9
+    tol = _TOL  # the same relative margin as the Python run
     n_proj = len(costs)
     eps = max(endow, 1e-300) * 1e-7
     cap = 1024
@@ -340,11 +339,7 @@ class FastMes:
         self.sup_group = prep.sup_group.astype(np.int32)
         self.sup_w = prep.weights[prep.sup_group].astype(np.float64)
         self.big_u = prep.max_u + 1  # keys are state * big_u + u with 1 <= u <= max_u
-        self.sup_u = (
-            np.ones(len(prep.sup_group), dtype=np.int32)
-            if prep.uniform
-            else prep.sup_u.astype(np.int32)
-        )
+        self.sup_u = prep.sup_u.astype(np.int32)
         self.costs = np.array([float(c) for c in prep.costs])
         self.scale = np.array([float(s) for s in prep.scale])
         rho0 = np.zeros(n_proj)
@@ -368,6 +363,7 @@ class FastMes:
             [int(c * den) if c * den < 2**31 else -1 for c in prep.costs] or [0], dtype=np.int64
         )
         self.cost_sat = prep.sat == "cost"
+        self.free = mes_candidates(prep)[1]
         self.out = np.empty(max(1, len(cands)), dtype=np.int64)
 
     def run(self, endowment: Fraction) -> list[int] | None:
@@ -396,6 +392,17 @@ class FastMes:
             self.last_fail = n
             return None
         return self.out[:n].tolist()
+
+    def result(self, bought: list[int], endowment: Fraction, stable_for: float = 0.0) -> MesResult:
+        """The :class:`MesResult` of a finished compiled run (exact total, no trace)."""
+        sel = self.free + bought
+        total = sum((self.prep.costs[p] for p in sel), Fraction(0))
+        return MesResult(sel, total, Fraction(endowment), [], [], stable_for)
+
+    def mes(self, endowment: Fraction) -> MesResult | None:
+        """``run_mes(prep, tie, endowment)`` without a trace, or None when it gave up."""
+        bought = self.run(endowment)
+        return None if bought is None else self.result(bought, endowment)
 
 
 def fast_run(prep: Prepared, tie: TieBreak, cands: list[int]) -> FastMes | None:

@@ -52,7 +52,7 @@ import numpy as np
 from buurtcore.voting.rules import _mes_fast
 from buurtcore.voting.rules._data import Prepared
 from buurtcore.voting.rules._mes_fast import FastMes, _settle_tie
-from buurtcore.voting.rules.equal_shares import MesResult, mes_candidates, run_mes
+from buurtcore.voting.rules.equal_shares import _TOL, MesResult, run_mes
 from buurtcore.voting.tiebreak import TieBreak
 
 __all__ = ["probe", "probe_mes"]
@@ -374,7 +374,7 @@ def _kernel(
     The run is ``_mes_fast._kernel`` (same give-up codes); the bound is
     ``run_mes(stability=horizon)``'s (see the module docstring).
     """
-    tol = 1e-9
+    tol = _TOL  # the same relative margin as the Python run
     H = horizon
     n_proj = len(costs)
     eps = max(endow, 1e-300) * 1e-7
@@ -695,8 +695,5 @@ def probe_mes(
     if fast is not None:
         bought, stable = probe(fast, endowment, float(horizon))
         if bought is not None:
-            _, free = mes_candidates(prep)
-            sel = free + bought
-            total = sum((prep.costs[p] for p in sel), Fraction(0))
-            return MesResult(sel, total, Fraction(endowment), [], [], stable)
+            return fast.result(bought, endowment, stable)
     return run_mes(prep, tie, endowment, stability=float(horizon))

@@ -115,7 +115,7 @@ def run_add1(
     if n == 0:
         res = run_mes(prep, tie, Fraction(0), trace=True)
         return res, []
-    cands, free = mes_candidates(prep)
+    cands, _ = mes_candidates(prep)
     endowment = prep.budget / n
     # the compiled float run (None without numba). A probe (the run plus the
     # stability bound; compiled too when it can be) costs about `probe_cost`
@@ -152,22 +152,15 @@ def run_add1(
             from buurtcore.voting.rules._mes_fast import fast_run
             from buurtcore.voting.rules._mes_probe import probe_mes
 
-            fast = fast_run(prep, tie, cands)
-            if fast is None:
-                probe_mes = _python_probe
-            else:
+            fast = fast_run(prep, tie, cands)  # None without numba: probe_mes runs Python
+            if fast is not None:
                 probe_cost, need = 3, 4
         probe = skip and (wait == 0 if fast is None else streak >= need)
         res = None
         if probe:
             res = probe_mes(prep, tie, fast, endowment, horizon)
         elif fast is not None:
-            bought = fast.run(endowment)
-            if bought is not None:
-                sel = free + bought
-                res = MesResult(
-                    sel, sum((prep.costs[p] for p in sel), Fraction(0)), endowment, [], []
-                )
+            res = fast.mes(endowment)
         if res is None:
             res = run_mes(prep, tie, endowment)
         if python_left != math.inf:
