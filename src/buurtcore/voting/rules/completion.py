@@ -19,8 +19,12 @@ with the same satisfaction over all projects), as pabutools'
 
 from __future__ import annotations
 
+import copy
 import math
-from collections.abc import Callable
+import os
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from fractions import Fraction
 
 from buurtcore.voting.outcome import Add1Round, fmt
@@ -30,8 +34,11 @@ from buurtcore.voting.tiebreak import TieBreak
 
 __all__ = [
     "ADD1_STOPS",
+    "CHUNKS",
+    "CHUNK_AT_STEPS",
     "COMPILE_AT_ENTRIES",
     "PYTHON_SECONDS",
+    "add1_threads",
     "is_exhaustive",
     "rounds_by_endowment",
     "run_add1",
@@ -64,6 +71,27 @@ def rounds_by_endowment(rounds: list[Add1Round]) -> dict[Fraction, list[str]]:
 COMPILE_AT_ENTRIES = 50_000
 #: Estimated seconds of Python runs after which Add1 switches to the compiled runs.
 PYTHON_SECONDS = 0.25
+#: With the compiled runs, the endowments still to try are split into this many
+#: pieces of equal length, worked on by ``add1_threads()`` threads in parallel ...
+CHUNKS = 8
+#: ... when at least this many raises are left (estimated).
+CHUNK_AT_STEPS = 64
+
+
+def add1_threads() -> int:
+    """Threads for the compiled Add1: ``BUURTCORE_THREADS``, else the CPUs this process may use.
+
+    At most ``CHUNKS``. The outcome and the rounds are the same for any number.
+    """
+    env = os.environ.get("BUURTCORE_THREADS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        n = int(env)
+    else:
+        try:
+            n = len(os.sched_getaffinity(0))
+        except AttributeError:  # pragma: no cover - not on Linux
+            n = os.cpu_count() or 1
+    return max(1, min(n, CHUNKS))
 
 
 def _python_cost(prep: Prepared, bought: int) -> float:
@@ -78,6 +106,249 @@ def _python_probe(prep: Prepared, tie: TieBreak, fast, endowment: Fraction, hori
     return run_mes(prep, tie, endowment, stability=float(horizon))
 
 
+@dataclass
+class _Add1:
+    """What every walk of one Add1 shares (read only)."""
+
+    prep: Prepared
+    tie: TieBreak
+    stop: str
+    increment: Fraction
+    skip: bool
+    cands: list[int]
+    limit: Fraction
+
+    def done(self, endowment: Fraction, res: MesResult) -> tuple[bool, bool, bool]:
+        """``(done, feasible, exhaustive)`` of the run at ``endowment``."""
+        prep = self.prep
+        chosen = set(res.selected)
+        feasible = res.total_cost <= prep.budget
+        exhaustive = is_exhaustive(prep, chosen, res.total_cost, self.cands)
+        done = (
+            not feasible
+            or (self.stop == "exhaustive" and exhaustive)
+            or (
+                self.stop == "budget"
+                and (all(p in chosen for p in self.cands) or endowment > self.limit)
+            )
+        )
+        return done, feasible, exhaustive
+
+
+@dataclass
+class _Step:
+    """One run of Add1 and the raises after it proven to buy the same."""
+
+    endowment: Fraction
+    res: MesResult
+    repeat: int
+    exhaustive: bool
+    feasible: bool
+    done: bool
+    probe: bool
+
+
+class _Walk:
+    """Add1's runs from one endowment up, deciding when a run is a probe.
+
+    A probe (the run plus the stability bound; compiled too when it can be)
+    costs about ``probe_cost`` plain runs, so it must prove that many steps to
+    pay off. With the compiled run, probe once ``need`` runs in a row bought
+    the same; ``need`` halves after a probe that paid off (down to 0: probe
+    every run) and doubles after one that did not (Warszawa 2026: plateaus of
+    1-5 steps, probes rarely pay; Budapest 2024: 124 plateaus over 22,000
+    steps, they nearly always do). In Python, probe after ``wait`` runs, which
+    doubles after probes without a skip.
+
+    The horizon of the stability bound follows the raises that could be
+    proven (the bounds are tighter for small raises): it grows three-fold
+    while they reach it and shrinks at most to 2/3 after a probe in a
+    plateau's tail. With ``end`` the walk covers the endowments below it only.
+    """
+
+    def __init__(self, add1: _Add1, endowment: Fraction, end: Fraction | None = None):
+        self.add1 = add1
+        self.endowment = endowment
+        self.end = end
+        self.fast = None
+        self.probe_mes = _python_probe
+        self.probe_cost = 1
+        self.streak, self.need = 0, 4
+        self.horizon = self.seen = 2 * add1.increment
+        self.wait = self.backoff = 0
+        self.last: list[int] | None = None
+
+    def use_compiled(self, fast, probe_mes) -> None:
+        """Go on with the compiled runs of ``fast`` (a ``FastMes``, or None without numba)."""
+        self.probe_mes = probe_mes
+        if fast is not None:
+            self.fast = fast
+            self.probe_cost, self.need = 3, 4
+
+    def step(self) -> _Step:
+        """The run at the current endowment; moves past the raises proven to buy the same."""
+        a = self.add1
+        prep, tie, inc, e = a.prep, a.tie, a.increment, self.endowment
+        fast = self.fast
+        probe = a.skip and (self.wait == 0 if fast is None else self.streak >= self.need)
+        res = None
+        if probe:
+            res = self.probe_mes(prep, tie, fast, e, self.horizon)
+        elif fast is not None:
+            res = fast.mes(e)
+        if res is None:
+            res = run_mes(prep, tie, e)
+        done, feasible, exhaustive = a.done(e, res)
+        repeat = 0
+        if not done and res.stable_for > 0:
+            # e + j * increment buys the same for j * increment < stable_for
+            if math.isinf(res.stable_for):
+                repeat = math.ceil((a.limit - e) / inc)
+            else:
+                repeat = math.ceil(Fraction(res.stable_for) / inc) - 1
+            if e + repeat * inc > a.limit:
+                repeat = max(0, math.floor((a.limit - e) / inc))
+            if self.end is not None:
+                repeat = min(repeat, math.ceil((self.end - e) / inc) - 1)
+        if probe:
+            self._after_probe(Fraction(res.stable_for), repeat)
+        elif self.wait:
+            self.wait -= 1
+        same = self.last is not None and self.last == res.selected
+        self.streak = self.streak + 1 if same else 0
+        self.last = res.selected
+        self.endowment = e + (repeat + 1) * inc
+        return _Step(e, res, repeat, exhaustive, feasible, done, probe)
+
+    def _after_probe(self, proven: Fraction, repeat: int) -> None:
+        inc = self.add1.increment
+        if proven >= self.horizon * Fraction(99, 100):
+            self.horizon *= 3
+            self.seen = proven
+        elif proven >= inc:
+            self.horizon = max(2 * inc, proven * Fraction(3, 2), self.horizon * Fraction(2, 3))
+            self.seen = proven
+        else:
+            # the run changes within one step; the next plateau is probably
+            # about as long as the last one proven
+            self.horizon = max(2 * inc, self.seen)
+        # the bound costs about two runs; after probes without a skip, probe less often
+        self.backoff = 0 if repeat else min(2 * self.backoff + 1, 15)
+        self.wait = self.backoff
+        self.need = self.need // 2 if repeat >= self.probe_cost else min(max(1, 2 * self.need), 64)
+
+
+def _estimate_steps(add1: _Add1, fast, start: Fraction) -> int:
+    """About how many raises from ``start`` until Add1 stops, from a few compiled runs.
+
+    Doubles the raise until a run would stop Add1, then halves the gap to
+    within an eighth. Only the split into chunks depends on it: a wrong
+    estimate (Add1's stop need not be monotone) costs time, never correctness.
+    """
+    inc = add1.increment
+
+    def stops(k: int) -> bool:
+        e = start + k * inc
+        if e > add1.limit + inc:
+            return True
+        res = fast.mes(e)
+        return res is not None and add1.done(e, res)[0]
+
+    lo, hi = 0, 16
+    while not stops(hi):
+        lo, hi = hi, 2 * hi
+    while hi - lo > max(16, hi // 8):
+        mid = (lo + hi) // 2
+        if stops(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def _chunked(add1: _Add1, walk: _Walk, fast, probe_mes, threads: int) -> Iterator[_Step]:
+    """Add1's steps from ``walk``'s endowment on with the compiled runs, in order.
+
+    The endowments up to the estimated stop are split into ``CHUNKS`` pieces of
+    equal length (and pieces of that length after it, as long as needed).
+    Each piece is walked on its own (a fresh :class:`_Walk` that stops at the
+    piece's end), by ``threads`` threads taking the next piece when they are
+    free; the compiled runs release the GIL. The steps come out piece by piece,
+    so the result does not depend on the number of threads or their timing.
+    Pieces after the one where Add1 stops are abandoned.
+    """
+    start = walk.endowment
+    steps = _estimate_steps(add1, fast, start) + 1
+    if steps < CHUNK_AT_STEPS:
+        walk.use_compiled(fast, probe_mes)
+        while True:
+            yield walk.step()
+
+    size = math.ceil(steps / CHUNKS) * add1.increment
+    lock = threading.Condition()
+    results: dict[int, list[_Step]] = {}
+    state = {"next": 0, "stop_at": math.inf, "closed": False, "error": None}
+
+    def walk_piece(i: int) -> list[_Step] | None:
+        # the first piece goes on with the walk so far (it knows the horizon)
+        piece = walk if i == 0 else _Walk(add1, start + i * size)
+        piece.end = start + (i + 1) * size
+        own = copy.copy(fast)
+        own.out = fast.out.copy()  # the compiled runs' output buffer
+        piece.use_compiled(own, probe_mes)
+        out = []
+        while piece.endowment < piece.end:
+            if state["closed"] or i > state["stop_at"]:
+                return None
+            step = piece.step()
+            out.append(step)
+            if step.done:
+                with lock:
+                    state["stop_at"] = min(state["stop_at"], i)
+                break
+        return out
+
+    def worker() -> None:
+        try:
+            while True:
+                with lock:
+                    i = state["next"]
+                    if state["closed"] or i > state["stop_at"]:
+                        return
+                    state["next"] = i + 1
+                out = walk_piece(i)
+                with lock:
+                    if out is not None:
+                        results[i] = out
+                    lock.notify_all()
+        except BaseException as exc:  # handed to the caller, never lost in a thread
+            with lock:
+                state["error"] = exc
+                state["closed"] = True
+                lock.notify_all()
+
+    pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    try:
+        i = 0
+        while True:
+            with lock:
+                while i not in results and state["error"] is None:
+                    lock.wait()
+                if state["error"] is not None:
+                    raise state["error"]
+                out = results.pop(i)
+            yield from out
+            i += 1
+    finally:
+        with lock:
+            state["closed"] = True
+            lock.notify_all()
+        for t in pool:
+            t.join()
+
+
 def run_add1(
     prep: Prepared,
     tie: TieBreak,
@@ -86,6 +357,7 @@ def run_add1(
     increment: Fraction = Fraction(1),
     skip: bool = True,
     compiled: bool | None = None,
+    threads: int | None = None,
     progress: Callable[[int, Fraction], None] | None = None,
 ) -> tuple[MesResult, list[Add1Round]]:
     """MES with Add1; returns the final run (with its trace) and the rounds.
@@ -104,10 +376,12 @@ def run_add1(
     ``PYTHON_SECONDS`` -- small elections, such as most neighbourhood rounds,
     never load numba (about 0.5 s and 90 MB, and a one-off compilation of
     about 15 s when its cache is empty). The estimate counts purchases and
-    supporter entries, not the clock, so the rounds are reproducible. The
+    supporter entries, not the clock, so the rounds are reproducible. With the
+    compiled runs, the endowments left are split into pieces walked by
+    ``threads`` threads (default :func:`add1_threads`; see ``_chunked``). The
     outcome is the same either way; only which endowments are probed
-    (``Add1Round.repeated``) may differ. The final run is repeated once in
-    Python with tracing switched on.
+    (``Add1Round.repeated``) may differ, and not with the number of threads.
+    The final run is repeated once in Python with tracing switched on.
     """
     if stop not in ADD1_STOPS:
         raise ValueError(f"unknown add1_stop {stop!r}")
@@ -116,119 +390,73 @@ def run_add1(
         res = run_mes(prep, tie, Fraction(0), trace=True)
         return res, []
     cands, _ = mes_candidates(prep)
-    endowment = prep.budget / n
-    # the compiled float run (None without numba). A probe (the run plus the
-    # stability bound; compiled too when it can be) costs about `probe_cost`
-    # plain compiled runs, so it must prove that many steps to pay off. With
-    # the compiled run, probe once `need` runs in a row bought the same; `need`
-    # halves after a probe that paid off (down to 0: probe every run) and
-    # doubles after one that did not (Warszawa 2026: plateaus of 1-5 steps,
-    # probes rarely pay; Budapest 2024: 124 plateaus over 22,000 steps, they
-    # nearly always do)
-    fast = None
-    probe_mes = _python_probe
+    limit = sum((prep.costs[p] for p in cands), Fraction(0)) + 1
+    add1 = _Add1(prep, tie, stop, increment, skip, cands, limit)
+    walk = _Walk(add1, prep.budget / n)
     if compiled is False:
         python_left = math.inf
     elif compiled or len(prep.sup_group) >= COMPILE_AT_ENTRIES:
         python_left = 0.0
     else:
         python_left = PYTHON_SECONDS
-    probe_cost = 1
-    streak, need = 0, 4
-    limit = sum((prep.costs[p] for p in cands), Fraction(0)) + 1
+
+    def python_steps() -> Iterator[_Step]:
+        nonlocal python_left
+        while True:
+            if python_left <= 0:
+                python_left = math.inf
+                # imported only here: numba costs about 0.5 s and 90 MB per
+                # process, and nothing but Add1 needs it
+                from buurtcore.voting.rules._mes_fast import fast_run
+                from buurtcore.voting.rules._mes_probe import probe_mes
+
+                fast = fast_run(prep, tie, cands)  # None without numba: probe_mes runs Python
+                if fast is not None:
+                    yield from _chunked(add1, walk, fast, probe_mes, threads or add1_threads())
+                    return
+                walk.use_compiled(None, probe_mes)
+            step = walk.step()
+            if python_left != math.inf:
+                python_left -= _python_cost(prep, len(step.res.selected)) * (3 if step.probe else 1)
+            yield step
+
     rounds: list[Add1Round] = []
     previous: MesResult | None = None
     steps = 0
-    # horizon of the stability bound: the bounds are tighter for small raises,
-    # so it follows the raises that could be proven (growing three-fold while
-    # they reach it, shrinking at most to 2/3 after a probe in a plateau's tail)
-    horizon = seen = 2 * increment
-    wait = backoff = 0
-    while True:
-        if python_left <= 0:
-            python_left = math.inf
-            # imported only here: numba costs about 0.5 s and 90 MB per
-            # process, and nothing but Add1 needs it
-            from buurtcore.voting.rules._mes_fast import fast_run
-            from buurtcore.voting.rules._mes_probe import probe_mes
-
-            fast = fast_run(prep, tie, cands)  # None without numba: probe_mes runs Python
-            if fast is not None:
-                probe_cost, need = 3, 4
-        probe = skip and (wait == 0 if fast is None else streak >= need)
-        res = None
-        if probe:
-            res = probe_mes(prep, tie, fast, endowment, horizon)
-        elif fast is not None:
-            res = fast.mes(endowment)
-        if res is None:
-            res = run_mes(prep, tie, endowment)
-        if python_left != math.inf:
-            python_left -= _python_cost(prep, len(res.selected)) * (3 if probe else 1)
-        chosen = set(res.selected)
-        feasible = res.total_cost <= prep.budget
-        exhaustive = is_exhaustive(prep, chosen, res.total_cost, cands)
-        done = (
-            not feasible
-            or (stop == "exhaustive" and exhaustive)
-            or (stop == "budget" and (all(p in chosen for p in cands) or endowment > limit))
-        )
-        repeat = 0
-        if not done and res.stable_for > 0:
-            # endowment + j * increment buys the same for j * increment < stable_for
-            if math.isinf(res.stable_for):
-                repeat = math.ceil((limit - endowment) / increment)
-            else:
-                repeat = math.ceil(Fraction(res.stable_for) / increment) - 1
-            if endowment + repeat * increment > limit:
-                repeat = max(0, math.floor((limit - endowment) / increment))
-        if probe:
-            proven = Fraction(res.stable_for)
-            if proven >= horizon * Fraction(99, 100):
-                horizon *= 3
-                seen = proven
-            elif proven >= increment:
-                horizon = max(2 * increment, proven * Fraction(3, 2), horizon * Fraction(2, 3))
-                seen = proven
-            else:
-                # the run changes within one step; the next plateau is probably
-                # about as long as the last one proven
-                horizon = max(2 * increment, seen)
-            # the bound costs about two runs; after probes without a skip, probe less often
-            backoff = 0 if repeat else min(2 * backoff + 1, 15)
-            wait = backoff
-            need = need // 2 if repeat >= probe_cost else min(max(1, 2 * need), 64)
-        elif wait:
-            wait -= 1
-        streak = streak + 1 if previous is not None and previous.selected == res.selected else 0
-        rounds.append(
-            Add1Round(
-                fmt(endowment),
-                [prep.ids[p] for p in res.selected],
-                fmt(res.total_cost),
-                exhaustive,
-                feasible,
-                repeat,
+    inc = increment
+    gen = python_steps()
+    try:
+        for step in gen:
+            res = step.res
+            rounds.append(
+                Add1Round(
+                    fmt(step.endowment),
+                    [prep.ids[p] for p in res.selected],
+                    fmt(res.total_cost),
+                    step.exhaustive,
+                    step.feasible,
+                    step.repeat,
+                )
             )
-        )
-        if progress is not None:
-            progress(steps, endowment)
-        if not feasible:
-            final = previous if previous is not None else res
-            break
-        if done:
-            final = res
-            break
-        previous = res
-        if repeat:
-            previous = MesResult(
-                res.selected,
-                res.total_cost,
-                endowment + repeat * increment,
-                [],
-                [],
-            )
-        endowment += (repeat + 1) * increment
-        steps += repeat + 1
+            if progress is not None:
+                progress(steps, step.endowment)
+            if not step.feasible:
+                final = previous if previous is not None else res
+                break
+            if step.done:
+                final = res
+                break
+            previous = res
+            if step.repeat:
+                previous = MesResult(
+                    res.selected,
+                    res.total_cost,
+                    step.endowment + step.repeat * inc,
+                    [],
+                    [],
+                )
+            steps += step.repeat + 1
+    finally:
+        gen.close()
     traced = run_mes(prep, tie, final.endowment, trace=True)
     return traced, rounds
