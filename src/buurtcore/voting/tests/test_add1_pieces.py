@@ -44,14 +44,17 @@ def crowded(case, sat="cost", rule="lexico"):
     sat=st.sampled_from(["cost", "cardinality"]),
     stop=st.sampled_from(["exhaustive", "budget"]),
     rule=st.sampled_from(["lexico", "cost-votes"]),
+    # compiled from the start, or Python first and compiled after the first run
+    compiled=st.sampled_from([True, None]),
 )
-def test_pieces_on_threads_give_what_one_step_at_a_time_gives(case, sat, stop, rule):
+def test_pieces_on_threads_give_what_one_step_at_a_time_gives(case, sat, stop, rule, compiled):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(completion, "CHUNK_AT_STEPS", 1)
         mp.setattr(completion, "CHUNKS", 5)
+        mp.setattr(completion, "PYTHON_SECONDS", 1e-9)
         prep, tie = crowded(case, sat, rule)
-        one, one_rounds = run_add1(prep, tie, stop=stop, compiled=True, threads=1)
-        two, two_rounds = run_add1(prep, tie, stop=stop, compiled=True, threads=3)
+        one, one_rounds = run_add1(prep, tie, stop=stop, compiled=compiled, threads=1)
+        two, two_rounds = run_add1(prep, tie, stop=stop, compiled=compiled, threads=3)
     plain, plain_rounds = run_add1(prep, tie, stop=stop, compiled=False, skip=False)
     # the number of threads changes nothing, not even which endowments were probed
     assert two_rounds == one_rounds
