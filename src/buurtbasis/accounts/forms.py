@@ -181,3 +181,39 @@ class DeleteAccountForm(forms.Form):
                 _("This password is not right. Try again."), code="password_incorrect"
             )
         return password
+
+
+class EmailChangeForm(forms.Form):
+    new_email = email_field(
+        help_text=_("We send a link to this address. Your address changes when you click it.")
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        help_text=_("To be sure it is you."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Fill in your password.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.fields["new_email"].label = _("New e-mail address")
+
+    def clean_new_email(self) -> str:
+        email = normalise_email(self.cleaned_data["new_email"])
+        if email == self.user.email.lower():
+            raise forms.ValidationError(_("This is already your e-mail address."), code="same")
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("There is already an account with this e-mail address."), code="exists"
+            )
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("This password is not right. Try again."), code="password_incorrect"
+            )
+        return password

@@ -1,8 +1,9 @@
-"""Signed links for confirming an e-mail address.
+"""Signed links for confirming an e-mail address, and for changing it.
 
 The token carries the user's id and the e-mail address it was sent to, signed with
 SECRET_KEY. It stops working after ``VERIFY_EMAIL_MAX_AGE`` seconds (3 days) and
-when the account's e-mail address has changed since.
+when the account's e-mail address has changed since. A change token carries the
+current and the new address (another salt, so one kind never passes as the other).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core import signing
 
 SALT = "buurtbasis.accounts.verify-email"
+CHANGE_SALT = "buurtbasis.accounts.change-email"
 
 
 def max_age() -> int:
@@ -39,5 +41,24 @@ def read_verification_token(token: str) -> tuple[int, str]:
         raise InvalidToken("invalid") from None
     try:
         return int(data["u"]), str(data["e"])
+    except (KeyError, TypeError, ValueError):
+        raise InvalidToken("invalid") from None
+
+
+def make_change_token(user, new_email: str) -> str:
+    data = {"u": user.pk, "e": user.email.lower(), "n": new_email.lower()}
+    return signing.dumps(data, salt=CHANGE_SALT, compress=True)
+
+
+def read_change_token(token: str) -> tuple[int, str, str]:
+    """(user id, current address, new address) from a change token; raises InvalidToken."""
+    try:
+        data = signing.loads(token, salt=CHANGE_SALT, max_age=max_age())
+    except signing.SignatureExpired:
+        raise InvalidToken("expired") from None
+    except signing.BadSignature:
+        raise InvalidToken("invalid") from None
+    try:
+        return int(data["u"]), str(data["e"]), str(data["n"])
     except (KeyError, TypeError, ValueError):
         raise InvalidToken("invalid") from None
