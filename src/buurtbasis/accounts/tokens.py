@@ -31,17 +31,26 @@ class InvalidToken(Exception):
         self.reason = reason
 
 
-def read_verification_token(token: str) -> tuple[int, str]:
-    """(user id, e-mail address) from a token; raises InvalidToken."""
+def _load(token: str, salt: str, keys: str) -> tuple:
+    """The values under ``keys`` of a signed token; raises InvalidToken."""
     try:
-        data = signing.loads(token, salt=SALT, max_age=max_age())
+        data = signing.loads(token, salt=salt, max_age=max_age())
     except signing.SignatureExpired:
         raise InvalidToken("expired") from None
     except signing.BadSignature:
         raise InvalidToken("invalid") from None
     try:
-        return int(data["u"]), str(data["e"])
-    except (KeyError, TypeError, ValueError):
+        return tuple(data[k] for k in keys)
+    except (KeyError, TypeError):
+        raise InvalidToken("invalid") from None
+
+
+def read_verification_token(token: str) -> tuple[int, str]:
+    """(user id, e-mail address) from a token; raises InvalidToken."""
+    user_id, email = _load(token, SALT, "ue")
+    try:
+        return int(user_id), str(email)
+    except (TypeError, ValueError):
         raise InvalidToken("invalid") from None
 
 
@@ -52,13 +61,8 @@ def make_change_token(user, new_email: str) -> str:
 
 def read_change_token(token: str) -> tuple[int, str, str]:
     """(user id, current address, new address) from a change token; raises InvalidToken."""
+    user_id, current, new = _load(token, CHANGE_SALT, "uen")
     try:
-        data = signing.loads(token, salt=CHANGE_SALT, max_age=max_age())
-    except signing.SignatureExpired:
-        raise InvalidToken("expired") from None
-    except signing.BadSignature:
-        raise InvalidToken("invalid") from None
-    try:
-        return int(data["u"]), str(data["e"]), str(data["n"])
-    except (KeyError, TypeError, ValueError):
+        return int(user_id), str(current), str(new)
+    except (TypeError, ValueError):
         raise InvalidToken("invalid") from None
