@@ -157,17 +157,15 @@ class ProfileForm(forms.ModelForm):
         }
 
 
-class DeleteAccountForm(forms.Form):
+class CurrentPasswordForm(forms.Form):
+    """A form for a signed-in person that asks their password again, to be sure it is them."""
+
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
         help_text=_("To be sure it is you."),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": _("Fill in your password.")},
-    )
-    confirm = forms.BooleanField(
-        label=_("Yes, delete my account. I know this cannot be undone."),
-        error_messages={"required": _("Tick the box to confirm.")},
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -181,3 +179,31 @@ class DeleteAccountForm(forms.Form):
                 _("This password is not right. Try again."), code="password_incorrect"
             )
         return password
+
+
+class DeleteAccountForm(CurrentPasswordForm):
+    confirm = forms.BooleanField(
+        label=_("Yes, delete my account. I know this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
+class EmailChangeForm(CurrentPasswordForm):
+    new_email = email_field(
+        help_text=_("We send a link to this address. Your address changes when you click it.")
+    )
+    field_order = ["new_email", "password"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["new_email"].label = _("New e-mail address")
+
+    def clean_new_email(self) -> str:
+        email = normalise_email(self.cleaned_data["new_email"])
+        if email == self.user.email.lower():
+            raise forms.ValidationError(_("This is already your e-mail address."), code="same")
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("There is already an account with this e-mail address."), code="exists"
+            )
+        return email

@@ -121,6 +121,58 @@ def verify_email(*, token: str, request=None) -> User:
     return user
 
 
+def send_email_change(*, user: User, new_email: str, request) -> None:
+    """Mail a link to ``new_email`` that makes it the account's address, and tell the old one.
+
+    Nothing changes until the link is used (``confirm_email_change``), so a typo
+    or somebody else's address cannot take over the account.
+    """
+    from .tokens import make_change_token, max_age
+
+    link = request.build_absolute_uri(
+        reverse(
+            "accounts:email_change_confirm", kwargs={"token": make_change_token(user, new_email)}
+        )
+    )
+    context = {
+        "user": user,
+        "link": link,
+        "new_email": new_email,
+        "days": max_age() // 86400,
+        "site_name": "Buurtbasis",
+    }
+    with translation.override(translation.get_language()):
+        subject = render_to_string("accounts/email/change_subject.txt", context).strip()
+        body = render_to_string("accounts/email/change_body.txt", context)
+        notice = render_to_string("accounts/email/change_notice_body.txt", context)
+    send_mail(subject, body, None, [new_email])
+    send_mail(subject, notice, None, [user.email])
+    record_event(actor=user, action="accounts.email_change_requested", target=user, request=request)
+
+
+@transaction.atomic
+def confirm_email_change(*, token: str, request=None) -> User:
+    """Make the new address in a change token the account's (confirmed) address.
+
+    Raises ``tokens.InvalidToken`` for a broken, old or stale link (the address
+    changed since it was sent) and ``EmailAlreadyUsed`` when another account
+    took the new address in the meantime.
+    """
+    from .tokens import InvalidToken, read_change_token
+
+    user_id, current, new_email = read_change_token(token)
+    user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
+    if user is None or user.email.lower() != current:
+        raise InvalidToken("stale")
+    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+        raise EmailAlreadyUsed(new_email)
+    user.email = new_email
+    user.email_verified = True
+    user.save(update_fields=["email", "email_verified"])
+    record_event(actor=user, action="accounts.email_changed", target=user, request=request)
+    return user
+
+
 # --- Deleting an account (AVG art. 17) --------------------------------------------
 
 

@@ -28,6 +28,12 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("wachtwoord-wijzigen/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("e-mail-wijzigen/", views.email_change, name="email_change"),
+    path(
+        "e-mail-wijzigen/<str:token>/",
+        views.email_change_confirm,
+        name="email_change_confirm",
+    ),
     path("mijn-gegevens/", views.my_data, name="my_data"),
     path("mijn-gegevens/download/", views.my_data_download, name="my_data_download"),
     path("verwijderen/", views.delete_account, name="delete"),

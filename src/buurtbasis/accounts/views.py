@@ -19,6 +19,7 @@ from . import privacy, ratelimits, services
 from .forms import (
     ChangePasswordForm,
     DeleteAccountForm,
+    EmailChangeForm,
     LoginForm,
     NewPasswordForm,
     ProfileForm,
@@ -205,6 +206,48 @@ def account(request):
         "organisation__name", "role"
     )
     return render(request, "accounts/account.html", {"form": form, "memberships": memberships})
+
+
+@login_required
+def email_change(request):
+    form = EmailChangeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimits.allow_request(
+            request,
+            ip_limit="reset_ip",
+            account_limit="verify_resend_account",
+            account=request.user.email,
+        ):
+            return _too_many(
+                request, "accounts/email_change.html", {"form": form}, "verify_resend_account"
+            )
+        new_email = form.cleaned_data["new_email"]
+        services.send_email_change(user=request.user, new_email=new_email, request=request)
+        messages.success(
+            request,
+            _(
+                "We sent an e-mail to %(email)s. Click the link in it to change your address. "
+                "Until then your address stays the same."
+            )
+            % {"email": new_email},
+        )
+        return redirect("accounts:account")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+def email_change_confirm(request, token: str):
+    if request.method == "POST":
+        try:
+            user = services.confirm_email_change(token=token, request=request)
+        except InvalidToken as error:
+            return render(
+                request, "accounts/verify_failed.html", {"reason": error.reason}, status=400
+            )
+        except services.EmailAlreadyUsed:
+            return render(request, "accounts/verify_failed.html", {"reason": "taken"}, status=409)
+        return render(request, "accounts/verify_done.html", {"verified_user": user})
+    # a GET (a mail scanner opening the link) changes nothing: the button does
+    return render(request, "accounts/email_change_confirm.html", {"token": token})
 
 
 @login_required

@@ -9,14 +9,18 @@ For staff: the batches of voting codes they generated and the paper batches they
 entered or checked (counts, never the choices on the forms).
 
 Erasure: votes are never lost or changed. A ballot cast with the account stays
-counted and keeps its link to the anonymised account (``Ballot.voter`` is PROTECT;
-one ballot per account per round relies on it). Paper batches keep both people
+counted, but moves to an account of its own: a new, inactive, anonymous account per
+ballot (``Ballot.voter`` may not be empty for an account ballot). So the choices on
+it cannot be linked to the anonymised account, which still signs the person's public
+plans, nor to their other ballots; its join date is the ballot's own time, not the
+moment of deletion. Paper batches keep both people
 (the four-eyes check needs them; ``confirmed_by`` may not be empty once confirmed).
 The link from a batch of voting codes to the person who generated it is cleared.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.db.models import Count, Q
@@ -91,6 +95,31 @@ def export_ballots(user) -> dict[str, Any]:
     }
 
 
+def _ballot_holder(ballot: Ballot):
+    """A new inactive account that holds nothing but ``ballot`` (see the module docstring)."""
+    from buurtbasis.accounts.models import User
+    from buurtbasis.accounts.services import anonymous_email
+
+    holder = User.objects.create_user(
+        email=f"{uuid.uuid4().hex}@invalid.invalid", password=None, is_active=False
+    )
+    holder.email = anonymous_email(holder.pk)
+    holder.date_joined = ballot.submitted_at
+    holder.save(update_fields=["email", "date_joined"])
+    return holder
+
+
 def erase_ballots(user) -> dict[str, int]:
-    """Clear what may be cleared; ballots and paper batches stay as they are."""
-    return {"code_batches": CodeBatch.objects.filter(created_by=user).update(created_by=None)}
+    """Move the account's ballots to anonymous holders; clear the code batches' creator.
+
+    The ballots themselves (choices, receipt, times) do not change; paper batches
+    stay as they are.
+    """
+    moved = 0
+    for ballot in Ballot.objects.filter(voter=user).order_by("pk"):
+        Ballot.objects.filter(pk=ballot.pk).update(voter=_ballot_holder(ballot))
+        moved += 1
+    return {
+        "ballots_moved": moved,
+        "code_batches": CodeBatch.objects.filter(created_by=user).update(created_by=None),
+    }

@@ -228,6 +228,19 @@ class StatusChangeForm(BaseForm):
         )
 
 
+class InviteForm(BaseForm):
+    email = forms.EmailField(
+        label=_("E-mail address of the new initiator"),
+        max_length=254,
+        help_text=_("We send an invitation to this address. Nothing changes until it is accepted."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": _("Fill in an e-mail address."),
+            "invalid": _("Fill in a valid e-mail address, like name@example.nl."),
+        },
+    )
+
+
 class SearchForm(forms.Form):
     """The list filters (GET). Invalid values are ignored with a message."""
 

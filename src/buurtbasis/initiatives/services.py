@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.core import signing
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -217,3 +221,115 @@ def change_status(
         update.append("ended_on")
     initiative.save(update_fields=update)
     return change
+
+
+# --- Co-initiators ------------------------------------------------------------------
+#
+# An initiative should not depend on one person. Its initiators (and the host's
+# community workers) invite others by e-mail; the link works only for an account
+# with that address, for INVITE_DAYS days, and as long as the inviter may still
+# manage the initiative. Nothing is stored until the invitation is accepted.
+
+INVITE_SALT = "buurtbasis.initiatives.invite"
+INVITE_DAYS = 14
+
+
+class InvitationInvalid(Exception):
+    """The link is broken, too old, no longer valid, or for another address."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def make_invitation(initiative: Initiative, email: str, inviter) -> str:
+    data = {"i": initiative.pk, "e": email.strip().lower(), "by": inviter.pk}
+    return signing.dumps(data, salt=INVITE_SALT, compress=True)
+
+
+def read_invitation(token: str) -> tuple[int, str, int]:
+    """(initiative id, invited address, inviter id); raises InvitationInvalid."""
+    try:
+        data = signing.loads(token, salt=INVITE_SALT, max_age=INVITE_DAYS * 24 * 3600)
+        return int(data["i"]), str(data["e"]), int(data["by"])
+    except signing.SignatureExpired:
+        raise InvitationInvalid("expired") from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise InvitationInvalid("invalid") from None
+
+
+def _audit(**kwargs) -> None:
+    from buurtbasis.accounts.services import record_event
+
+    record_event(**kwargs)
+
+
+def invite_coinitiator(*, initiative: Initiative, email: str, inviter, request) -> None:
+    """Mail an invitation to become an initiator of ``initiative`` to ``email``."""
+    email = email.strip().lower()
+    if initiative.members.filter(email__iexact=email).exists():
+        raise InitiativeError(_("This person is already an initiator."))
+    link = request.build_absolute_uri(
+        reverse(
+            "initiatives:invitation",
+            kwargs={
+                "slug": initiative.slug,
+                "token": make_invitation(initiative, email, inviter),
+            },
+        )
+    )
+    context = {
+        "initiative": initiative,
+        "inviter": inviter.display_name or inviter.email,
+        "link": link,
+        "days": INVITE_DAYS,
+    }
+    with translation.override(translation.get_language()):
+        subject = render_to_string("initiatives/email/invite_subject.txt", context).strip()
+        body = render_to_string("initiatives/email/invite_body.txt", context)
+    send_mail(subject, body, None, [email])
+    _audit(
+        actor=inviter, action="initiatives.coinitiator_invited", target=initiative, request=request
+    )
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, user, request=None) -> Initiative:
+    """Make ``user`` an initiator; raises InvitationInvalid (reason "other-address" when
+    the invitation was sent to another address than the account's)."""
+    from .access import can_manage_initiative
+
+    initiative_id, email, inviter_id = read_invitation(token)
+    initiative = Initiative.objects.select_for_update().filter(pk=initiative_id).first()
+    if initiative is None:
+        raise InvitationInvalid("invalid")
+    if user.email.lower() != email:
+        raise InvitationInvalid("other-address")
+    if initiative.members.filter(pk=user.pk).exists():
+        return initiative
+    from buurtbasis.accounts.models import User
+
+    inviter = User.objects.filter(pk=inviter_id).first()
+    if inviter is None or not can_manage_initiative(inviter, initiative):
+        raise InvitationInvalid("withdrawn")
+    initiative.members.add(user)
+    _audit(actor=user, action="initiatives.coinitiator_joined", target=initiative, request=request)
+    return initiative
+
+
+@transaction.atomic
+def leave_initiative(*, initiative: Initiative, user, request=None) -> None:
+    """Stop being an initiator. The last initiator cannot leave: hand over first."""
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    members = list(initiative.members.values_list("pk", flat=True))
+    if user.pk not in members:
+        return
+    if len(members) == 1:
+        raise InitiativeError(
+            _(
+                "You are the only initiator. Invite someone to take over first, "
+                "or change the status to ended."
+            )
+        )
+    initiative.members.remove(user)
+    _audit(actor=user, action="initiatives.coinitiator_left", target=initiative, request=request)

@@ -9,4 +9,11 @@ urlpatterns = [
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/bewerken/", views.edit, name="edit"),
     path("<slug:slug>/status/", views.change_status, name="status"),
+    path("<slug:slug>/initiatiefnemers/", views.members, name="members"),
+    path("<slug:slug>/initiatiefnemers/verlaten/", views.leave, name="leave"),
+    path(
+        "<slug:slug>/uitnodiging/<str:token>/",
+        views.invitation,
+        name="invitation",
+    ),
 ]

@@ -16,11 +16,18 @@ from buurtbasis.organisations.models import Role
 
 from . import services
 from .access import can_manage_initiative, can_view_initiative, organisation_ids_with_role
-from .forms import EditInitiativeForm, SearchForm, StartInitiativeForm, StatusChangeForm
+from .forms import (
+    EditInitiativeForm,
+    InviteForm,
+    SearchForm,
+    StartInitiativeForm,
+    StatusChangeForm,
+)
 from .models import NEEDS, Initiative, StatusChange
 
 PAGE_SIZE = 20
 START_LIMIT = 10  # new initiatives per person per hour (against spam)
+INVITE_LIMIT = 20  # invitations per person per hour (against spam)
 
 
 def _login_url(next_url: str) -> str:
@@ -198,6 +205,89 @@ def change_status(request, slug):
     else:
         form = StatusChangeForm(allowed=allowed)
     return render(request, "initiatives/status.html", {"form": form, "initiative": initiative})
+
+
+@login_required
+def members(request, slug):
+    """The initiators, an invitation form and a way to leave (for those who manage it)."""
+    initiative = _initiative_for(request, slug)
+    if not can_manage_initiative(request.user, initiative):
+        return _forbidden(request, initiative)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not ratelimit.hit(
+            "initiative-invite", str(request.user.pk), limit=INVITE_LIMIT, window=3600
+        ):
+            form.add_error(
+                None, _("You sent many invitations in a short time. Please try again later.")
+            )
+        else:
+            email = form.cleaned_data["email"]
+            try:
+                services.invite_coinitiator(
+                    initiative=initiative, email=email, inviter=request.user, request=request
+                )
+            except services.InitiativeError as exc:
+                form.add_error("email", str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("We sent an invitation to %(email)s. It works for %(days)s days.")
+                    % {"email": email, "days": services.INVITE_DAYS},
+                )
+                return redirect("initiatives:members", slug=initiative.slug)
+    return render(
+        request,
+        "initiatives/members.html",
+        {
+            "initiative": initiative,
+            "members": initiative.members.order_by("display_name", "email"),
+            "is_member": initiative.members.filter(pk=request.user.pk).exists(),
+            "form": form,
+        },
+    )
+
+
+@login_required
+def leave(request, slug):
+    initiative = _initiative_for(request, slug)
+    if request.method != "POST":
+        return redirect("initiatives:members", slug=initiative.slug)
+    try:
+        services.leave_initiative(initiative=initiative, user=request.user, request=request)
+    except services.InitiativeError as exc:
+        messages.error(request, str(exc))
+        return redirect("initiatives:members", slug=initiative.slug)
+    messages.success(
+        request, _("You are no longer an initiator of %(name)s.") % {"name": initiative.name}
+    )
+    return redirect(initiative)
+
+
+@login_required
+def invitation(request, slug, token):
+    """Accept an invitation: a page with a button (opening the link changes nothing)."""
+    if request.method == "POST":
+        try:
+            initiative = services.accept_invitation(token=token, user=request.user, request=request)
+        except services.InvitationInvalid as error:
+            return render(
+                request, "initiatives/invitation_failed.html", {"reason": error.reason}, status=400
+            )
+        messages.success(
+            request, _("You are now an initiator of %(name)s.") % {"name": initiative.name}
+        )
+        return redirect(initiative)
+    try:
+        initiative_id, _email, _by = services.read_invitation(token)
+    except services.InvitationInvalid as error:
+        return render(
+            request, "initiatives/invitation_failed.html", {"reason": error.reason}, status=400
+        )
+    initiative = get_object_or_404(Initiative, pk=initiative_id, slug=slug)
+    return render(
+        request, "initiatives/invitation.html", {"initiative": initiative, "token": token}
+    )
 
 
 def search_initiatives(data) -> tuple[SearchForm, QuerySet]:

@@ -122,6 +122,7 @@ def test_the_account_pages_are_accessible(live_server, page, axe_violations):
         "/account/",
         "/account/wachtwoord-wijzigen/",
         "/account/mijn-gegevens/",
+        "/account/e-mail-wijzigen/",
         "/account/verwijderen/",
     ]:
         page.goto(f"{live_server.url}{path}")
@@ -132,3 +133,8 @@ def test_the_account_pages_are_accessible(live_server, page, axe_violations):
     page.locator(".error-summary").wait_for()
     assert axe_violations(page) == []
     assert User.objects.get(pk=user.pk).is_active
+    # The e-mail change form with errors.
+    page.goto(f"{live_server.url}/account/e-mail-wijzigen/")
+    page.get_by_role("button", name="Stuur de link").click()
+    page.locator(".error-summary").wait_for()
+    assert axe_violations(page) == []

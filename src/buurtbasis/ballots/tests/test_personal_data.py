@@ -138,11 +138,34 @@ def test_deleting_an_account_leaves_every_ballot_counted(election, paper):
     assert list(BallotChoice.objects.order_by("pk").values_list("ballot", "plan")) == (
         choices_before
     )
-    ballot = Ballot.objects.get(pk=election["anna_north"].pk)
-    assert ballot.voter_id == election["anna"].pk
-    assert ballot.voter.email == anonymous_email(election["anna"].pk)
     status = services.lookup_receipt(north, election["anna_north"].receipt)
     assert status.status == "counted"
+
+
+def test_a_deleted_persons_ballots_cannot_be_linked_to_them_or_to_each_other(election):
+    anna = election["anna"]
+    before = {
+        b.pk: (b.receipt, b.submitted_at, b.times_replaced, b.budget_round_id)
+        for b in Ballot.objects.filter(voter=anna)
+    }
+    delete_account(user=User.objects.get(pk=anna.pk))
+    ballots = list(Ballot.objects.filter(pk__in=before).select_related("voter"))
+    assert len(ballots) == 2
+    assert {
+        b.pk: (b.receipt, b.submitted_at, b.times_replaced, b.budget_round_id) for b in ballots
+    } == before
+    holders = {b.voter_id for b in ballots}
+    # one new account per ballot, neither of them the anonymised account of the person
+    assert len(holders) == 2 and anna.pk not in holders
+    assert not Ballot.objects.filter(voter_id=anna.pk).exists()
+    for ballot in ballots:
+        holder = ballot.voter
+        assert holder.email == anonymous_email(holder.pk)
+        assert not holder.is_active and not holder.has_usable_password()
+        assert holder.date_joined == ballot.submitted_at
+        assert (holder.display_name, holder.home_area_id, holder.birth_date) == ("", None, None)
+    # Bert's ballot is not touched
+    assert Ballot.objects.get(pk=election["bert_north"].pk).voter_id == election["bert"].pk
 
 
 def test_deleting_staff_keeps_the_four_eyes_record_and_clears_the_code_batch(election, paper):
@@ -174,7 +197,11 @@ def test_deleting_through_the_account_page_keeps_the_vote(client, election):
     )
     assert response.status_code == 302
     assert sorted(services.ballots_for_tally(north), key=sorted) == tally_before
-    assert Ballot.objects.filter(voter=election["anna"]).count() == 2
+    assert Ballot.objects.filter(voter=election["anna"]).count() == 0
+    assert (
+        Ballot.objects.filter(pk__in=[election["anna_north"].pk, election["anna_south"].pk]).count()
+        == 2
+    )
 
 
 def test_it_lists_the_receipts_on_my_data_page(client, election):

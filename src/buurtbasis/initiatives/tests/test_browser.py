@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from buurtbasis.initiatives import services
 from buurtbasis.initiatives.models import Initiative, Status
 from buurtbasis.organisations.models import Role
 
@@ -69,9 +70,15 @@ def test_it_has_no_axe_violations_on_the_list_detail_and_start_pages(
     assert page.get_by_role("heading", name="Kijk het formulier na").is_visible()
     assert axe_violations(page) == []
 
-    for path in ("bewerken", "status"):
+    for path in ("bewerken", "status", "initiatiefnemers"):
         page.goto(f"{live_server.url}{initiative.get_absolute_url()}{path}/")
         assert axe_violations(page) == []
+    page.get_by_role("button", name="Stuur de uitnodiging").click()  # empty: an error
+    assert page.get_by_role("heading", name="Kijk het formulier na").is_visible()
+    assert axe_violations(page) == []
+    token = services.make_invitation(initiative, initiative.created_by.email, initiative.created_by)
+    page.goto(f"{live_server.url}{initiative.get_absolute_url()}uitnodiging/{token}/")
+    assert axe_violations(page) == []
     page.goto(f"{live_server.url}{initiative.get_absolute_url()}")
     assert page.get_by_role("link", name="Bewerken").is_visible()
     assert axe_violations(page) == []

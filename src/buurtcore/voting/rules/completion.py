@@ -53,17 +53,21 @@ def is_exhaustive(prep: Prepared, chosen: set[int], total: Fraction, pool) -> bo
     return not any(p not in chosen and prep.costs[p] <= room for p in pool)
 
 
-def rounds_by_endowment(rounds: list[Add1Round]) -> dict[Fraction, list[str]]:
+def rounds_by_endowment(
+    rounds: list[Add1Round], increment: Fraction = Fraction(1)
+) -> dict[Fraction, list[str]]:
     """Every endowment Add1 tried or skipped as proven identical, with what it bought.
 
     >>> r = Add1Round("5", ["a"], "10", False, True, 2)
     >>> rounds_by_endowment([r])
     {Fraction(5, 1): ['a'], Fraction(6, 1): ['a'], Fraction(7, 1): ['a']}
+    >>> sorted(rounds_by_endowment([r], Fraction(1, 2)))
+    [Fraction(5, 1), Fraction(11, 2), Fraction(6, 1)]
     """
     out = {}
     for r in rounds:
         for j in range(r.repeated + 1):
-            out[Fraction(r.endowment) + j] = r.selected
+            out[Fraction(r.endowment) + j * increment] = r.selected
     return out
 
 
@@ -275,19 +279,25 @@ def _chunked(add1: _Add1, walk: _Walk, fast, probe_mes, threads: int) -> Iterato
     piece's end), by ``threads`` threads taking the next piece when they are
     free; the compiled runs release the GIL. The steps come out piece by piece,
     so the result does not depend on the number of threads or their timing.
-    Pieces after the one where Add1 stops are abandoned.
+    It ends with the first step where Add1 stops; pieces after it are
+    abandoned. An error in a piece is raised where that piece's steps would
+    come, so an error in an abandoned piece changes nothing, whatever the
+    number of threads.
     """
     start = walk.endowment
     steps = _estimate_steps(add1, fast, start) + 1
     if steps < CHUNK_AT_STEPS:
         walk.use_compiled(fast, probe_mes)
         while True:
-            yield walk.step()
+            step = walk.step()
+            yield step
+            if step.done:
+                return
 
     size = math.ceil(steps / CHUNKS) * add1.increment
     lock = threading.Condition()
     results: dict[int, list[_Step]] = {}
-    state = {"next": 0, "stop_at": math.inf, "closed": False, "error": None}
+    state = {"next": 0, "stop_at": math.inf, "closed": False}
 
     def walk_piece(i: int) -> list[_Step] | None:
         # the first piece goes on with the walk so far (it knows the horizon)
@@ -315,37 +325,40 @@ def _chunked(add1: _Add1, walk: _Walk, fast, probe_mes, threads: int) -> Iterato
         return out
 
     def worker() -> None:
-        try:
-            while True:
-                with lock:
-                    i = state["next"]
-                    if state["closed"] or i > state["stop_at"]:
-                        return
-                    state["next"] = i + 1
-                out = walk_piece(i)
-                with lock:
-                    if out is not None:
-                        results[i] = out
-                    lock.notify_all()
-        except BaseException as exc:  # handed to the caller, never lost in a thread
+        while True:
             with lock:
-                state["error"] = exc
-                state["closed"] = True
+                i = state["next"]
+                if state["closed"] or i > state["stop_at"]:
+                    return
+                state["next"] = i + 1
+            try:
+                out: list[_Step] | BaseException | None = walk_piece(i)
+            except BaseException as exc:  # raised where the piece's steps would come
+                out = exc
+                with lock:  # nothing after this piece is needed
+                    state["stop_at"] = min(state["stop_at"], i)
+            with lock:
+                if out is not None:
+                    results[i] = out
                 lock.notify_all()
 
-    pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
-    for t in pool:
-        t.start()
+    pool: list[threading.Thread] = []
     try:
+        for _ in range(threads):
+            pool.append(threading.Thread(target=worker, daemon=True))
+            pool[-1].start()
         i = 0
         while True:
             with lock:
-                while i not in results and state["error"] is None:
+                while i not in results:
                     lock.wait()
-                if state["error"] is not None:
-                    raise state["error"]
                 out = results.pop(i)
-            yield from out
+            if isinstance(out, BaseException):
+                raise out
+            for step in out:
+                yield step
+                if step.done:  # Add1 stops here: later pieces are never read
+                    return
             i += 1
     finally:
         with lock:

@@ -9,6 +9,7 @@ endowment must be covered once, with what the plain unit-by-unit loop buys.
 from __future__ import annotations
 
 import threading
+import time
 from fractions import Fraction
 
 import pytest
@@ -152,3 +153,45 @@ def test_a_real_file_gives_the_same_on_one_and_two_threads(pabulib_file):
     assert one.selected == two.selected == plain.selected
     assert one.endowment == plain.endowment
     assert rounds_by_endowment(one_rounds) == rounds_by_endowment(plain_rounds)
+
+
+def test_an_error_in_a_piece_after_the_stop_changes_nothing(small_pieces):
+    # pieces after the one where Add1 stops may already run on other threads;
+    # what goes wrong there must not matter (as with one thread, which never starts them)
+    ballots = [["a"]] * 40 + [["b"]] * 10 + [["a", "c"]] * 5
+    inst, prof = election(1000, {"a": 600, "b": 900, "c": 120}, ballots)
+    prep = prepare(inst, prof, "cost")
+    tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
+    plain, plain_rounds = run_add1(prep, tie, stop="budget", compiled=False, skip=False)
+    last = max(Fraction(r.endowment) for r in plain_rounds)
+    real = completion._Walk.step
+
+    def failing_late(self):
+        if self.endowment > last:
+            raise MemoryError("na de stop")
+        time.sleep(0.002)  # let the other threads run ahead
+        return real(self)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(completion._Walk, "step", failing_late)
+        got = {t: run_add1(prep, tie, stop="budget", compiled=True, threads=t) for t in (1, 4)}
+    for res, rounds in got.values():
+        assert (res.selected, res.endowment) == (plain.selected, plain.endowment)
+        assert rounds_by_endowment(rounds) == rounds_by_endowment(plain_rounds)
+
+
+def test_the_pieces_end_with_the_step_where_add1_stops(small_pieces):
+    ballots = [["a"]] * 40 + [["b"]] * 10
+    inst, prof = election(1000, {"a": 600, "b": 900}, ballots)
+    prep = prepare(inst, prof, "cost")
+    tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
+    from buurtcore.voting.rules._mes_fast import fast_run
+    from buurtcore.voting.rules._mes_probe import probe_mes
+    from buurtcore.voting.rules.equal_shares import mes_candidates
+
+    cands, _ = mes_candidates(prep)
+    limit = sum((prep.costs[p] for p in cands), Fraction(0)) + 1
+    add1 = completion._Add1(prep, tie, "budget", Fraction(1), True, cands, limit)
+    walk = completion._Walk(add1, prep.budget / prep.n_voters)
+    steps = list(completion._chunked(add1, walk, fast_run(prep, tie, cands), probe_mes, 3))
+    assert steps[-1].done and not any(s.done for s in steps[:-1])
