@@ -276,13 +276,23 @@ def _price(
             e_cnt[m] = 0.0
             m += 1
         e_cnt[k] += sup_w[e]
+    for i in range(m):
+        slot[e_state[i] * big_u + e_u[i]] = -1
+        e_b[i] = flt[e_state[i]]
+    return _solve(e_b, e_u, e_cnt, m, cost, tol)
+
+
+def _solve(e_b, e_u, e_cnt, m, cost, tol):
+    """``(status, rho, units)`` of :func:`_price` for ``e_cnt[i]`` supporters with
+    budget ``e_b[i] > 0`` and ``e_u[i]`` units, ``i < m``.
+
+    The compiled probe prices with this function too, so both give up on
+    exactly the same close calls.
+    """
     total = 0.0
     units = 0.0
     for i in range(m):
-        slot[e_state[i] * big_u + e_u[i]] = -1
-        b = flt[e_state[i]]
-        e_b[i] = b
-        total += e_cnt[i] * b
+        total += e_cnt[i] * e_b[i]
         units += e_cnt[i] * e_u[i]
     if total < cost * (1 - tol):
         return 0, 0.0, 0.0
@@ -324,6 +334,7 @@ def _price(
 
 
 if numba is not None:  # pragma: no branch
+    _solve = numba.njit(cache=True, nogil=True)(_solve)
     _price = numba.njit(cache=True, nogil=True)(_price)
     _settle_tie = numba.njit(cache=True, nogil=True)(_settle_tie)
     _reprice = numba.njit(cache=True, nogil=True)(_reprice)

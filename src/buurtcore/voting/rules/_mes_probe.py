@@ -51,7 +51,7 @@ import numpy as np
 
 from buurtcore.voting.rules import _mes_fast
 from buurtcore.voting.rules._data import Prepared
-from buurtcore.voting.rules._mes_fast import FastMes, _settle_tie
+from buurtcore.voting.rules._mes_fast import FastMes, _settle_tie, _solve
 from buurtcore.voting.rules.equal_shares import _TOL, MesResult, run_mes
 from buurtcore.voting.tiebreak import TieBreak
 
@@ -91,63 +91,26 @@ def _aggregate(p, sup_ptr, sup_group, sup_u, sup_w, gstate, big_u, slot, ep_s, e
 
 def _price(
     p, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
-    ep_s, ep_u, ep_c, ep_n, live, lb, cost, tol,
+    ep_s, ep_u, ep_c, ep_n, lu, lc, lb, cost, tol,
 ):  # fmt: skip
     """Aggregate ``p``'s supporters per (state, unit) into its epoch and price it.
 
-    Returns ``(status, rho, units)`` exactly as ``_mes_fast._price`` does (the
-    same sums in the same order, the same margins), computed over the
-    supporters with a positive budget only: states with budget 0 are in the
-    epoch but pay nothing (the compiled run drops them into its empty state).
+    Returns ``(status, rho, units)`` exactly as ``_mes_fast._price`` does (its
+    ``_solve`` on the same sums in the same order), over the supporters with a
+    positive budget only: states with budget 0 are in the epoch but pay
+    nothing (the compiled run drops them into its empty state).
     """
     a = sup_ptr[p]
     m = _aggregate(p, sup_ptr, sup_group, sup_u, sup_w, gstate, big_u, slot, ep_s, ep_u, ep_c, ep_n)
-    total = 0.0
-    units = 0.0
     n_live = 0
-    for i in range(m):
-        s = ep_s[a + i]
-        b = flt[s]
+    for i in range(a, a + m):
+        b = flt[ep_s[i]]
         if b > 0:
-            total += ep_c[a + i] * b
-            units += ep_c[a + i] * ep_u[a + i]
-            live[n_live] = a + i
             lb[n_live] = b
+            lu[n_live] = ep_u[i]
+            lc[n_live] = ep_c[i]
             n_live += 1
-    if n_live == 0 or total < cost * (1 - tol):
-        return 0, 0.0, 0.0
-    if total <= cost * (1 + tol):
-        return -2, 0.0, 0.0
-    # as _mes_fast._price: the least rho with sum(min(b, rho * u)) >= cost
-    rho = cost / units
-    n_poor = 0
-    while True:
-        paid = 0.0
-        poor_units = 0.0
-        count = 0
-        for j in range(n_live):
-            i = live[j]
-            if lb[j] < rho * ep_u[i]:
-                paid += ep_c[i] * lb[j]
-                poor_units += ep_c[i] * ep_u[i]
-                count += 1
-        if count == n_poor:
-            break
-        n_poor = count
-        rho = (cost - paid) / (units - poor_units)
-    rest = cost - paid
-    if rest <= 1e-6 * cost:
-        return -3, 0.0, 0.0
-    for j in range(n_live):
-        r = lb[j] / ep_u[live[j]]
-        if r < rho:
-            if r >= rho * (1 - tol):
-                return -3, 0.0, 0.0
-        elif r <= rho * (1 + tol):
-            return -3, 0.0, 0.0
-    if n_poor == 0:
-        return 2, rho, units
-    return 1, rho, units - poor_units
+    return _solve(lb, lu, lc, n_live, cost, tol)
 
 
 def _float_price(budget, uu, cnt, m, cost):
@@ -335,7 +298,7 @@ def _close_fresh(
 def _reprice(
     q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
     ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i, fresh, sup_group,
-    sup_u, sup_w, gstate, big_u, slot, flt, live, lb, tol, dirty, alive, price,
+    sup_u, sup_w, gstate, big_u, slot, flt, lu, lc, lb, tol, dirty, alive, price,
     runits,
 ):  # fmt: skip
     """Check ``q``'s rounds since its epoch, then price it anew: ``(status, rho / scale, stable)``.
@@ -352,7 +315,7 @@ def _reprice(
     since[q] = n_top
     status, rho, units = _price(
         q, sup_ptr, sup_group, sup_u, sup_w, gstate, flt, big_u, slot,
-        ep_s, ep_u, ep_c, ep_n, live, lb, costs[q], tol,
+        ep_s, ep_u, ep_c, ep_n, lu, lc, lb, costs[q], tol,
     )  # fmt: skip
     fresh[q] = True
     dirty[q] = False
@@ -401,8 +364,9 @@ def _kernel(
     ep_c = np.empty(n_sup)
     ep_n = np.full(n_proj, -1, dtype=np.int64)
     since = np.zeros(n_proj, dtype=np.int64)
-    live = np.empty(max_sup, dtype=np.int64)
-    lb = np.empty(max_sup)
+    lu = np.empty(max_sup, dtype=np.int64)  # the live entries of a pricing: units,
+    lc = np.empty(max_sup)  # voters
+    lb = np.empty(max_sup)  # and budget
     times = np.empty(2 * max_sup)
     dsl = np.empty(2 * max_sup)
     grown = np.empty(max_sup)
@@ -442,7 +406,7 @@ def _kernel(
             status, v, stable = _reprice(
                 p, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
                 ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i, fresh, sup_group,
-                sup_u, sup_w, gstate, big_u, slot, flt, live, lb, tol, dirty, alive, price,
+                sup_u, sup_w, gstate, big_u, slot, flt, lu, lc, lb, tol, dirty, alive, price,
                 runits,
             )  # fmt: skip
             if status < 0:
@@ -458,7 +422,7 @@ def _kernel(
                 status, v, stable = _reprice(
                     q, stable, since, n_top, top, prices, falls, rho0, scale, ep_s, ep_u, ep_c,
                     ep_n, sup_ptr, H, costs, base, high, times, dsl, line_i, fresh, sup_group,
-                    sup_u, sup_w, gstate, big_u, slot, flt, live, lb, tol, dirty, alive, price,
+                    sup_u, sup_w, gstate, big_u, slot, flt, lu, lc, lb, tol, dirty, alive, price,
                     runits,
                 )  # fmt: skip
                 if status < 0:
