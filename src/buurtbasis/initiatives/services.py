@@ -318,12 +318,13 @@ def accept_invitation(*, token: str, user, request=None) -> Initiative:
 
 
 @transaction.atomic
-def leave_initiative(*, initiative: Initiative, user, request=None) -> None:
-    """Stop being an initiator. The last initiator cannot leave: hand over first."""
+def leave_initiative(*, initiative: Initiative, user, request=None) -> bool:
+    """Stop being an initiator; False when ``user`` was none. The last initiator
+    cannot leave: hand over first."""
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     members = list(initiative.members.values_list("pk", flat=True))
     if user.pk not in members:
-        return
+        return False
     if len(members) == 1:
         raise InitiativeError(
             _(
@@ -333,3 +334,4 @@ def leave_initiative(*, initiative: Initiative, user, request=None) -> None:
         )
     initiative.members.remove(user)
     _audit(actor=user, action="initiatives.coinitiator_left", target=initiative, request=request)
+    return True

@@ -254,10 +254,12 @@ def leave(request, slug):
     if request.method != "POST":
         return redirect("initiatives:members", slug=initiative.slug)
     try:
-        services.leave_initiative(initiative=initiative, user=request.user, request=request)
+        left = services.leave_initiative(initiative=initiative, user=request.user, request=request)
     except services.InitiativeError as exc:
         messages.error(request, str(exc))
         return redirect("initiatives:members", slug=initiative.slug)
+    if not left:
+        return redirect(initiative)
     messages.success(
         request, _("You are no longer an initiator of %(name)s.") % {"name": initiative.name}
     )

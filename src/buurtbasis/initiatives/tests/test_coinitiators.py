@@ -172,6 +172,12 @@ def test_an_initiator_leaves_but_the_last_one_cannot(client):
     response = client.post(leave, follow=True, HTTP_ACCEPT_LANGUAGE="nl")
     assert "enige initiatiefnemer" in response.content.decode()
     assert list(initiative.members.all()) == [partner]
+    # someone who is no initiator is not told they stopped
+    client.force_login(UserFactory())
+    page = client.post(leave, follow=True, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "geen initiatiefnemer meer" not in page
+    assert list(initiative.members.all()) == [partner]
+    assert AuditEvent.objects.filter(action="initiatives.coinitiator_left").count() == 1
 
 
 def test_the_detail_page_links_to_the_initiators_for_those_who_manage(client):
