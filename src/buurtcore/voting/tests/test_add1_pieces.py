@@ -39,6 +39,16 @@ def crowded(case, sat="cost", rule="lexico"):
     return prep, TieBreak.make(rule, prep.ids, prep.costs, prep.votes, seed=3)
 
 
+def long_add1(with_c: bool = False):
+    """40 voters want a, 10 want b: b stays out of reach for many +1 steps (and
+    with ``with_c`` 5 voters also want a small c)."""
+    ballots = [["a"]] * 40 + [["b"]] * 10 + ([["a", "c"]] * 5 if with_c else [])
+    costs = {"a": 600, "b": 900, **({"c": 120} if with_c else {})}
+    inst, prof = election(1000, costs, ballots)
+    prep = prepare(inst, prof, "cost")
+    return prep, TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     case=crowded_elections(),
@@ -76,10 +86,7 @@ def test_pieces_on_threads_give_what_one_step_at_a_time_gives(case, sat, stop, r
 
 def test_a_long_add1_is_really_split_and_the_pieces_join_up(small_pieces):
     # b is out of reach for many +1 steps; the budget variant raises until it is bought
-    ballots = [["a"]] * 40 + [["b"]] * 10 + [["a", "c"]] * 5
-    inst, prof = election(1000, {"a": 600, "b": 900, "c": 120}, ballots)
-    prep = prepare(inst, prof, "cost")
-    tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
+    prep, tie = long_add1(with_c=True)
     seen = []
     real = completion._Walk.__init__
 
@@ -100,10 +107,7 @@ def test_a_long_add1_is_really_split_and_the_pieces_join_up(small_pieces):
 
 
 def test_an_error_in_a_piece_reaches_the_caller_and_no_thread_is_left(small_pieces):
-    ballots = [["a"]] * 40 + [["b"]] * 10
-    inst, prof = election(1000, {"a": 600, "b": 900}, ballots)
-    prep = prepare(inst, prof, "cost")
-    tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
+    prep, tie = long_add1()
     real = completion._Walk.step
     before = threading.active_count()
 
@@ -120,10 +124,7 @@ def test_an_error_in_a_piece_reaches_the_caller_and_no_thread_is_left(small_piec
 
 
 def test_no_thread_is_left_when_add1_stops_early(small_pieces):
-    ballots = [["a"]] * 40 + [["b"]] * 10
-    inst, prof = election(1000, {"a": 600, "b": 900}, ballots)
-    prep = prepare(inst, prof, "cost")
-    tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
+    prep, tie = long_add1()
     before = threading.active_count()
     run_add1(prep, tie, stop="exhaustive", compiled=True, threads=4)
     assert threading.active_count() == before
@@ -158,10 +159,7 @@ def test_a_real_file_gives_the_same_on_one_and_two_threads(pabulib_file):
 def test_an_error_in_a_piece_after_the_stop_changes_nothing(small_pieces):
     # pieces after the one where Add1 stops may already run on other threads;
     # what goes wrong there must not matter (as with one thread, which never starts them)
-    ballots = [["a"]] * 40 + [["b"]] * 10 + [["a", "c"]] * 5
-    inst, prof = election(1000, {"a": 600, "b": 900, "c": 120}, ballots)
-    prep = prepare(inst, prof, "cost")
-    tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
+    prep, tie = long_add1(with_c=True)
     plain, plain_rounds = run_add1(prep, tie, stop="budget", compiled=False, skip=False)
     last = max(Fraction(r.endowment) for r in plain_rounds)
     real = completion._Walk.step
@@ -181,10 +179,7 @@ def test_an_error_in_a_piece_after_the_stop_changes_nothing(small_pieces):
 
 
 def test_the_pieces_end_with_the_step_where_add1_stops(small_pieces):
-    ballots = [["a"]] * 40 + [["b"]] * 10
-    inst, prof = election(1000, {"a": 600, "b": 900}, ballots)
-    prep = prepare(inst, prof, "cost")
-    tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
+    prep, tie = long_add1()
     from buurtcore.voting.rules._mes_fast import fast_run
     from buurtcore.voting.rules._mes_probe import probe_mes
     from buurtcore.voting.rules.equal_shares import mes_candidates
