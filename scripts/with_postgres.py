@@ -72,6 +72,7 @@ def cluster(*, durable: bool = False):
             ],
             check=True,
             stdout=subprocess.DEVNULL,
+            cwd=tmp,  # the server's user may not enter the caller's directory
         )
         opts = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c max_connections=200"
         if not durable:
@@ -91,6 +92,7 @@ def cluster(*, durable: bool = False):
             ],
             check=True,
             stdout=subprocess.DEVNULL,
+            cwd=tmp,  # the server's user may not enter the caller's directory
         )
         print(f"PostgreSQL test cluster on 127.0.0.1:{port} ({tmp})", file=sys.stderr)
         yield f"postgres://buurtbasis@127.0.0.1:{port}/postgres"
@@ -99,6 +101,7 @@ def cluster(*, durable: bool = False):
             [*run_as, pg_ctl, "-D", data, "-m", "fast", "-w", "stop"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            cwd=tmp,
         )
         shutil.rmtree(tmp, ignore_errors=True)
 
