@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "buurtbasis.platform",
     "buurtbasis.core",
     "buurtbasis.accounts",
     "buurtbasis.organisations",
@@ -171,6 +174,19 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Background tasks (Django's tasks API through the django-tasks backport). The database
+# backend needs nothing else; TASKS_BACKEND=rq runs the same tasks on RQ over Redis.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }.get(TASKS_BACKEND, "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # Rate limits (requests per window per client address), see buurtbasis.core.ratelimit.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)

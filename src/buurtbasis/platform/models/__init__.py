@@ -1,0 +1,1 @@
+"""The ground floor's models, one module per concern."""
