@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "buurtbasis.core.middleware.DutchFirstLocaleMiddleware",
+    "buurtbasis.platform.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -88,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "buurtbasis.core.context_processors.site",
+                "buurtbasis.platform.context_processors.site",
             ],
         },
     },
@@ -188,7 +188,7 @@ TASKS = {
     }
 }
 
-# Rate limits (requests per window per client address), see buurtbasis.core.ratelimit.
+# Rate limits (requests per window per client address), see buurtbasis.platform.ratelimit.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 
 # Seconds a server process keeps a round and its plans for the ballot page (the hot

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from buurtbasis.core.ratelimit import client_ip, hit
+from buurtbasis.platform.ratelimit import client_ip, hit
 
 DEFAULTS: dict[str, tuple[int, int]] = {
     "login_account": (5, 15 * 60),

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from buurtbasis.core.ratelimit import client_ip
+from buurtbasis.platform.ratelimit import client_ip
 
 from .models import AuditEvent, User
 

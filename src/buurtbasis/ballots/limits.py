@@ -8,7 +8,7 @@ Only *wrong* attempts count. Two limits apply to the code form of a round:
   that round for everyone until the window ends. A guesser then learns nothing,
   not even whether a code is right.
 
-Counting uses :func:`buurtbasis.core.ratelimit.hit` on Django's cache. With more
+Counting uses :func:`buurtbasis.platform.ratelimit.hit` on Django's cache. With more
 than one server process the cache must be shared (``CACHE_BACKEND``), or each
 process counts on its own.
 """
@@ -21,7 +21,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-from buurtbasis.core.ratelimit import client_ip, hit
+from buurtbasis.platform.ratelimit import client_ip, hit
 
 ADDRESS = "address"
 ROUND = "round"

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from buurtbasis.areas.models import Area
-from buurtbasis.core import ratelimit
+from buurtbasis.platform import ratelimit
 from buurtbasis.organisations.models import Role
 
 from . import services

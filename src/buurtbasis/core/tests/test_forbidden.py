@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory, override_settings
 
-from buurtbasis.core import ratelimit
+from buurtbasis.platform import ratelimit
 from buurtbasis.core.views import permission_denied
 
 
