@@ -11,8 +11,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from buurtbasis.areas.models import Area
-from buurtbasis.platform import ratelimit
 from buurtbasis.organisations.models import Role
+from buurtbasis.platform import ratelimit
 
 from . import services
 from .access import can_manage_initiative, can_view_initiative, organisation_ids_with_role

@@ -2,8 +2,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory, override_settings
 
-from buurtbasis.platform import ratelimit
 from buurtbasis.core.views import permission_denied
+from buurtbasis.platform import ratelimit
 
 
 @pytest.mark.django_db
