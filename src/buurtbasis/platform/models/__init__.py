@@ -1,1 +1,5 @@
 """The ground floor's models, one module per concern."""
+
+from buurtbasis.platform.models.tasks import FailedTask
+
+__all__ = ["FailedTask"]
