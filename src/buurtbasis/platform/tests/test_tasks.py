@@ -43,7 +43,14 @@ def run_worker() -> None:
         import django_rq
         from rq.worker import SimpleWorker
 
-        django_rq.get_worker("default", worker_class=SimpleWorker).work(burst=True)
+        class InProcessWorker(SimpleWorker):
+            """RQ's worker without forking, and without the channel for remote
+            commands (stopping its listener thread costs a minute per run)."""
+
+            def subscribe(self) -> None:
+                pass
+
+        django_rq.get_worker("default", worker_class=InProcessWorker).work(burst=True)
     else:
         from django_tasks_db.management.commands.db_worker import Worker
 
@@ -263,3 +270,14 @@ def test_the_decorator_refuses_negative_retries():
 
 def test_sample_tasks_module_is_importable_by_path():
     assert sample_tasks.flaky.module_path == "buurtbasis.platform.tests.sample_tasks.flaky"
+
+
+@pytest.mark.tasks
+@pytest.mark.skipif(not ON_RQ, reason="only with TASKS_BACKEND=rq")
+def test_on_rq_staff_see_the_queue_pages(admin_client, client):
+    always_fails.enqueue(item_id=9)
+    run_worker()
+    page = admin_client.get("/beheer/rq/")
+    assert page.status_code == 200
+    assert "default" in page.content.decode()
+    assert client.get("/beheer/rq/").status_code == 302  # to the log-in page
