@@ -27,9 +27,7 @@ INSTALL_HINT = "Install it with: apt-get install redis-server"
 
 
 def find_server() -> str | None:
-    return shutil.which("redis-server") or (
-        "/usr/bin/redis-server" if os.path.exists("/usr/bin/redis-server") else None
-    )
+    return shutil.which("redis-server")
 
 
 def free_port() -> int:
