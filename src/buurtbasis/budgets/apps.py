@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,8 +10,13 @@ class BudgetsConfig(AppConfig):
 
     def ready(self):
         from buurtbasis.accounts.privacy import register_eraser, register_exporter
+        from buurtbasis.platform import schedule
 
         from . import privacy
+        from .tasks import advance_phases
 
         register_exporter("budgets", privacy.export_budgets)
         register_eraser("budgets", privacy.erase_budgets)
+        # Phases start at their set time: manage.py enqueue_scheduled (cron, every few
+        # minutes) enqueues the task that moves the rounds every five minutes.
+        schedule.register("budgets.advance_phases", advance_phases, every=timedelta(minutes=5))

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from buurtbasis.platform.models import FailedTask
+from buurtbasis.platform.models import FailedTask, ScheduledJobRun
 from buurtbasis.platform.tasks import requeue_failed
 
 
@@ -97,3 +97,18 @@ class FailedTaskAdmin(admin.ModelAdmin):
 
     def has_requeue_permission(self, request) -> bool:
         return request.user.has_perm("platform.requeue_failedtask")
+
+
+@admin.register(ScheduledJobRun)
+class ScheduledJobRunAdmin(admin.ModelAdmin):
+    """When each scheduled job was last enqueued (by manage.py enqueue_scheduled)."""
+
+    list_display = ("name", "last_enqueued_at", "last_result_id")
+    readonly_fields = list_display
+    fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -27,3 +27,9 @@ def always_fails(item_id: int, note: str = "") -> None:
 def with_context(context, value: int) -> int:
     CALLS.append(("with_context", {"value": value, "attempt": context.attempt}))
     return value * 2
+
+
+@background(retries=0)
+def tick(label: str = "") -> str:
+    CALLS.append(("tick", {"label": label}))
+    return label

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -19,85 +18,25 @@ from django_tasks import TaskResultStatus
 
 from buurtbasis.platform.models import FailedTask
 from buurtbasis.platform.tasks import ATTEMPT_KWARG, background, enqueue_on_commit, requeue_failed
+from buurtbasis.platform.testing import (
+    clear_queue,
+    deferred_jobs,
+    make_deferred_jobs_due,
+    on_rq,
+    run_worker,
+)
 from buurtbasis.platform.tests import sample_tasks
 from buurtbasis.platform.tests.sample_tasks import CALLS, always_fails, flaky, with_context
 
-ON_RQ = settings.TASKS_BACKEND == "rq"
-DATE_MAX = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
+ON_RQ = on_rq()
 
 
 @pytest.fixture(autouse=True)
 def _clean_queue():
     CALLS.clear()
-    if ON_RQ:
-        import django_rq
-
-        django_rq.get_connection("default").flushdb()
+    clear_queue()
     yield
     CALLS.clear()
-
-
-def run_worker() -> None:
-    """Run every job that is due, with the configured backend's own worker."""
-    if ON_RQ:
-        import django_rq
-        from rq.worker import SimpleWorker
-
-        class InProcessWorker(SimpleWorker):
-            """RQ's worker without forking, and without the channel for remote
-            commands (stopping its listener thread costs a minute per run)."""
-
-            def subscribe(self) -> None:
-                pass
-
-        django_rq.get_worker("default", worker_class=InProcessWorker).work(burst=True)
-    else:
-        from django_tasks_db.management.commands.db_worker import Worker
-
-        Worker(
-            queue_names=["default"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test-worker",
-            excluded_queue_names=[],
-        ).run()
-
-
-def deferred_jobs() -> list[tuple[dict, datetime.datetime]]:
-    """(keyword arguments, run after) of the jobs that wait for a later time."""
-    if ON_RQ:
-        import django_rq
-        from django_tasks_rq import Job
-
-        queue = django_rq.get_queue("default", job_class=Job)
-        registry = queue.scheduled_job_registry
-        jobs = [Job.fetch(job_id, connection=queue.connection) for job_id in registry.get_job_ids()]
-        return [(job.kwargs, registry.get_scheduled_time(job)) for job in jobs]
-    from django_tasks_db.models import DBTaskResult
-
-    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY).exclude(run_after=DATE_MAX)
-    return [(row.args_kwargs["kwargs"], row.run_after) for row in ready]
-
-
-def make_deferred_jobs_due() -> None:
-    """Pretend the backoff has passed."""
-    if ON_RQ:
-        import django_rq
-        from django_tasks_rq import Job
-
-        queue = django_rq.get_queue("default", job_class=Job)
-        registry = queue.scheduled_job_registry
-        for job_id in registry.get_job_ids():
-            job = Job.fetch(job_id, connection=queue.connection)
-            registry.remove(job)
-            queue.enqueue_job(job)
-        return
-    from django_tasks_db.models import DBTaskResult
-
-    DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())
 
 
 pytestmark = pytest.mark.django_db
