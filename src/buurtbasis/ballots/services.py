@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from buurtbasis.budgets import adapters
 from buurtbasis.budgets.models import BallotType, BudgetRound, Phase, PhaseKind, Plan, PlanStatus
 from buurtbasis.budgets.money import format_euros
 
@@ -1086,32 +1087,11 @@ def export_pabulib(budget_round: BudgetRound) -> bytes:
     ballots always gives the same bytes (and so the same SHA-256). Only the
     voting method (internet or paper) is kept per voter.
     """
-    import io
-
-    from buurtbasis.budgets import adapters
-    from buurtcore.voting import pabulib
-
     rows = sorted(_ballot_rows(budget_round), key=lambda r: (_ballot_key(r[0]), r[1]))
     digest = hashlib.sha256(repr([(_ballot_key(b), c) for b, c in rows]).encode()).digest()
     random.Random(int.from_bytes(digest[:8], "big")).shuffle(rows)
-    plans = adapters.ballot_plans(budget_round)
-    instance = adapters.round_instance(budget_round, plans=plans, n_votes=len(rows))
     methods = ["paper" if channel == Channel.PAPER else "internet" for _b, channel in rows]
-    profile = adapters.ballots_profile(
-        instance, [b for b, _c in rows], voter_fields={"voting_method": methods}
-    )
-    out = io.StringIO()
-    pabulib.write(
-        instance,
-        profile,
-        out,
-        extra_meta={
-            "completion": budget_round.completion,
-            "tie_break": budget_round.tie_break,
-            "tie_break_seed": budget_round.tie_break_seed,
-        },
-    )
-    return out.getvalue().encode("utf-8")
+    return adapters.pabulib_bytes(budget_round, [b for b, _c in rows], voting_methods=methods)
 
 
 def ballot_counts(budget_round: BudgetRound) -> dict[str, int]:
