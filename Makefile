@@ -35,7 +35,7 @@ run: demo  ## set everything up and serve the demo on http://127.0.0.1:8000
 	DEBUG=True $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) compilemessages check-messages lint  ## the whole suite, on SQLite and on a throwaway PostgreSQL
-	$(BIN)/python manage.py makemigrations --check --dry-run -v 1
+	DEBUG=True $(BIN)/python manage.py makemigrations --check --dry-run -v 1
 	$(BIN)/python -m pytest -q
 	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python -m pytest -q $(PG_PYTEST_ARGS)
 

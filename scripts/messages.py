@@ -62,7 +62,8 @@ def extract(only: str | None = None) -> int:
             [*manage, *ignore],
             cwd=folder,
             check=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+            # A development tool: DEBUG=True lets the settings load without a SECRET_KEY.
+            env={"DEBUG": "True", **os.environ, "PYTHONPATH": str(ROOT / "src")},
         )
     print("Now translate the empty msgstr entries and run: make check-messages")
     return 0

@@ -36,7 +36,16 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-dev-only-change-me")
+DEVELOPMENT_SECRET_KEY = "django-insecure-dev-only-change-me"  # noqa: S105 (public, refused below)
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY).strip()
+if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    # Sessions, password-reset links and the hashes of voting codes are keyed on it:
+    # with the public development key anyone could forge them. Refuse to start.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a long random value when DEBUG=False (the development "
+        "key is public). Generate one with: python3 -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))', or set DEBUG=True for local development."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -169,7 +178,17 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Reverse proxies in front of the app (nginx, a load balancer, a CDN...). Each one appends
+# the address it saw to X-Forwarded-For; the client address is the TRUSTED_PROXIES-th entry
+# from the right (see buurtbasis.platform.ratelimit.client_ip). BEHIND_PROXY=True is the
+# older spelling of TRUSTED_PROXIES=1. Behind a proxy, X-Forwarded-Proto is trusted too.
+_behind_proxy = env_bool("BEHIND_PROXY")
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1 if _behind_proxy else 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES must be 0 or more, not {TRUSTED_PROXIES}")
+if _behind_proxy and TRUSTED_PROXIES == 0:
+    raise ImproperlyConfigured("BEHIND_PROXY=True contradicts TRUSTED_PROXIES=0; set only one")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
