@@ -4,12 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.areas.models import Area
 from buurtbasis.organisations.models import Organisation, OrganisationKind
+from buurtbasis.platform import uploads
 
 from . import access
 from .models import (
@@ -33,13 +33,6 @@ AMOUNT_ERRORS = {
     "negative": _("The amount cannot be negative."),
     "precision": _("Use at most two digits after the comma (whole cents)."),
     "too_large": _("This amount is too large."),
-}
-
-MAX_PHOTO_BYTES = getattr(settings, "BUDGETS_MAX_PHOTO_BYTES", 5 * 1024 * 1024)
-PHOTO_SIGNATURES = {
-    "jpg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "webp": (b"RIFF",),
 }
 
 
@@ -75,26 +68,6 @@ class EuroField(forms.CharField):
         if cents < self.min_cents:
             raise forms.ValidationError(_("The amount must be more than zero."), code="min_value")
         return cents
-
-
-def validate_photo(upload) -> None:
-    """A JPEG, PNG or WebP photo of at most the configured size (checked by content)."""
-    if upload.size > MAX_PHOTO_BYTES:
-        raise forms.ValidationError(
-            _("The photo is too large: at most %(mb)s MB.") % {"mb": MAX_PHOTO_BYTES // 2**20},
-            code="photo_size",
-        )
-    head = upload.read(12)
-    upload.seek(0)
-    ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    kind = next(
-        (k for k, sigs in PHOTO_SIGNATURES.items() if any(head.startswith(s) for s in sigs)),
-        None,
-    )
-    if kind == "webp" and head[8:12] != b"WEBP":
-        kind = None
-    if kind is None or ext not in {"jpg", "jpeg", "png", "webp"}:
-        raise forms.ValidationError(_("Upload a photo as JPG, PNG or WebP."), code="photo_type")
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -398,8 +371,8 @@ class PlanForm(forms.Form):
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
-        if photo:
-            validate_photo(photo)
+        if photo:  # decoded and re-encoded without metadata (GPS), or refused
+            photo = uploads.clean_image(photo)
         return photo
 
     def clean(self):
@@ -594,8 +567,8 @@ class ProgressForm(forms.Form):
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
-        if photo:
-            validate_photo(photo)
+        if photo:  # decoded and re-encoded without metadata (GPS), or refused
+            photo = uploads.clean_image(photo)
         return photo
 
     def clean_happened_on(self):
