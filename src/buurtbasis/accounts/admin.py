@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.organisations.admin import AuditedMembershipFormsetMixin
 from buurtbasis.organisations.models import Membership, Role
+from buurtbasis.platform.forms import TextSafetyMixin
 
 from .models import AuditEvent, User
 
@@ -17,13 +18,13 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ["created_at"]
 
 
-class UserAddForm(AdminUserCreationForm):
+class UserAddForm(TextSafetyMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("email",)
 
 
-class UserEditForm(UserChangeForm):
+class UserEditForm(TextSafetyMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.areas.models import Area
 from buurtbasis.organisations.models import Organisation, OrganisationKind
+from buurtbasis.platform import forms as platform_forms
 from buurtbasis.platform import uploads
 
 from . import access
@@ -77,7 +78,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class RoundForm(forms.Form):
+class RoundForm(platform_forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -282,7 +283,7 @@ class RoundForm(forms.Form):
         )
 
 
-class PlanForm(forms.Form):
+class PlanForm(platform_forms.Form):
     title = forms.CharField(label=_("Title"), max_length=150)
     summary = forms.CharField(
         label=_("Short summary"),
@@ -414,7 +415,7 @@ class PlanForm(forms.Form):
         )
 
 
-class CostLineForm(forms.Form):
+class CostLineForm(platform_forms.Form):
     description = forms.CharField(label=_("What"), max_length=200, required=False)
     amount = EuroField(label=_("Amount in euros"), required=False)
 
@@ -465,7 +466,7 @@ def cost_line_initial(plan: Plan) -> list[dict]:
     ]
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(platform_forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[
@@ -529,7 +530,7 @@ class AssessmentForm(forms.Form):
         return cleaned
 
 
-class MergeForm(forms.Form):
+class MergeForm(platform_forms.Form):
     keep = forms.ModelChoiceField(
         label=_("Merge into this plan"), queryset=Plan.objects.none(), empty_label=None
     )
@@ -547,7 +548,7 @@ class MergeForm(forms.Form):
         self.auto_id = f"id_merge{plan.pk}_%s"
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(platform_forms.Form):
     happened_on = forms.DateField(
         label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

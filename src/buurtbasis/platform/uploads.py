@@ -20,7 +20,9 @@ from __future__ import annotations
 import hashlib
 import io
 import secrets
+import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,7 +31,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 DEFAULT_MAX_IMAGE_BYTES = 5 * 2**20
@@ -38,6 +40,26 @@ DEFAULT_IMAGE_MAX_SIDE = 2560
 DEFAULT_MAX_PDF_BYTES = 10 * 2**20
 JPEG_QUALITY = 85
 CHUNK = 2**16
+
+
+_strict_lock = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding():
+    """Refuse truncated images while decoding an upload.
+
+    WeasyPrint sets Pillow's process-wide ``LOAD_TRUNCATED_IMAGES`` on import, after
+    which a damaged upload would silently decode with a grey rest. The flag is read
+    during ``load()``; it is switched off for that moment only.
+    """
+    with _strict_lock:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
 
 class CleanImage(ContentFile):
@@ -129,7 +151,8 @@ def clean_image(upload, *, max_bytes: int | None = None, max_pixels: int | None 
         )
     try:
         image.seek(0)  # the first frame of an animation
-        image.load()
+        with _strict_decoding():
+            image.load()
         image = ImageOps.exif_transpose(image)
         transparent = image.mode in ("RGBA", "LA", "PA") or (
             image.mode == "P" and "transparency" in image.info

@@ -296,3 +296,16 @@ def test_the_plan_page_draws_the_point_on_a_small_map(client):
     plan.latitude = plan.longitude = None
     plan.save()
     assert "<circle" not in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_it_refuses_a_plan_title_with_a_line_break(client):
+    budget_round = BudgetRoundFactory()
+    client.force_login(UserFactory())
+    data = _data(budget_round, title="Moestuin\naan de Dijkstraat")
+    response = client.post(reverse("budgets:plan-create", args=[budget_round.slug]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == [
+        "Dit veld mag geen regeleinden, tabs of onzichtbare stuurtekens bevatten (zoals een "
+        "teken dat de schrijfrichting omdraait)."
+    ]
+    assert not Plan.objects.exists()

@@ -108,6 +108,8 @@ def test_it_refuses_what_is_not_a_jpeg_png_or_webp_whatever_the_name(content):
 
 
 def test_it_refuses_a_damaged_image():
+    import weasyprint  # noqa: F401  (sets Pillow's LOAD_TRUNCATED_IMAGES process-wide)
+
     whole = images.noisy_jpeg()
     truncated = whole[: len(whole) // 2]
     error = refusal(uploads.clean_image, SimpleUploadedFile("a.jpg", truncated))
