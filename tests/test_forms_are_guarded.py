@@ -10,10 +10,10 @@ import importlib
 import inspect
 import pkgutil
 
-from buurtbasis.platform.forms import TextSafetyMixin
 from django import forms
 
 import buurtbasis
+from buurtbasis.platform.forms import TextSafetyMixin
 
 
 def project_form_classes() -> list[type]:
