@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "buurtbasis.platform.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "buurtbasis.platform.middleware.DutchFirstLocaleMiddleware",
@@ -205,6 +206,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (buurtbasis.platform.middleware): scripts, styles, images,
+# fonts and requests only from this site; no inline scripts or styles, no eval, no
+# plugins, no framing. data: images are for browsers' own form controls.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 
 # Background tasks (Django's tasks API through the django-tasks backport). The database
 # backend needs nothing else; TASKS_BACKEND=rq runs the same tasks on RQ over Redis.
