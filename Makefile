@@ -66,4 +66,4 @@ bench: $(STAMP)  ## run the benchmarks and print their figures
 	$(BIN)/python bench/areas_map.py
 
 clean:  ## remove the virtualenv and the local database
-	rm -rf $(VENV) buurtbasis.sqlite3 media
+	rm -rf $(VENV) buurtbasis.sqlite3 media private_media

@@ -110,8 +110,18 @@ def _read_limited(upload, limit: int, code: str, message: str) -> bytes:
     return data
 
 
-def clean_image(upload, *, max_bytes: int | None = None, max_pixels: int | None = None):
-    """Decode ``upload`` and return it re-encoded without metadata, or refuse it."""
+def clean_image(
+    upload,
+    *,
+    max_bytes: int | None = None,
+    max_pixels: int | None = None,
+    output_format: str | None = None,
+):
+    """Decode ``upload`` and return it re-encoded without metadata, or refuse it.
+
+    Out comes a JPEG, or a PNG when the image is transparent; ``output_format``
+    ("JPEG", "PNG" or "WEBP") forces one (to rewrite a stored file under its name).
+    """
     max_bytes = max_bytes or getattr(settings, "UPLOAD_MAX_IMAGE_BYTES", DEFAULT_MAX_IMAGE_BYTES)
     max_pixels = max_pixels or getattr(
         settings, "UPLOAD_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS
@@ -157,6 +167,8 @@ def clean_image(upload, *, max_bytes: int | None = None, max_pixels: int | None 
         transparent = image.mode in ("RGBA", "LA", "PA") or (
             image.mode == "P" and "transparency" in image.info
         )
+        if output_format is not None:
+            transparent = transparent and output_format != "JPEG"
         image = image.convert("RGBA" if transparent else "RGB")
         if max(image.size) > max_side:
             image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
@@ -165,13 +177,41 @@ def clean_image(upload, *, max_bytes: int | None = None, max_pixels: int | None 
     except Exception as exc:
         raise broken from exc
     out = io.BytesIO()
-    if transparent:
+    fmt = output_format or ("PNG" if transparent else "JPEG")
+    if fmt == "PNG":
         pixels.save(out, "PNG", optimize=True)
         name, content_type = f"{secrets.token_hex(8)}.png", "image/png"
+    elif fmt == "WEBP":
+        pixels.save(out, "WEBP", quality=JPEG_QUALITY)
+        name, content_type = f"{secrets.token_hex(8)}.webp", "image/webp"
     else:
         pixels.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
         name, content_type = f"{secrets.token_hex(8)}.jpg", "image/jpeg"
     return CleanImage(out.getvalue(), name, content_type=content_type, size=pixels.size)
+
+
+FORMAT_BY_EXTENSION = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
+
+
+def rewrite_stored_image(storage, name: str) -> None:
+    """Re-encode an image already in ``storage`` in place, in the format its name says.
+
+    For photos stored before every upload went through ``clean_image``: the name
+    (and every reference to it) stays, EXIF/GPS and anything appended goes. Raises
+    ``ValidationError`` for a file that is not an image.
+    """
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    with storage.open(name, "rb") as handle:
+        clean = clean_image(
+            handle,
+            max_bytes=2**31,
+            max_pixels=10**9,
+            output_format=FORMAT_BY_EXTENSION.get(ext, "JPEG"),
+        )
+    storage.delete(name)
+    saved = storage.save(name, clean)
+    if saved != name:  # a file appeared under the name meanwhile; keep ours findable
+        raise RuntimeError(f"{name} was stored as {saved}")
 
 
 def ensure_clean_image(file):
