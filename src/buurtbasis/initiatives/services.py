@@ -15,6 +15,8 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from buurtbasis.platform.notifications import notify_followers
+
 from . import vocabulary
 from .models import NEEDS, Initiative, Status, StatusChange, TargetGroup, Theme
 
@@ -220,6 +222,18 @@ def change_status(
         initiative.ended_on = on
         update.append("ended_on")
     initiative.save(update_fields=update)
+    notify_followers(
+        initiative,
+        "initiatives.status_changed",
+        {
+            "initiative": initiative,
+            "old_status": Status(change.from_status).label,
+            "status": Status(to_status).label,
+            "note": change.note,
+            "link": initiative.get_absolute_url(),
+        },
+        exclude=[by],
+    )
     return change
 
 
