@@ -30,6 +30,7 @@ class NotificationPreferencesForm(forms.Form):
                 choices=kind.choices,
                 widget=forms.RadioSelect,
                 initial=initial_preferences.get(kind.key, kind.default),
+                required=False,  # a kind left out keeps its current choice
             )
 
     @staticmethod
@@ -37,7 +38,8 @@ class NotificationPreferencesForm(forms.Form):
         return "kind__" + key.replace(".", "__")
 
     def deliveries(self) -> dict[str, str]:
-        return {
-            kind.key: self.cleaned_data[self.field_name(kind.key)]
-            for kind in kinds(configurable=True)
-        }
+        chosen = {}
+        for kind in kinds(configurable=True):
+            name = self.field_name(kind.key)
+            chosen[kind.key] = self.cleaned_data.get(name) or self.fields[name].initial
+        return chosen
