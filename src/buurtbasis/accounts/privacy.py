@@ -129,3 +129,8 @@ def register_builtin() -> None:
     register_exporter("memberships", export_memberships)
     register_exporter("initiatives", export_initiatives)
     register_exporter("audit_events", export_audit_events)
+    # The ground floor's notification tables (it cannot import this registry itself).
+    from buurtbasis.platform import notifications
+
+    register_exporter("notifications", notifications.export_person)
+    register_eraser("notifications", notifications.erase_person)

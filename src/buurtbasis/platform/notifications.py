@@ -553,8 +553,10 @@ def export_person(user) -> dict[str, Any]:
     by_type: dict[int, str] = {}
     follows = []
     for row in Follow.objects.filter(user=user).select_related("content_type"):
-        by_type.setdefault(row.content_type_id, row.content_type.model_class()._meta.label_lower)
-        follows.append({"object": f"{by_type[row.content_type_id]}:{row.object_id}"})
+        label = by_type.setdefault(
+            row.content_type_id, f"{row.content_type.app_label}.{row.content_type.model}"
+        )
+        follows.append({"object": f"{label}:{row.object_id}"})
     grouped: dict[str, list] = defaultdict(list)
     for n in Notification.objects.filter(recipient=user).order_by("created_at"):
         grouped["notifications"].append(
