@@ -52,13 +52,13 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "buurtbasis.platform",
-    "buurtbasis.core",
     "buurtbasis.accounts",
     "buurtbasis.organisations",
     "buurtbasis.areas",
     "buurtbasis.initiatives",
     "buurtbasis.budgets",
     "buurtbasis.ballots",
+    "buurtbasis.portal",
 ]
 
 MIDDLEWARE = [
@@ -114,8 +114,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:dashboard"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:dashboard"
+LOGOUT_REDIRECT_URL = "portal:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -7,7 +7,7 @@ class BallotsConfig(AppConfig):
     verbose_name = _("Voting")
 
     def ready(self):
-        from buurtbasis.accounts.privacy import register_eraser, register_exporter
+        from buurtbasis.platform.privacy import register_eraser, register_exporter
 
         from . import privacy
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from buurtbasis.budgets import access as budget_access
 from buurtbasis.budgets.models import BallotType, BudgetRound
+from buurtbasis.platform.audit import Origin
 
 from . import letters, limits, pagecache, services
 from .forms import CodeForm, LettersForm, PaperBatchForm, RejectForm, parse_choices
@@ -458,7 +459,11 @@ def _print_letters(request, slug: str):
     n = len(addresses) if addresses else form.cleaned_data["count"]
     with transaction.atomic():  # no codes stay behind when printing fails
         plain = services.generate_codes(
-            budget_round, n, actor=request.user, with_addresses=bool(addresses), request=request
+            budget_round,
+            n,
+            actor=request.user,
+            with_addresses=bool(addresses),
+            origin=Origin.from_request(request),
         )
         pdf = letters.render_letters_pdf(budget_round, plain, addresses)
     del plain, addresses
@@ -490,7 +495,7 @@ def paper_batches(request, slug: str):
                 actor=request.user,
                 declared_count=form.cleaned_data["declared_count"],
                 label=form.cleaned_data["label"],
-                request=request,
+                origin=Origin.from_request(request),
             )
         except services.VotingError as exc:
             form.add_error(None, exc.message)
@@ -528,12 +533,16 @@ def paper_batch(request, slug: str, pk: int):
                     batch=batch,
                     actor=request.user,
                     ballot_id=int(request.POST.get("ballot", 0) or 0),
-                    request=request,
+                    origin=Origin.from_request(request),
                 )
             elif action == "submit":
-                services.submit_paper_batch(batch=batch, actor=request.user, request=request)
+                services.submit_paper_batch(
+                    batch=batch, actor=request.user, origin=Origin.from_request(request)
+                )
             elif action == "confirm":
-                services.confirm_paper_batch(batch=batch, actor=request.user, request=request)
+                services.confirm_paper_batch(
+                    batch=batch, actor=request.user, origin=Origin.from_request(request)
+                )
             elif action == "reject":
                 reject_form = RejectForm(request.POST)
                 if not reject_form.is_valid():
@@ -542,7 +551,7 @@ def paper_batch(request, slug: str, pk: int):
                     batch=batch,
                     actor=request.user,
                     reason=reject_form.cleaned_data["reason"],
-                    request=request,
+                    origin=Origin.from_request(request),
                 )
             return redirect("ballots:paper-batch", slug=slug, pk=pk)
         except services.InvalidBallot as exc:

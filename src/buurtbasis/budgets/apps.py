@@ -7,15 +7,22 @@ class BudgetsConfig(AppConfig):
     verbose_name = _("Budgets")
 
     def ready(self):
-        from buurtbasis.accounts.privacy import register_eraser, register_exporter
+        from buurtbasis.platform.blocks import register_block
         from buurtbasis.platform.notifications import register_followable, register_kind
+        from buurtbasis.platform.privacy import register_eraser, register_exporter
 
-        from . import access, privacy
+        from . import access, dashboard, privacy
         from .models import BudgetRound, Plan
 
         register_exporter("budgets", privacy.export_budgets)
         register_eraser("budgets", privacy.erase_budgets)
-
+        register_block(
+            "dashboard",
+            key="budgets.plans",
+            template="budgets/_dashboard.html",
+            context=dashboard.my_budget_block,
+            order=40,
+        )
         register_followable(BudgetRound, can_follow=access.can_view_round)
         register_followable(Plan, can_follow=access.can_view_plan)
         folder = "budgets/notifications/"

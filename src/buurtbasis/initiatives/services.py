@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from buurtbasis.platform.notifications import notify_followers
+from buurtbasis.platform.audit import Origin, absolute_url, record_event
+from buurtbasis.platform.notifications import Address, notify, notify_followers
 
 from . import vocabulary
 from .models import NEEDS, Initiative, Status, StatusChange, TargetGroup, Theme
@@ -273,24 +273,25 @@ def read_invitation(token: str) -> tuple[int, str, int]:
 
 
 def _audit(**kwargs) -> None:
-    from buurtbasis.accounts.services import record_event
-
     record_event(**kwargs)
 
 
-def invite_coinitiator(*, initiative: Initiative, email: str, inviter, request) -> None:
+def invite_coinitiator(
+    *, initiative: Initiative, email: str, inviter, origin: Origin | None = None
+) -> None:
     """Mail an invitation to become an initiator of ``initiative`` to ``email``."""
     email = email.strip().lower()
     if initiative.members.filter(email__iexact=email).exists():
         raise InitiativeError(_("This person is already an initiator."))
-    link = request.build_absolute_uri(
+    link = absolute_url(
         reverse(
             "initiatives:invitation",
             kwargs={
                 "slug": initiative.slug,
                 "token": make_invitation(initiative, email, inviter),
             },
-        )
+        ),
+        origin,
     )
     context = {
         "initiative": initiative,
@@ -298,17 +299,20 @@ def invite_coinitiator(*, initiative: Initiative, email: str, inviter, request) 
         "link": link,
         "days": INVITE_DAYS,
     }
-    with translation.override(translation.get_language()):
-        subject = render_to_string("initiatives/email/invite_subject.txt", context).strip()
-        body = render_to_string("initiatives/email/invite_body.txt", context)
-    send_mail(subject, body, None, [email])
+    # An address, maybe without an account: the account's language if there is one,
+    # else the language the inviter uses.
+    notify(
+        Address(email, origin.language if origin else ""),
+        "initiatives.coinitiator_invitation",
+        context,
+    )
     _audit(
-        actor=inviter, action="initiatives.coinitiator_invited", target=initiative, request=request
+        actor=inviter, action="initiatives.coinitiator_invited", target=initiative, origin=origin
     )
 
 
 @transaction.atomic
-def accept_invitation(*, token: str, user, request=None) -> Initiative:
+def accept_invitation(*, token: str, user, origin: Origin | None = None) -> Initiative:
     """Make ``user`` an initiator; raises InvitationInvalid (reason "other-address" when
     the invitation was sent to another address than the account's)."""
     from .access import can_manage_initiative
@@ -321,18 +325,16 @@ def accept_invitation(*, token: str, user, request=None) -> Initiative:
         raise InvitationInvalid("other-address")
     if initiative.members.filter(pk=user.pk).exists():
         return initiative
-    from buurtbasis.accounts.models import User
-
-    inviter = User.objects.filter(pk=inviter_id).first()
+    inviter = get_user_model().objects.filter(pk=inviter_id).first()
     if inviter is None or not can_manage_initiative(inviter, initiative):
         raise InvitationInvalid("withdrawn")
     initiative.members.add(user)
-    _audit(actor=user, action="initiatives.coinitiator_joined", target=initiative, request=request)
+    _audit(actor=user, action="initiatives.coinitiator_joined", target=initiative, origin=origin)
     return initiative
 
 
 @transaction.atomic
-def leave_initiative(*, initiative: Initiative, user, request=None) -> bool:
+def leave_initiative(*, initiative: Initiative, user, origin: Origin | None = None) -> bool:
     """Stop being an initiator; False when ``user`` was none. The last initiator
     cannot leave: hand over first."""
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
@@ -347,5 +349,5 @@ def leave_initiative(*, initiative: Initiative, user, request=None) -> bool:
             )
         )
     initiative.members.remove(user)
-    _audit(actor=user, action="initiatives.coinitiator_left", target=initiative, request=request)
+    _audit(actor=user, action="initiatives.coinitiator_left", target=initiative, origin=origin)
     return True

@@ -12,6 +12,11 @@ class PlatformConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import notifications, privacy
+
+        privacy.register_exporter("audit_events", privacy.export_audit_events)
+        privacy.register_exporter("notifications", notifications.export_person)
+        privacy.register_eraser("notifications", notifications.erase_person)
         user_logged_in.connect(
             remember_language, dispatch_uid="platform.notifications.remember_language"
         )

@@ -179,14 +179,10 @@ def _valid_language(code: str | None) -> str:
     return base if base in codes else settings.LANGUAGE_CODE
 
 
-def language_of(user) -> str:
-    """The language of a person's e-mails (the site's language when none is stored)."""
-    if user is None or not getattr(user, "pk", None):
-        return settings.LANGUAGE_CODE
-    stored = (
-        NotificationSettings.objects.filter(user=user).values_list("language", flat=True).first()
-    )
-    return _valid_language(stored)
+def language_of(user, fallback: str = "") -> str:
+    """The language of a person's e-mails: the stored one, else ``fallback`` (e.g. the
+    language of the request), else the site's language."""
+    return _stored_language(user) or _valid_language(fallback)
 
 
 def set_language(user, language: str, *, only_if_unset: bool = False) -> str:
@@ -300,17 +296,38 @@ def _base_context(context: dict[str, Any] | None, recipient, email: str) -> tupl
     return context, path
 
 
-def notify(recipient, kind: str, context: dict[str, Any] | None = None) -> Notification | None:
+def _stored_language(user) -> str | None:
+    if user is None or not getattr(user, "pk", None):
+        return None
+    stored = (
+        NotificationSettings.objects.filter(user=user).values_list("language", flat=True).first()
+    )
+    return _valid_language(stored) if stored else None
+
+
+def _language_of_address(email: str, fallback: str) -> str:
+    """The stored language of the active account with this address, else ``fallback``."""
+    User = get_user_model()
+    field = User.get_email_field_name()
+    user = User.objects.filter(is_active=True, **{f"{field}__iexact": email}).first()
+    return _stored_language(user) or _valid_language(fallback)
+
+
+def notify(
+    recipient, kind: str, context: dict[str, Any] | None = None, *, language: str = ""
+) -> Notification | None:
     """Tell ``recipient`` (a person, or an ``Address``) about something of ``kind``.
 
     ``context`` is passed to the kind's templates; its ``link`` (a path on this site,
     or an absolute URL) becomes the in-app row's link and an absolute URL in the
-    e-mail. Returns the in-app row, if one was made. Call it inside the transaction
-    that makes the change: a rollback takes the row and the e-mail with it.
+    e-mail. ``language`` is used when the recipient has not stored one (e.g. the
+    language of the request, ``Origin.language``); the site's language otherwise.
+    Returns the in-app row, if one was made. Call it inside the transaction that
+    makes the change: a rollback takes the row and the e-mail with it.
     """
     kind_obj = get_kind(kind)
     if isinstance(recipient, str):
-        recipient = Address(recipient)
+        recipient = Address(recipient, language)
     if isinstance(recipient, Address):
         if kind_obj.in_app:
             raise ValueError(f"{kind} has an in-app line; only a person can receive it")
@@ -318,8 +335,8 @@ def notify(recipient, kind: str, context: dict[str, Any] | None = None) -> Notif
         if not email:
             return None
         full, _path = _base_context(context, None, email)
-        rendered = _render(kind_obj, full, _valid_language(recipient.language))
-        _enqueue_mail(email, rendered)
+        lang = _language_of_address(email, recipient.language or language)
+        _enqueue_mail(email, _render(kind_obj, full, lang))
         return None
 
     if not getattr(recipient, "is_active", False):
@@ -327,7 +344,8 @@ def notify(recipient, kind: str, context: dict[str, Any] | None = None) -> Notif
     email = getattr(recipient, "email", "") or ""
     delivery = delivery_for(recipient, kind_obj)
     full, path = _base_context(context, recipient, email)
-    rendered = _render(kind_obj, full, language_of(recipient))
+    lang = _stored_language(recipient) or _valid_language(language)
+    rendered = _render(kind_obj, full, lang)
     row = None
     if kind_obj.in_app:
         row = Notification.objects.create(

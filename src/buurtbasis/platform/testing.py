@@ -8,9 +8,13 @@ a failing task fails the test instead of being recorded quietly::
         client.post(...)          # enqueues after the (captured) commit
     run_queued_tasks()            # the worker's part
     assert len(mail.outbox) == 1
+
+or both at once: ``with delivered(): client.post(...)``.
 """
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from django_tasks.base import TaskResultStatus
 
@@ -67,3 +71,18 @@ class _run_on_commit_callbacks:
             _sids, func, _robust = connection.run_on_commit.pop(self.start)
             func()
         return False
+
+
+@contextmanager
+def delivered():
+    """Run the block as if its transaction committed, then run the queued tasks::
+
+    with delivered():
+        client.post(reverse("accounts:register"), {...})
+    assert len(mail.outbox) == 1
+    """
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        yield
+    run_queued_tasks()

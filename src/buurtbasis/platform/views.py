@@ -1,4 +1,5 @@
-"""The ground floor's own pages: the notification list, preferences and follow button."""
+"""The ground floor's own pages: the error pages (handler403/404/500 in the root URLconf),
+the notification list, the notification preferences and the follow button."""
 
 from __future__ import annotations
 
@@ -118,3 +119,18 @@ def toggle_follow(request):
     else:
         messages.success(request, _("You no longer follow this."))
     return redirect(next_url)
+
+
+# --- Error pages --------------------------------------------------------------------
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
+def permission_denied(request, exception):
+    return render(request, "403.html", status=403)

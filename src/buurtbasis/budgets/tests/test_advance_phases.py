@@ -6,10 +6,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.budgets.models import Phase, PhaseChange
 from buurtbasis.budgets.services import BudgetError, advance_due_phases, advance_phase
+from buurtbasis.platform.models import AuditEvent
 
 from .factories import BudgetRoundFactory, PlanFactory, civil_servant_for
 

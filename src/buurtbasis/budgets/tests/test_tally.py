@@ -5,10 +5,10 @@ import hashlib
 import pytest
 from django.utils import timezone
 
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.ballots import services as ballot_services
 from buurtbasis.budgets.models import FundedPlan, Outcome
 from buurtbasis.budgets.services import BudgetError, advance_phase, tally_round
+from buurtbasis.platform.models import AuditEvent
 from buurtcore import voting
 from buurtcore.voting import pabulib
 

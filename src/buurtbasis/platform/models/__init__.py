@@ -1,5 +1,6 @@
 """The ground floor's models, one module per concern."""
 
+from .audit import AuditEvent, AuditLogIsAppendOnly
 from .notifications import (
     Delivery,
     Follow,
@@ -9,6 +10,8 @@ from .notifications import (
 )
 
 __all__ = [
+    "AuditEvent",
+    "AuditLogIsAppendOnly",
     "Delivery",
     "Follow",
     "Notification",
