@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_PRIMARY = "#0b5394"
-# Text on the primary colour (header, buttons) is white: the colour must reach WCAG AA for normal text.
+# Text on the primary colour (header, buttons) is white: it must reach WCAG AA for normal text.
 MIN_CONTRAST_ON_WHITE = 4.5
 
 
@@ -45,7 +45,7 @@ def darker(colour: str, factor: float = 0.7) -> str:
 
 
 def usable_colour(value, fallback: str = DEFAULT_PRIMARY) -> str:
-    """``value`` when it is a ``#rrggbb`` colour with enough contrast for white text, else ``fallback``."""
+    """``value`` if a ``#rrggbb`` colour with enough contrast for white text, else ``fallback``."""
     if not isinstance(value, str) or not _HEX_COLOUR.match(value):
         if value:
             logger.warning("Tenant colour %r is not a #rrggbb colour; using the default", value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import template
 from django.forms import BoundField
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -155,7 +155,9 @@ def error_summary(
     Renders nothing when there is nothing to report. The box has ``role="alert"`` and
     ``tabindex="-1"`` so it is announced and can take focus.
 
-    Example: ``{% error_summary form formset=formset formset_label=_("Cost line") formset_anchor="cost-lines" %}``
+    Example::
+
+        {% error_summary form formset=formset formset_label=_("Cost line") formset_anchor="lines" %}
     """
     items = _summary_items(forms, formset, formset_label, formset_anchor, errors, default_anchor)
     if rate_limited:
@@ -186,7 +188,8 @@ def button(
       nojs_only  hide the button when JavaScript runs (a filter form that htmx submits on
                  change keeps its button for browsers without JavaScript).
 
-    Example: ``{% button _("Save") %}`` · ``{% button _("Cancel") variant="secondary" href=back_url %}``
+    Examples: ``{% button _("Save") %}``,
+    ``{% button _("Cancel") variant="secondary" href=back_url %}``
     """
     if variant not in ("primary", "secondary", "subtle"):
         raise template.TemplateSyntaxError(f"button: unknown variant {variant!r}")
@@ -286,16 +289,16 @@ def card(content, title: str = "", href: str = "", heading_level: int = 3, css_c
       heading_level  2–4, default 3: choose the level that fits the page's outline.
       css_class      extra classes on the card.
 
-    Example: ``<li>{% card title=plan.title href=plan_url %}<p>{{ plan.summary }}</p>{% endcard %}</li>``
+    Example::
+
+        <li>{% card title=plan.title href=plan_url %}<p>{{ plan.summary }}</p>{% endcard %}</li>
     """
     level = min(max(int(heading_level), 2), 4)
     heading = ""
     if title:
-        inner = format_html('<a href="{}">{}</a>', href, title) if href else format_html("{}", title)
+        inner = format_html('<a href="{}">{}</a>', href, title) if href else escape(title)
         heading = format_html('<h{} class="bb-card__title">{}</h{}>', level, inner, level)
-    return format_html(
-        '<div class="bb-card card {}">{}{}</div>', css_class, heading, content
-    )
+    return format_html('<div class="bb-card card {}">{}{}</div>', css_class, heading, content)
 
 
 @register.simple_block_tag
