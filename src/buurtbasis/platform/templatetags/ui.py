@@ -83,6 +83,8 @@ def form_field(field: BoundField, hide_label: bool = False, css_class: str = "")
     kind = field_kind(field)
     attrs = {}
     widget_class = _INPUT_CLASSES.get(field.widget_type, "")
+    if not widget_class and kind == "input" and getattr(field.field.widget, "input_type", ""):
+        widget_class = _INPUT_CLASSES["text"]  # any other <input>: date-time, colour, custom types
     if widget_class and kind != "choices":
         existing = field.field.widget.attrs.get("class", "")
         attrs["class"] = f"{widget_class} {existing}".strip()

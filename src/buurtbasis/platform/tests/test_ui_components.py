@@ -63,6 +63,17 @@ def test_a_valid_field_is_not_marked_invalid_and_optional_fields_say_so():
     assert "<textarea" in html and "utrecht-textarea" in html
 
 
+def test_an_input_of_a_custom_widget_class_still_gets_the_textbox_component():
+    class DateTimeLocalInput(forms.DateTimeInput):
+        input_type = "datetime-local"
+
+    class When(forms.Form):
+        at = forms.DateTimeField(label="At", widget=DateTimeLocalInput)
+
+    html = render("{% form_field form.at %}", form=When())
+    assert re.search(r'<input type="datetime-local"[^>]*class="utrecht-textbox', html)
+
+
 def test_a_select_gets_the_select_component():
     html = render("{% form_field form.kind %}", form=invalid_form())
     tag = re.search(r"<select[^>]*>", html).group(0)
