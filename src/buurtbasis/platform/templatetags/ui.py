@@ -281,6 +281,32 @@ def definition_list(items, css_class: str = ""):
 
 
 @register.simple_block_tag
+def definition(content, term, lang: str = ""):
+    """One term and its value inside ``<dl class="bb-definition-list">``, for values with markup
+    (links, badges) written in the template; ``definition_list`` takes plain pairs instead.
+
+    Arguments:
+      term  the term (escaped).
+      lang  the language of the value when it differs from the page's (e.g. ``nl``).
+
+    Example::
+
+        <dl class="utrecht-data-list bb-definition-list">
+          {% definition _("E-mail") %}<a href="mailto:{{ m }}">{{ m }}</a>{% enddefinition %}
+        </dl>
+    """
+    lang_attr = format_html(' lang="{}"', lang) if lang else ""
+    return format_html(
+        '<div class="utrecht-data-list__item bb-definition-list__item">'
+        '<dt class="utrecht-data-list__item-key">{}</dt>'
+        '<dd class="utrecht-data-list__item-value"{}>{}</dd></div>',
+        term,
+        lang_attr,
+        content,
+    )
+
+
+@register.simple_block_tag
 def card(content, title: str = "", href: str = "", heading_level: int = 3, css_class: str = ""):
     """A card: a bordered block with an optional linked heading; the body is what is between
     ``{% card %}`` and ``{% endcard %}``. Put cards in a ``<ul class="bb-card-list">`` as ``<li>``.

@@ -223,3 +223,12 @@ def test_no_app_keeps_its_own_copy_of_the_form_partials():
         if "as_field_group" in path.read_text(encoding="utf-8")
     ]
     assert raw_fields == []
+
+
+def test_a_definition_keeps_the_markup_of_its_value_and_escapes_its_term():
+    html = render(
+        '<dl>{% definition term lang="nl" %}<a href="/x/">x</a>{% enddefinition %}</dl>',
+        term="<E-mail>",
+    )
+    assert '<dt class="utrecht-data-list__item-key">&lt;E-mail&gt;</dt>' in html
+    assert '<dd class="utrecht-data-list__item-value" lang="nl"><a href="/x/">x</a></dd>' in html
