@@ -271,7 +271,8 @@ def load_bundled_zwolle() -> Area:
 
 
 def get_municipality(*, code: str | None = None, year: int | None = None) -> Area | None:
-    """The municipality the site is about (setting BUURTBASIS_MUNICIPALITY_CODE).
+    """The gemeente area with this CBS code; without a code, the default tenant's
+    (setting BUURTBASIS_MUNICIPALITY_CODE). Views pass ``request.tenant.cbs_code``.
 
     Without a year, the latest year for which the municipality has areas.
     """

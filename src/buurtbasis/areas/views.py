@@ -2,6 +2,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from buurtbasis.platform.tenancy import get_tenant
+
 from . import services
 from .maps import build_location_map
 from .models import Area, AreaLevel
@@ -17,7 +19,7 @@ INITIATIVES_PER_PAGE = 12
 
 
 def district_index(request):
-    municipality = services.get_municipality()
+    municipality = services.get_municipality(code=get_tenant(request).cbs_code)
     context = {"municipality": municipality, "rows": [], "indicators": []}
     if municipality is not None:
         districts = services.get_districts(municipality=municipality)
@@ -68,9 +70,9 @@ def _render_detail(request, area: Area):
 
 def district_detail(request, year: int, code: str):
     area = get_object_or_404(
-        Area.objects.select_related("parent", "parent__parent").exclude(
-            level=AreaLevel.MUNICIPALITY
-        ),
+        Area.objects.in_municipality(get_tenant(request).cbs_code)
+        .select_related("parent", "parent__parent")
+        .exclude(level=AreaLevel.MUNICIPALITY),
         year=year,
         code=code.upper(),
     )
@@ -79,7 +81,8 @@ def district_detail(request, year: int, code: str):
 
 def district_by_slug(request, slug: str):
     area = (
-        Area.objects.select_related("parent", "parent__parent")
+        Area.objects.in_municipality(get_tenant(request).cbs_code)
+        .select_related("parent", "parent__parent")
         .exclude(level=AreaLevel.MUNICIPALITY)
         .filter(slug=slug)
         .order_by("-year")

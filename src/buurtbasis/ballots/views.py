@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from buurtbasis.budgets import access as budget_access
 from buurtbasis.budgets.models import BallotType, BudgetRound
+from buurtbasis.platform.tenancy import get_tenant
 
 from . import letters, limits, pagecache, services
 from .forms import CodeForm, LettersForm, PaperBatchForm, RejectForm, parse_choices
@@ -385,7 +386,9 @@ def receipt_lookup(request, slug: str):
 
 @login_required
 def manage(request, slug: str):
-    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    budget_round = budget_access.get_round_for_manager(
+        request.user, slug, get_tenant(request).cbs_code
+    )
     return render(
         request,
         "ballots/manage.html",
@@ -417,7 +420,9 @@ def print_letters(request, slug: str):
 
 @csrf_protect
 def _print_letters(request, slug: str):
-    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    budget_round = budget_access.get_round_for_manager(
+        request.user, slug, get_tenant(request).cbs_code
+    )
     form = LettersForm(request.POST, request.FILES)
     too_big = int(request.META.get("CONTENT_LENGTH") or 0) > letters.MAX_FILE_BYTES + 65536
     addresses = None
@@ -481,7 +486,9 @@ def _batches_context(budget_round, form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_batches(request, slug: str):
-    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    budget_round = budget_access.get_round_for_manager(
+        request.user, slug, get_tenant(request).cbs_code
+    )
     form = PaperBatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -502,7 +509,9 @@ def paper_batches(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_batch(request, slug: str, pk: int):
-    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    budget_round = budget_access.get_round_for_manager(
+        request.user, slug, get_tenant(request).cbs_code
+    )
     batch = get_object_or_404(
         PaperBatch.objects.select_related("entered_by", "confirmed_by", "budget_round"),
         budget_round=budget_round,

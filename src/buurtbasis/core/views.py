@@ -7,13 +7,15 @@ from buurtbasis.initiatives import dashboard as blocks
 from buurtbasis.initiatives.models import NEEDS, Initiative, Status
 from buurtbasis.initiatives.views import login_required
 from buurtbasis.organisations.models import Role
+from buurtbasis.platform.tenancy import get_tenant
 
 RECENT_INITIATIVES = 6
 
 
 def home(request):
     """The municipality's wijken on a map shaded by a CBS figure, recent initiatives, search."""
-    municipality = area_services.get_municipality()
+    code = get_tenant(request).cbs_code
+    municipality = area_services.get_municipality(code=code)
     context = {"municipality": municipality}
     if municipality is not None:
         context.update(
@@ -27,6 +29,7 @@ def home(request):
         return render(request, "areas/_map.html", {**context, "swapped": True})
     context["recent_initiatives"] = list(
         Initiative.objects.public()
+        .in_municipality(code)
         .order_by("-created_at")
         .prefetch_related("areas")[:RECENT_INITIATIVES]
     )
@@ -38,6 +41,7 @@ def dashboard(request):
     """My dashboard: one block per role the user holds (see initiatives.dashboard)."""
 
     user = request.user
+    code = get_tenant(request).cbs_code
     roles = roles_of(user)
     context = {
         "my_initiatives": blocks.my_initiatives(user),
@@ -53,15 +57,17 @@ def dashboard(request):
         sort = request.GET.get("sort", "name")
         context["worker"] = {
             "organisations": orgs,
-            "hosted": blocks.hosted_initiatives(orgs, status=status, need=need, sort=sort),
-            "needing_host": blocks.initiatives_needing_host(orgs)[:50],
+            "hosted": blocks.hosted_initiatives(
+                orgs, status=status, need=need, sort=sort, municipality=code
+            ),
+            "needing_host": blocks.initiatives_needing_host(orgs, municipality=code)[:50],
             "status": status,
             "need": need,
             "sort": sort,
         }
     if Role.CIVIL_SERVANT in roles:
         orgs = list(organisations_where(user, Role.CIVIL_SERVANT))
-        rows = blocks.wijk_overview(orgs)
+        rows = blocks.wijk_overview(orgs, municipality=code)
         context["civil_servant"] = {
             "organisations": orgs,
             "rows": rows,

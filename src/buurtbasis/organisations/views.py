@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from buurtbasis.accounts import access
 from buurtbasis.initiatives.models import Initiative, Status
+from buurtbasis.platform.tenancy import get_tenant
 
 from . import services
 from .forms import OrganisationFilterForm, OrganisationProfileForm
@@ -18,16 +19,32 @@ PAGE_SIZE = 24
 PUBLIC_HOSTED = Q(hosted_initiatives__is_public=True) | ~Q(hosted_initiatives__status=Status.IDEA)
 
 
+def _code(request) -> str:
+    """The CBS code of the municipality this request is about (platform.tenancy)."""
+    return get_tenant(request).cbs_code
+
+
 def organisation_list(request):
-    counts = dict(Organisation.objects.values_list("kind").annotate(n=Count("id")).order_by("kind"))
+    """The organisations working in this municipality (public profiles)."""
+    here = Organisation.objects.in_municipality(_code(request))
+    counts = dict(here.values_list("kind").annotate(n=Count("id")).order_by("kind"))
     kinds = [
         (value, f"{label} ({counts.get(value, 0)})")
         for value, label in OrganisationKind.choices
         if counts.get(value)
     ]
     form = OrganisationFilterForm(request.GET or None, kinds=kinds)
-    organisations = Organisation.objects.annotate(
-        initiative_count=Count("hosted_initiatives", filter=PUBLIC_HOSTED, distinct=True)
+    organisations = here.annotate(
+        initiative_count=Count(
+            "hosted_initiatives",
+            filter=PUBLIC_HOSTED
+            & Q(
+                hosted_initiatives__in=Initiative.objects.in_municipality(_code(request)).values(
+                    "pk"
+                )
+            ),
+            distinct=True,
+        )
     ).prefetch_related("areas")
     if form.is_valid():
         if form.cleaned_data["soort"]:
@@ -53,9 +70,17 @@ def organisation_list(request):
 
 
 def organisation_detail(request, slug):
-    organisation = get_object_or_404(Organisation.objects.prefetch_related("areas"), slug=slug)
+    """An organisation working in this municipality, with the public initiatives it hosts
+    here (a welzijnsorganisatie may work in several municipalities)."""
+    code = _code(request)
+    organisation = get_object_or_404(
+        Organisation.objects.in_municipality(code).prefetch_related("areas"), slug=slug
+    )
     initiatives = (
-        Initiative.objects.public().filter(host_organisation=organisation).order_by("name")
+        Initiative.objects.public()
+        .in_municipality(code)
+        .filter(host_organisation=organisation)
+        .order_by("name")
     )
     can_edit = access.can_edit_organisation(request.user, organisation)
     # Who works here is visible to the people who manage the profile, not to the public.
@@ -79,7 +104,9 @@ def organisation_detail(request, slug):
 
 @login_required
 def organisation_edit(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = get_object_or_404(
+        Organisation.objects.in_municipality(_code(request)), slug=slug
+    )
     if not access.can_edit_organisation(request.user, organisation):
         raise PermissionDenied
     form = OrganisationProfileForm(request.POST or None, instance=organisation)

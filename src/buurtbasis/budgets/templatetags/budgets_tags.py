@@ -42,21 +42,28 @@ def budgets_dashboard(context, limit: int = 10):
     """
     from django.db.models import Q
 
+    from buurtbasis.platform.tenancy import get_tenant
+
     from ..access import municipalities_managed_by
     from ..models import BudgetRound, Plan
 
     user = context["request"].user
     if not user.is_authenticated:
         return {"plans": [], "rounds": []}
+    code = get_tenant(context["request"]).cbs_code
+    in_tenant = BudgetRound.objects.in_municipality(code).values("pk")
     plans = (
         Plan.objects.filter(Q(submitted_by=user) | Q(initiative__members=user))
+        .filter(budget_round__in=in_tenant)
         .distinct()
         .select_related("budget_round", "merged_into")
         .order_by("-updated_at")[:limit]
     )
     managed = [o.pk for o in municipalities_managed_by(user)]
     rounds = (
-        BudgetRound.objects.filter(organisation_id__in=managed).order_by("-created_at")[:limit]
+        BudgetRound.objects.filter(organisation_id__in=managed)
+        .in_municipality(code)
+        .order_by("-created_at")[:limit]
         if managed
         else []
     )
