@@ -46,6 +46,7 @@ __all__ = [
     "PATH_PREFIX",
     "TenantMiddleware",
     "default_tenant",
+    "ensure_tenant",
     "get_tenant",
     "normalise_host",
     "split_prefix",
@@ -103,6 +104,24 @@ def tenant_for_host(host: str) -> Tenant:
     for tenant in candidates:
         return tenant
     return Tenant(cbs_code=code, name="", slug="")
+
+
+def ensure_tenant(
+    *, cbs_code: str, name: str, slug: str, hosts=(), primary_colour: str = ""
+) -> Tenant:
+    """The tenant with this CBS code, created when missing (idempotent).
+
+    An existing tenant keeps its settings; host names that no tenant has yet are added.
+    """
+    tenant, _created = Tenant.objects.get_or_create(
+        cbs_code=cbs_code.upper(),
+        defaults={"name": name, "slug": slug, "primary_colour": primary_colour},
+    )
+    for host in hosts:
+        host = normalise_host(host)
+        if not TenantHost.objects.filter(host=host).exists():
+            TenantHost.objects.create(tenant=tenant, host=host)
+    return tenant
 
 
 def tenants() -> list[Tenant]:
