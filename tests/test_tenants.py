@@ -276,3 +276,24 @@ def test_the_start_form_offers_only_this_municipalitys_wijken(client, world):
     )
     assert response.status_code == 200
     assert "area" in response.context["form"].errors
+
+
+# -- the kept ballot page belongs to one host name and path prefix ----------------------------
+
+
+def test_the_kept_ballot_page_keeps_each_municipalitys_links(client, world, settings):
+    from buurtbasis.ballots import pagecache
+    from buurtbasis.ballots.tests.factories import make_codes, voting_round
+
+    settings.BALLOTS_ROUND_CACHE_SECONDS = 60
+    pagecache.clear()
+    budget_round, plans = voting_round(organisation=world.gemeente_zwolle, areas=[world.assendorp])
+    first, second = make_codes(budget_round, 2)
+    url = reverse("ballots:ballot", args=[budget_round.slug])
+    prefixed = client.get("/g/zwolle" + url, {"code": first}, HTTP_HOST="testserver")
+    plain = client.get(url, {"code": second}, **ZWOLLE)
+    assert prefixed.status_code == plain.status_code == 200
+    detail = reverse("budgets:plan-detail", args=[budget_round.slug, plans[0].pk])
+    assert f'href="/g/zwolle{detail}"' in prefixed.content.decode()
+    assert "/g/zwolle/" not in plain.content.decode()
+    assert f'href="{detail}"' in plain.content.decode()
