@@ -147,13 +147,19 @@ def tenant_home_url(tenant: Tenant, *, scheme: str = "http", port: int | None = 
     return f"/{PATH_PREFIX}/{tenant.slug}/" if tenant.slug else "/"
 
 
-def tenant_theme(tenant: Tenant | None) -> dict:
+def tenant_theme(tenant_or_request) -> dict:
     """The values a theme needs: ``name``, ``primary_colour``, ``logo_url``.
+
+    Takes a tenant, or a request (its ``request.tenant``; e.g. in a context processor:
+    ``{"tenant_theme": tenant_theme(request)}``).
 
     Empty strings where the tenant sets nothing (the theme then uses its defaults).
     The colour and the address were validated when the tenant was saved, but they
     end up in CSS and ``src`` attributes, so they are checked again here.
     """
+    tenant = tenant_or_request
+    if tenant is not None and hasattr(tenant, "META"):
+        tenant = get_tenant(tenant)
     if tenant is None:
         return {"name": "", "primary_colour": "", "logo_url": ""}
     colour = tenant.primary_colour or ""

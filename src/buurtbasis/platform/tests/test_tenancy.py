@@ -163,6 +163,18 @@ def test_the_theme_values_come_from_the_tenant_and_unsafe_ones_are_dropped(two):
     assert tenant_theme(None) == {"name": "", "primary_colour": "", "logo_url": ""}
 
 
+def test_the_theme_of_a_request_is_its_tenants(two):
+    _, rotterdam = two
+    Tenant.objects.filter(pk=rotterdam.pk).update(primary_colour="#00811f")
+    request = RequestFactory().get("/", HTTP_HOST="localhost")
+    TenantMiddleware(lambda r: HttpResponse("ok"))(request)
+    assert tenant_theme(request) == {
+        "name": "Rotterdam",
+        "primary_colour": "#00811f",
+        "logo_url": "",
+    }
+
+
 def test_the_home_url_is_the_first_host_name_or_the_path_prefix(two):
     zwolle, _ = two
     assert tenant_home_url(zwolle, port=8000) == "http://127.0.0.1:8000/"
