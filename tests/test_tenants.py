@@ -97,6 +97,12 @@ def world(settings):
     return w
 
 
+def _block(client, host, key):
+    """The context of one block of "my dashboard" (None when the block is not shown)."""
+    blocks = client.get(reverse("portal:dashboard"), **host).context["blocks"]
+    return next((b.context for b in blocks if b.key == key), None)
+
+
 def _get(client, url, host, user=None):
     if user is not None:
         client.force_login(user)
@@ -233,10 +239,10 @@ def test_the_round_form_offers_only_this_municipalitys_areas(client, world):
 
 def test_the_wijk_overview_shows_no_other_municipalitys_counts(client, world):
     client.force_login(world.servant_rotterdam)
-    rows = client.get(reverse("core:dashboard"), **ROTTERDAM).context["civil_servant"]["rows"]
+    rows = _block(client, ROTTERDAM, "initiatives.wijken")["rows"]
     assert [r.area for r in rows] == [world.feijenoord]
     assert rows[0].total == 2  # the private idea is counted for Rotterdam's civil servant
-    rows = client.get(reverse("core:dashboard"), **ZWOLLE).context["civil_servant"]["rows"]
+    rows = _block(client, ZWOLLE, "initiatives.wijken")["rows"]
     assert rows == []  # no counts of Zwolle's private ideas for Rotterdam's civil servant
 
 
@@ -245,15 +251,15 @@ def test_the_wijk_overview_shows_no_other_municipalitys_counts(client, world):
 
 def test_the_worker_of_the_organisation_in_both_sees_each_municipalitys_initiatives(client, world):
     client.force_login(world.worker_both)
-    zwolle = list(client.get(reverse("core:dashboard"), **ZWOLLE).context["worker"]["hosted"])
-    rotterdam = client.get(reverse("core:dashboard"), **ROTTERDAM).context["worker"]["hosted"]
+    zwolle = list(_block(client, ZWOLLE, "initiatives.worker")["hosted"])
+    rotterdam = _block(client, ROTTERDAM, "initiatives.worker")["hosted"]
     assert zwolle == [world.tuin_zwolle]
     assert list(rotterdam) == [world.tuin_rotterdam]
 
 
 def test_a_worker_sees_only_initiatives_their_own_organisation_hosts(client, world):
     client.force_login(world.worker_zwolle)
-    hosted = client.get(reverse("core:dashboard"), **ZWOLLE).context["worker"]["hosted"]
+    hosted = _block(client, ZWOLLE, "initiatives.worker")["hosted"]
     assert list(hosted) == [world.koor_zwolle]
     # ... and may edit that one, not the one the other organisation hosts
     edit_own = reverse("initiatives:edit", args=[world.koor_zwolle.slug])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from buurtbasis.areas.models import Area
 from buurtbasis.organisations.models import Role
 from buurtbasis.platform import ratelimit
+from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.tenancy import get_tenant
 
 from . import services
@@ -237,7 +238,10 @@ def members(request, slug):
             email = form.cleaned_data["email"]
             try:
                 services.invite_coinitiator(
-                    initiative=initiative, email=email, inviter=request.user, request=request
+                    initiative=initiative,
+                    email=email,
+                    inviter=request.user,
+                    origin=Origin.from_request(request),
                 )
             except services.InitiativeError as exc:
                 form.add_error("email", str(exc))
@@ -266,7 +270,9 @@ def leave(request, slug):
     if request.method != "POST":
         return redirect("initiatives:members", slug=initiative.slug)
     try:
-        left = services.leave_initiative(initiative=initiative, user=request.user, request=request)
+        left = services.leave_initiative(
+            initiative=initiative, user=request.user, origin=Origin.from_request(request)
+        )
     except services.InitiativeError as exc:
         messages.error(request, str(exc))
         return redirect("initiatives:members", slug=initiative.slug)
@@ -283,7 +289,9 @@ def invitation(request, slug, token):
     """Accept an invitation: a page with a button (opening the link changes nothing)."""
     if request.method == "POST":
         try:
-            initiative = services.accept_invitation(token=token, user=request.user, request=request)
+            initiative = services.accept_invitation(
+                token=token, user=request.user, origin=Origin.from_request(request)
+            )
         except services.InvitationInvalid as error:
             return render(
                 request, "initiatives/invitation_failed.html", {"reason": error.reason}, status=400

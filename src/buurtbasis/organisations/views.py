@@ -6,17 +6,19 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from buurtbasis.accounts import access
-from buurtbasis.initiatives.models import Initiative, Status
+from buurtbasis.areas.models import Area
+from buurtbasis.platform.audit import Origin
+from buurtbasis.platform.blocks import blocks_for
 from buurtbasis.platform.tenancy import get_tenant
 
-from . import services
+from . import access, services
 from .forms import OrganisationFilterForm, OrganisationProfileForm
 from .models import Organisation, OrganisationKind
 
 PAGE_SIZE = 24
-# The same rule as Initiative.objects.public(): ideas can be hidden, the rest is public.
-PUBLIC_HOSTED = Q(hosted_initiatives__is_public=True) | ~Q(hosted_initiatives__status=Status.IDEA)
+# The same rule as Initiative.objects.public() (initiatives sits above organisations,
+# so the rule is written out on the reverse relation): ideas can be hidden.
+PUBLIC_HOSTED = Q(hosted_initiatives__is_public=True) | ~Q(hosted_initiatives__status="idea")
 
 
 def _code(request) -> str:
@@ -26,7 +28,8 @@ def _code(request) -> str:
 
 def organisation_list(request):
     """The organisations working in this municipality (public profiles)."""
-    here = Organisation.objects.in_municipality(_code(request))
+    code = _code(request)
+    here = Organisation.objects.in_municipality(code)
     counts = dict(here.values_list("kind").annotate(n=Count("id")).order_by("kind"))
     kinds = [
         (value, f"{label} ({counts.get(value, 0)})")
@@ -34,16 +37,14 @@ def organisation_list(request):
         if counts.get(value)
     ]
     form = OrganisationFilterForm(request.GET or None, kinds=kinds)
+    # hosted initiatives in this municipality (the same rule as
+    # Initiative.objects.in_municipality, written out on the reverse relation)
+    hosted_here = Q(
+        hosted_initiatives__areas__in=Area.objects.in_municipality(code).values("pk")
+    ) | Q(hosted_initiatives__areas__isnull=True)
     organisations = here.annotate(
         initiative_count=Count(
-            "hosted_initiatives",
-            filter=PUBLIC_HOSTED
-            & Q(
-                hosted_initiatives__in=Initiative.objects.in_municipality(_code(request)).values(
-                    "pk"
-                )
-            ),
-            distinct=True,
+            "hosted_initiatives", filter=PUBLIC_HOSTED & hosted_here, distinct=True
         )
     ).prefetch_related("areas")
     if form.is_valid():
@@ -70,17 +71,9 @@ def organisation_list(request):
 
 
 def organisation_detail(request, slug):
-    """An organisation working in this municipality, with the public initiatives it hosts
-    here (a welzijnsorganisatie may work in several municipalities)."""
-    code = _code(request)
+    """An organisation working in this municipality; another municipality's is a 404."""
     organisation = get_object_or_404(
-        Organisation.objects.in_municipality(code).prefetch_related("areas"), slug=slug
-    )
-    initiatives = (
-        Initiative.objects.public()
-        .in_municipality(code)
-        .filter(host_organisation=organisation)
-        .order_by("name")
+        Organisation.objects.in_municipality(_code(request)).prefetch_related("areas"), slug=slug
     )
     can_edit = access.can_edit_organisation(request.user, organisation)
     # Who works here is visible to the people who manage the profile, not to the public.
@@ -94,7 +87,7 @@ def organisation_detail(request, slug):
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
-            "initiatives": initiatives,
+            "blocks": blocks_for("organisation", request, organisation=organisation),
             "my_roles": sorted(access.roles_in(request.user, organisation), key=str),
             "can_edit": can_edit,
             "members": members,
@@ -111,8 +104,12 @@ def organisation_edit(request, slug):
         raise PermissionDenied
     form = OrganisationProfileForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         services.update_organisation_profile(
-            organisation=organisation, form=form, actor=request.user, request=request
+            organisation=organisation,
+            values={name: data[name] for name in services.PROFILE_FIELDS},
+            areas=data["areas"],
+            origin=Origin.from_request(request),
         )
         messages.success(request, _("The profile is saved."))
         return redirect("organisations:detail", slug=organisation.slug)

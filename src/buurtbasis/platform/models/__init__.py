@@ -1,5 +1,15 @@
 """The ground floor's models, one module per concern."""
 
+from .audit import AuditEvent, AuditLogIsAppendOnly
+from .schedule import ScheduledJobRun
+from .tasks import FailedTask
 from .tenancy import Tenant, TenantHost
 
-__all__ = ["Tenant", "TenantHost"]
+__all__ = [
+    "AuditEvent",
+    "AuditLogIsAppendOnly",
+    "FailedTask",
+    "ScheduledJobRun",
+    "Tenant",
+    "TenantHost",
+]
