@@ -33,8 +33,8 @@ demo: $(STAMP) compilemessages  ## migrate the SQLite database and load the demo
 	DEBUG=True $(BIN)/python manage.py migrate --noinput -v 0
 	DEBUG=True $(BIN)/python manage.py load_demo
 
-run: demo  ## set everything up and serve the demo on http://127.0.0.1:8000
-	DEBUG=True $(BIN)/python manage.py runserver $(HOST):$(PORT)
+run: demo  ## set everything up and serve the demo on http://127.0.0.1:8000, with a task worker
+	DEBUG=True $(BIN)/python scripts/run_dev.py --host $(HOST) --port $(PORT)
 
 test: $(STAMP) compilemessages check-messages lint  ## the whole suite: SQLite, a throwaway PostgreSQL, the task tests on Redis
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 1
