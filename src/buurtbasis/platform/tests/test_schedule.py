@@ -85,3 +85,11 @@ def test_registering_the_same_name_again_replaces_the_job():
     schedule.register("test.tick", tick, every=MINUTE)
     schedule.register("test.tick", tick, every=2 * MINUTE)
     assert [(job.name, job.every) for job in schedule.registered()] == [("test.tick", 2 * MINUTE)]
+
+
+def test_the_command_is_quiet_with_verbosity_zero_for_cron():
+    schedule.register("test.tick", tick, every=5 * MINUTE)
+    out = StringIO()
+    call_command("enqueue_scheduled", verbosity=0, stdout=out)
+    assert out.getvalue() == ""
+    assert ScheduledJobRun.objects.get(name="test.tick").last_result_id

@@ -25,6 +25,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{job.name}  every {job.every}  last enqueued: {when}")
             return
         enqueued = schedule.enqueue_due(timezone.now())
+        if options["verbosity"] < 1:  # -v 0: quiet, for cron
+            return
         for name, result_id in enqueued:
             self.stdout.write(f"{name}: enqueued ({result_id})")
         if not enqueued:
