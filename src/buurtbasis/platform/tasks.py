@@ -31,6 +31,10 @@ What happens when a task raises:
   keeps the task's path, its arguments, the exception and the traceback. Admins
   see these under "Failed tasks" and can enqueue them again from there.
 
+``task.call(...)`` runs the task in the calling process with the same retry
+handling (a failure enqueues the next attempt); the plain function is
+``task.func.__wrapped__``, for tests that want the exception and nothing else.
+
 Enqueue after the transaction commits (:func:`enqueue_on_commit`), so a worker
 never sees a row that was rolled back and a task is never lost when the request
 fails later on.
