@@ -201,8 +201,12 @@ if TASKS_BACKEND == "rq":
         name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("RQ_JOB_TIMEOUT", 1800)}
         for name in TASK_QUEUES
     }
-    # Workers (`manage.py rqworker default`) run django-tasks jobs with this job class.
-    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    # Workers (`manage.py rqworker`) run django-tasks jobs with this job class, and stop
+    # within a second (see buurtbasis.platform.rq_worker).
+    RQ = {
+        "JOB_CLASS": "django_tasks_rq.Job",
+        "WORKER_CLASS": "buurtbasis.platform.rq_worker.Worker",
+    }
     RQ_SHOW_ADMIN_LINK = True
 
 # Rate limits (requests per window per client address), see buurtbasis.platform.ratelimit.

@@ -220,3 +220,15 @@ def test_on_rq_staff_see_the_queue_pages(admin_client, client):
     assert page.status_code == 200
     assert "default" in page.content.decode()
     assert client.get("/beheer/rq/").status_code == 302  # to the log-in page
+
+
+@pytest.mark.tasks
+@pytest.mark.skipif(not ON_RQ, reason="only with TASKS_BACKEND=rq")
+def test_on_rq_a_worker_stops_within_seconds_not_a_minute():
+    import time
+
+    with_context.enqueue(value=1)
+    started = time.monotonic()
+    run_worker()  # RQ's own worker class takes 60 s to stop here
+    assert time.monotonic() - started < 20
+    assert CALLS == [("with_context", {"value": 1, "attempt": 1})]
