@@ -191,6 +191,9 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     )
 TASK_QUEUES = ["default"]
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
+# Days a finished task result and a failed task (with their arguments) are kept.
+TASKS_RESULT_RETENTION_DAYS = env_int("TASKS_RESULT_RETENTION_DAYS", 30)
+TASKS_FAILED_RETENTION_DAYS = env_int("TASKS_FAILED_RETENTION_DAYS", 90)
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if TASKS_BACKEND == "rq":
     if not REDIS_URL:

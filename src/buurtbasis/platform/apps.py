@@ -8,3 +8,11 @@ class PlatformConfig(AppConfig):
     name = "buurtbasis.platform"
     label = "platform"
     verbose_name = _("Platform")
+
+    def ready(self):
+        from datetime import time
+
+        from buurtbasis.platform import schedule
+        from buurtbasis.platform.tasks import prune_task_records
+
+        schedule.register("platform.prune_task_records", prune_task_records, at=time(3, 30))
