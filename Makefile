@@ -10,6 +10,8 @@ export DJANGO_SETTINGS_MODULE := buurtbasis.settings
 # The framework-free core (src/buurtcore, no database) runs once, in the SQLite pass;
 # everything that touches the database runs again on PostgreSQL.
 PG_PYTEST_ARGS ?= --ignore=src/buurtcore --ignore=tests/test_architecture.py
+# The inner loop: no browser, no PostgreSQL or Redis, no shared Pabulib files, on two processes.
+FAST_PYTEST_ARGS ?= -m "not browser and not slow and not pabulib" -n 2
 # The background-task tests run a third time with the tasks on RQ over a throwaway Redis.
 REDIS_PYTEST_ARGS ?= -m tasks
 
@@ -33,14 +35,17 @@ demo: $(STAMP) compilemessages  ## migrate the SQLite database and load the demo
 	DEBUG=True $(BIN)/python manage.py migrate --noinput -v 0
 	DEBUG=True $(BIN)/python manage.py load_demo
 
-run: demo  ## set everything up and serve the demo on http://127.0.0.1:8000
-	DEBUG=True $(BIN)/python manage.py runserver $(HOST):$(PORT)
+run: demo  ## set everything up and serve the demo on http://127.0.0.1:8000, with a task worker
+	DEBUG=True $(BIN)/python scripts/run_dev.py --host $(HOST) --port $(PORT)
 
 test: $(STAMP) compilemessages check-messages lint  ## the whole suite: SQLite, a throwaway PostgreSQL, the task tests on Redis
 	DEBUG=True $(BIN)/python manage.py makemigrations --check --dry-run -v 1
 	$(BIN)/python -m pytest -q
 	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python -m pytest -q $(PG_PYTEST_ARGS)
 	$(BIN)/python scripts/with_redis.py -- $(BIN)/python -m pytest -q $(REDIS_PYTEST_ARGS)
+
+test-fast: $(STAMP) compilemessages  ## the inner loop: no browser, PostgreSQL, Redis or Pabulib files (about a minute)
+	$(BIN)/python -m pytest -q $(FAST_PYTEST_ARGS)
 
 test-sqlite: $(STAMP) compilemessages  ## only the SQLite run
 	$(BIN)/python -m pytest -q

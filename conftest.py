@@ -140,3 +140,14 @@ def _fresh_ballot_caches(settings):
     pagecache.clear()
     yield
     pagecache.clear()
+
+
+PABULIB_FIXTURES = {"pabulib_dir", "pabulib_file"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that read the shared Pabulib instances are marked ``pabulib`` (``make test-fast``
+    leaves them out; ``make test`` runs them)."""
+    for item in items:
+        if PABULIB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.pabulib)

@@ -240,6 +240,9 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
     )
 TASK_QUEUES = ["default"]
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
+# Days a finished task result and a failed task (with their arguments) are kept.
+TASKS_RESULT_RETENTION_DAYS = env_int("TASKS_RESULT_RETENTION_DAYS", 30)
+TASKS_FAILED_RETENTION_DAYS = env_int("TASKS_FAILED_RETENTION_DAYS", 90)
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if TASKS_BACKEND == "rq":
     if not REDIS_URL:
@@ -250,8 +253,12 @@ if TASKS_BACKEND == "rq":
         name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("RQ_JOB_TIMEOUT", 1800)}
         for name in TASK_QUEUES
     }
-    # Workers (`manage.py rqworker default`) run django-tasks jobs with this job class.
-    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    # Workers (`manage.py rqworker`) run django-tasks jobs with this job class, and stop
+    # within a second (see buurtbasis.platform.rq_worker).
+    RQ = {
+        "JOB_CLASS": "django_tasks_rq.Job",
+        "WORKER_CLASS": "buurtbasis.platform.rq_worker.Worker",
+    }
     RQ_SHOW_ADMIN_LINK = True
 
 # Rate limits (requests per window per client address), see buurtbasis.platform.ratelimit.

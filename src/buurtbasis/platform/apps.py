@@ -10,9 +10,19 @@ class PlatformConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
+        from datetime import time
+
         from django.contrib.auth.signals import user_logged_in
 
+        from buurtbasis.platform import schedule
+        from buurtbasis.platform.tasks import prune_task_records
+
         from . import notifications, privacy
+
+        schedule.register("platform.prune_task_records", prune_task_records, at=time(3, 30))
+        schedule.register(
+            "notifications.daily_digest", notifications.send_daily_digests, at=time(7, 0)
+        )
 
         privacy.register_exporter("audit_events", privacy.export_audit_events)
         privacy.register_exporter("notifications", notifications.export_person)

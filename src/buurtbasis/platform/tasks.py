@@ -31,6 +31,10 @@ What happens when a task raises:
   keeps the task's path, its arguments, the exception and the traceback. Admins
   see these under "Failed tasks" and can enqueue them again from there.
 
+``task.call(...)`` runs the task in the calling process with the same retry
+handling (a failure enqueues the next attempt); the plain function is
+``task.func.__wrapped__``, for tests that want the exception and nothing else.
+
 Enqueue after the transaction commits (:func:`enqueue_on_commit`), so a worker
 never sees a row that was rolled back and a task is never lost when the request
 fails later on.
@@ -57,6 +61,7 @@ __all__ = [
     "ATTEMPT_KWARG",
     "background",
     "enqueue_on_commit",
+    "prune_task_records",
     "requeue_failed",
     "retry_delay",
     "task",
@@ -217,6 +222,27 @@ def requeue_failed(failed: FailedTask, *, actor=None) -> str:
     failed.requeued_result_id = str(result.id)
     failed.save(update_fields=["requeued_at", "requeued_by", "requeued_result_id"])
     return failed.requeued_result_id
+
+
+@background(retries=1)
+def prune_task_records() -> dict[str, int]:
+    """Delete finished task results and failed tasks past their retention (scheduled daily).
+
+    Task arguments and tracebacks can hold personal data (an e-mail address, a
+    name): finished results go after ``TASKS_RESULT_RETENTION_DAYS``, failed tasks
+    after ``TASKS_FAILED_RETENTION_DAYS``, whether or not they were enqueued again.
+    """
+    from django.conf import settings
+    from django_tasks_db.models import DBTaskResult
+
+    from buurtbasis.platform.models import FailedTask
+
+    now = timezone.now()
+    results_before = now - datetime.timedelta(days=settings.TASKS_RESULT_RETENTION_DAYS)
+    failed_before = now - datetime.timedelta(days=settings.TASKS_FAILED_RETENTION_DAYS)
+    results, _ = DBTaskResult.objects.finished().filter(finished_at__lt=results_before).delete()
+    failed, _ = FailedTask.objects.filter(failed_at__lt=failed_before).delete()
+    return {"task_results": results, "failed_tasks": failed}
 
 
 def enqueue_on_commit(task_obj: Task, *args: Any, **kwargs: Any) -> None:

@@ -64,16 +64,10 @@ def run_worker(queue_name: str = "default") -> None:
     """Run every job that is due, and those they enqueue without delay, then return."""
     if on_rq():
         import django_rq
-        from rq.worker import SimpleWorker
 
-        class InProcessWorker(SimpleWorker):
-            """RQ's worker without forking, and without the channel for remote
-            commands (stopping its listener thread costs a minute per run)."""
+        from buurtbasis.platform.rq_worker import SimpleWorker
 
-            def subscribe(self) -> None:
-                pass
-
-        django_rq.get_worker(queue_name, worker_class=InProcessWorker).work(burst=True)
+        django_rq.get_worker(queue_name, worker_class=SimpleWorker).work(burst=True)
         return
     from django_tasks_db.management.commands.db_worker import Worker
 

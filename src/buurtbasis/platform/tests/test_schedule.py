@@ -85,3 +85,54 @@ def test_registering_the_same_name_again_replaces_the_job():
     schedule.register("test.tick", tick, every=MINUTE)
     schedule.register("test.tick", tick, every=2 * MINUTE)
     assert [(job.name, job.every) for job in schedule.registered()] == [("test.tick", 2 * MINUTE)]
+
+
+def test_the_command_is_quiet_with_verbosity_zero_for_cron():
+    schedule.register("test.tick", tick, every=5 * MINUTE)
+    out = StringIO()
+    call_command("enqueue_scheduled", verbosity=0, stdout=out)
+    assert out.getvalue() == ""
+    assert ScheduledJobRun.objects.get(name="test.tick").last_result_id
+
+
+def _utc(day: int, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(2026, 12, day, hour, minute, tzinfo=datetime.UTC)
+
+
+def test_a_daily_job_runs_once_a_day_from_its_local_time_on(settings):
+    settings.TIME_ZONE = "Europe/Amsterdam"  # 07:00 there is 06:00 UTC in December
+    schedule.register("test.digest", tick, at=datetime.time(7, 0))
+
+    assert schedule.enqueue_due(_utc(4, 5, 59)) == []  # never run, but not yet 07:00
+    assert [name for name, _ in schedule.enqueue_due(_utc(4, 6, 0))] == ["test.digest"]
+    assert schedule.enqueue_due(_utc(4, 6, 5)) == []
+    assert schedule.enqueue_due(_utc(4, 23, 0)) == []
+    assert schedule.enqueue_due(_utc(5, 5, 59)) == []
+    assert [name for name, _ in schedule.enqueue_due(_utc(5, 6, 3))] == ["test.digest"]
+    # three days without a run (the timer was off): one digest, not three
+    assert [name for name, _ in schedule.enqueue_due(_utc(8, 12, 0))] == ["test.digest"]
+    assert schedule.enqueue_due(_utc(8, 12, 5)) == []
+
+
+def test_a_job_needs_either_an_interval_or_a_time_of_day():
+    with pytest.raises(ImproperlyConfigured, match="either every or at"):
+        schedule.register("test.none", tick)
+    with pytest.raises(ImproperlyConfigured, match="either every or at"):
+        schedule.register("test.both", tick, every=MINUTE, at=datetime.time(7, 0))
+
+
+def test_a_job_that_cannot_be_enqueued_stays_due_and_the_others_still_go():
+    from django.core.management.base import CommandError
+
+    schedule.register("test.broken", tick, every=MINUTE, kwargs={"label": object()})
+    schedule.register("test.tick", tick, every=MINUTE, kwargs={"label": "ok"})
+
+    with pytest.raises(schedule.ScheduleError, match="could not enqueue test.broken"):
+        schedule.enqueue_due(T0)
+    assert ScheduledJobRun.objects.get(name="test.tick").last_result_id
+    assert (
+        not ScheduledJobRun.objects.filter(name="test.broken").exclude(last_result_id="").exists()
+    )
+    assert [job.name for job in schedule.due_jobs(T0)] == ["test.broken"]
+    with pytest.raises(CommandError, match="test.broken"):
+        call_command("enqueue_scheduled", stdout=StringIO())

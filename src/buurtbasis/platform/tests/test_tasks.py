@@ -220,3 +220,70 @@ def test_on_rq_staff_see_the_queue_pages(admin_client, client):
     assert page.status_code == 200
     assert "default" in page.content.decode()
     assert client.get("/beheer/rq/").status_code == 302  # to the log-in page
+
+
+@pytest.mark.tasks
+@pytest.mark.skipif(not ON_RQ, reason="only with TASKS_BACKEND=rq")
+def test_on_rq_a_worker_stops_within_seconds_not_a_minute():
+    import time
+
+    with_context.enqueue(value=1)
+    started = time.monotonic()
+    run_worker()  # RQ's own worker class takes 60 s to stop here
+    assert time.monotonic() - started < 20
+    assert CALLS == [("with_context", {"value": 1, "attempt": 1})]
+
+
+def test_old_task_records_are_pruned_and_recent_ones_kept(settings):
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from buurtbasis.platform import schedule
+    from buurtbasis.platform.tasks import prune_task_records
+
+    settings.TASKS_RESULT_RETENTION_DAYS = 30
+    settings.TASKS_FAILED_RETENTION_DAYS = 90
+    now = timezone.now()
+
+    def result(status, finished_days_ago):
+        row = DBTaskResult.objects.create(
+            args_kwargs={"args": [], "kwargs": {"email": "bewoner@example.org"}},
+            task_path="buurtbasis.platform.tests.sample_tasks.tick",
+            backend_name="default",
+            run_after=get_date_max(),
+            status=status,
+            finished_at=now - datetime.timedelta(days=finished_days_ago),
+        )
+        return row.pk
+
+    old_done = result(TaskResultStatus.SUCCESSFUL, 31)
+    old_failed = result(TaskResultStatus.FAILED, 31)
+    recent = result(TaskResultStatus.SUCCESSFUL, 29)
+    waiting = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="buurtbasis.platform.tests.sample_tasks.tick",
+        backend_name="default",
+        run_after=get_date_max(),
+    ).pk
+
+    def failure(days_ago):
+        row = FailedTask.objects.create(
+            task_path="buurtbasis.platform.tests.sample_tasks.always_fails",
+            args_kwargs={"args": [], "kwargs": {"item_id": days_ago}},
+            attempts=2,
+            exception_class_path="builtins.ValueError",
+        )
+        FailedTask.objects.filter(pk=row.pk).update(
+            failed_at=now - datetime.timedelta(days=days_ago)
+        )
+        return row.pk
+
+    failure(91)
+    recent_failure = failure(89)
+
+    assert prune_task_records.call() == {"task_results": 2, "failed_tasks": 1}
+
+    remaining = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert old_done not in remaining and old_failed not in remaining
+    assert {recent, waiting} <= remaining
+    assert set(FailedTask.objects.values_list("pk", flat=True)) == {recent_failure}
+    assert "platform.prune_task_records" in [job.name for job in schedule.registered()]

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from buurtbasis.platform import schedule
@@ -22,9 +22,15 @@ class Command(BaseCommand):
             for job in schedule.registered():
                 run = last.get(job.name)
                 when = run.last_enqueued_at.isoformat() if run and run.last_enqueued_at else "never"
-                self.stdout.write(f"{job.name}  every {job.every}  last enqueued: {when}")
+                interval = f"every {job.every}" if job.every else f"daily at {job.at:%H:%M}"
+                self.stdout.write(f"{job.name}  {interval}  last enqueued: {when}")
             return
-        enqueued = schedule.enqueue_due(timezone.now())
+        try:
+            enqueued = schedule.enqueue_due(timezone.now())
+        except schedule.ScheduleError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["verbosity"] < 1:  # -v 0: quiet, for cron
+            return
         for name, result_id in enqueued:
             self.stdout.write(f"{name}: enqueued ({result_id})")
         if not enqueued:
