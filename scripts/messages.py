@@ -51,6 +51,7 @@ def extract(only: str | None = None) -> int:
         "--no-location",
     ]
     app_names = [p.parent.name for p in PROJECT.glob("*/apps.py")]
+    known = known_translations()
     for folder in catalogue_dirs():
         if only and folder.name != only:
             continue
@@ -64,8 +65,60 @@ def extract(only: str | None = None) -> int:
             check=True,
             env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
         )
+    reused = reuse_translations(known)
+    if reused:
+        print(f"Reused {reused} Dutch translations that other catalogues already had.")
     print("Now translate the empty msgstr entries and run: make check-messages")
     return 0
+
+
+def _key(entry) -> tuple[str | None, str, str]:
+    return (entry.msgctxt, entry.msgid, entry.msgid_plural or "")
+
+
+def known_translations() -> dict:
+    """Every finished translation in every catalogue, before extraction rewrites them.
+
+    Text that moves to another app (a template or module changing floors) keeps its
+    Dutch translation this way."""
+    known: dict = {}
+    for path in po_files():
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or "fuzzy" in entry.flags:
+                continue
+            if entry.msgid_plural and all(entry.msgstr_plural.values()):
+                known.setdefault(_key(entry), dict(entry.msgstr_plural))
+            elif entry.msgstr:
+                known.setdefault(_key(entry), entry.msgstr)
+    return known
+
+
+def reuse_translations(known: dict) -> int:
+    """Fill empty entries, and replace fuzzy guesses, whose exact text (and context)
+    is translated elsewhere."""
+    filled = 0
+    for path in po_files():
+        po = polib.pofile(str(path))
+        changed = False
+        for entry in po:
+            if entry.obsolete or _key(entry) not in known:
+                continue
+            value = known[_key(entry)]
+            fuzzy = "fuzzy" in entry.flags
+            if entry.msgid_plural and (fuzzy or not all(entry.msgstr_plural.values())):
+                entry.msgstr_plural = dict(value)
+            elif not entry.msgid_plural and (fuzzy or not entry.msgstr):
+                entry.msgstr = value
+            else:
+                continue
+            if fuzzy:
+                entry.flags.remove("fuzzy")
+                entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+            filled += 1
+            changed = True
+        if changed:
+            po.save(str(path))
+    return filled
 
 
 def check() -> int:

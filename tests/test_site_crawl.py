@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import Resolver404, resolve, reverse
 
-from buurtbasis.initiatives.demo import DEMO_PASSWORD
+from buurtbasis.portal.demo.initiatives import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -8,16 +8,20 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("account/", include("buurtbasis.accounts.urls")),
     path("organisaties/", include("buurtbasis.organisations.urls")),
-    path("wijken/", include("buurtbasis.areas.urls")),
+    path("wijken/", include("buurtbasis.portal.wijken_urls")),
     path("initiatieven/", include("buurtbasis.initiatives.urls")),
     path("buurtbudget/", include("buurtbasis.budgets.urls")),
     path("stemmen/", include("buurtbasis.ballots.urls")),
-    path("", include("buurtbasis.core.urls")),
+    path("", include("buurtbasis.portal.urls")),
 ]
 
-handler404 = "buurtbasis.core.views.page_not_found"
-handler500 = "buurtbasis.core.views.server_error"
-handler403 = "buurtbasis.core.views.permission_denied"
+if "django_rq" in settings.INSTALLED_APPS:
+    # TASKS_BACKEND=rq: RQ's own queue pages for staff (queued, scheduled, failed jobs).
+    urlpatterns.insert(1, path("beheer/rq/", include("django_rq.urls")))
+
+handler404 = "buurtbasis.platform.views.page_not_found"
+handler500 = "buurtbasis.platform.views.server_error"
+handler403 = "buurtbasis.platform.views.permission_denied"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

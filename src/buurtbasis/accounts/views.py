@@ -15,7 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import privacy, ratelimits, services
+from buurtbasis.platform import privacy
+from buurtbasis.platform.audit import Origin, record_event
+
+from . import ratelimits, services
 from .forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -53,12 +56,12 @@ def register(request):
                     email=form.cleaned_data["email"],
                     password=form.cleaned_data["password"],
                     display_name=form.cleaned_data["display_name"],
-                    request=request,
+                    origin=Origin.from_request(request),
                 )
             except services.EmailAlreadyUsed:  # registered in the meantime
                 form.add_error("email", _("There is already an account with this e-mail address."))
             else:
-                services.send_verification_email(user=user, request=request)
+                services.send_verification_email(user=user, origin=Origin.from_request(request))
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return redirect("accounts:verify_sent")
     return render(request, "accounts/register.html", {"form": form})
@@ -71,7 +74,7 @@ def verify_sent(request):
 
 def verify(request, token: str):
     try:
-        user = services.verify_email(token=token, request=request)
+        user = services.verify_email(token=token, origin=Origin.from_request(request))
     except InvalidToken as error:
         return render(request, "accounts/verify_failed.html", {"reason": error.reason}, status=400)
     return render(request, "accounts/verify_done.html", {"verified_user": user})
@@ -90,7 +93,7 @@ def verify_resend(request):
         account=request.user.email,
     ):
         return _too_many(request, "accounts/verify_sent.html", {}, "verify_resend_account")
-    services.send_verification_email(user=request.user, request=request)
+    services.send_verification_email(user=request.user, origin=Origin.from_request(request))
     messages.success(
         request, _("We sent a new e-mail to %(email)s.") % {"email": request.user.email}
     )
@@ -165,11 +168,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.record_event(
+        record_event(
             actor=form.user,
             action="accounts.password_reset",
             target=form.user,
-            request=self.request,
+            origin=Origin.from_request(self.request),
         )
         return response
 
@@ -185,11 +188,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.record_event(
+        record_event(
             actor=self.request.user,
             action="accounts.password_changed",
             target=self.request.user,
-            request=self.request,
+            origin=Origin.from_request(self.request),
         )
         messages.success(self.request, _("Your new password is saved."))
         return response
@@ -222,7 +225,9 @@ def email_change(request):
                 request, "accounts/email_change.html", {"form": form}, "verify_resend_account"
             )
         new_email = form.cleaned_data["new_email"]
-        services.send_email_change(user=request.user, new_email=new_email, request=request)
+        services.send_email_change(
+            user=request.user, new_email=new_email, origin=Origin.from_request(request)
+        )
         messages.success(
             request,
             _(
@@ -238,7 +243,7 @@ def email_change(request):
 def email_change_confirm(request, token: str):
     if request.method == "POST":
         try:
-            user = services.confirm_email_change(token=token, request=request)
+            user = services.confirm_email_change(token=token, origin=Origin.from_request(request))
         except InvalidToken as error:
             return render(
                 request, "accounts/verify_failed.html", {"reason": error.reason}, status=400
@@ -262,8 +267,11 @@ def my_data(request):
 @login_required
 def my_data_download(request):
     data = privacy.export_personal_data(request.user)
-    services.record_event(
-        actor=request.user, action="accounts.data_exported", target=request.user, request=request
+    record_event(
+        actor=request.user,
+        action="accounts.data_exported",
+        target=request.user,
+        origin=Origin.from_request(request),
     )
     filename = f"buurtbasis-mijn-gegevens-{timezone.localdate():%Y-%m-%d}.json"
     response = HttpResponse(
@@ -279,8 +287,8 @@ def delete_account(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
-        services.delete_account(user=user, request=request)
+        services.delete_account(user=user, origin=Origin.from_request(request))
         logout(request)
         messages.success(request, _("Your account is deleted. Your personal data is removed."))
-        return redirect(reverse("core:home"))
+        return redirect(reverse("portal:home"))
     return render(request, "accounts/delete.html", {"form": form})

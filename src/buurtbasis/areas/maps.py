@@ -284,9 +284,16 @@ CLASS_METHODS = ("quantile", "equal")
 
 
 def municipality_map(
-    *, municipality: Area, indicator_key: str | None = None, method: str | None = None
+    *,
+    municipality: Area,
+    indicator_key: str | None = None,
+    method: str | None = None,
+    counts=None,
 ) -> dict:
     """Everything the home page's map needs, in a constant number of queries.
+
+    ``counts(districts) -> {wijk id: number}`` gives the number in each wijk's circle
+    (the portal passes active initiatives); without it the circles are left out.
 
     ``method`` is ``quantile`` (each colour about as many wijken, the default) or
     ``equal`` (equal steps between the lowest and the highest value).
@@ -298,7 +305,7 @@ def municipality_map(
     districts = services.get_districts(municipality=municipality, with_boundary=False)
     indicators = services.map_indicators(municipality=municipality)
     indicator = services.choose_indicator(indicators, indicator_key)
-    counts = services.count_active_initiatives(districts=districts)
+    counts = counts(districts) if counts is not None else {}
     choropleth = None
     if indicator is not None and districts:
         values = services.values_for(areas=districts, indicators=[indicator])

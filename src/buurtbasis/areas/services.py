@@ -5,7 +5,6 @@ Every write to areas, indicators and key figures goes through this module.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,7 +13,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -31,8 +29,6 @@ BUNDLED_ZWOLLE_FILES = (
     "kwb2024_gm_wk_basis_zwolle.csv",
 )
 VERSION_KEY = "areas:data-version"
-INITIATIVE_STATUS_ORDER = ("active", "idea", "paused", "handed_over", "ended")
-
 __all__ = [
     "AreaImportError",
     "ImportReport",
@@ -334,47 +330,6 @@ def values_for(
         area__in=areas, indicator__in=indicators, year__in={a.year for a in areas}
     )
     return {(v.area_id, v.indicator_id): v for v in rows}
-
-
-def count_active_initiatives(*, districts: Sequence[Area]) -> dict[int, int]:
-    """Active public initiatives per wijk id; one in a buurt counts for its wijk.
-
-    An initiative that serves several buurten of one wijk counts once there.
-    """
-    from buurtbasis.initiatives.models import Initiative
-
-    ids = [d.pk for d in districts]
-    through = Initiative.areas.through
-    pairs = through.objects.filter(
-        Q(area_id__in=ids) | Q(area__parent_id__in=ids),
-        initiative__in=Initiative.objects.public().active(),
-    ).values_list("initiative_id", "area_id", "area__parent_id")
-    per_district: dict[int, set[int]] = defaultdict(set)
-    for initiative_id, area_id, parent_id in pairs:
-        district = area_id if area_id in ids else parent_id
-        per_district[district].add(initiative_id)
-    return {pk: len(per_district.get(pk, ())) for pk in ids}
-
-
-def initiatives_in(*, area: Area):
-    """Public initiatives serving the area or one of its buurten (a queryset)."""
-    from buurtbasis.initiatives.models import Initiative
-
-    matching = Initiative.areas.through.objects.filter(Q(area=area) | Q(area__parent=area)).values(
-        "initiative_id"
-    )
-    # Active ones first, then those still starting, then the rest; newest first.
-    lifecycle = Case(
-        *(When(status=s, then=Value(i)) for i, s in enumerate(INITIATIVE_STATUS_ORDER)),
-        default=Value(len(INITIATIVE_STATUS_ORDER)),
-        output_field=IntegerField(),
-    )
-    return (
-        Initiative.objects.public()
-        .filter(pk__in=matching)
-        .annotate(lifecycle=lifecycle)
-        .order_by("lifecycle", "-created_at", "pk")
-    )
 
 
 @dataclass

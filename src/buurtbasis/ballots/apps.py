@@ -7,8 +7,8 @@ class BallotsConfig(AppConfig):
     verbose_name = _("Voting")
 
     def ready(self):
-        from buurtbasis.accounts.privacy import register_eraser, register_exporter
         from buurtbasis.budgets.signals import count_requested
+        from buurtbasis.platform.privacy import register_eraser, register_exporter
 
         from . import counting, privacy
 

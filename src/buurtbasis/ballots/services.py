@@ -30,7 +30,8 @@ from django.utils.translation import ngettext
 
 from buurtbasis.budgets import adapters
 from buurtbasis.budgets.models import BallotType, BudgetRound, Phase, PhaseKind, Plan, PlanStatus
-from buurtbasis.budgets.money import format_euros
+from buurtbasis.platform.audit import Origin, record_event
+from buurtbasis.platform.money import format_euros
 from buurtbasis.platform.tasks import enqueue_on_commit
 
 from . import codes
@@ -81,8 +82,6 @@ class PaperBatchError(VotingError):
 
 
 def _audit(**kwargs) -> None:
-    from buurtbasis.accounts.services import record_event
-
     record_event(**kwargs)
 
 
@@ -223,7 +222,7 @@ def generate_codes(
     *,
     actor=None,
     with_addresses: bool = False,
-    request=None,
+    origin: Origin | None = None,
 ) -> list[str]:
     """Make ``n`` new voting codes for the round and return them in plain text, once.
 
@@ -231,7 +230,7 @@ def generate_codes(
     plain codes exist only while printing.
     """
     _batch, plain = make_code_batch(
-        budget_round, n, actor=actor, with_addresses=with_addresses, request=request
+        budget_round, n, actor=actor, with_addresses=with_addresses, origin=origin
     )
     return plain
 
@@ -242,7 +241,7 @@ def make_code_batch(
     *,
     actor=None,
     with_addresses: bool = False,
-    request=None,
+    origin: Origin | None = None,
 ) -> tuple[CodeBatch, list[str]]:
     """:func:`generate_codes`, also returning the batch (to discard it if printing fails)."""
     if not 1 <= n <= MAX_CODES_PER_RUN:
@@ -282,7 +281,7 @@ def make_code_batch(
                     action="ballots.codes_generated",
                     target=budget_round,
                     details={"count": n, "batch": batch.pk, "with_addresses": with_addresses},
-                    request=request,
+                    origin=origin,
                 )
             return batch, ordered
         except IntegrityError:  # a collision with an existing code (astronomically rare)
@@ -877,7 +876,12 @@ def lookup_receipt(budget_round: BudgetRound, text: str) -> ReceiptStatus:
 
 
 def create_paper_batch(
-    *, budget_round: BudgetRound, actor, declared_count: int, label: str = "", request=None
+    *,
+    budget_round: BudgetRound,
+    actor,
+    declared_count: int,
+    label: str = "",
+    origin: Origin | None = None,
 ) -> PaperBatch:
     ensure_voting_open(budget_round)
     with transaction.atomic():
@@ -897,7 +901,7 @@ def create_paper_batch(
             action="ballots.paper_batch_created",
             target=batch,
             details={"number": number, "declared_count": declared_count},
-            request=request,
+            origin=origin,
         )
     return batch
 
@@ -960,7 +964,9 @@ def add_invalid_paper_form(*, batch: PaperBatch, actor) -> PaperBatch:
     return batch
 
 
-def remove_paper_ballot(*, batch: PaperBatch, actor, ballot_id: int, request=None) -> None:
+def remove_paper_ballot(
+    *, batch: PaperBatch, actor, ballot_id: int, origin: Origin | None = None
+) -> None:
     with transaction.atomic():
         batch = _locked_batch(batch)
         if batch.status != BatchStatus.OPEN or batch.entered_by_id != actor.pk:
@@ -972,11 +978,11 @@ def remove_paper_ballot(*, batch: PaperBatch, actor, ballot_id: int, request=Non
                 action="ballots.paper_ballot_removed",
                 target=batch,
                 details={"number": batch.number},
-                request=request,
+                origin=origin,
             )
 
 
-def submit_paper_batch(*, batch: PaperBatch, actor, request=None) -> PaperBatch:
+def submit_paper_batch(*, batch: PaperBatch, actor, origin: Origin | None = None) -> PaperBatch:
     """The person entering says the batch is complete; it now waits for a second person."""
     with transaction.atomic():
         batch = _locked_batch(batch)
@@ -1004,12 +1010,12 @@ def submit_paper_batch(*, batch: PaperBatch, actor, request=None) -> PaperBatch:
             action="ballots.paper_batch_submitted",
             target=batch,
             details={"number": batch.number, "ballots": entered, "invalid": batch.invalid_count},
-            request=request,
+            origin=origin,
         )
     return batch
 
 
-def confirm_paper_batch(*, batch: PaperBatch, actor, request=None) -> PaperBatch:
+def confirm_paper_batch(*, batch: PaperBatch, actor, origin: Origin | None = None) -> PaperBatch:
     """A second person confirms the batch; only then do its ballots count."""
     with transaction.atomic():
         batch = _locked_batch(batch)
@@ -1031,12 +1037,14 @@ def confirm_paper_batch(*, batch: PaperBatch, actor, request=None) -> PaperBatch
             action="ballots.paper_batch_confirmed",
             target=batch,
             details={"number": batch.number, "ballots": batch.ballots.count()},
-            request=request,
+            origin=origin,
         )
     return batch
 
 
-def reject_paper_batch(*, batch: PaperBatch, actor, reason: str, request=None) -> PaperBatch:
+def reject_paper_batch(
+    *, batch: PaperBatch, actor, reason: str, origin: Origin | None = None
+) -> PaperBatch:
     """The checker sends the batch back for correction (it reopens for the person entering)."""
     with transaction.atomic():
         batch = _locked_batch(batch)
@@ -1058,7 +1066,7 @@ def reject_paper_batch(*, batch: PaperBatch, actor, reason: str, request=None) -
             action="ballots.paper_batch_rejected",
             target=batch,
             details={"number": batch.number, "reason": reason[:280]},
-            request=request,
+            origin=origin,
         )
     return batch
 

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from buurtbasis.budgets import access as budget_access
 from buurtbasis.budgets.models import BallotType, BudgetRound
+from buurtbasis.platform.audit import Origin
 
 from . import letters, limits, pagecache, services
 from .forms import CodeForm, LettersForm, PaperBatchForm, RejectForm, parse_choices
@@ -555,7 +556,7 @@ def paper_batches(request, slug: str):
                 actor=request.user,
                 declared_count=form.cleaned_data["declared_count"],
                 label=form.cleaned_data["label"],
-                request=request,
+                origin=Origin.from_request(request),
             )
         except services.VotingError as exc:
             form.add_error(None, exc.message)
@@ -593,12 +594,16 @@ def paper_batch(request, slug: str, pk: int):
                     batch=batch,
                     actor=request.user,
                     ballot_id=int(request.POST.get("ballot", 0) or 0),
-                    request=request,
+                    origin=Origin.from_request(request),
                 )
             elif action == "submit":
-                services.submit_paper_batch(batch=batch, actor=request.user, request=request)
+                services.submit_paper_batch(
+                    batch=batch, actor=request.user, origin=Origin.from_request(request)
+                )
             elif action == "confirm":
-                services.confirm_paper_batch(batch=batch, actor=request.user, request=request)
+                services.confirm_paper_batch(
+                    batch=batch, actor=request.user, origin=Origin.from_request(request)
+                )
             elif action == "reject":
                 reject_form = RejectForm(request.POST)
                 if not reject_form.is_valid():
@@ -607,7 +612,7 @@ def paper_batch(request, slug: str, pk: int):
                     batch=batch,
                     actor=request.user,
                     reason=reject_form.cleaned_data["reason"],
-                    request=request,
+                    origin=Origin.from_request(request),
                 )
             return redirect("ballots:paper-batch", slug=slug, pk=pk)
         except services.InvalidBallot as exc:

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from buurtbasis.accounts.access import has_role, is_platform_admin, organisations_where
+from buurtbasis.organisations.access import has_role, is_platform_admin, organisations_where
 from buurtbasis.organisations.models import Organisation, OrganisationKind, Role
 
 from .models import BudgetRound, PhaseKind, Plan, PlanStatus

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.areas.models import Area
 from buurtbasis.organisations.models import Organisation, OrganisationKind
+from buurtbasis.platform.money import AmountError, cents_to_input, parse_euros
 
 from . import access
 from .models import (
@@ -24,7 +25,6 @@ from .models import (
     Rule,
     TieBreak,
 )
-from .money import AmountError, cents_to_input, parse_euros
 from .services import PlanData, RoundData
 
 AMOUNT_ERRORS = {

@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from buurtbasis.platform.audit import record_event
+
 from . import access, signals
 from .models import (
     PHASE_ORDER,
@@ -56,8 +58,6 @@ class BudgetError(Exception):
 
 def _audit(*, actor, action: str, target, data: dict | None = None) -> None:
     """Append to the platform's audit trail (decisions and money are always recorded)."""
-    from buurtbasis.accounts.services import record_event
-
     record_event(actor=actor, action=action, target=target, details=data or {})
 
 

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from buurtbasis.accounts.access import memberships_of, roles_in
+from buurtbasis.organisations.access import memberships_of, roles_in
 from buurtbasis.organisations.models import Role
 
 from .models import Initiative, Status

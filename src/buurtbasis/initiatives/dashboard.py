@@ -8,6 +8,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import pgettext_lazy
 
 from buurtbasis.areas.models import Area, AreaLevel
+from buurtbasis.organisations.access import organisations_where, roles_of
+from buurtbasis.organisations.models import Role
 
 from .models import NEEDS, Initiative, Status
 
@@ -136,3 +138,71 @@ def total_row(rows: list[WijkRow]) -> WijkRow:
         by_need=[sum(col) for col in zip(*(r.by_need for r in rows), strict=True)]
         or [0] * len(NEEDS),
     )
+
+
+# --- Blocks on "my dashboard" and on an organisation's page (registered in apps.py) ------
+
+
+def _choices() -> dict:
+    return {"statuses": Status.choices, "needs": [(key, label) for key, _f, label in NEEDS]}
+
+
+def _staff(user) -> tuple[bool, bool]:
+    roles = roles_of(user)
+    return Role.COMMUNITY_WORKER in roles, Role.CIVIL_SERVANT in roles
+
+
+def mine_block(request) -> dict | None:
+    """My initiatives (for someone without a staff role also when there are none)."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    initiatives = list(my_initiatives(user))
+    worker, civil_servant = _staff(user)
+    return {"initiatives": initiatives, "full": bool(initiatives) or not (worker or civil_servant)}
+
+
+def worker_block(request) -> dict | None:
+    """For community workers: the initiatives their organisations host, and those that
+    look for a host in their organisations' neighbourhoods."""
+    user = request.user
+    if not user.is_authenticated or not _staff(user)[0]:
+        return None
+    orgs = list(organisations_where(user, Role.COMMUNITY_WORKER))
+    status = request.GET.get("status", "")
+    need = request.GET.get("need", "")
+    sort = request.GET.get("sort", "name")
+    return {
+        "organisations": orgs,
+        "hosted": hosted_initiatives(orgs, status=status, need=need, sort=sort),
+        "needing_host": initiatives_needing_host(orgs)[:50],
+        "status": status,
+        "need": need,
+        "sort": sort,
+        **_choices(),
+    }
+
+
+def wijken_block(request) -> dict | None:
+    """For civil servants: initiatives per neighbourhood of their municipalities."""
+    user = request.user
+    if not user.is_authenticated or not _staff(user)[1]:
+        return None
+    orgs = list(organisations_where(user, Role.CIVIL_SERVANT))
+    rows = wijk_overview(orgs)
+    return {
+        "organisations": orgs,
+        "rows": rows,
+        "totals": total_row(rows),
+        "need_columns": NEED_SHORT_LABELS,
+        **_choices(),
+    }
+
+
+def organisation_block(request, *, organisation) -> dict:
+    """The public initiatives an organisation hosts, on the organisation's page."""
+    return {
+        "initiatives": Initiative.objects.public()
+        .filter(host_organisation=organisation)
+        .order_by("name")
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -14,6 +15,8 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from buurtbasis.platform.audit import Origin, absolute_url, record_event
 
 from . import vocabulary
 from .models import NEEDS, Initiative, Status, StatusChange, TargetGroup, Theme
@@ -259,24 +262,25 @@ def read_invitation(token: str) -> tuple[int, str, int]:
 
 
 def _audit(**kwargs) -> None:
-    from buurtbasis.accounts.services import record_event
-
     record_event(**kwargs)
 
 
-def invite_coinitiator(*, initiative: Initiative, email: str, inviter, request) -> None:
+def invite_coinitiator(
+    *, initiative: Initiative, email: str, inviter, origin: Origin | None = None
+) -> None:
     """Mail an invitation to become an initiator of ``initiative`` to ``email``."""
     email = email.strip().lower()
     if initiative.members.filter(email__iexact=email).exists():
         raise InitiativeError(_("This person is already an initiator."))
-    link = request.build_absolute_uri(
+    link = absolute_url(
         reverse(
             "initiatives:invitation",
             kwargs={
                 "slug": initiative.slug,
                 "token": make_invitation(initiative, email, inviter),
             },
-        )
+        ),
+        origin,
     )
     context = {
         "initiative": initiative,
@@ -289,12 +293,12 @@ def invite_coinitiator(*, initiative: Initiative, email: str, inviter, request) 
         body = render_to_string("initiatives/email/invite_body.txt", context)
     send_mail(subject, body, None, [email])
     _audit(
-        actor=inviter, action="initiatives.coinitiator_invited", target=initiative, request=request
+        actor=inviter, action="initiatives.coinitiator_invited", target=initiative, origin=origin
     )
 
 
 @transaction.atomic
-def accept_invitation(*, token: str, user, request=None) -> Initiative:
+def accept_invitation(*, token: str, user, origin: Origin | None = None) -> Initiative:
     """Make ``user`` an initiator; raises InvitationInvalid (reason "other-address" when
     the invitation was sent to another address than the account's)."""
     from .access import can_manage_initiative
@@ -307,18 +311,16 @@ def accept_invitation(*, token: str, user, request=None) -> Initiative:
         raise InvitationInvalid("other-address")
     if initiative.members.filter(pk=user.pk).exists():
         return initiative
-    from buurtbasis.accounts.models import User
-
-    inviter = User.objects.filter(pk=inviter_id).first()
+    inviter = get_user_model().objects.filter(pk=inviter_id).first()
     if inviter is None or not can_manage_initiative(inviter, initiative):
         raise InvitationInvalid("withdrawn")
     initiative.members.add(user)
-    _audit(actor=user, action="initiatives.coinitiator_joined", target=initiative, request=request)
+    _audit(actor=user, action="initiatives.coinitiator_joined", target=initiative, origin=origin)
     return initiative
 
 
 @transaction.atomic
-def leave_initiative(*, initiative: Initiative, user, request=None) -> bool:
+def leave_initiative(*, initiative: Initiative, user, origin: Origin | None = None) -> bool:
     """Stop being an initiator; False when ``user`` was none. The last initiator
     cannot leave: hand over first."""
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
@@ -333,5 +335,5 @@ def leave_initiative(*, initiative: Initiative, user, request=None) -> bool:
             )
         )
     initiative.members.remove(user)
-    _audit(actor=user, action="initiatives.coinitiator_left", target=initiative, request=request)
+    _audit(actor=user, action="initiatives.coinitiator_left", target=initiative, origin=origin)
     return True

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from buurtbasis.areas.models import Area
 from buurtbasis.organisations.models import Role
 from buurtbasis.platform import ratelimit
+from buurtbasis.platform.audit import Origin
 
 from . import services
 from .access import can_manage_initiative, can_view_initiative, organisation_ids_with_role
@@ -225,7 +226,10 @@ def members(request, slug):
             email = form.cleaned_data["email"]
             try:
                 services.invite_coinitiator(
-                    initiative=initiative, email=email, inviter=request.user, request=request
+                    initiative=initiative,
+                    email=email,
+                    inviter=request.user,
+                    origin=Origin.from_request(request),
                 )
             except services.InitiativeError as exc:
                 form.add_error("email", str(exc))
@@ -254,7 +258,9 @@ def leave(request, slug):
     if request.method != "POST":
         return redirect("initiatives:members", slug=initiative.slug)
     try:
-        left = services.leave_initiative(initiative=initiative, user=request.user, request=request)
+        left = services.leave_initiative(
+            initiative=initiative, user=request.user, origin=Origin.from_request(request)
+        )
     except services.InitiativeError as exc:
         messages.error(request, str(exc))
         return redirect("initiatives:members", slug=initiative.slug)
@@ -271,7 +277,9 @@ def invitation(request, slug, token):
     """Accept an invitation: a page with a button (opening the link changes nothing)."""
     if request.method == "POST":
         try:
-            initiative = services.accept_invitation(token=token, user=request.user, request=request)
+            initiative = services.accept_invitation(
+                token=token, user=request.user, origin=Origin.from_request(request)
+            )
         except services.InvitationInvalid as error:
             return render(
                 request, "initiatives/invitation_failed.html", {"reason": error.reason}, status=400

@@ -3,19 +3,20 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from buurtbasis.accounts.services import record_event
+from buurtbasis.accounts.admin import UserAdmin
+from buurtbasis.accounts.models import User
+from buurtbasis.platform.audit import Origin, record_event
 
-from .models import Membership, Organisation
+from .models import Membership, Organisation, Role
 
 
 def audit_membership(request, membership, action: str) -> None:
     """Granting and removing roles is recorded: least privilege needs a trail."""
     record_event(
-        actor=request.user,
         action=action,
         target=membership.organisation,
         details={"user_id": membership.user_id, "role": membership.role},
-        request=request,
+        origin=Origin.from_request(request),
     )
 
 
@@ -85,3 +86,38 @@ class MembershipAdmin(admin.ModelAdmin):
         for membership in queryset:
             audit_membership(request, membership, "organisations.role_removed")
         super().delete_queryset(request, queryset)
+
+
+# --- Roles on the user admin (accounts sits below organisations) -------------------------
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(memberships__role=self.value()).distinct()
+        return queryset
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+class UserWithRolesAdmin(AuditedMembershipFormsetMixin, UserAdmin):
+    """The user admin of accounts, with the person's memberships and a role filter."""
+
+    list_filter = [RoleFilter, *UserAdmin.list_filter]
+    inlines = [*UserAdmin.inlines, UserMembershipInline]
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithRolesAdmin)

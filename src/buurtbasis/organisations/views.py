@@ -6,16 +6,17 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from buurtbasis.accounts import access
-from buurtbasis.initiatives.models import Initiative, Status
+from buurtbasis.platform.audit import Origin
+from buurtbasis.platform.blocks import blocks_for
 
-from . import services
+from . import access, services
 from .forms import OrganisationFilterForm, OrganisationProfileForm
 from .models import Organisation, OrganisationKind
 
 PAGE_SIZE = 24
-# The same rule as Initiative.objects.public(): ideas can be hidden, the rest is public.
-PUBLIC_HOSTED = Q(hosted_initiatives__is_public=True) | ~Q(hosted_initiatives__status=Status.IDEA)
+# The same rule as Initiative.objects.public() (initiatives sits above organisations,
+# so the rule is written out on the reverse relation): ideas can be hidden.
+PUBLIC_HOSTED = Q(hosted_initiatives__is_public=True) | ~Q(hosted_initiatives__status="idea")
 
 
 def organisation_list(request):
@@ -54,9 +55,6 @@ def organisation_list(request):
 
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.prefetch_related("areas"), slug=slug)
-    initiatives = (
-        Initiative.objects.public().filter(host_organisation=organisation).order_by("name")
-    )
     can_edit = access.can_edit_organisation(request.user, organisation)
     # Who works here is visible to the people who manage the profile, not to the public.
     members = (
@@ -69,7 +67,7 @@ def organisation_detail(request, slug):
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
-            "initiatives": initiatives,
+            "blocks": blocks_for("organisation", request, organisation=organisation),
             "my_roles": sorted(access.roles_in(request.user, organisation), key=str),
             "can_edit": can_edit,
             "members": members,
@@ -84,8 +82,12 @@ def organisation_edit(request, slug):
         raise PermissionDenied
     form = OrganisationProfileForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         services.update_organisation_profile(
-            organisation=organisation, form=form, actor=request.user, request=request
+            organisation=organisation,
+            values={name: data[name] for name in services.PROFILE_FIELDS},
+            areas=data["areas"],
+            origin=Origin.from_request(request),
         )
         messages.success(request, _("The profile is saved."))
         return redirect("organisations:detail", slug=organisation.slug)

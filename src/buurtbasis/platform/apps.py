@@ -8,3 +8,8 @@ class PlatformConfig(AppConfig):
     name = "buurtbasis.platform"
     label = "platform"
     verbose_name = _("Platform")
+
+    def ready(self):
+        from . import privacy
+
+        privacy.register_exporter("audit_events", privacy.export_audit_events)

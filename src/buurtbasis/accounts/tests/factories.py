@@ -18,8 +18,9 @@ import factory
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
-from buurtbasis.accounts.models import AuditEvent, User
+from buurtbasis.accounts.models import User
 from buurtbasis.organisations.models import Membership, Organisation, OrganisationKind, Role
+from buurtbasis.platform.models import AuditEvent
 
 DEFAULT_PASSWORD = "Fietsbel-Zwolle-2024"
 

@@ -38,11 +38,11 @@ def test_it_redirects_anonymous_visitors_to_log_in(client):
 
 
 def test_the_menu_links_to_organisations_and_my_account(client):
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert f'href="{reverse("organisations:list")}"' in html
     assert f'href="{reverse("accounts:account")}"' not in html
     client.force_login(UserFactory())
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert f'href="{reverse("accounts:account")}"' in html
 
 

@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from buurtbasis.accounts.models import AuditEvent
-from buurtbasis.accounts.services import record_event
 from buurtbasis.accounts.tests.factories import OrganisationFactory, UserFactory
 from buurtbasis.organisations.models import Membership, Role
+from buurtbasis.platform.audit import record_event
+from buurtbasis.platform.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +49,12 @@ def test_it_adds_a_user_with_e_mail_and_password(admin_client):
 
 def test_it_shows_the_audit_log_read_only(admin_client):
     event = record_event(actor=None, action="budgets.round_closed")
-    assert admin_client.get(reverse("admin:accounts_auditevent_changelist")).status_code == 200
-    change = admin_client.get(reverse("admin:accounts_auditevent_change", args=[event.pk]))
+    assert admin_client.get(reverse("admin:platform_auditevent_changelist")).status_code == 200
+    change = admin_client.get(reverse("admin:platform_auditevent_change", args=[event.pk]))
     assert change.status_code == 200
     assert 'name="_save"' not in change.content.decode()
-    assert admin_client.get(reverse("admin:accounts_auditevent_add")).status_code == 403
-    delete_url = reverse("admin:accounts_auditevent_delete", args=[event.pk])
+    assert admin_client.get(reverse("admin:platform_auditevent_add")).status_code == 403
+    delete_url = reverse("admin:platform_auditevent_delete", args=[event.pk])
     assert admin_client.post(delete_url, {"post": "yes"}).status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 

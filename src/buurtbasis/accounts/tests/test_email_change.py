@@ -6,9 +6,10 @@ import pytest
 from django.core import mail, signing
 from django.urls import reverse
 
-from buurtbasis.accounts.models import AuditEvent, User
+from buurtbasis.accounts.models import User
 from buurtbasis.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from buurtbasis.accounts.tokens import CHANGE_SALT, SALT, make_change_token
+from buurtbasis.platform.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ def test_it_logs_in_with_e_mail_and_password_in_any_case(client):
     user = UserFactory(email="jan@example.nl")
     response = client.post(URL, {"username": "Jan@Example.NL", "password": DEFAULT_PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:dashboard")
+    assert response["Location"] == reverse("portal:dashboard")
     assert int(client.session["_auth_user_id"]) == user.pk
 
 
@@ -23,7 +23,7 @@ def test_it_follows_a_safe_next_link_only(client):
     assert client.post(URL + "?next=/organisaties/", data)["Location"] == "/organisaties/"
     client.logout()
     response = client.post(URL + "?next=https://evil.example/", data)
-    assert response["Location"] == reverse("core:dashboard")
+    assert response["Location"] == reverse("portal:dashboard")
 
 
 def test_it_says_the_same_for_a_wrong_password_and_an_unknown_address(client):

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from buurtbasis.platform.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.core import mail
 from django.urls import reverse
 
 from buurtbasis.accounts import ratelimits
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
+from buurtbasis.platform.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -3,12 +3,14 @@ import json
 import pytest
 from django.urls import reverse
 
-from buurtbasis.accounts import privacy
-from buurtbasis.accounts.models import AuditEvent, User
-from buurtbasis.accounts.services import anonymous_email, record_event
+from buurtbasis.accounts.models import User
+from buurtbasis.accounts.services import anonymous_email
 from buurtbasis.accounts.tests.factories import DEFAULT_PASSWORD, OrganisationFactory, UserFactory
 from buurtbasis.initiatives.models import Initiative
 from buurtbasis.organisations.models import Membership, Role
+from buurtbasis.platform import privacy
+from buurtbasis.platform.audit import record_event
+from buurtbasis.platform.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,9 @@ from django.core import mail
 from django.urls import reverse
 
 from buurtbasis.accounts import ratelimits
-from buurtbasis.accounts.models import AuditEvent, User
+from buurtbasis.accounts.models import User
 from buurtbasis.accounts.tests.factories import UserFactory
+from buurtbasis.platform.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from django.core import mail, signing
 from django.urls import reverse
 
 from buurtbasis.accounts import ratelimits
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.accounts.tokens import SALT, make_verification_token
+from buurtbasis.platform.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

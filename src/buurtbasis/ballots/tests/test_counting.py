@@ -7,13 +7,13 @@ from django.db import transaction
 from django.test import TestCase
 from django.utils import timezone
 
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.ballots import counting
 from buurtbasis.ballots import services as ballot_services
 from buurtbasis.budgets.models import BudgetRound, FundedPlan, Outcome
 from buurtbasis.budgets.services import BudgetError
 from buurtbasis.budgets.services import advance_phase as _advance_phase
 from buurtbasis.budgets.tests.factories import BudgetRoundFactory, PlanFactory, civil_servant_for
+from buurtbasis.platform.models import AuditEvent
 from buurtcore import voting
 from buurtcore.voting import pabulib
 

@@ -1,9 +1,9 @@
 import pytest
 from django.db import connection
 
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.ballots import codes, services
 from buurtbasis.ballots.models import CodeBatch, VotingCode
+from buurtbasis.platform.models import AuditEvent
 
 from .factories import voting_round
 

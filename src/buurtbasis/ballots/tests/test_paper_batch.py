@@ -4,11 +4,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.ballots import services
 from buurtbasis.ballots.models import Ballot, BatchStatus, PaperBatch
 from buurtbasis.budgets.tests.factories import civil_servant_for
+from buurtbasis.platform.models import AuditEvent
 
 from .factories import voting_round
 

@@ -6,13 +6,13 @@ import json
 import pytest
 from django.urls import reverse
 
-from buurtbasis.accounts import privacy
 from buurtbasis.accounts.models import User
 from buurtbasis.accounts.services import anonymous_email, delete_account
 from buurtbasis.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from buurtbasis.ballots import services
 from buurtbasis.ballots.models import Ballot, BallotChoice, CodeBatch, PaperBatch
 from buurtbasis.budgets.tests.factories import AreaFactory, civil_servant_for
+from buurtbasis.platform import privacy
 
 from .factories import make_codes, voting_round
 

@@ -13,12 +13,12 @@ from django.db import connection
 from django.test import TestCase
 from django.urls import reverse
 
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.ballots import letters, services
 from buurtbasis.ballots.models import Ballot, LetterRun, VotingCode
 from buurtbasis.ballots.views import InMemoryOnlyUploadHandler
 from buurtbasis.budgets.tests.factories import civil_servant_for
+from buurtbasis.platform.models import AuditEvent
 
 from .factories import voting_round
 from .queue import queued, run_queued_tasks

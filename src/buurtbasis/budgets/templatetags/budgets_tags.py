@@ -1,7 +1,7 @@
 from django import template
 from django.utils.translation import get_language
 
-from ..money import format_euros
+from buurtbasis.platform.money import format_euros
 
 register = template.Library()
 
@@ -35,29 +35,10 @@ def get_item(mapping, key):
 
 @register.inclusion_tag("budgets/_dashboard.html", takes_context=True)
 def budgets_dashboard(context, limit: int = 10):
-    """The buurtbudget part of "my dashboard": my plans with status and reason, and
-    (for civil servants) the rounds I manage. Two or three queries, whatever the counts.
+    """The buurtbudget block of "my dashboard" (see ``budgets.dashboard``).
 
     Usage in a template: ``{% load budgets_tags %}{% budgets_dashboard %}``
     """
-    from django.db.models import Q
+    from ..dashboard import my_budget_block
 
-    from ..access import municipalities_managed_by
-    from ..models import BudgetRound, Plan
-
-    user = context["request"].user
-    if not user.is_authenticated:
-        return {"plans": [], "rounds": []}
-    plans = (
-        Plan.objects.filter(Q(submitted_by=user) | Q(initiative__members=user))
-        .distinct()
-        .select_related("budget_round", "merged_into")
-        .order_by("-updated_at")[:limit]
-    )
-    managed = [o.pk for o in municipalities_managed_by(user)]
-    rounds = (
-        BudgetRound.objects.filter(organisation_id__in=managed).order_by("-created_at")[:limit]
-        if managed
-        else []
-    )
-    return {"plans": plans, "rounds": rounds, "request": context["request"]}
+    return {"block": my_budget_block(context["request"], limit=limit) or {}}

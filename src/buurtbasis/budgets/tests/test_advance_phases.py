@@ -7,10 +7,10 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.budgets.models import Phase, PhaseChange
 from buurtbasis.budgets.services import BudgetError, advance_due_phases, advance_phase
+from buurtbasis.platform.models import AuditEvent
 
 from .factories import BudgetRoundFactory, PlanFactory, civil_servant_for
 
@@ -144,3 +144,28 @@ def test_the_scheduled_task_closes_the_vote_and_computes_the_outcome():
     assert not Outcome.objects.exists()
     run_queued_tasks()
     assert Outcome.objects.get(budget_round=budget_round).funded_plan_ids == [a.pk]
+
+
+@pytest.mark.tasks
+def test_the_scheduled_command_enqueues_the_task_and_a_worker_moves_the_round():
+    from buurtbasis.platform import schedule
+    from buurtbasis.platform.models import ScheduledJobRun
+    from buurtbasis.platform.testing import clear_queue, run_worker
+
+    from ..tasks import advance_phases
+
+    clear_queue()
+    assert "budgets.advance_phases" in [job.name for job in schedule.registered()]
+    budget_round = BudgetRoundFactory(phase="submission")
+    _reschedule(budget_round, assessment=timezone.now() - timedelta(minutes=1))
+
+    call_command("enqueue_scheduled", stdout=StringIO())
+    budget_round.refresh_from_db()
+    assert budget_round.phase == "submission"  # the command only enqueues
+
+    run_worker()
+    budget_round.refresh_from_db()
+    assert budget_round.phase == "assessment"
+    result_id = ScheduledJobRun.objects.get(name="budgets.advance_phases").last_result_id
+    result = advance_phases.get_result(result_id)
+    assert result.return_value == [f"{budget_round.slug}: submission -> assessment"]

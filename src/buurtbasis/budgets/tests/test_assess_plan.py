@@ -2,10 +2,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.budgets.models import Assessment
 from buurtbasis.budgets.services import BudgetError, assess_plan
+from buurtbasis.platform.models import AuditEvent
 
 from .factories import BudgetRoundFactory, PlanFactory, civil_servant_elsewhere, civil_servant_for
 

@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.budgets.models import BudgetRound, PhaseChange
 from buurtbasis.organisations.models import Role
+from buurtbasis.platform.models import AuditEvent
 
 from .factories import AreaFactory, BudgetRoundFactory, MunicipalityFactory, civil_servant_for
 

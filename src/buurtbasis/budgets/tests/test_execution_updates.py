@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.budgets.models import FundedPlan, ProgressUpdate
+from buurtbasis.platform.models import AuditEvent
 
 from .factories import BudgetRoundFactory, PlanFactory, civil_servant_elsewhere, civil_servant_for
 

@@ -9,8 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from buurtbasis.accounts import privacy
-from buurtbasis.accounts.models import AuditEvent, User
+from buurtbasis.accounts.models import User
 from buurtbasis.accounts.services import anonymous_email, delete_account
 from buurtbasis.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from buurtbasis.budgets import services
@@ -23,6 +22,8 @@ from buurtbasis.budgets.models import (
     PlanVersion,
     ProgressUpdate,
 )
+from buurtbasis.platform import privacy
+from buurtbasis.platform.models import AuditEvent
 
 from .factories import BudgetRoundFactory, InitiativeFactory, PlanFactory, civil_servant_for
 

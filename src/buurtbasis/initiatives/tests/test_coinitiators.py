@@ -7,9 +7,9 @@ from django.core import mail, signing
 from django.core.cache import cache
 from django.urls import reverse
 
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.initiatives import services
 from buurtbasis.organisations.models import Role
+from buurtbasis.platform.models import AuditEvent
 
 from .factories import InitiativeFactory, MembershipFactory, OrganisationFactory, UserFactory
 

@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from buurtbasis.accounts.models import AuditEvent
 from buurtbasis.accounts.tests.factories import OrganisationFactory, UserFactory
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.organisations.models import Role
+from buurtbasis.platform.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,33 @@
+"""The buurtbudget block on "my dashboard" (registered in ``BudgetsConfig.ready``)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from .access import municipalities_managed_by
+from .models import BudgetRound, Plan
+
+
+def my_budget_block(request, limit: int = 10) -> dict | None:
+    """My plans with status and reason, and (for civil servants) the rounds I manage.
+    Two or three queries, whatever the counts; None when there is nothing to show."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    plans = list(
+        Plan.objects.filter(Q(submitted_by=user) | Q(initiative__members=user))
+        .distinct()
+        .select_related("budget_round", "merged_into")
+        .order_by("-updated_at")[:limit]
+    )
+    managed = [o.pk for o in municipalities_managed_by(user)]
+    rounds = (
+        list(
+            BudgetRound.objects.filter(organisation_id__in=managed).order_by("-created_at")[:limit]
+        )
+        if managed
+        else []
+    )
+    if not plans and not rounds:
+        return None
+    return {"plans": plans, "rounds": rounds}

@@ -1,0 +1,1 @@
+"""Demo data: a municipality with organisations, initiatives and buurtbudget rounds."""

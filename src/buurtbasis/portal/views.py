@@ -1,0 +1,47 @@
+from django.shortcuts import render
+
+from buurtbasis.areas import services as area_services
+from buurtbasis.areas.maps import municipality_map
+from buurtbasis.initiatives.models import Initiative
+from buurtbasis.initiatives.queries import count_active_initiatives
+from buurtbasis.initiatives.views import login_required
+from buurtbasis.organisations.access import is_platform_admin
+from buurtbasis.platform.blocks import blocks_for
+
+RECENT_INITIATIVES = 6
+
+
+def home(request):
+    """The municipality's wijken on a map shaded by a CBS figure, recent initiatives, search."""
+    municipality = area_services.get_municipality()
+    context = {"municipality": municipality}
+    if municipality is not None:
+        context.update(
+            municipality_map(
+                municipality=municipality,
+                indicator_key=request.GET.get("indicator"),
+                method=request.GET.get("classes"),
+                counts=lambda districts: count_active_initiatives(districts=districts),
+            )
+        )
+    if request.htmx and request.htmx.target == "map-region":
+        return render(request, "areas/_map.html", {**context, "swapped": True})
+    context["recent_initiatives"] = list(
+        Initiative.objects.public()
+        .order_by("-created_at")
+        .prefetch_related("areas")[:RECENT_INITIATIVES]
+    )
+    return render(request, "portal/home.html", context)
+
+
+@login_required
+def dashboard(request):
+    """My dashboard: the blocks that apps contribute for the roles the user holds."""
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "blocks": blocks_for("dashboard", request),
+            "is_platform_admin": is_platform_admin(request.user),
+        },
+    )
