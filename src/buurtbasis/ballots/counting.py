@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from buurtbasis.budgets import adapters
 from buurtbasis.budgets import services as budget_services
 from buurtbasis.budgets.models import BudgetRound, Outcome, Rule
-from buurtbasis.platform.tasks import enqueue_on_commit, task
+from buurtbasis.platform.tasks import background, enqueue_on_commit
 
 from . import services
 
@@ -64,9 +64,13 @@ def run_count(*, round_id: int, request: int, actor_id: int | None = None) -> st
     return "counted" if outcome is not None else "skipped"
 
 
-@task()
+@background(retries=2, backoff=30)
 def count_round_task(round_id: int, request: int, actor_id: int | None = None) -> str:
-    """Background task: count one request of one round (see :func:`run_count`)."""
+    """Background task: count one request of one round (see :func:`run_count`).
+
+    A failed attempt is retried twice (after 30 and 60 s); the round shows "failed"
+    with the error in between, and the civil servant can also retry at once.
+    """
     return run_count(round_id=round_id, request=request, actor_id=actor_id)
 
 
