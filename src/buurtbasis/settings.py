@@ -259,6 +259,8 @@ RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 # path of voting). Whether voting is open is still checked on every ballot, inside
 # the transaction that stores it. 0 turns it off.
 BALLOTS_ROUND_CACHE_SECONDS = float(os.environ.get("BALLOTS_ROUND_CACHE_SECONDS", "2"))
+# Days a PDF of voting-code letters stays in private storage (unless deleted sooner).
+LETTERS_KEEP_DAYS = env_int("LETTERS_KEEP_DAYS", 14)
 
 # The municipality the home page shows (CBS code; the latest imported year is used).
 BUURTBASIS_MUNICIPALITY_CODE = os.environ.get("BUURTBASIS_MUNICIPALITY_CODE", "GM0193")

@@ -1334,7 +1334,7 @@ def purge_old_letter_runs(*, now: dt.datetime | None = None) -> int:
     """Delete the PDFs and address lists of runs older than ``LETTERS_KEEP_DAYS``."""
     from . import letters
 
-    days = int(getattr(settings, "LETTERS_KEEP_DAYS", 14))
+    days = settings.LETTERS_KEEP_DAYS
     old = LetterRun.objects.filter(
         created_at__lt=(now or timezone.now()) - dt.timedelta(days=days),
         status__in=[LetterStatus.DONE, LetterStatus.FAILED],

@@ -401,7 +401,7 @@ def _manage_context(budget_round: BudgetRound, form: LettersForm) -> dict:
         "form": form,
         "batches": budget_round.paper_batches.select_related("entered_by", "confirmed_by"),
         "start_url": letters.ballot_url(budget_round),
-        "keep_days": int(getattr(settings, "LETTERS_KEEP_DAYS", 14)),
+        "keep_days": settings.LETTERS_KEEP_DAYS,
     }
 
 
