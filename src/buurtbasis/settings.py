@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "buurtbasis.platform.context_processors.site",
+                "buurtbasis.platform.context_processors.notifications",
             ],
         },
     },

@@ -110,6 +110,28 @@ class LoginForm(TextSafetyMixin, AuthenticationForm):
 class ResetRequestForm(TextSafetyMixin, PasswordResetForm):
     email = email_field()
 
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Send the reset link through the platform's notifications (queued, in the
+        person's language) instead of Django's direct ``send_mail``."""
+        from django.utils import translation
+
+        from buurtbasis.platform.notifications import notify
+
+        notify(
+            context["user"],
+            "accounts.password_reset",
+            {key: context[key] for key in ("user", "protocol", "domain", "uid", "token")},
+            language=translation.get_language() or "",
+        )
+
 
 class NewPasswordForm(TextSafetyMixin, SetPasswordForm):
     """Set a new password after a reset link. The link proves the e-mail address works."""

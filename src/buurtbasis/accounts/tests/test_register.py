@@ -6,6 +6,7 @@ from buurtbasis.accounts import ratelimits
 from buurtbasis.accounts.models import User
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.platform.models import AuditEvent
+from buurtbasis.platform.testing import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,8 @@ def test_it_shows_the_registration_form(client):
 
 
 def test_it_creates_an_unverified_account_logs_in_and_sends_a_link(client):
-    response = client.post(URL, GOOD)
+    with delivered():
+        response = client.post(URL, GOOD)
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:verify_sent")
     user = User.objects.get()

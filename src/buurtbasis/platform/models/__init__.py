@@ -1,7 +1,24 @@
 """The ground floor's models, one module per concern."""
 
 from .audit import AuditEvent, AuditLogIsAppendOnly
+from .notifications import (
+    Delivery,
+    Follow,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+)
 from .schedule import ScheduledJobRun
 from .tasks import FailedTask
 
-__all__ = ["AuditEvent", "AuditLogIsAppendOnly", "FailedTask", "ScheduledJobRun"]
+__all__ = [
+    "AuditEvent",
+    "AuditLogIsAppendOnly",
+    "Delivery",
+    "FailedTask",
+    "Follow",
+    "Notification",
+    "NotificationPreference",
+    "NotificationSettings",
+    "ScheduledJobRun",
+]
