@@ -10,6 +10,7 @@ from .notifications import (
 )
 from .schedule import ScheduledJobRun
 from .tasks import FailedTask
+from .tenancy import Tenant, TenantHost
 
 __all__ = [
     "AuditEvent",
@@ -21,4 +22,6 @@ __all__ = [
     "NotificationPreference",
     "NotificationSettings",
     "ScheduledJobRun",
+    "Tenant",
+    "TenantHost",
 ]
