@@ -268,6 +268,8 @@ RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 # path of voting). Whether voting is open is still checked on every ballot, inside
 # the transaction that stores it. 0 turns it off.
 BALLOTS_ROUND_CACHE_SECONDS = float(os.environ.get("BALLOTS_ROUND_CACHE_SECONDS", "2"))
+# Days a PDF of voting-code letters stays in private storage (unless deleted sooner).
+LETTERS_KEEP_DAYS = env_int("LETTERS_KEEP_DAYS", 14)
 
 # The default tenant: the municipality shown when neither the host name nor a /g/<slug>/
 # path names one (CBS code; the latest imported year is used). See platform/tenancy.py.

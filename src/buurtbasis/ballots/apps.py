@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,11 +10,15 @@ class BallotsConfig(AppConfig):
 
     def ready(self):
         from buurtbasis.budgets.signals import count_requested
+        from buurtbasis.platform import schedule
         from buurtbasis.platform.privacy import register_eraser, register_exporter
 
         from . import counting, privacy
+        from .tasks import purge_old_letters
 
         register_exporter("ballots", privacy.export_ballots)
         register_eraser("ballots", privacy.erase_ballots)
         # budgets announces that a round must be counted; counting lives here
         count_requested.connect(counting.on_count_requested, dispatch_uid="ballots.counting")
+        # PDFs of code letters are deleted after LETTERS_KEEP_DAYS
+        schedule.register("ballots.purge_old_letters", purge_old_letters, every=timedelta(days=1))

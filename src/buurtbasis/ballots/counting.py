@@ -64,11 +64,13 @@ def run_count(*, round_id: int, request: int, actor_id: int | None = None) -> st
     return "counted" if outcome is not None else "skipped"
 
 
-# No automatic retry: a count that fails shows its error on the round, where the civil
-# servant retries it; the admin lists it with its arguments among the failed tasks.
-@background(retries=0)
+@background(retries=2, backoff=30)
 def count_round_task(round_id: int, request: int, actor_id: int | None = None) -> str:
-    """Background task: count one request of one round (see :func:`run_count`)."""
+    """Background task: count one request of one round (see :func:`run_count`).
+
+    A failed attempt is retried twice (after 30 and 60 s); the round shows "failed"
+    with the error in between, and the civil servant can also retry at once.
+    """
     return run_count(round_id=round_id, request=request, actor_id=actor_id)
 
 

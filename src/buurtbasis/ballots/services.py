@@ -1157,7 +1157,12 @@ def unconfirmed_paper_batches(budget_round: BudgetRound) -> int:
 
 
 def request_letters(
-    *, budget_round: BudgetRound, actor, count: int | None = None, addresses=None
+    *,
+    budget_round: BudgetRound,
+    actor,
+    count: int | None = None,
+    addresses=None,
+    origin: Origin | None = None,
 ) -> LetterRun:
     """Ask for a run of code letters; a worker makes the codes and prints the PDF.
 
@@ -1188,6 +1193,7 @@ def request_letters(
                 action="ballots.letters_requested",
                 target=budget_round,
                 details={"count": n, "run": run.pk, "with_addresses": bool(addresses)},
+                origin=origin,
             )
             enqueue_on_commit(print_letters_task, run_id=run.pk)
     except BaseException:
@@ -1262,7 +1268,7 @@ def fail_letter_run(run: LetterRun, *, error: str) -> None:
     )
 
 
-def retry_letter_run(*, run: LetterRun, actor) -> LetterRun:
+def retry_letter_run(*, run: LetterRun, actor, origin: Origin | None = None) -> LetterRun:
     """Print a failed run again (with its kept address list)."""
     from .tasks import print_letters_task
 
@@ -1279,12 +1285,13 @@ def retry_letter_run(*, run: LetterRun, actor) -> LetterRun:
             action="ballots.letters_retried",
             target=run.budget_round,
             details={"run": run.pk},
+            origin=origin,
         )
         enqueue_on_commit(print_letters_task, run_id=run.pk)
     return run
 
 
-def delete_letter_run(*, run: LetterRun, actor) -> None:
+def delete_letter_run(*, run: LetterRun, actor, origin: Origin | None = None) -> None:
     """Remove a run's PDF (and a waiting address list); the row stays for the record."""
     from . import letters
 
@@ -1306,16 +1313,28 @@ def delete_letter_run(*, run: LetterRun, actor) -> None:
             action="ballots.letters_deleted",
             target=run.budget_round,
             details={"run": run.pk},
+            origin=origin,
         )
     for name in files:
         letters.delete_private(name)
+
+
+def record_letters_download(*, run: LetterRun, actor, origin: Origin | None = None) -> None:
+    """Every download of a PDF with codes is in the audit trail (who, when, which run)."""
+    _audit(
+        actor=actor,
+        action="ballots.letters_downloaded",
+        target=run.budget_round,
+        details={"run": run.pk},
+        origin=origin,
+    )
 
 
 def purge_old_letter_runs(*, now: dt.datetime | None = None) -> int:
     """Delete the PDFs and address lists of runs older than ``LETTERS_KEEP_DAYS``."""
     from . import letters
 
-    days = int(getattr(settings, "LETTERS_KEEP_DAYS", 14))
+    days = settings.LETTERS_KEEP_DAYS
     old = LetterRun.objects.filter(
         created_at__lt=(now or timezone.now()) - dt.timedelta(days=days),
         status__in=[LetterStatus.DONE, LetterStatus.FAILED],

@@ -7,8 +7,15 @@ from buurtbasis.platform.tasks import background
 from . import letters
 
 
-# A retry discards the codes of the attempt that did not finish and prints anew.
-@background(retries=2)
+@background(retries=2, backoff=60)
+def purge_old_letters() -> int:
+    """Delete letter PDFs older than ``LETTERS_KEEP_DAYS`` (scheduled daily)."""
+    from . import services
+
+    return services.purge_old_letter_runs()
+
+
+@background(retries=2, backoff=30)
 def print_letters_task(run_id: int) -> str:
     """Make the codes of one letter run and print them into a PDF in private storage."""
     return letters.print_run(run_id)

@@ -408,7 +408,7 @@ def _manage_context(budget_round: BudgetRound, form: LettersForm) -> dict:
         "form": form,
         "batches": budget_round.paper_batches.select_related("entered_by", "confirmed_by"),
         "start_url": letters.ballot_url(budget_round),
-        "keep_days": int(getattr(settings, "LETTERS_KEEP_DAYS", 14)),
+        "keep_days": settings.LETTERS_KEEP_DAYS,
     }
 
 
@@ -444,11 +444,8 @@ def letters_download(request, slug: str, pk: int):
         handle = letters.private_storage().open(run.file, "rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
-    services._audit(
-        actor=request.user,
-        action="ballots.letters_downloaded",
-        target=budget_round,
-        details={"run": run.pk},
+    services.record_letters_download(
+        run=run, actor=request.user, origin=Origin.from_request(request)
     )
     stamp = timezone.localtime(run.created_at).strftime("%Y%m%d-%H%M%S")
     response = FileResponse(
@@ -470,7 +467,7 @@ def letters_retry(request, slug: str, pk: int):
     )
     run = get_object_or_404(LetterRun, budget_round=budget_round, pk=pk)
     try:
-        services.retry_letter_run(run=run, actor=request.user)
+        services.retry_letter_run(run=run, actor=request.user, origin=Origin.from_request(request))
     except services.VotingError as exc:
         messages.error(request, exc.message)
     else:
@@ -486,7 +483,7 @@ def letters_delete(request, slug: str, pk: int):
     )
     run = get_object_or_404(LetterRun, budget_round=budget_round, pk=pk)
     try:
-        services.delete_letter_run(run=run, actor=request.user)
+        services.delete_letter_run(run=run, actor=request.user, origin=Origin.from_request(request))
     except services.VotingError as exc:
         messages.error(request, exc.message)
     else:
@@ -536,6 +533,7 @@ def _print_letters(request, slug: str):
                 actor=request.user,
                 count=form.cleaned_data.get("count"),
                 addresses=addresses,
+                origin=Origin.from_request(request),
             )
         except services.VotingError as exc:
             form.add_error(None, exc.message)

@@ -69,9 +69,11 @@ def run_worker(queue_name: str = "default") -> None:
 
         django_rq.get_worker(queue_name, worker_class=SimpleWorker).work(burst=True)
         return
-    from django_tasks_db.management.commands.db_worker import Worker
+    from unittest import mock
 
-    Worker(
+    from django_tasks_db.management.commands import db_worker
+
+    worker = db_worker.Worker(
         queue_names=[queue_name],
         interval=0,
         batch=True,
@@ -80,7 +82,13 @@ def run_worker(queue_name: str = "default") -> None:
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
+    )
+    # The worker loop recycles database connections between jobs, as a long-running
+    # process must. Inside a test's transaction that would close the connection the
+    # test holds (PostgreSQL: "the connection is closed"; SQLite's in-memory test
+    # database ignores it), so here the jobs share the test's connection.
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        worker.run()
 
 
 def deferred_jobs() -> list[tuple[dict, datetime.datetime]]:

@@ -115,3 +115,34 @@ def test_the_paper_batch_pages_are_accessible(live_server, page, axe_violations,
     page.goto(f"{live_server.url}/stemmen/{budget_round.slug}/beheer/")
     assert axe_violations(page) == []
     checker_page.context.close()
+
+
+def test_letters_are_printed_in_the_background_and_offered_for_download(
+    live_server, page, axe_violations, knapsack_round, settings, tmp_path
+):
+    from django.core.files.storage import storages
+
+    from buurtbasis.ballots.models import LetterRun
+
+    from .queue import run_queued_tasks
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    storages._storages.pop("private", None)
+    budget_round, _plans = knapsack_round
+    login(page, live_server, civil_servant_for(budget_round))
+    page.goto(f"{live_server.url}/stemmen/{budget_round.slug}/beheer/")
+    page.get_by_label("Aantal brieven zonder adres").fill("2")
+    page.get_by_role("button", name="Codes en brieven maken").click()
+    assert "De brieven worden gemaakt." in page.locator(".messages").inner_text()
+    assert "Wacht" in page.locator("#letter-runs").inner_text()
+    assert axe_violations(page) == []
+    run_queued_tasks()
+    # the list asks for news every 3 s and shows the download when the PDF is ready
+    link = page.get_by_role("link", name="Download de pdf")
+    link.wait_for(timeout=15_000)
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.startswith(f"stemcodes-{budget_round.slug}-")
+    assert LetterRun.objects.get().status == "done"
+    assert axe_violations(page) == []
+    storages._storages.pop("private", None)

@@ -303,3 +303,28 @@ def test_the_list_polls_while_printing_and_stops_when_ready(client):
     ready = client.get(url, {"seen": f"{run.pk}:pending:0"}).content.decode()
     assert "hx-trigger" not in ready
     assert reverse("ballots:letters-download", args=[budget_round.slug, run.pk]) in ready
+
+
+def test_old_pdfs_are_deleted_by_the_daily_job(client, settings, private_root):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from buurtbasis.ballots.tasks import purge_old_letters
+    from buurtbasis.platform import schedule
+
+    jobs = {job.name: job for job in schedule.registered()}
+    assert jobs["ballots.purge_old_letters"].task is purge_old_letters
+    budget_round, _plans = voting_round()
+    client.force_login(civil_servant_for(budget_round))
+    _print_and_download(client, budget_round, count=1)
+    run = LetterRun.objects.get()
+    stored = private_root / run.file
+    purge_old_letters.call()
+    assert stored.exists()  # still young
+    LetterRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - timedelta(days=settings.LETTERS_KEEP_DAYS + 1)
+    )
+    assert purge_old_letters.call() == 1
+    run.refresh_from_db()
+    assert run.status == "deleted" and not stored.exists()

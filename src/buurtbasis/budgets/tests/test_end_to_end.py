@@ -150,7 +150,8 @@ def test_submit_assess_vote_results_download_recompute(live_server, _chromium, t
     # 4. voting closes: the count is enqueued, a worker computes it, the page shows it
     next_phase(officer_page, live_server, budget_round)
     assert not Outcome.objects.filter(budget_round=budget_round).exists()
-    assert run_queued_tasks()[0].return_value == "counted"
+    counts = [r for r in run_queued_tasks() if r.task_path.endswith("count_round_task")]
+    assert [r.return_value for r in counts] == ["counted"]
     outcome = Outcome.objects.get(budget_round=budget_round)
     public = new_page(_chromium, live_server)
     public.goto(live_server.url + reverse("budgets:round-results", args=[budget_round.slug]))

@@ -72,3 +72,16 @@ def test_the_round_page_links_to_the_results(client, closed_round):
     budget_round, *_ = closed_round
     html = client.get(budget_round.get_absolute_url()).content.decode()
     assert reverse("budgets:round-results", args=[budget_round.slug]) in html
+
+
+def test_a_recount_shows_above_the_published_outcome(client, closed_round):
+    from django.test import TestCase
+
+    from buurtbasis.budgets.services import request_count
+
+    budget_round, *_ = closed_round
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        request_count(budget_round=budget_round)
+    html = client.get(reverse("budgets:round-results", args=[budget_round.slug])).content.decode()
+    assert "De uitslag wordt berekend." in html
+    assert Outcome.objects.get().pabulib_sha256 in html  # the last outcome stays visible
