@@ -130,6 +130,8 @@ def test_filter_buttons_show_only_without_javascript(live_server, browser_page, 
         button = with_js.get_by_role("button", name=name, exact=True, include_hidden=True)
         assert button.count() == 1 and not button.is_visible(), path
         assert without_js.get_by_role("button", name=name, exact=True).is_visible(), path
+    # Nothing injects an inline <style> at run time (a strict CSP would block it).
+    assert with_js.evaluate("document.querySelectorAll('style').length") == 0
     # The language switch is one button to the other language: nothing to confirm.
     assert with_js.locator("select#language-select").count() == 0
     without_js.locator("summary.bb-menu__toggle").click()

@@ -134,7 +134,7 @@ def test_submit_assess_vote_results_download_recompute(live_server, _chromium, t
     for code, chosen in zip(codes, choices, strict=True):
         voter_page = new_page(_chromium, live_server)
         voter_page.goto(live_server.url + budget_round.get_absolute_url())
-        voter_page.locator(f"a.button[href$='/stemmen/{budget_round.slug}/']").click()
+        voter_page.locator(f"a.bb-button[href$='/stemmen/{budget_round.slug}/']").click()
         voter_page.locator("input[name=code]").fill(code.lower().replace("-", " "))
         voter_page.locator("main form button[type=submit]").first.click()
         receipts.append(choose_and_confirm(voter_page, chosen))

@@ -67,14 +67,14 @@ def test_it_has_no_axe_violations_on_the_list_detail_and_start_pages(
     page.goto(f"{live_server.url}/initiatieven/starten/")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Start mijn initiatief").click()
-    assert page.get_by_role("heading", name="Er klopt nog iets niet").is_visible()
+    page.get_by_role("heading", name="Er klopt nog iets niet").wait_for()
     assert axe_violations(page) == []
 
     for path in ("bewerken", "status", "initiatiefnemers"):
         page.goto(f"{live_server.url}{initiative.get_absolute_url()}{path}/")
         assert axe_violations(page) == []
     page.get_by_role("button", name="Stuur de uitnodiging").click()  # empty: an error
-    assert page.get_by_role("heading", name="Er klopt nog iets niet").is_visible()
+    page.get_by_role("heading", name="Er klopt nog iets niet").wait_for()
     assert axe_violations(page) == []
     token = services.make_invitation(initiative, initiative.created_by.email, initiative.created_by)
     page.goto(f"{live_server.url}{initiative.get_absolute_url()}uitnodiging/{token}/")

@@ -181,7 +181,8 @@ def test_it_limits_how_many_initiatives_one_person_starts_per_hour(client, resid
 def test_it_brings_the_visitor_back_to_the_form_after_logging_in(client):
     UserFactory(email="kees@example.nl")
     html = client.get(URL).content.decode()
-    login_link = re.search(r'class="button" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    primary = r'<a href="([^"]+)" class="utrecht-button-link [^"]*--primary-action'
+    login_link = re.search(primary, html).group(1).replace("&amp;", "&")
     login_page = client.get(login_link)
     assert login_page.status_code == 200
     response = client.post(

@@ -96,3 +96,5 @@ def test_the_page_chrome_has_no_inline_script_or_style(client):
     for tag in re.findall(r"<script[^>]*>", html):
         assert 'src="' in tag
     assert re.findall(r"<script[^>]*>(.*?)</script>", html, re.S) == [""] * html.count("<script")
+    # htmx would otherwise inject its indicator rules as an inline <style>.
+    assert """<meta name="htmx-config" content='{"includeIndicatorStyles": false}'>""" in html
