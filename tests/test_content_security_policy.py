@@ -182,3 +182,13 @@ def test_the_admin_works_under_the_policy(live_server, page, django_user_model):
         page.goto(live_server.url + reverse(name, args=args))
         violations += [f"{name}: {v}" for v in page.evaluate("() => window.__csp")]
     assert violations == []
+
+
+@pytest.mark.django_db
+def test_django_debug_pages_stay_usable_in_development(client, settings):
+    # The technical 404/500 pages of DEBUG=True carry inline scripts and styles.
+    settings.DEBUG = True
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert "Content-Security-Policy" not in response
+    assert "Content-Security-Policy" in client.get("/")
