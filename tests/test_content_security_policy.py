@@ -156,3 +156,39 @@ def test_htmx_works_under_the_policy_without_violations(live_server, page):
     assert page.evaluate("() => typeof htmx") == "object"
     assert page.evaluate("() => window.__csp") == []
     assert not [text for text in console if "Content Security Policy" in text]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_works_under_the_policy(live_server, page, django_user_model):
+    from buurtbasis.accounts.tests.factories import DEFAULT_PASSWORD
+
+    admin = django_user_model.objects.create_superuser(
+        email="beheer@example.nl", password=DEFAULT_PASSWORD
+    )
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.goto(live_server.url + reverse("admin:login"))
+    page.fill("#id_username", admin.email)
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/beheer/")
+    violations = []
+    for name, args in [
+        ("admin:index", []),
+        ("admin:accounts_user_changelist", []),
+        ("admin:accounts_user_change", [admin.pk]),
+        ("admin:organisations_organisation_add", []),
+    ]:
+        page.goto(live_server.url + reverse(name, args=args))
+        violations += [f"{name}: {v}" for v in page.evaluate("() => window.__csp")]
+    assert violations == []
+
+
+@pytest.mark.django_db
+def test_django_debug_pages_stay_usable_in_development(client, settings):
+    # The technical 404/500 pages of DEBUG=True carry inline scripts and styles.
+    settings.DEBUG = True
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert "Content-Security-Policy" not in response
+    assert "Content-Security-Policy" in client.get("/")

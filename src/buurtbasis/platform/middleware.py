@@ -45,6 +45,11 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if self.header:
-            response.headers.setdefault("Content-Security-Policy", self.header)
+        if not self.header:
+            return response
+        if settings.DEBUG and response.status_code >= 400:
+            # Django's technical 404/500 pages (DEBUG=True only) use inline scripts
+            # and styles; our own error pages are only used when DEBUG is off.
+            return response
+        response.headers.setdefault("Content-Security-Policy", self.header)
         return response

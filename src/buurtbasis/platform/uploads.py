@@ -31,7 +31,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from PIL import Image, ImageFile, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 DEFAULT_MAX_IMAGE_BYTES = 5 * 2**20
@@ -163,6 +163,7 @@ def clean_image(
         image.seek(0)  # the first frame of an animation
         with _strict_decoding():
             image.load()
+        icc = image.info.get("icc_profile")
         image = ImageOps.exif_transpose(image)
         transparent = image.mode in ("RGBA", "LA", "PA") or (
             image.mode == "P" and "transparency" in image.info
@@ -170,6 +171,7 @@ def clean_image(
         if output_format is not None:
             transparent = transparent and output_format != "JPEG"
         image = image.convert("RGBA" if transparent else "RGB")
+        image = _to_srgb(image, icc)
         if max(image.size) > max_side:
             image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
         # A fresh image from the pixels alone: nothing of the file's info travels on.
@@ -212,6 +214,19 @@ def rewrite_stored_image(storage, name: str) -> None:
     saved = storage.save(name, clean)
     if saved != name:  # a file appeared under the name meanwhile; keep ours findable
         raise RuntimeError(f"{name} was stored as {saved}")
+
+
+def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """The image's colours converted to sRGB when it carries another colour profile
+    (phones use Display P3), since the profile itself is not kept."""
+    if not icc:
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        target = ImageCms.createProfile("sRGB")
+        return ImageCms.profileToProfile(image, source, target, outputMode=image.mode)
+    except Exception:  # a broken or unusual profile: keep the pixels as they are
+        return image
 
 
 def ensure_clean_image(file):

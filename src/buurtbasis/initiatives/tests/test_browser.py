@@ -147,10 +147,10 @@ def test_it_updates_the_results_while_typing_with_javascript(page, live_server):
     page.goto(f"{live_server.url}/initiatieven/")
     assert page.locator("#results .card").count() == 2
     page.get_by_label("Zoeken", exact=True).fill("moestuin")
-    page.wait_for_function("document.querySelectorAll('#results .card').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#results .card').length === 1")
     assert page.get_by_role("link", name="Buurtmoestuin Wipstrik").is_visible()
     assert "q=moestuin" in page.url  # the address can be shared and reloaded
     page.locator(".filters summary").click()  # the filters are folded away on a phone
     page.get_by_label("Status").select_option("idea")
-    page.wait_for_function("document.querySelectorAll('#results .card').length === 0")
+    page.wait_for_function("() => document.querySelectorAll('#results .card').length === 0")
     assert "Geen initiatieven gevonden" in page.locator("#results").inner_text()

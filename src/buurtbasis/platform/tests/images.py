@@ -7,7 +7,7 @@ import io
 import struct
 import zlib
 
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageCms
 
 GPS = {1: "N", 2: (52.0, 30.0, 45.0), 3: "E", 4: (6.0, 5.0, 30.0)}  # near Zwolle
 SCRIPT = b"<html><body><script>alert(document.cookie)</script></body></html>"
@@ -38,7 +38,14 @@ def jpeg_with_gps(size=(64, 48), orientation=6) -> bytes:
     exif[ExifTags.Base.Orientation] = orientation
     exif[ExifTags.Base.Make] = "Telefoon"
     exif[ExifTags.IFD.GPSInfo] = GPS
-    return jpeg(size, exif=exif, xmp=b"<x:xmpmeta>52.51 6.09</x:xmpmeta>", comment=b"Thuis")
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    return jpeg(
+        size,
+        exif=exif,
+        xmp=b"<x:xmpmeta>52.51 6.09</x:xmpmeta>",
+        comment=b"Thuis",
+        icc_profile=icc,
+    )
 
 
 def polyglot_jpeg() -> bytes:
