@@ -10,8 +10,10 @@ export DJANGO_SETTINGS_MODULE := buurtbasis.settings
 # The framework-free core (src/buurtcore, no database) runs once, in the SQLite pass;
 # everything that touches the database runs again on PostgreSQL.
 PG_PYTEST_ARGS ?= --ignore=src/buurtcore --ignore=tests/test_architecture.py
+# The background-task tests run a third time with the tasks on RQ over a throwaway Redis.
+REDIS_PYTEST_ARGS ?= -m tasks
 
-.PHONY: help venv run demo test test-sqlite test-postgres lint format messages check-messages bench clean
+.PHONY: help venv run demo test test-fast test-sqlite test-postgres test-redis lint format messages check-messages bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -34,16 +36,20 @@ demo: $(STAMP) compilemessages  ## migrate the SQLite database and load the demo
 run: demo  ## set everything up and serve the demo on http://127.0.0.1:8000
 	DEBUG=True $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP) compilemessages check-messages lint  ## the whole suite, on SQLite and on a throwaway PostgreSQL
+test: $(STAMP) compilemessages check-messages lint  ## the whole suite: SQLite, a throwaway PostgreSQL, the task tests on Redis
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 1
 	$(BIN)/python -m pytest -q
 	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python -m pytest -q $(PG_PYTEST_ARGS)
+	$(BIN)/python scripts/with_redis.py -- $(BIN)/python -m pytest -q $(REDIS_PYTEST_ARGS)
 
 test-sqlite: $(STAMP) compilemessages  ## only the SQLite run
 	$(BIN)/python -m pytest -q
 
 test-postgres: $(STAMP) compilemessages  ## only the PostgreSQL run
 	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python -m pytest -q $(PG_PYTEST_ARGS)
+
+test-redis: $(STAMP) compilemessages  ## only the task tests, on RQ over a throwaway Redis
+	$(BIN)/python scripts/with_redis.py -- $(BIN)/python -m pytest -q $(REDIS_PYTEST_ARGS)
 
 lint: $(STAMP)  ## ruff lint and format check
 	$(BIN)/ruff check src tests bench scripts conftest.py

@@ -176,18 +176,35 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# Background tasks (Django's tasks API through the django-tasks backport). The database
-# backend needs nothing else; TASKS_BACKEND=rq runs the same tasks on RQ over Redis.
+# Background tasks (Django's tasks API through the django-tasks backport), see
+# buurtbasis.platform.tasks. The database backend needs nothing else (worker:
+# `manage.py db_worker`); TASKS_BACKEND=rq runs the same tasks on RQ over Redis at
+# REDIS_URL (worker: `manage.py rqworker default`); immediate runs them inline.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
-TASKS = {
-    "default": {
-        "BACKEND": {
-            "database": "django_tasks_db.DatabaseBackend",
-            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
-        }.get(TASKS_BACKEND, "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
-    }
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}"
+    )
+TASK_QUEUES = ["default"]
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": TASK_QUEUES}}
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (redis://host:6379/0)")
+    INSTALLED_APPS.append("django_rq")
+    # Seconds a job may run before RQ stops it (counting a large round takes a while).
+    RQ_QUEUES = {
+        name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": env_int("RQ_JOB_TIMEOUT", 1800)}
+        for name in TASK_QUEUES
+    }
+    # Workers (`manage.py rqworker default`) run django-tasks jobs with this job class.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    RQ_SHOW_ADMIN_LINK = True
 
 # Rate limits (requests per window per client address), see buurtbasis.platform.ratelimit.
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)

@@ -16,6 +16,10 @@ urlpatterns = [
     path("", include("buurtbasis.portal.urls")),
 ]
 
+if "django_rq" in settings.INSTALLED_APPS:
+    # TASKS_BACKEND=rq: RQ's own queue pages for staff (queued, scheduled, failed jobs).
+    urlpatterns.insert(1, path("beheer/rq/", include("django_rq.urls")))
+
 handler404 = "buurtbasis.platform.views.page_not_found"
 handler500 = "buurtbasis.platform.views.server_error"
 handler403 = "buurtbasis.platform.views.permission_denied"

@@ -7,9 +7,12 @@ class BallotsConfig(AppConfig):
     verbose_name = _("Voting")
 
     def ready(self):
+        from buurtbasis.budgets.signals import count_requested
         from buurtbasis.platform.privacy import register_eraser, register_exporter
 
-        from . import privacy
+        from . import counting, privacy
 
         register_exporter("ballots", privacy.export_ballots)
         register_eraser("ballots", privacy.erase_ballots)
+        # budgets announces that a round must be counted; counting lives here
+        count_requested.connect(counting.on_count_requested, dispatch_uid="ballots.counting")

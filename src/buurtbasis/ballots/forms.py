@@ -80,14 +80,14 @@ class LettersForm(forms.Form):
         required=False,
         help_text=_(
             "Columns: name, street, postcode, place (Dutch headers work too). One letter per "
-            "row. The file is used only for printing and is never stored."
+            "row. The addresses are kept only until the letters are printed."
         ),
     )
     count = forms.IntegerField(
         label=_("Number of letters without an address"),
         required=False,
         min_value=1,
-        max_value=100,
+        max_value=50_000,
         help_text=_("Only when you do not upload addresses."),
     )
 

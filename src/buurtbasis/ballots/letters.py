@@ -1,31 +1,44 @@
 """Code letters: read the address file in memory, print one page per code as a PDF.
 
-The address file is parsed from memory and thrown away with the request; nothing
-of it is written to the database, to disk or to the logs. Error messages name a
-line number, never the content of a line.
+The address file is parsed from memory in the request; error messages name a line
+number, never the content of a line. The parsed addresses wait for the worker in
+private storage (never in the database or the logs) and are deleted once the
+letters are printed. A worker (:func:`print_run`) makes the codes and renders the
+letters in chunks of ``LETTERS_PER_CHUNK`` pages, so memory stays bounded for any
+number of letters; the PDF goes to private storage, which has no URL: only who
+may manage the round downloads it, through a view that checks that.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import json
+import logging
+import secrets
+import tempfile
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buurtbasis.budgets.models import BudgetRound
 
-MAX_ADDRESSES = 5000
-# One PDF per web request stays well within a request timeout (WeasyPrint renders a
-# few letters per second on a busy 2-core machine); larger runs use the command
-# ``manage.py print_code_letters``.
-MAX_LETTERS_ONLINE = 100
+MAX_ADDRESSES = 50_000  # as many as one run of codes (services.MAX_CODES_PER_RUN)
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# WeasyPrint keeps a whole document's layout in memory (about 0.7 MB per letter);
+# chunks of this many letters are rendered one after the other and joined.
+LETTERS_PER_CHUNK = 200
 
 HEADERS = {
     "name": ("name", "naam", "aanhef", "tenaamstelling"),
@@ -162,8 +175,126 @@ def render_letters_html(
 def render_letters_pdf(
     budget_round: BudgetRound, plain_codes: list[str], addresses: list[Address] | None = None
 ) -> bytes:
-    """One A4 page per code, as PDF bytes (WeasyPrint)."""
+    """One A4 page per code, as PDF bytes (WeasyPrint), in one go: for small runs."""
     from weasyprint import HTML
 
     html = render_letters_html(budget_round, plain_codes, addresses)
     return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
+
+
+def write_letters_pdf(
+    out,
+    budget_round: BudgetRound,
+    plain_codes: list[str],
+    addresses: list[Address] | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+    chunk: int | None = None,
+) -> None:
+    """Write one A4 page per code to the binary file ``out``, rendered in chunks.
+
+    Each chunk is rendered by WeasyPrint and added to one PDF with pypdf, so the
+    layout of at most one chunk is in memory at a time. ``progress`` hears the number
+    of letters done after each chunk.
+    """
+    import pypdf
+
+    chunk = chunk or LETTERS_PER_CHUNK
+    writer = pypdf.PdfWriter()
+    for start in range(0, len(plain_codes), chunk):
+        part = render_letters_pdf(
+            budget_round,
+            plain_codes[start : start + chunk],
+            addresses[start : start + chunk] if addresses else None,
+        )
+        writer.append(pypdf.PdfReader(io.BytesIO(part)))
+        del part
+        if progress is not None:
+            progress(min(start + chunk, len(plain_codes)))
+    writer.write(out)
+
+
+# -- private storage and the background run --
+
+logger = logging.getLogger(__name__)
+
+
+def private_storage():
+    """Storage for files that are not public: no URL, served only by views that check access.
+
+    The platform's ``private`` storage when configured; otherwise a folder
+    ``PRIVATE_MEDIA_ROOT`` (default ``private_media`` next to ``media``).
+    """
+    try:
+        return storages["private"]
+    except InvalidStorageError:
+        location = getattr(
+            settings, "PRIVATE_MEDIA_ROOT", Path(settings.MEDIA_ROOT).parent / "private_media"
+        )
+        return FileSystemStorage(
+            location=location,
+            base_url=None,
+            file_permissions_mode=0o600,
+            directory_permissions_mode=0o700,
+        )
+
+
+def delete_private(name: str) -> None:
+    if name:
+        private_storage().delete(name)
+
+
+def save_addresses(addresses: list[Address]) -> str:
+    """Keep an address list for the worker; returns its name in private storage."""
+    data = json.dumps([astuple(a) for a in addresses], ensure_ascii=False).encode("utf-8")
+    return private_storage().save(
+        f"letters/addresses-{secrets.token_hex(12)}.json", ContentFile(data)
+    )
+
+
+def load_addresses(name: str) -> list[Address]:
+    with private_storage().open(name, "rb") as handle:
+        return [Address(*row) for row in json.loads(handle.read().decode("utf-8"))]
+
+
+def print_run(run_id: int) -> str:
+    """What the letters task does: make the codes, print the letters, store the PDF.
+
+    If anything fails, the run's codes are deleted again (nobody has seen them) and the
+    error is kept on the run for the civil servant; the address list stays for a retry.
+    """
+    from . import services
+
+    services.purge_old_letter_runs()
+    run = services.start_letter_run(run_id)
+    if run is None:
+        return "skipped"
+    name = ""
+    try:
+        addresses = load_addresses(run.addresses_file) if run.with_addresses else None
+        plain = services.letter_codes(run)
+        storage = private_storage()
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        target = f"letters/stemcodes-{run.budget_round.slug}-{stamp}-{secrets.token_hex(6)}.pdf"
+        spool_dir = getattr(storage, "location", None)
+        if spool_dir:
+            Path(spool_dir).mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.TemporaryFile(dir=spool_dir) as spool:
+            write_letters_pdf(
+                spool,
+                run.budget_round,
+                plain,
+                addresses,
+                progress=lambda done: services.letter_progress(run.pk, done),
+            )
+            del plain, addresses
+            size = spool.tell()
+            spool.seek(0)
+            name = storage.save(target, File(spool))
+        services.finish_letter_run(run, file=name, size=size)
+    except Exception as exc:
+        logger.exception("printing letter run %s failed", run_id)
+        delete_private(name)
+        services.fail_letter_run(run, error=f"{type(exc).__name__}: {exc}")
+        raise
+    return "printed"

@@ -225,3 +225,62 @@ class PaperBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.budget_round}: {self.number}"
+
+
+class LetterStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being printed")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")
+    DELETED = "deleted", _("Deleted")
+
+
+class LetterRun(models.Model):
+    """One run of code letters, printed in the background into a PDF in private storage.
+
+    The plain codes exist only in the worker's memory and in the PDF. An address list
+    waits in private storage for the worker and is deleted once the letters are
+    printed; the PDF is deleted when the civil servant removes it or after
+    ``LETTERS_KEEP_DAYS`` days.
+    """
+
+    budget_round = models.ForeignKey(
+        "budgets.BudgetRound", on_delete=models.CASCADE, related_name="letter_runs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    count = models.PositiveIntegerField(_("number of letters"))
+    with_addresses = models.BooleanField(_("letters with addresses"), default=False)
+    status = models.CharField(
+        _("status"), max_length=8, choices=LetterStatus.choices, default=LetterStatus.PENDING
+    )
+    printed = models.PositiveIntegerField(_("letters printed"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    file = models.CharField(_("PDF in private storage"), max_length=200, blank=True)
+    file_size = models.BigIntegerField(_("size of the PDF (bytes)"), default=0)
+    addresses_file = models.CharField(
+        _("address list waiting to be printed"), max_length=200, blank=True
+    )
+    code_batch = models.ForeignKey(
+        CodeBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("run of code letters")
+        verbose_name_plural = _("runs of code letters")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.budget_round}: {self.count} ({self.status})"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (LetterStatus.PENDING, LetterStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return min(100, (100 * self.printed) // self.count) if self.count else 0

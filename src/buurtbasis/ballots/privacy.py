@@ -1,6 +1,6 @@
 """Voting and the AVG: what a person can download, and what deleting an account does.
 
-Registered in ``BallotsConfig.ready`` with ``accounts.privacy`` (see docs/accounts.md).
+Registered in ``BallotsConfig.ready`` with ``platform.privacy`` (see docs/accounts.md).
 
 Export: per round, the ballot cast with the account (receipt number, when it was last
 submitted, how often it was changed, the current choices). Only the person's own

@@ -28,9 +28,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from buurtbasis.budgets import adapters
 from buurtbasis.budgets.models import BallotType, BudgetRound, Phase, PhaseKind, Plan, PlanStatus
 from buurtbasis.platform.audit import Origin, record_event
 from buurtbasis.platform.money import format_euros
+from buurtbasis.platform.tasks import enqueue_on_commit
 
 from . import codes
 from .models import (
@@ -39,6 +41,8 @@ from .models import (
     BatchStatus,
     Channel,
     CodeBatch,
+    LetterRun,
+    LetterStatus,
     PaperBatch,
     ReplacedReceipt,
     VotingCode,
@@ -222,9 +226,24 @@ def generate_codes(
 ) -> list[str]:
     """Make ``n`` new voting codes for the round and return them in plain text, once.
 
-    Only their hashes are stored. Call this inside the request that prints the
-    letters, so the plain codes exist only while printing.
+    Only their hashes are stored. Call this where the letters are printed, so the
+    plain codes exist only while printing.
     """
+    _batch, plain = make_code_batch(
+        budget_round, n, actor=actor, with_addresses=with_addresses, origin=origin
+    )
+    return plain
+
+
+def make_code_batch(
+    budget_round: BudgetRound,
+    n: int,
+    *,
+    actor=None,
+    with_addresses: bool = False,
+    origin: Origin | None = None,
+) -> tuple[CodeBatch, list[str]]:
+    """:func:`generate_codes`, also returning the batch (to discard it if printing fails)."""
     if not 1 <= n <= MAX_CODES_PER_RUN:
         raise VotingError(
             _("You can make between 1 and %(max)s codes at a time.") % {"max": MAX_CODES_PER_RUN},
@@ -264,7 +283,7 @@ def generate_codes(
                     details={"count": n, "batch": batch.pk, "with_addresses": with_addresses},
                     origin=origin,
                 )
-            return ordered
+            return batch, ordered
         except IntegrityError:  # a collision with an existing code (astronomically rare)
             continue
     raise VotingError(_("The codes could not be made. Please try again."), code="collision")
@@ -1094,32 +1113,11 @@ def export_pabulib(budget_round: BudgetRound) -> bytes:
     ballots always gives the same bytes (and so the same SHA-256). Only the
     voting method (internet or paper) is kept per voter.
     """
-    import io
-
-    from buurtbasis.budgets import adapters
-    from buurtcore.voting import pabulib
-
     rows = sorted(_ballot_rows(budget_round), key=lambda r: (_ballot_key(r[0]), r[1]))
     digest = hashlib.sha256(repr([(_ballot_key(b), c) for b, c in rows]).encode()).digest()
     random.Random(int.from_bytes(digest[:8], "big")).shuffle(rows)
-    plans = adapters.ballot_plans(budget_round)
-    instance = adapters.round_instance(budget_round, plans=plans, n_votes=len(rows))
     methods = ["paper" if channel == Channel.PAPER else "internet" for _b, channel in rows]
-    profile = adapters.ballots_profile(
-        instance, [b for b, _c in rows], voter_fields={"voting_method": methods}
-    )
-    out = io.StringIO()
-    pabulib.write(
-        instance,
-        profile,
-        out,
-        extra_meta={
-            "completion": budget_round.completion,
-            "tie_break": budget_round.tie_break,
-            "tie_break_seed": budget_round.tie_break_seed,
-        },
-    )
-    return out.getvalue().encode("utf-8")
+    return adapters.pabulib_bytes(budget_round, [b for b, _c in rows], voting_methods=methods)
 
 
 def ballot_counts(budget_round: BudgetRound) -> dict[str, int]:
@@ -1153,3 +1151,183 @@ def unconfirmed_paper_batches(budget_round: BudgetRound) -> int:
         .exclude(status=BatchStatus.CONFIRMED)
         .count()
     )
+
+
+# -- code letters (printed in the background) --
+
+
+def request_letters(
+    *, budget_round: BudgetRound, actor, count: int | None = None, addresses=None
+) -> LetterRun:
+    """Ask for a run of code letters; a worker makes the codes and prints the PDF.
+
+    ``addresses`` (a list of ``letters.Address``) wait for the worker in private
+    storage and are deleted once printed. Nothing is printed in the request.
+    """
+    from . import letters
+    from .tasks import print_letters_task
+
+    n = len(addresses) if addresses else int(count or 0)
+    if not 1 <= n <= MAX_CODES_PER_RUN:
+        raise VotingError(
+            _("You can make between 1 and %(max)s codes at a time.") % {"max": MAX_CODES_PER_RUN},
+            code="count",
+        )
+    saved = letters.save_addresses(addresses) if addresses else ""
+    try:
+        with transaction.atomic():
+            run = LetterRun.objects.create(
+                budget_round=budget_round,
+                requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+                count=n,
+                with_addresses=bool(addresses),
+                addresses_file=saved,
+            )
+            _audit(
+                actor=actor,
+                action="ballots.letters_requested",
+                target=budget_round,
+                details={"count": n, "run": run.pk, "with_addresses": bool(addresses)},
+            )
+            enqueue_on_commit(print_letters_task, run_id=run.pk)
+    except BaseException:
+        letters.delete_private(saved)
+        raise
+    return run
+
+
+def start_letter_run(run_id: int) -> LetterRun | None:
+    """The worker begins a run; None when it is done, deleted or gone."""
+    with transaction.atomic():
+        run = LetterRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status in (LetterStatus.DONE, LetterStatus.DELETED):
+            return None
+        run.status = LetterStatus.RUNNING
+        run.started_at = timezone.now()
+        run.printed = 0
+        run.error = ""
+        run.save(update_fields=["status", "started_at", "printed", "error"])
+    return LetterRun.objects.select_related("budget_round__organisation", "requested_by").get(
+        pk=run_id
+    )
+
+
+def discard_letter_codes(run: LetterRun) -> None:
+    """Delete the codes of a run whose letters were never delivered (nobody knows them)."""
+    if run.code_batch_id is None:
+        return
+    with transaction.atomic():
+        batch_id = run.code_batch_id
+        LetterRun.objects.filter(pk=run.pk).update(code_batch=None)
+        run.code_batch_id = None
+        VotingCode.objects.filter(batch_id=batch_id, used_at__isnull=True).delete()
+        CodeBatch.objects.filter(pk=batch_id, codes__isnull=True).delete()
+
+
+def letter_codes(run: LetterRun) -> list[str]:
+    """Make the run's codes (committed at once); the batch is kept on the run."""
+    discard_letter_codes(run)  # from an attempt that did not finish
+    batch, plain = make_code_batch(
+        run.budget_round, run.count, actor=run.requested_by, with_addresses=run.with_addresses
+    )
+    LetterRun.objects.filter(pk=run.pk).update(code_batch=batch)
+    run.code_batch = batch
+    return plain
+
+
+def letter_progress(run_id: int, printed: int) -> None:
+    LetterRun.objects.filter(pk=run_id, status=LetterStatus.RUNNING).update(printed=printed)
+
+
+def finish_letter_run(run: LetterRun, *, file: str, size: int) -> None:
+    from . import letters
+
+    LetterRun.objects.filter(pk=run.pk).update(
+        status=LetterStatus.DONE,
+        printed=run.count,
+        file=file,
+        file_size=size,
+        addresses_file="",
+        finished_at=timezone.now(),
+    )
+    letters.delete_private(run.addresses_file)
+
+
+def fail_letter_run(run: LetterRun, *, error: str) -> None:
+    """The run failed: its codes are deleted (nobody has them); the address list is kept
+    for another attempt until the run is deleted."""
+    discard_letter_codes(run)
+    LetterRun.objects.filter(pk=run.pk).update(
+        status=LetterStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+def retry_letter_run(*, run: LetterRun, actor) -> LetterRun:
+    """Print a failed run again (with its kept address list)."""
+    from .tasks import print_letters_task
+
+    with transaction.atomic():
+        run = LetterRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != LetterStatus.FAILED:
+            raise VotingError(_("Only letters that failed can be printed again."), code="state")
+        run.status = LetterStatus.PENDING
+        run.error = ""
+        run.printed = 0
+        run.save(update_fields=["status", "error", "printed"])
+        _audit(
+            actor=actor,
+            action="ballots.letters_retried",
+            target=run.budget_round,
+            details={"run": run.pk},
+        )
+        enqueue_on_commit(print_letters_task, run_id=run.pk)
+    return run
+
+
+def delete_letter_run(*, run: LetterRun, actor) -> None:
+    """Remove a run's PDF (and a waiting address list); the row stays for the record."""
+    from . import letters
+
+    with transaction.atomic():
+        run = LetterRun.objects.select_for_update().get(pk=run.pk)
+        if run.is_busy:
+            raise VotingError(
+                _("These letters are still being printed. Wait until they are ready."),
+                code="busy",
+            )
+        if run.status == LetterStatus.FAILED:
+            discard_letter_codes(run)
+        files = [run.file, run.addresses_file]
+        run.status = LetterStatus.DELETED
+        run.file = run.addresses_file = ""
+        run.save(update_fields=["status", "file", "addresses_file"])
+        _audit(
+            actor=actor,
+            action="ballots.letters_deleted",
+            target=run.budget_round,
+            details={"run": run.pk},
+        )
+    for name in files:
+        letters.delete_private(name)
+
+
+def purge_old_letter_runs(*, now: dt.datetime | None = None) -> int:
+    """Delete the PDFs and address lists of runs older than ``LETTERS_KEEP_DAYS``."""
+    from . import letters
+
+    days = int(getattr(settings, "LETTERS_KEEP_DAYS", 14))
+    old = LetterRun.objects.filter(
+        created_at__lt=(now or timezone.now()) - dt.timedelta(days=days),
+        status__in=[LetterStatus.DONE, LetterStatus.FAILED],
+    )
+    n = 0
+    for run in old:
+        for name in (run.file, run.addresses_file):
+            letters.delete_private(name)
+        if run.status == LetterStatus.FAILED:
+            discard_letter_codes(run)
+        LetterRun.objects.filter(pk=run.pk).update(
+            status=LetterStatus.DELETED, file="", addresses_file=""
+        )
+        n += 1
+    return n

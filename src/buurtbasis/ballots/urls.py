@@ -10,6 +10,14 @@ urlpatterns = [
     path("<slug:slug>/bon/", views.receipt_lookup, name="receipt-lookup"),
     path("<slug:slug>/beheer/", views.manage, name="manage"),
     path("<slug:slug>/beheer/brieven/", views.print_letters, name="letters"),
+    path("<slug:slug>/beheer/brieven/lijst/", views.letter_runs, name="letter-runs"),
+    path(
+        "<slug:slug>/beheer/brieven/<int:pk>/pdf/", views.letters_download, name="letters-download"
+    ),
+    path("<slug:slug>/beheer/brieven/<int:pk>/opnieuw/", views.letters_retry, name="letters-retry"),
+    path(
+        "<slug:slug>/beheer/brieven/<int:pk>/wissen/", views.letters_delete, name="letters-delete"
+    ),
     path("<slug:slug>/beheer/papier/", views.paper_batches, name="paper-batches"),
     path("<slug:slug>/beheer/papier/<int:pk>/", views.paper_batch, name="paper-batch"),
 ]

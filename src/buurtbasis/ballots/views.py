@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import MemoryFileUploadHandler
-from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -29,7 +29,7 @@ from buurtbasis.platform.audit import Origin
 
 from . import letters, limits, pagecache, services
 from .forms import CodeForm, LettersForm, PaperBatchForm, RejectForm, parse_choices
-from .models import Ballot, BatchStatus, PaperBatch, VotingCode
+from .models import Ballot, BatchStatus, LetterRun, LetterStatus, PaperBatch, VotingCode
 
 SESSION_KEY = "ballots:{round_id}"
 
@@ -384,20 +384,97 @@ def receipt_lookup(request, slug: str):
 # -- for civil servants --
 
 
+def _runs_context(budget_round: BudgetRound) -> dict:
+    runs = list(budget_round.letter_runs.select_related("requested_by")[:10])
+    return {
+        "budget_round": budget_round,
+        "runs": runs,
+        "runs_busy": any(run.is_busy for run in runs),
+        "runs_state": ",".join(f"{run.pk}:{run.status}:{run.printed}" for run in runs),
+    }
+
+
+def _manage_context(budget_round: BudgetRound, form: LettersForm) -> dict:
+    return {
+        **_runs_context(budget_round),
+        "counts": services.ballot_counts(budget_round),
+        "form": form,
+        "batches": budget_round.paper_batches.select_related("entered_by", "confirmed_by"),
+        "start_url": letters.ballot_url(budget_round),
+        "keep_days": int(getattr(settings, "LETTERS_KEEP_DAYS", 14)),
+    }
+
+
 @login_required
 def manage(request, slug: str):
     budget_round = budget_access.get_round_for_manager(request.user, slug)
-    return render(
-        request,
-        "ballots/manage.html",
-        {
-            "budget_round": budget_round,
-            "counts": services.ballot_counts(budget_round),
-            "form": LettersForm(),
-            "batches": budget_round.paper_batches.select_related("entered_by", "confirmed_by"),
-            "start_url": letters.ballot_url(budget_round),
-        },
+    return render(request, "ballots/manage.html", _manage_context(budget_round, LettersForm()))
+
+
+@never_cache
+@login_required
+def letter_runs(request, slug: str):
+    """The list of letter runs (htmx asks for it every few seconds while one is printing)."""
+    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    context = _runs_context(budget_round)
+    if request.GET.get("seen") == context["runs_state"] and context["runs_busy"]:
+        return HttpResponse(status=204)
+    return render(request, "ballots/_letter_runs.html", context)
+
+
+@login_required
+def letters_download(request, slug: str, pk: int):
+    """The PDF of a finished run, only for who may manage the round (never cached)."""
+    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    run = get_object_or_404(LetterRun, budget_round=budget_round, pk=pk, status=LetterStatus.DONE)
+    try:
+        handle = letters.private_storage().open(run.file, "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    services._audit(
+        actor=request.user,
+        action="ballots.letters_downloaded",
+        target=budget_round,
+        details={"run": run.pk},
     )
+    stamp = timezone.localtime(run.created_at).strftime("%Y%m%d-%H%M%S")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"stemcodes-{slug}-{stamp}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def letters_retry(request, slug: str, pk: int):
+    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    run = get_object_or_404(LetterRun, budget_round=budget_round, pk=pk)
+    try:
+        services.retry_letter_run(run=run, actor=request.user)
+    except services.VotingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The letters are being printed again."))
+    return redirect("ballots:manage", slug=slug)
+
+
+@login_required
+@require_POST
+def letters_delete(request, slug: str, pk: int):
+    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    run = get_object_or_404(LetterRun, budget_round=budget_round, pk=pk)
+    try:
+        services.delete_letter_run(run=run, actor=request.user)
+    except services.VotingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The PDF with the letters has been deleted."))
+    return redirect("ballots:manage", slug=slug)
 
 
 class InMemoryOnlyUploadHandler(MemoryFileUploadHandler):
@@ -411,7 +488,7 @@ class InMemoryOnlyUploadHandler(MemoryFileUploadHandler):
 @login_required
 @require_POST
 def print_letters(request, slug: str):
-    """Make codes and print them as letters; the plain codes leave only in this PDF."""
+    """Ask for a run of code letters; a worker makes the codes and prints the PDF."""
     request.upload_handlers = [InMemoryOnlyUploadHandler(request)]
     return _print_letters(request, slug)
 
@@ -429,49 +506,33 @@ def _print_letters(request, slug: str):
         upload = form.cleaned_data["addresses"]
         try:
             addresses = letters.read_addresses(upload.read())
-            if len(addresses) > letters.MAX_LETTERS_ONLINE:
-                form.add_error(
-                    "addresses",
-                    _(
-                        "Here you can print at most %(max)s letters at a time. Split the file, "
-                        "or ask the administrator to use the print_code_letters command."
-                    )
-                    % {"max": letters.MAX_LETTERS_ONLINE},
-                )
-                addresses = None
         except letters.AddressFileError as exc:
             form.add_error("addresses", exc.message)
         finally:
             upload.close()
+    if not form.errors:
+        try:
+            services.request_letters(
+                budget_round=budget_round,
+                actor=request.user,
+                count=form.cleaned_data.get("count"),
+                addresses=addresses,
+            )
+        except services.VotingError as exc:
+            form.add_error(None, exc.message)
+    del addresses
     if form.errors:
         return render(
-            request,
-            "ballots/manage.html",
-            {
-                "budget_round": budget_round,
-                "counts": services.ballot_counts(budget_round),
-                "form": form,
-                "batches": budget_round.paper_batches.select_related("entered_by", "confirmed_by"),
-                "start_url": letters.ballot_url(budget_round),
-            },
-            status=400,
+            request, "ballots/manage.html", _manage_context(budget_round, form), status=400
         )
-    n = len(addresses) if addresses else form.cleaned_data["count"]
-    with transaction.atomic():  # no codes stay behind when printing fails
-        plain = services.generate_codes(
-            budget_round,
-            n,
-            actor=request.user,
-            with_addresses=bool(addresses),
-            origin=Origin.from_request(request),
-        )
-        pdf = letters.render_letters_pdf(budget_round, plain, addresses)
-    del plain, addresses
-    response = HttpResponse(pdf, content_type="application/pdf")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="stemcodes-{slug}-{stamp}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
+    messages.success(
+        request,
+        _(
+            "The letters are being printed. When they are ready, you can download them "
+            "on this page."
+        ),
+    )
+    return HttpResponseRedirect(reverse("ballots:manage", args=[slug]), status=303)
 
 
 def _batches_context(budget_round, form):

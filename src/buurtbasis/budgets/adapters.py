@@ -7,11 +7,15 @@ ordinary euro amounts and any tool can recompute the outcome.
 
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
 import numpy as np
 
+from buurtcore import voting
+from buurtcore.voting import explain, pabulib
 from buurtcore.voting.model import Instance, Profile, Project
 
 from .models import BallotType, BudgetRound, PhaseKind, Plan
@@ -179,3 +183,97 @@ def ballots_profile(
         vote_columns=columns,
         project_ids=ids,
     )
+
+
+def pabulib_bytes(
+    budget_round: BudgetRound,
+    ballots: list[Mapping[int | str, int]],
+    *,
+    voting_methods: list[str] | None = None,
+) -> bytes:
+    """The round's Pabulib file for these ballots, in the order given (UTF-8 bytes).
+
+    The caller decides the order of the ballots (``ballots.services.export_pabulib``
+    shuffles them deterministically, so the file says nothing about who voted when).
+    """
+    plans = ballot_plans(budget_round)
+    instance = round_instance(budget_round, plans=plans, n_votes=len(ballots))
+    fields = {"voting_method": list(voting_methods)} if voting_methods is not None else None
+    profile = ballots_profile(instance, ballots, voter_fields=fields)
+    out = io.StringIO()
+    pabulib.write(
+        instance,
+        profile,
+        out,
+        extra_meta={
+            "completion": budget_round.completion,
+            "tie_break": budget_round.tie_break,
+            "tie_break_seed": budget_round.tie_break_seed,
+        },
+    )
+    return out.getvalue().encode("utf-8")
+
+
+def engine_version() -> str:
+    import buurtcore
+
+    return getattr(buurtcore, "__version__", "") or _package_version()
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"buurtbasis {version('buurtbasis')}"
+    except PackageNotFoundError:  # pragma: no cover
+        return "buurtbasis"
+
+
+def outcome_values(data: bytes, *, params: Mapping, compare_with_greedy: bool) -> dict:
+    """Count a Pabulib file with the engine; the :class:`Outcome` fields as plain values.
+
+    The file is exactly what is counted and published: its bytes are hashed, read back
+    with the engine's reader and tallied with ``params`` (see
+    ``services.engine_params``). With ``compare_with_greedy`` the outcome of "most votes
+    first" is computed too, for the comparison on the results page.
+    """
+    text = data.decode("utf-8")
+    instance, profile = pabulib.read(text)
+    outcome = voting.tally(instance, profile, **params)
+    explanation = explain.explain(instance, profile, outcome)
+    greedy_ids = None
+    if compare_with_greedy:
+        greedy = voting.tally(
+            instance, profile, rule="greedy", tie_break=params["tie_break"], seed=params["seed"]
+        )
+        greedy_ids = [int(pid) for pid in greedy.selected]
+        explanation["compare"] = explain.compare(instance, profile, outcome, greedy)
+    return {
+        "funded_plan_ids": [int(pid) for pid in outcome.selected],
+        "total_cost_cents": fraction_to_cents(outcome.total_cost),
+        "budget_cents": fraction_to_cents(instance.budget),
+        "n_ballots": profile.n_voters,
+        "params": _jsonable(dict(outcome.params)),
+        "engine_version": engine_version(),
+        "pabulib_sha256": hashlib.sha256(data).hexdigest(),
+        "pabulib_text": text,
+        "explanation": _jsonable(explanation),
+        "greedy_plan_ids": greedy_ids,
+    }
+
+
+def _jsonable(value):
+    """Engine values (fractions, tuples) as JSON.
+
+    >>> _jsonable({"a": (Fraction(1, 3), 2)})
+    {'a': ['1/3', 2]}
+    """
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,12 +9,14 @@ class BudgetsConfig(AppConfig):
     verbose_name = _("Budgets")
 
     def ready(self):
+        from buurtbasis.platform import schedule
         from buurtbasis.platform.blocks import register_block
         from buurtbasis.platform.notifications import register_followable, register_kind
         from buurtbasis.platform.privacy import register_eraser, register_exporter
 
         from . import access, dashboard, privacy
         from .models import BudgetRound, Plan
+        from .tasks import advance_phases
 
         register_exporter("budgets", privacy.export_budgets)
         register_eraser("budgets", privacy.erase_budgets)
@@ -23,6 +27,9 @@ class BudgetsConfig(AppConfig):
             context=dashboard.my_budget_block,
             order=40,
         )
+        # Phases start at their set time: manage.py enqueue_scheduled (cron, every few
+        # minutes) enqueues the task that moves the rounds every five minutes.
+        schedule.register("budgets.advance_phases", advance_phases, every=timedelta(minutes=5))
         register_followable(BudgetRound, can_follow=access.can_view_round)
         register_followable(Plan, can_follow=access.can_view_plan)
         folder = "budgets/notifications/"

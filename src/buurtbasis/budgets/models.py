@@ -6,6 +6,7 @@ in the ``ballots`` app; this app owns everything around it.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -50,6 +51,16 @@ class Completion(models.TextChoices):
 class TieBreak(models.TextChoices):
     LEXICO = "lexico", _("By plan number")
     COST_VOTES = "cost-votes", _("Lowest cost, then most votes, then a lot")
+
+
+class CountStatus(models.TextChoices):
+    """Where the count of a closed round stands (it runs in the background)."""
+
+    NOT_REQUESTED = "", _("Not counted yet")
+    PENDING = "pending", _("Waiting to be counted")
+    RUNNING = "running", _("Being counted")
+    DONE = "done", _("Counted")
+    FAILED = "failed", _("Counting failed")
 
 
 def draw_seed() -> int:
@@ -104,6 +115,17 @@ class BudgetRound(models.Model):
         _("current phase"), max_length=16, choices=PhaseKind.choices, default=PhaseKind.SUBMISSION
     )
     is_public = models.BooleanField(_("visible to everyone"), default=True)
+    # The count (MES + Add1 can take seconds) runs in a background task. Every request
+    # for a count gets the next number; a task only counts for the request it was
+    # enqueued for, so an older or duplicate task never overwrites a newer count.
+    count_status = models.CharField(
+        _("count status"), max_length=8, choices=CountStatus.choices, blank=True, default=""
+    )
+    count_request = models.PositiveIntegerField(_("count request number"), default=0)
+    count_error = models.TextField(_("count error"), blank=True)
+    count_requested_at = models.DateTimeField(_("count requested"), null=True, blank=True)
+    count_started_at = models.DateTimeField(_("count started"), null=True, blank=True)
+    count_finished_at = models.DateTimeField(_("count finished"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -151,6 +173,17 @@ class BudgetRound(models.Model):
 
     def has_results(self) -> bool:
         return self.phase in (PhaseKind.RESULTS, PhaseKind.EXECUTION)
+
+    def is_counting(self) -> bool:
+        """A count was asked for and has not finished (or failed) yet."""
+        return self.count_status in (CountStatus.PENDING, CountStatus.RUNNING)
+
+    def count_is_stuck(self, *, now=None, after_minutes: int = 15) -> bool:
+        """A count that has waited or run for a long time (its worker may have died)."""
+        since = self.count_started_at or self.count_requested_at
+        if not self.is_counting() or since is None:
+            return False
+        return (now or timezone.now()) - since > dt.timedelta(minutes=after_minutes)
 
     def engine_vote_type(self) -> str:
         """The Pabulib ``vote_type`` of this round's ballots."""

@@ -1,6 +1,6 @@
 """Buurtbudget and the AVG: what a person can download, and what deleting an account does.
 
-Registered in ``BudgetsConfig.ready`` with ``accounts.privacy`` (see docs/accounts.md).
+Registered in ``BudgetsConfig.ready`` with ``platform.privacy`` (see docs/accounts.md).
 
 Export: the plans the person submitted (content, cost lines, history, assessment
 outcome, funding), their edits to other people's plans, the progress updates they

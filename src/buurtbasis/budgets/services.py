@@ -6,7 +6,6 @@ people plus a stable ``code``) when something is not allowed.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,13 +19,14 @@ from django.utils.translation import gettext as _
 from buurtbasis.platform import notifications
 from buurtbasis.platform.audit import record_event
 
-from . import access
+from . import access, signals
 from .models import (
     PHASE_ORDER,
     Assessment,
     BallotType,
     BudgetRound,
     Completion,
+    CountStatus,
     ExecutionStatus,
     FundedPlan,
     Outcome,
@@ -259,8 +259,9 @@ def advance_phase(
 ) -> BudgetRound:
     """Move a round to its next phase (only forwards, one step at a time) and log it.
 
-    Entering *results* computes the outcome; the change and the outcome are one
-    transaction, so a failed tally leaves the round in its voting phase.
+    Entering *results* asks for the count (``signals.count_requested``): it runs in
+    the background after this transaction commits, and the round shows its progress.
+    The round moves on to *execution* only once it has been counted.
     """
     budget_round = BudgetRound.objects.select_for_update().get(pk=budget_round.pk)
     target = next_phase(budget_round.phase)
@@ -281,6 +282,11 @@ def advance_phase(
             _("Voting cannot start: some plans have not been assessed yet."),
             code="unassessed_plans",
         )
+    if target == PhaseKind.EXECUTION and budget_round.count_status != CountStatus.DONE:
+        raise BudgetError(
+            _("The outcome has not been computed yet. Wait until the count is done."),
+            code="not_counted",
+        )
     previous = budget_round.phase
     budget_round.phase = target
     budget_round.save(update_fields=["phase", "updated_at"])
@@ -298,7 +304,7 @@ def advance_phase(
         data={"from": previous, "to": target, "scheduled": scheduled},
     )
     if target == PhaseKind.RESULTS:
-        tally_round(budget_round=budget_round, actor=actor)
+        _request_count(budget_round, actor=actor, reason="voting_closed")
     notifications.notify_followers(
         budget_round,
         "budgets.phase_changed",
@@ -706,74 +712,119 @@ def recompute_command(budget_round: BudgetRound, filename: str) -> str:
     )
 
 
-def engine_version() -> str:
-    import buurtcore
-
-    return getattr(buurtcore, "__version__", "") or _package_version()
-
-
-def _package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"buurtbasis {version('buurtbasis')}"
-    except PackageNotFoundError:  # pragma: no cover
-        return "buurtbasis"
-
-
 def pabulib_filename(budget_round: BudgetRound) -> str:
     return f"{budget_round.slug}.pb"
 
 
+# Counting itself runs in a background task owned by ``ballots.counting`` (the app that
+# holds the ballots). This app keeps the state of the count on the round and stores
+# the outcome; it asks for a count by announcing ``signals.count_requested``.
+
+COUNT_FIELDS = [
+    "count_status",
+    "count_request",
+    "count_error",
+    "count_requested_at",
+    "count_started_at",
+    "count_finished_at",
+    "updated_at",
+]
+
+
+def _request_count(budget_round: BudgetRound, *, actor, reason: str) -> BudgetRound:
+    """Mark a locked round as waiting for a count and announce it (inside the transaction)."""
+    budget_round.count_request += 1
+    budget_round.count_status = CountStatus.PENDING
+    budget_round.count_error = ""
+    budget_round.count_requested_at = timezone.now()
+    budget_round.count_started_at = None
+    budget_round.count_finished_at = None
+    budget_round.save(update_fields=COUNT_FIELDS)
+    _audit(
+        actor=actor,
+        action="budgets.count_requested",
+        target=budget_round,
+        data={"request": budget_round.count_request, "reason": reason},
+    )
+    answered = signals.count_requested.send(
+        sender=BudgetRound,
+        budget_round=budget_round,
+        request=budget_round.count_request,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+    if not answered:  # pragma: no cover - the ballots app is always installed
+        logger.error("nobody counts round %s: no receiver for count_requested", budget_round.pk)
+    return budget_round
+
+
 @transaction.atomic
-def tally_round(*, budget_round: BudgetRound, actor=None) -> Outcome:
-    """Compute (or recompute) the outcome of a round from its anonymised Pabulib export.
+def request_count(*, budget_round: BudgetRound, actor=None, reason: str = "recount") -> BudgetRound:
+    """Ask for the outcome of a closed round to be computed (again) in the background.
 
-    The stored file is exactly what was counted: its bytes are hashed, read back with
-    the engine's reader and tallied with the round's rule. Running it twice gives the
-    same row (deterministic and idempotent).
+    Used for "compute again" and for retrying a failed count. Counting the same
+    ballots again gives the same outcome, so this is always safe.
     """
-    from buurtbasis.ballots.services import export_pabulib
-    from buurtcore import voting
-    from buurtcore.voting import pabulib
-
     budget_round = BudgetRound.objects.select_for_update().get(pk=budget_round.pk)
     if not budget_round.has_results():
         raise BudgetError(
             _("The outcome can only be computed after voting has closed."), code="not_closed"
         )
-    raw = export_pabulib(budget_round)
-    data = raw if isinstance(raw, bytes) else raw.encode("utf-8")
-    text = data.decode("utf-8")
-    sha = hashlib.sha256(data).hexdigest()
-    instance, profile = pabulib.read(text)
-    params = engine_params(budget_round)
-    outcome = voting.tally(instance, profile, **params)
-    from buurtcore.voting import explain
+    return _request_count(budget_round, actor=actor, reason=reason)
 
-    explanation = explain.explain(instance, profile, outcome)
-    greedy_ids = None
-    if budget_round.rule == Rule.MES:
-        greedy = voting.tally(
-            instance, profile, rule="greedy", tie_break=params["tie_break"], seed=params["seed"]
+
+@transaction.atomic
+def start_count(*, round_id: int, request: int) -> BudgetRound | None:
+    """A count task begins: mark the round as being counted.
+
+    Returns None when there is nothing to do: a newer request replaced this one, or
+    this request was counted already (a duplicate or repeated task).
+    """
+    budget_round = BudgetRound.objects.select_for_update().filter(pk=round_id).first()
+    if budget_round is None or budget_round.count_request != request:
+        return None
+    if budget_round.count_status == CountStatus.DONE:
+        return None
+    if not budget_round.has_results():
+        raise BudgetError(
+            _("The outcome can only be computed after voting has closed."), code="not_closed"
         )
-        greedy_ids = [int(pid) for pid in greedy.selected]
-        explanation["compare"] = explain.compare(instance, profile, outcome, greedy)
-    from .adapters import fraction_to_cents
+    budget_round.count_status = CountStatus.RUNNING
+    budget_round.count_error = ""
+    budget_round.count_started_at = timezone.now()
+    budget_round.count_finished_at = None
+    budget_round.save(update_fields=COUNT_FIELDS)
+    return budget_round
 
-    funded = [int(pid) for pid in outcome.selected]
-    values = {
-        "funded_plan_ids": funded,
-        "total_cost_cents": fraction_to_cents(outcome.total_cost),
-        "budget_cents": fraction_to_cents(instance.budget),
-        "n_ballots": profile.n_voters,
-        "params": _jsonable(dict(outcome.params)),
-        "engine_version": engine_version(),
-        "pabulib_sha256": sha,
-        "pabulib_text": text,
-        "explanation": _jsonable(explanation),
-        "greedy_plan_ids": greedy_ids,
-    }
+
+@transaction.atomic
+def fail_count(*, round_id: int, request: int, error: str) -> None:
+    """Record that the count for this request failed (the civil servant sees it)."""
+    budget_round = BudgetRound.objects.select_for_update().filter(pk=round_id).first()
+    if budget_round is None or budget_round.count_request != request:
+        return
+    budget_round.count_status = CountStatus.FAILED
+    budget_round.count_error = error[:2000]
+    budget_round.count_finished_at = timezone.now()
+    budget_round.save(update_fields=COUNT_FIELDS)
+
+
+@transaction.atomic
+def save_outcome(*, round_id: int, request: int, values: dict, actor=None) -> Outcome | None:
+    """Store a computed outcome, its funded plans and the audit line; the count is done.
+
+    ``values`` are the :class:`Outcome` fields the engine produced (see
+    ``adapters.outcome_values``). Saving the same values again keeps the original row
+    and its ``computed_at`` (deterministic and idempotent). Returns None when a newer
+    request replaced this one while it was counting (that count will store its own).
+    """
+    budget_round = BudgetRound.objects.select_for_update().filter(pk=round_id).first()
+    if budget_round is None or budget_round.count_request != request:
+        return None
+    budget_round.count_status = CountStatus.DONE
+    budget_round.count_error = ""
+    budget_round.count_finished_at = timezone.now()
+    budget_round.save(update_fields=COUNT_FIELDS)
+    funded = list(values["funded_plan_ids"])
     existing = Outcome.objects.filter(budget_round=budget_round).first()
     if existing is not None and all(getattr(existing, k) == v for k, v in values.items()):
         return existing  # nothing changed: keep the original computed_at
@@ -785,23 +836,9 @@ def tally_round(*, budget_round: BudgetRound, actor=None) -> Outcome:
         actor=actor,
         action="budgets.outcome_computed",
         target=budget_round,
-        data={"funded": funded, "sha256": sha},
+        data={"funded": funded, "sha256": values["pabulib_sha256"]},
     )
     return result
-
-
-def _jsonable(value):
-    from fractions import Fraction
-
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Fraction):
-        return str(value)
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
 
 
 def _sync_funded_plans(budget_round: BudgetRound, funded: list[int]) -> None:

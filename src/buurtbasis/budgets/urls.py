@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/uitslag/", views.round_results, name="round-results"),
     path("<slug:slug>/uitslag/stemmen.pb", views.round_pabulib, name="round-pabulib"),
     path("<slug:slug>/uitslag/herberekenen/", views.round_recount, name="round-recount"),
+    path("<slug:slug>/uitslag/status/", views.round_count_status, name="round-count-status"),
     path("<slug:slug>/plannen/nieuw/", views.plan_create, name="plan-create"),
     path("<slug:slug>/plannen/<int:pk>/", views.plan_detail, name="plan-detail"),
     path("<slug:slug>/plannen/<int:pk>/bewerken/", views.plan_edit, name="plan-edit"),

@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import access, services
@@ -28,6 +30,7 @@ from .maps import plan_point_map
 from .models import (
     PHASE_ORDER,
     BudgetRound,
+    CountStatus,
     FundedPlan,
     Outcome,
     PhaseKind,
@@ -112,6 +115,9 @@ def round_detail(request, slug):
         "phase_changes": budget_round.phase_changes.select_related("changed_by")
         if is_manager
         else None,
+        **(
+            _count_context(request, budget_round, on="detail") if budget_round.has_results() else {}
+        ),
         "status_filter": status,
         "status_choices": [
             (s, label) for s, label in PlanStatus.choices if s not in ("draft", "withdrawn")
@@ -194,16 +200,17 @@ def progress_photo(request, slug, pk, update_pk):
 def round_results(request, slug):
     budget_round = access.get_round_for_viewer(request.user, slug)
     outcome = Outcome.objects.filter(budget_round=budget_round).first()
+    count = _count_context(request, budget_round, on="results")
     if not budget_round.has_results() or outcome is None:
         return render(
             request,
             "budgets/results_pending.html",
-            {"budget_round": budget_round},
+            {**count, "budget_round": budget_round},
             status=200,
         )
     from .results import results_context
 
-    context = results_context(budget_round, outcome)
+    context = {**count, **results_context(budget_round, outcome)}
     context["is_manager"] = access.can_manage_round(request.user, budget_round)
     return render(request, "budgets/round_results.html", context)
 
@@ -397,14 +404,51 @@ def round_advance(request, slug):
 @login_required
 @require_POST
 def round_recount(request, slug):
+    """Compute the outcome again, or retry a failed count: both go to the background."""
     budget_round = access.get_round_for_manager(request.user, slug)
+    reason = "retry" if budget_round.count_status == CountStatus.FAILED else "recount"
     try:
-        services.tally_round(budget_round=budget_round, actor=request.user)
+        services.request_count(budget_round=budget_round, actor=request.user, reason=reason)
     except BudgetError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The outcome has been computed again."))
+        messages.success(
+            request, _("The outcome is being computed. This page shows when it is ready.")
+        )
     return redirect("budgets:round-results", slug=budget_round.slug)
+
+
+def _count_context(request, budget_round: BudgetRound, *, on: str) -> dict:
+    """What the count status partial needs; ``on`` is the page it sits on (for its links)."""
+    is_manager = access.can_manage_round(request.user, budget_round)
+    status = budget_round.count_status
+    stuck = budget_round.count_is_stuck()
+    counting = budget_round.is_counting()
+    page = "budgets:round-detail" if on == "detail" else "budgets:round-results"
+    return {
+        "budget_round": budget_round,
+        "count_status": status,
+        "count_state": f"{status}-{int(stuck)}",
+        "count_polling": counting,
+        "count_stuck": stuck,
+        "count_on": "detail" if on == "detail" else "results",
+        "count_page_url": reverse(page, kwargs={"slug": budget_round.slug}),
+        "count_is_manager": is_manager,
+    }
+
+
+@never_cache
+def round_count_status(request, slug):
+    """The small status block of a count; htmx asks for it every few seconds while it runs.
+
+    With ``seen`` equal to the current state nothing changed: 204 (htmx keeps the block).
+    """
+    budget_round = access.get_round_for_viewer(request.user, slug)
+    context = _count_context(request, budget_round, on=request.GET.get("on", "results"))
+    context["count_polled"] = True
+    if request.GET.get("seen") == context["count_state"] and context["count_polling"]:
+        return HttpResponse(status=204)
+    return render(request, "budgets/_count_status.html", context)
 
 
 # -- civil servants: assessment ------------------------------------------------------------------

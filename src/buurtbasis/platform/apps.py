@@ -10,13 +10,19 @@ class PlatformConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
+        from datetime import timedelta
+
         from django.contrib.auth.signals import user_logged_in
 
-        from . import notifications, privacy
+        from . import notifications, privacy, schedule
 
         privacy.register_exporter("audit_events", privacy.export_audit_events)
         privacy.register_exporter("notifications", notifications.export_person)
         privacy.register_eraser("notifications", notifications.erase_person)
+        # One summary e-mail a day for those who chose it (manage.py enqueue_scheduled).
+        schedule.register(
+            "platform.daily_digests", notifications.send_daily_digests, every=timedelta(days=1)
+        )
         user_logged_in.connect(
             remember_language, dispatch_uid="platform.notifications.remember_language"
         )

@@ -60,7 +60,7 @@ from .models.notifications import (
     NotificationPreference,
     NotificationSettings,
 )
-from .tasks import enqueue_on_commit, task
+from .tasks import background, enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -373,10 +373,11 @@ def _enqueue_mail(email: str, rendered: dict[str, str]) -> None:
     )
 
 
-@task()
+@background(retries=5, backoff=60)
 def send_email(*, to: list[str], subject: str, text: str, html: str = "") -> int:
-    """The one task that sends the platform's e-mail. A failure raises, so the queue
-    records it (and retries it where the task wrapper retries)."""
+    """The one task that sends the platform's e-mail. A failure raises: the attempt is
+    recorded, retried five times (after 1, 2, 4, 8 and 16 minutes), and then kept
+    as a failed task that admins see and can enqueue again."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -443,7 +444,7 @@ def deliver_digests() -> int:
     return sent
 
 
-@task()
+@background(retries=2, backoff=300)
 def send_daily_digests() -> int:
     """The scheduled task: one summary e-mail per person with pending digest items."""
     return deliver_digests()

@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -122,9 +123,9 @@ def test_a_resident_cannot_move_the_round(client):
 
 
 def test_the_scheduled_task_closes_the_vote_and_computes_the_outcome():
+    from buurtbasis.ballots.tests.helpers import vote
+    from buurtbasis.ballots.tests.queue import run_queued_tasks
     from buurtbasis.budgets.models import Outcome
-
-    from .test_tally import vote
 
     budget_round = BudgetRoundFactory(phase="voting", budget_cents=10_000, max_choices=2)
     a = PlanFactory(budget_round=budget_round, status="feasible", cost_cents=6_000)
@@ -135,7 +136,36 @@ def test_the_scheduled_task_closes_the_vote_and_computes_the_outcome():
         ends_at=now - timedelta(minutes=2)
     )
     _reschedule(budget_round, results=now - timedelta(minutes=1))
-    advance_due_phases()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        advance_due_phases()
     budget_round.refresh_from_db()
     assert budget_round.phase == "results"
+    assert budget_round.count_status == "pending"  # the scheduler only enqueues
+    assert not Outcome.objects.exists()
+    run_queued_tasks()
     assert Outcome.objects.get(budget_round=budget_round).funded_plan_ids == [a.pk]
+
+
+@pytest.mark.tasks
+def test_the_scheduled_command_enqueues_the_task_and_a_worker_moves_the_round():
+    from buurtbasis.platform import schedule
+    from buurtbasis.platform.models import ScheduledJobRun
+    from buurtbasis.platform.testing import clear_queue, run_worker
+
+    from ..tasks import advance_phases
+
+    clear_queue()
+    assert "budgets.advance_phases" in [job.name for job in schedule.registered()]
+    budget_round = BudgetRoundFactory(phase="submission")
+    _reschedule(budget_round, assessment=timezone.now() - timedelta(minutes=1))
+
+    call_command("enqueue_scheduled", stdout=StringIO())
+    budget_round.refresh_from_db()
+    assert budget_round.phase == "submission"  # the command only enqueues
+
+    run_worker()
+    budget_round.refresh_from_db()
+    assert budget_round.phase == "assessment"
+    result_id = ScheduledJobRun.objects.get(name="budgets.advance_phases").last_result_id
+    result = advance_phases.get_result(result_id)
+    assert result.return_value == [f"{budget_round.slug}: submission -> assessment"]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.ballots import services as ballot_services
 from buurtbasis.ballots.models import Ballot
+from buurtbasis.ballots.tests.queue import run_queued_tasks
 from buurtbasis.budgets.models import Outcome, Plan
 from buurtcore import voting
 from buurtcore.voting import pabulib
@@ -146,8 +147,10 @@ def test_submit_assess_vote_results_download_recompute(live_server, _chromium, t
     assert Ballot.objects.filter(budget_round=budget_round).count() == 5
     assert Ballot.objects.filter(budget_round=budget_round, voter=resident).count() == 1
 
-    # 4. voting closes: the outcome is computed and shown
+    # 4. voting closes: the count is enqueued, a worker computes it, the page shows it
     next_phase(officer_page, live_server, budget_round)
+    assert not Outcome.objects.filter(budget_round=budget_round).exists()
+    assert run_queued_tasks()[0].return_value == "counted"
     outcome = Outcome.objects.get(budget_round=budget_round)
     public = new_page(_chromium, live_server)
     public.goto(live_server.url + reverse("budgets:round-results", args=[budget_round.slug]))

@@ -3,11 +3,10 @@ import hashlib
 import pytest
 from django.urls import reverse
 
+from buurtbasis.ballots.tests.helpers import close_and_count, vote
 from buurtbasis.budgets.models import Outcome
-from buurtbasis.budgets.services import advance_phase
 
 from .factories import BudgetRoundFactory, PlanFactory
-from .test_tally import vote
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def closed_round():
         budget_round=budget_round, title="Bloemenweide", cost_cents=4_000, status="feasible"
     )
     vote(budget_round, [[a]] * 6 + [[b]] * 4 + [[c]] * 4)
-    advance_phase(budget_round=budget_round)
+    close_and_count(budget_round=budget_round)
     return budget_round, a, b, c
 
 

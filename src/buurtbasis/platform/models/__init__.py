@@ -8,13 +8,17 @@ from .notifications import (
     NotificationPreference,
     NotificationSettings,
 )
+from .schedule import ScheduledJobRun
+from .tasks import FailedTask
 
 __all__ = [
     "AuditEvent",
     "AuditLogIsAppendOnly",
     "Delivery",
+    "FailedTask",
     "Follow",
     "Notification",
     "NotificationPreference",
     "NotificationSettings",
+    "ScheduledJobRun",
 ]

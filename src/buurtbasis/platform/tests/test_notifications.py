@@ -11,7 +11,7 @@ from django.test import override_settings
 from buurtbasis.platform import notifications
 from buurtbasis.platform.models import Delivery, Notification, NotificationPreference
 from buurtbasis.platform.notifications import Address, notify
-from buurtbasis.platform.testing import run_queued_tasks
+from buurtbasis.platform.testing import deferred_jobs, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +200,18 @@ def test_a_failing_mail_server_fails_the_task_instead_of_being_ignored(
         notify(make_person(), "test.news", {"thing": "x"})
     with pytest.raises(AssertionError, match="send_email failed"):
         run_queued_tasks()
+    # the queue keeps the mail and tries again later
+    [(kwargs, _when)] = deferred_jobs()
+    assert kwargs["subject"] == "Meldingen: x"
+    assert kwargs["_attempt"] == 2
+
+
+def test_the_daily_digest_is_a_scheduled_job():
+    from buurtbasis.platform import schedule
+
+    [job] = [j for j in schedule.registered() if j.name == "platform.daily_digests"]
+    assert job.task is notifications.send_daily_digests
+    assert job.every.days == 1
 
 
 def test_privacy_export_and_erase(make_person):

@@ -460,6 +460,13 @@ def _add_codes(budget_round, plain_codes, officer) -> list[str]:
     return ballot_services.generate_codes(budget_round, len(plain_codes), actor=officer)
 
 
+def _count_now(budget_round, officer) -> None:
+    """The demo's closed rounds are counted at once (a real close enqueues the count)."""
+    from buurtbasis.ballots import counting
+
+    counting.count_now(budget_round=budget_round, actor=officer)
+
+
 def _cast_ballots(budget_round, plans, codes, *, seed: int, popularity: list[float]) -> None:
     """Realistic ballots: each voter approves plans with the given popularity (probabilities)."""
     rng = random.Random(seed)
@@ -600,9 +607,8 @@ def load_demo_rounds(*, stdout=None) -> dict:
         services.reschedule_round(
             budget_round=budget_round, schedule=_schedule(timezone.now(), PhaseKind.RESULTS)
         )
-        budget_round = services.advance_phase(
-            budget_round=budget_round, actor=officer
-        )  # → results, tallied
+        budget_round = services.advance_phase(budget_round=budget_round, actor=officer)  # → results
+        _count_now(budget_round, officer)
         report["created"].append("results")
 
     # 5. execution: funded plans with progress updates
@@ -630,6 +636,7 @@ def load_demo_rounds(*, stdout=None) -> dict:
             budget_round=budget_round, schedule=_schedule(timezone.now(), PhaseKind.EXECUTION)
         )
         budget_round = services.advance_phase(budget_round=budget_round, actor=officer)  # → results
+        _count_now(budget_round, officer)
         budget_round = services.advance_phase(
             budget_round=budget_round, actor=officer
         )  # → execution

@@ -4,13 +4,14 @@
     python manage.py print_code_letters ROUND-SLUG --count 1000 --out brieven.pdf
 
 The address file is read, printed and forgotten (nothing of it is stored); the plain
-codes exist only in the PDF. If printing fails, no codes are kept.
+codes exist only in the PDF. If printing fails, no codes are kept. The letters are
+rendered in chunks, so memory stays bounded however many there are. The web page
+(voting management of the round) does the same in the background.
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from buurtbasis.ballots import letters, services
 from buurtbasis.budgets.models import BudgetRound
@@ -38,7 +39,14 @@ class Command(BaseCommand):
         n = len(addresses) if addresses else options["count"]
         if not n:
             raise CommandError("give --addresses or --count")
-        with transaction.atomic():
-            plain = services.generate_codes(budget_round, n, with_addresses=bool(addresses))
-            options["out"].write_bytes(letters.render_letters_pdf(budget_round, plain, addresses))
+        batch, plain = services.make_code_batch(budget_round, n, with_addresses=bool(addresses))
+        try:
+            with options["out"].open("wb") as out:
+                letters.write_letters_pdf(out, budget_round, plain, addresses)
+        except BaseException:
+            # nobody has seen these codes: they go again
+            batch.codes.filter(used_at__isnull=True).delete()
+            batch.delete()
+            options["out"].unlink(missing_ok=True)
+            raise
         self.stdout.write(f"{n} letters written to {options['out']}")

@@ -3,18 +3,41 @@
 import hashlib
 
 import pytest
+from django.db import transaction
+from django.test import TestCase
 from django.utils import timezone
 
+from buurtbasis.ballots import counting
 from buurtbasis.ballots import services as ballot_services
-from buurtbasis.budgets.models import FundedPlan, Outcome
-from buurtbasis.budgets.services import BudgetError, advance_phase, tally_round
+from buurtbasis.budgets.models import BudgetRound, FundedPlan, Outcome
+from buurtbasis.budgets.services import BudgetError
+from buurtbasis.budgets.services import advance_phase as _advance_phase
+from buurtbasis.budgets.tests.factories import BudgetRoundFactory, PlanFactory, civil_servant_for
 from buurtbasis.platform.models import AuditEvent
 from buurtcore import voting
 from buurtcore.voting import pabulib
 
-from .factories import BudgetRoundFactory, PlanFactory, civil_servant_for
+from .queue import queued, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
+
+
+def committed():
+    """Run what waits for the commit (the test's transaction never commits)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def advance_phase(**kwargs):
+    """Close the vote as a request would (commit → enqueue), then let a worker count."""
+    with committed():
+        budget_round = _advance_phase(**kwargs)
+    assert queued("count_round_task").count() == 1
+    run_queued_tasks()
+    return budget_round
+
+
+def tally_round(*, budget_round, actor=None):
+    return counting.count_now(budget_round=budget_round, actor=actor)
 
 
 def vote(budget_round, ballots):
@@ -155,17 +178,84 @@ def test_the_outcome_waits_for_the_vote_to_close(mes_round):
     assert not Outcome.objects.exists()
 
 
-def test_a_failed_tally_leaves_the_round_open(mes_round, monkeypatch):
-    budget_round, *_ = mes_round
+def test_a_failed_count_is_kept_on_the_round_and_can_be_retried(mes_round, monkeypatch):
+    budget_round, _a, b, c = mes_round
 
     def broken(*args, **kwargs):
         raise RuntimeError("engine down")
 
     monkeypatch.setattr(voting, "tally", broken)
-    with pytest.raises(RuntimeError):
-        advance_phase(budget_round=budget_round)
+    advance_phase(budget_round=budget_round)
+    budget_round.refresh_from_db()
+    assert budget_round.phase == "results"  # the vote is closed either way
+    assert budget_round.count_status == "failed"
+    assert budget_round.count_error == "RuntimeError: engine down"
+    assert budget_round.count_finished_at <= timezone.now()
+    assert not Outcome.objects.exists()
+    task_row = queued().model.objects.get()
+    assert task_row.status == "FAILED"  # the queue records it too, for the administrators
+    assert "engine down" in task_row.traceback
+
+    monkeypatch.undo()
+    counting.count_now(budget_round=budget_round)
+    budget_round.refresh_from_db()
+    assert budget_round.count_status == "done"
+    assert budget_round.count_error == ""
+    assert sorted(Outcome.objects.get().funded_plan_ids) == sorted([b.pk, c.pk])
+
+
+def test_closing_the_vote_only_enqueues_the_count(mes_round):
+    budget_round, *_ = mes_round
+    with committed():
+        _advance_phase(budget_round=budget_round, actor=civil_servant_for(budget_round))
+    budget_round.refresh_from_db()
+    assert budget_round.phase == "results"
+    assert budget_round.count_status == "pending"
+    assert budget_round.count_requested_at is not None
+    assert not Outcome.objects.exists()  # nothing was counted in the request
+    [row] = queued("count_round_task")
+    kwargs = row.task_result.kwargs
+    assert (kwargs["round_id"], kwargs["request"]) == (budget_round.pk, 1)
+
+
+def test_nothing_is_enqueued_when_the_phase_change_rolls_back(
+    mes_round, django_capture_on_commit_callbacks
+):
+    budget_round, *_ = mes_round
+    with committed() as callbacks, pytest.raises(RuntimeError), transaction.atomic():
+        _advance_phase(budget_round=budget_round)
+        raise RuntimeError("the request failed later on")
+    assert callbacks == []
+    assert not queued().exists()
     budget_round.refresh_from_db()
     assert budget_round.phase == "voting"
-    assert not Outcome.objects.exists()
-    assert budget_round.phase_changes.filter(to_phase="results").count() == 0
-    assert timezone.now()
+
+
+def test_an_old_or_repeated_count_task_does_nothing(mes_round):
+    budget_round, *_ = mes_round
+    with committed():
+        _advance_phase(budget_round=budget_round)
+    with committed():
+        from buurtbasis.budgets.services import request_count
+
+        request_count(budget_round=budget_round)  # a recount before the first count ran
+    assert queued("count_round_task").count() == 2
+    results = [row.return_value for row in run_queued_tasks()]
+    assert results == ["skipped", "counted"]
+    assert counting.run_count(round_id=budget_round.pk, request=2) == "skipped"
+    assert Outcome.objects.count() == 1
+    assert AuditEvent.objects.filter(action="budgets.outcome_computed").count() == 1
+    assert BudgetRound.objects.get(pk=budget_round.pk).count_status == "done"
+
+
+def test_the_round_moves_on_to_execution_only_when_counted(
+    mes_round, django_capture_on_commit_callbacks
+):
+    budget_round, *_ = mes_round
+    with committed():
+        _advance_phase(budget_round=budget_round)
+    with pytest.raises(BudgetError) as exc:
+        _advance_phase(budget_round=budget_round)
+    assert exc.value.code == "not_counted"
+    run_queued_tasks()
+    assert _advance_phase(budget_round=budget_round).phase == "execution"

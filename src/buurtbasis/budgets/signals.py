@@ -1,0 +1,15 @@
+"""What the budgets app announces to the floors above it.
+
+Budgets sits below ballots, so it never calls into ballots: it announces, and the app
+that owns counting (``ballots.counting``) answers by enqueueing the count.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+#: Sent inside the transaction that asks for a count: when voting closes (the round
+#: enters its results phase) and when a civil servant asks for a recount or a retry.
+#: Keyword arguments: ``budget_round``, ``request`` (the round's count request number,
+#: which the count must carry) and ``actor`` (a user or None for the scheduler).
+count_requested = Signal()
