@@ -59,6 +59,7 @@ from .models.notifications import (
     Notification,
     NotificationPreference,
     NotificationSettings,
+    OutgoingEmail,
 )
 from .tasks import background, enqueue_on_commit
 
@@ -364,30 +365,47 @@ def notify(
 
 
 def _enqueue_mail(email: str, rendered: dict[str, str]) -> None:
-    enqueue_on_commit(
-        send_email,
-        to=[email],
-        subject=rendered["subject"],
+    """Keep the rendered mail in the outbox and enqueue its id once the transaction commits.
+
+    The queue (and the admin's view of it, and a failed task) only ever holds the id:
+    the text, which may carry a secret link (verification, password reset), lives
+    in the outbox row until it is sent, and is deleted then.
+    """
+    mail = OutgoingEmail.objects.create(
+        to=email,
+        subject=rendered["subject"][:300],
         text=rendered["text"],
         html=rendered["html"],
     )
+    enqueue_on_commit(send_email, mail_id=mail.pk)
 
 
 @background(retries=5, backoff=60)
-def send_email(*, to: list[str], subject: str, text: str, html: str = "") -> int:
-    """The one task that sends the platform's e-mail. A failure raises: the attempt is
-    recorded, retried five times (after 1, 2, 4, 8 and 16 minutes), and then kept
-    as a failed task that admins see and can enqueue again."""
+def send_email(*, mail_id: int) -> int:
+    """The one task that sends the platform's e-mail (from the outbox), then forgets it.
+
+    A failure raises: the attempt is recorded, retried five times (after 1, 2, 4, 8
+    and 16 minutes), and then kept as a failed task that admins see and can enqueue
+    again; the mail stays in the outbox until it is sent. Returns the number sent
+    (0 when the mail was sent already).
+    """
+    # No transaction around the SMTP conversation: on SQLite it would lock every
+    # writer out meanwhile. One worker claims a task, so one worker sends the mail.
+    mail = OutgoingEmail.objects.filter(pk=mail_id).first()
+    if mail is None:
+        return 0
     message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
+        subject=mail.subject,
+        body=mail.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=list(to),
+        to=[mail.to],
         headers={"Auto-Submitted": "auto-generated"},
     )
-    if html:
-        message.attach_alternative(html, "text/html")
-    return message.send()
+    if mail.html:
+        message.attach_alternative(mail.html, "text/html")
+    sent = message.send()
+    mail.delete()
+    return sent
 
 
 # --- The daily digest ---------------------------------------------------------------
@@ -601,13 +619,15 @@ def export_person(user) -> dict[str, Any]:
 
 
 def erase_person(user) -> int:
-    """Delete every notification row, preference, language and follow of ``user``."""
+    """Delete every notification row, preference, language and follow of ``user``, and
+    the mails to their address that are still waiting."""
     total = 0
     for queryset in (
         Notification.objects.filter(recipient=user),
         Follow.objects.filter(user=user),
         NotificationPreference.objects.filter(user=user),
         NotificationSettings.objects.filter(user=user),
+        OutgoingEmail.objects.filter(to__iexact=getattr(user, "email", "") or "-"),
     ):
         deleted, _rows = queryset.delete()
         total += deleted
