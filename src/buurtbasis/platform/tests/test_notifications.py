@@ -4,19 +4,24 @@ the daily digest, the recipient's language, required kinds, addresses without an
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
-from django.db import transaction
+from django.core.mail.backends import locmem
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from buurtbasis.platform import notifications
 from buurtbasis.platform.models import (
     Delivery,
+    Follow,
     Notification,
     NotificationPreference,
     OutgoingEmail,
 )
 from buurtbasis.platform.notifications import Address, notify
-from buurtbasis.platform.testing import deferred_jobs, run_queued_tasks
+from buurtbasis.platform.testing import deferred_jobs, make_deferred_jobs_due, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -216,7 +221,8 @@ def test_a_failing_mail_server_fails_the_task_instead_of_being_ignored(
     # the queue keeps the mail and tries again later
     [(kwargs, _when)] = deferred_jobs()
     assert kwargs["_attempt"] == 2
-    assert OutgoingEmail.objects.get(pk=kwargs["mail_id"]).subject == "Meldingen: x"
+    [mail_id] = kwargs["mail_ids"]
+    assert OutgoingEmail.objects.get(pk=mail_id).subject == "Meldingen: x"
 
 
 def test_the_daily_digest_is_a_scheduled_job():
@@ -242,3 +248,53 @@ def test_privacy_export_and_erase(make_person):
         "follows": [],
         "notifications": [],
     }
+
+
+class RefusingBackend(locmem.EmailBackend):
+    """The test mailbox, with a mail server that refuses the addresses in ``refused``."""
+
+    refused: set[str] = set()
+
+    def send_messages(self, messages):
+        for message in messages:
+            if set(message.to) & self.refused:
+                raise OSError("mailbox unavailable")
+        return super().send_messages(messages)
+
+
+def test_a_batch_sends_what_it_can_and_retries_only_the_rest(
+    make_person, settings, django_capture_on_commit_callbacks
+):
+    people = [make_person() for _ in range(3)]
+    group = Group.objects.create(name="public-buurt")
+    for person in people:
+        notifications.follow(user=person, obj=group)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    RefusingBackend.refused = {people[1].email}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.notify_followers(group, "test.news", {"thing": "x"}) == 3
+    [queued] = DBTaskResult.objects.all()
+    assert len(queued.args_kwargs["kwargs"]["mail_ids"]) == 3  # one task for the batch
+    with pytest.raises(AssertionError, match="mailbox unavailable"):
+        run_queued_tasks()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([people[0].email, people[2].email])
+    [left] = OutgoingEmail.objects.all()
+    assert left.to == people[1].email
+    RefusingBackend.refused = set()  # the server takes it now
+    make_deferred_jobs_due()
+    run_queued_tasks()
+    assert len(mail.outbox) == 3 and not OutgoingEmail.objects.exists()
+
+
+def test_notify_followers_costs_a_few_queries_whatever_their_number(make_person):
+    group = Group.objects.create(name="public-buurt")
+
+    def queries_for(followers: int) -> int:
+        Follow.objects.all().delete()
+        for _ in range(followers):
+            notifications.follow(user=make_person(), obj=group)
+        with CaptureQueriesContext(connection) as captured:
+            assert notifications.notify_followers(group, "test.news", {"thing": "x"}) == followers
+        return len(captured.captured_queries)
+
+    assert queries_for(3) == queries_for(30)
