@@ -21,7 +21,13 @@ from buurtbasis.platform.models import (
     OutgoingEmail,
 )
 from buurtbasis.platform.notifications import Address, notify
-from buurtbasis.platform.testing import deferred_jobs, make_deferred_jobs_due, run_queued_tasks
+from buurtbasis.platform.testing import (
+    clear_queue,
+    deferred_jobs,
+    make_deferred_jobs_due,
+    run_queued_tasks,
+    run_worker,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -298,3 +304,18 @@ def test_notify_followers_costs_a_few_queries_whatever_their_number(make_person)
         return len(captured.captured_queries)
 
     assert queries_for(3) == queries_for(30)
+
+
+@pytest.mark.tasks
+def test_the_real_worker_sends_the_mail_on_either_backend(
+    make_person, django_capture_on_commit_callbacks
+):
+    clear_queue()
+    anna = make_person()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(anna, "test.news", {"thing": "de speeltuin"})
+    assert mail.outbox == []
+    run_worker()
+    [message] = mail.outbox
+    assert message.to == [anna.email] and message.subject == "Meldingen: de speeltuin"
+    assert not OutgoingEmail.objects.exists()
