@@ -48,6 +48,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, models, transaction
+from django.template import Context, loader
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -270,13 +271,19 @@ def _split_link(link: str) -> tuple[str, str]:
     return "", link
 
 
+def _render_plain(name: str, context: dict[str, Any]) -> str:
+    """A plain-text template without HTML escaping (a name with "&" stays "&"); the
+    in-app list escapes the title and line when it shows them."""
+    return loader.get_template(name).template.render(Context(context, autoescape=False))
+
+
 def _render(kind: Kind, context: dict[str, Any], language: str) -> dict[str, str]:
     with translation.override(language):
         rendered = {
-            "subject": " ".join(render_to_string(kind.subject, context).split()),
-            "text": render_to_string(kind.text, context),
+            "subject": " ".join(_render_plain(kind.subject, context).split()),
+            "text": _render_plain(kind.text, context),
             "html": render_to_string(kind.html, context) if kind.html else "",
-            "line": " ".join(render_to_string(kind.line, context).split()) if kind.line else "",
+            "line": " ".join(_render_plain(kind.line, context).split()) if kind.line else "",
         }
     return rendered
 
