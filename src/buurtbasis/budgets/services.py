@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from buurtbasis.platform import notifications
+from buurtbasis.platform import notifications, uploads
 from buurtbasis.platform.audit import record_event
 
 from . import access, signals
@@ -445,8 +445,8 @@ def _write_plan(plan: Plan, data: PlanData) -> None:
     if data.remove_photo and plan.photo:
         plan.photo.delete(save=False)
         plan.photo = ""
-    if data.photo is not None:
-        plan.photo = data.photo
+    if data.photo is not None:  # never stored byte for byte (GPS in EXIF, polyglots)
+        plan.photo = uploads.ensure_clean_image(data.photo)
     total = sum(amount for _desc, amount in data.cost_lines)
     plan.cost_cents = total
     plan.submitted_cost_cents = total
@@ -900,7 +900,7 @@ def add_progress_update(
         happened_on=happened_on,
         text=text.strip(),
         status=status,
-        photo=photo or "",
+        photo=uploads.ensure_clean_image(photo) if photo else "",
         photo_alt=photo_alt,
         author=author,
     )

@@ -89,3 +89,13 @@ def test_it_counts_other_addresses_separately(client):
     for _ in range(attempts):
         client.post(URL, {**GOOD, "email": "x"}, REMOTE_ADDR="192.0.2.1")
     assert client.post(URL, GOOD, REMOTE_ADDR="192.0.2.2").status_code == 302
+
+
+def test_it_refuses_a_name_with_a_right_to_left_override(client):
+    response = client.post(URL, {**GOOD, "display_name": "Fatima \u202ereknaB"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["display_name"] == [
+        "Dit veld mag geen regeleinden, tabs of onzichtbare stuurtekens bevatten (zoals een "
+        "teken dat de schrijfrichting omdraait)."
+    ]
+    assert not User.objects.exists()
