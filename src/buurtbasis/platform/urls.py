@@ -11,4 +11,5 @@ urlpatterns = [
     path("meldingen/<int:pk>/openen/", views.open_notification, name="notification-open"),
     path("meldingen/voorkeuren/", views.preferences, name="notification-preferences"),
     path("volgen/", views.toggle_follow, name="follow"),
+    path("thema.css", views.theme_css, name="theme-css"),
 ]

@@ -1,5 +1,6 @@
 """The ground floor's own pages: the error pages (handler403/404/500 in the root URLconf),
-the notification list, the notification preferences and the follow button."""
+the notification list, the notification preferences, the follow button and the
+municipality's theme stylesheet."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import notifications as service
+from .context_processors import theme_for_request
 from .forms import NotificationPreferencesForm
 from .models import Notification
 from .ratelimit import hit
@@ -134,3 +136,26 @@ def server_error(request):
 
 def permission_denied(request, exception):
     return render(request, "403.html", status=403)
+
+
+@require_GET
+def theme_css(request):
+    """The municipality's colours as CSS custom properties (design tokens).
+
+    A stylesheet instead of a style element in the page, so a strict Content-Security-Policy
+    (``style-src 'self'``) holds. Colours are validated before they get here (``#rrggbb`` only),
+    so nothing from the tenant's settings can break out of the declaration. Pages link it with
+    ``?v=<version>``, so it may be cached for a day.
+    """
+    theme = theme_for_request(request)
+    body = (
+        "/* Buurtbasis: colours of this municipality. */\n"
+        ":root {\n"
+        f"  --bb-colour-primary: {theme.primary_colour};\n"
+        f"  --bb-colour-primary-dark: {theme.primary_colour_dark};\n"
+        "}\n"
+    )
+    response = HttpResponse(body, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Vary"] = "Host"
+    return response
