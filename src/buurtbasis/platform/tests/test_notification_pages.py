@@ -173,7 +173,7 @@ def test_preferences_refuse_unknown_choices_with_a_dutch_message(client, make_pe
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Kijk het formulier na" in page
+    assert "Er klopt nog iets niet" in page
     assert "Selecteer een geldige keuze" in page
     assert notifications.delivery_for(anna, "test.news") == Delivery.IMMEDIATELY
 
