@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "buurtbasis.platform.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "buurtbasis.platform.tenancy.TenantMiddleware",
     "buurtbasis.platform.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -261,7 +262,8 @@ RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 # the transaction that stores it. 0 turns it off.
 BALLOTS_ROUND_CACHE_SECONDS = float(os.environ.get("BALLOTS_ROUND_CACHE_SECONDS", "2"))
 
-# The municipality the home page shows (CBS code; the latest imported year is used).
+# The default tenant: the municipality shown when neither the host name nor a /g/<slug>/
+# path names one (CBS code; the latest imported year is used). See platform/tenancy.py.
 BUURTBASIS_MUNICIPALITY_CODE = os.environ.get("BUURTBASIS_MUNICIPALITY_CODE", "GM0193")
 
 # Where the tests and tools find the Pabulib instances (not shipped with the project).

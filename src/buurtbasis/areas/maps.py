@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.urls import get_script_prefix
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -134,7 +135,9 @@ def build_choropleth(
     ).hexdigest()[:16]
     key = (
         f"areas:map:{municipality.pk}:{indicator.key}:{municipality.year}:{method}:"
-        f"{get_language()}:{dom_id}:{data_version()}:{fingerprint}"
+        f"{get_language()}:{dom_id}:{data_version()}:{fingerprint}:"
+        # the links in the map carry the /g/<slug>/ prefix when the page has one
+        f"{get_script_prefix()}"
     )
     svg = cache.get(key)
     if svg is None:
@@ -245,7 +248,7 @@ def _choropleth_svg(
 
 def build_location_map(*, area: Area, siblings: Sequence[Area], width: int = 320) -> SafeString:
     """A small map that shows where a wijk lies among the other wijken."""
-    key = f"areas:locator:{area.pk}:{get_language()}:{width}:{data_version()}"
+    key = f"areas:locator:{area.pk}:{get_language()}:{width}:{data_version()}:{get_script_prefix()}"
     svg = cache.get(key)
     if svg is not None:
         return mark_safe(svg)  # noqa: S308 - cached output of this function

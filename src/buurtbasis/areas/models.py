@@ -19,6 +19,24 @@ class AreaQuerySet(models.QuerySet):
     def districts(self):
         return self.filter(level=AreaLevel.DISTRICT)
 
+    def in_municipality(self, code: str):
+        """The gemeente with this CBS code and its wijken and buurten (every year).
+
+        A wijk or buurt belongs to it through its parents, or through its code: CBS
+        codes carry the municipality's four digits (GM0193 → WK0193xx, BU0193xxxx).
+        """
+        digits = code[2:] if len(code) == 6 and code.upper().startswith("GM") else None
+        by_tree = (
+            models.Q(code=code, level=AreaLevel.MUNICIPALITY)
+            | models.Q(parent__code=code, parent__level=AreaLevel.MUNICIPALITY)
+            | models.Q(parent__parent__code=code, parent__parent__level=AreaLevel.MUNICIPALITY)
+        )
+        if digits:
+            by_tree |= models.Q(
+                code__startswith=f"WK{digits}", level=AreaLevel.DISTRICT
+            ) | models.Q(code__startswith=f"BU{digits}", level=AreaLevel.NEIGHBOURHOOD)
+        return self.filter(by_tree)
+
 
 class Area(models.Model):
     """A gemeente, wijk or buurt in one year's CBS classification.

@@ -28,11 +28,21 @@ BUNDLED_ZWOLLE_FILES = (
     "wijken_2024_zwolle.geojson",
     "kwb2024_gm_wk_basis_zwolle.csv",
 )
+ROTTERDAM_CODE = "GM0599"
+BUNDLED_ROTTERDAM_FILES = (
+    "kwb2024_85984NED_variabelen_zwolle.csv",  # the dictionary holds no Zwolle data
+    "gemeenten_2024_rotterdam.geojson",
+    "wijken_2024_rotterdam.geojson",
+    "kwb2024_gm_wk_basis_rotterdam.csv",
+)
+#: The municipalities whose CBS files ship with the project (for the demo), by code.
+BUNDLED = {ZWOLLE_CODE: BUNDLED_ZWOLLE_FILES, ROTTERDAM_CODE: BUNDLED_ROTTERDAM_FILES}
 VERSION_KEY = "areas:data-version"
 __all__ = [
     "AreaImportError",
     "ImportReport",
     "import_area_files",
+    "load_bundled_municipality",
     "load_bundled_zwolle",
 ]
 
@@ -248,26 +258,31 @@ def _upsert_values(values: list[IndicatorValue]) -> int:
     return len(values)
 
 
-def load_bundled_zwolle() -> Area:
-    """Import the bundled Zwolle 2024 data (gemeente, 16 wijken, figures); idempotent.
+def load_bundled_municipality(code: str) -> Area:
+    """Import one bundled municipality's 2024 data (gemeente, wijken, figures); idempotent.
 
-    Returns the gemeente. Raises :class:`AreaImportError` if a bundled file is broken.
+    ``code`` is a key of :data:`BUNDLED` (Zwolle GM0193, Rotterdam GM0599). Returns the
+    gemeente. Raises :class:`AreaImportError` if a bundled file is broken.
     """
     report = import_area_files(
-        paths=[DATA_DIR / name for name in BUNDLED_ZWOLLE_FILES],
-        year=ZWOLLE_YEAR,
-        gemeente=ZWOLLE_CODE,
+        paths=[DATA_DIR / name for name in BUNDLED[code]], year=ZWOLLE_YEAR, gemeente=code
     )
     if report.errors:
         raise report.errors[0]
-    return Area.objects.get(year=ZWOLLE_YEAR, code=ZWOLLE_CODE)
+    return Area.objects.get(year=ZWOLLE_YEAR, code=code)
+
+
+def load_bundled_zwolle() -> Area:
+    """Import the bundled Zwolle 2024 data (gemeente, 16 wijken, figures); idempotent."""
+    return load_bundled_municipality(ZWOLLE_CODE)
 
 
 # --- Reading -----------------------------------------------------------------
 
 
 def get_municipality(*, code: str | None = None, year: int | None = None) -> Area | None:
-    """The municipality the site is about (setting BUURTBASIS_MUNICIPALITY_CODE).
+    """The gemeente area with this CBS code; without a code, the default tenant's
+    (setting BUURTBASIS_MUNICIPALITY_CODE). Views pass ``request.tenant.cbs_code``.
 
     Without a year, the latest year for which the municipality has areas.
     """

@@ -15,7 +15,8 @@ hidden field) and the page's own address (in the language switch). The page is
 rendered once with random placeholders for these and filled in per request, with
 the values escaped as the template would have escaped them.
 
-The key holds the round's id, the language, and a digest of every column of the
+The key holds the round's id, the language, the host name and path prefix (which
+choose the municipality, see ``platform.tenancy``), and a digest of every column of the
 round, its voting dates and the plans on the ballot. Any change to any of these
 gives a new key, so a changed round is never shown from an old render. Pages for
 voters who are logged in, who already voted, or who have messages waiting are
@@ -32,6 +33,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
 from django.middleware.csrf import get_token
+from django.urls import get_script_prefix
 from django.utils.html import escape
 from django.utils.translation import get_language
 
@@ -43,7 +45,7 @@ CODE_MARK = f"code{secrets.token_hex(12)}"
 PATH_MARK = f"path{secrets.token_hex(12)}"
 
 _pages: OrderedDict[tuple, str] = OrderedDict()
-_rounds: dict[str, tuple[float, object]] = {}
+_rounds: dict[tuple[str, str], tuple[float, object]] = {}
 _lock = threading.Lock()
 
 
@@ -52,7 +54,9 @@ def round_and_plans(slug: str, *, max_age: float, load: Callable[[str], object])
     if max_age <= 0:
         return load(slug)
     now = time.monotonic()
-    hit = _rounds.get(slug)
+    # the plans carry links, which start with /g/<slug>/ on a municipality's path prefix
+    key = (get_script_prefix(), slug)
+    hit = _rounds.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
     value = load(slug)
@@ -60,7 +64,7 @@ def round_and_plans(slug: str, *, max_age: float, load: Callable[[str], object])
         with _lock:
             if len(_rounds) >= MAX_PAGES:
                 _rounds.clear()
-            _rounds[slug] = (now + max_age, value)
+            _rounds[key] = (now + max_age, value)
     return value
 
 
@@ -100,7 +104,8 @@ def ballot_page(
     digest = budget_round.__dict__.get("_pagecache_digest")
     if digest is None:
         digest = budget_round._pagecache_digest = _digest(budget_round, plans, phase)
-    key = (budget_round.pk, get_language(), digest)
+    # host name and path prefix choose the municipality (platform.tenancy): its links and look
+    key = (budget_round.pk, get_language(), digest, request.get_host(), get_script_prefix())
     with _lock:
         page = _pages.get(key)
         if page is not None:

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from buurtbasis.budgets import access as budget_access
 from buurtbasis.budgets.models import BallotType, BudgetRound
 from buurtbasis.platform.audit import Origin
+from buurtbasis.platform.tenancy import get_tenant
 
 from . import letters, limits, pagecache, services
 from .forms import CodeForm, LettersForm, PaperBatchForm, RejectForm, parse_choices
@@ -413,7 +414,9 @@ def _manage_context(budget_round: BudgetRound, form: LettersForm) -> dict:
 
 @login_required
 def manage(request, slug: str):
-    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    budget_round = budget_access.get_round_for_manager(
+        request.user, slug, get_tenant(request).cbs_code
+    )
     return render(request, "ballots/manage.html", _manage_context(budget_round, LettersForm()))
 
 
@@ -421,7 +424,9 @@ def manage(request, slug: str):
 @login_required
 def letter_runs(request, slug: str):
     """The list of letter runs (htmx asks for it every few seconds while one is printing)."""
-    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    budget_round = budget_access.get_round_for_manager(
+        request.user, slug, get_tenant(request).cbs_code
+    )
     context = _runs_context(budget_round)
     if request.GET.get("seen") == context["runs_state"] and context["runs_busy"]:
         return HttpResponse(status=204)
@@ -431,7 +436,9 @@ def letter_runs(request, slug: str):
 @login_required
 def letters_download(request, slug: str, pk: int):
     """The PDF of a finished run, only for who may manage the round (never cached)."""
-    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    budget_round = budget_access.get_round_for_manager(
+        request.user, slug, get_tenant(request).cbs_code
+    )
     run = get_object_or_404(LetterRun, budget_round=budget_round, pk=pk, status=LetterStatus.DONE)
     try:
         handle = letters.private_storage().open(run.file, "rb")
@@ -458,7 +465,9 @@ def letters_download(request, slug: str, pk: int):
 @login_required
 @require_POST
 def letters_retry(request, slug: str, pk: int):
-    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    budget_round = budget_access.get_round_for_manager(
+        request.user, slug, get_tenant(request).cbs_code
+    )
     run = get_object_or_404(LetterRun, budget_round=budget_round, pk=pk)
     try:
         services.retry_letter_run(run=run, actor=request.user)
@@ -472,7 +481,9 @@ def letters_retry(request, slug: str, pk: int):
 @login_required
 @require_POST
 def letters_delete(request, slug: str, pk: int):
-    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    budget_round = budget_access.get_round_for_manager(
+        request.user, slug, get_tenant(request).cbs_code
+    )
     run = get_object_or_404(LetterRun, budget_round=budget_round, pk=pk)
     try:
         services.delete_letter_run(run=run, actor=request.user)
@@ -501,7 +512,9 @@ def print_letters(request, slug: str):
 
 @csrf_protect
 def _print_letters(request, slug: str):
-    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    budget_round = budget_access.get_round_for_manager(
+        request.user, slug, get_tenant(request).cbs_code
+    )
     form = LettersForm(request.POST, request.FILES)
     too_big = int(request.META.get("CONTENT_LENGTH") or 0) > letters.MAX_FILE_BYTES + 65536
     addresses = None
@@ -553,7 +566,9 @@ def _batches_context(budget_round, form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_batches(request, slug: str):
-    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    budget_round = budget_access.get_round_for_manager(
+        request.user, slug, get_tenant(request).cbs_code
+    )
     form = PaperBatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -574,7 +589,9 @@ def paper_batches(request, slug: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_batch(request, slug: str, pk: int):
-    budget_round = budget_access.get_round_for_manager(request.user, slug)
+    budget_round = budget_access.get_round_for_manager(
+        request.user, slug, get_tenant(request).cbs_code
+    )
     batch = get_object_or_404(
         PaperBatch.objects.select_related("entered_by", "confirmed_by", "budget_round"),
         budget_round=budget_round,

@@ -28,8 +28,19 @@ def municipalities_managed_by(user) -> list[Organisation]:
     )
 
 
-def can_create_round(user) -> bool:
-    return is_platform_admin(user) or bool(municipalities_managed_by(user))
+def can_create_round(user, municipality: str | None = None) -> bool:
+    """A platform admin, or a civil servant of a municipality (of the one with this CBS
+    code, when given)."""
+    if is_platform_admin(user):
+        return True
+    managed = municipalities_managed_by(user)
+    if municipality is not None and managed:
+        return (
+            Organisation.objects.filter(pk__in=[o.pk for o in managed])
+            .in_municipality(municipality)
+            .exists()
+        )
+    return bool(managed)
 
 
 def can_manage_round(user, budget_round: BudgetRound) -> bool:
@@ -98,15 +109,20 @@ def initiatives_for(user):
 # -- get_<thing>_for_<role> helpers: raise Http404 / PermissionDenied --
 
 
-def get_round_for_viewer(user, slug: str) -> BudgetRound:
-    budget_round = BudgetRound.objects.select_related("organisation").filter(slug=slug).first()
+def get_round_for_viewer(user, slug: str, municipality: str | None = None) -> BudgetRound:
+    """The round if the user may see it; with a CBS code, only a round of that
+    municipality (another municipality's round is a 404, as if it did not exist)."""
+    rounds = BudgetRound.objects.select_related("organisation")
+    if municipality is not None:
+        rounds = rounds.in_municipality(municipality)
+    budget_round = rounds.filter(slug=slug).first()
     if budget_round is None or not can_view_round(user, budget_round):
         raise Http404
     return budget_round
 
 
-def get_round_for_manager(user, slug: str) -> BudgetRound:
-    budget_round = get_round_for_viewer(user, slug)
+def get_round_for_manager(user, slug: str, municipality: str | None = None) -> BudgetRound:
+    budget_round = get_round_for_viewer(user, slug, municipality)
     if not can_manage_round(user, budget_round):
         raise PermissionDenied
     return budget_round

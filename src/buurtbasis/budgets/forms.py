@@ -141,18 +141,33 @@ class RoundForm(platform_forms.Form):
     )
     is_public = forms.BooleanField(label=_("Visible to everyone"), required=False, initial=True)
 
-    def __init__(self, *args, user, instance: BudgetRound | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        user,
+        instance: BudgetRound | None = None,
+        municipality: str | None = None,
+        **kwargs,
+    ):
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(instance)
         super().__init__(*args, **kwargs)
-        self.fields["areas"].queryset = Area.objects.filter(level__in=["wijk", "buurt", "gemeente"])
+        areas = Area.objects.filter(level__in=["wijk", "buurt", "gemeente"])
         if access.is_platform_admin(user):
             orgs = Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY)
         else:
             orgs = Organisation.objects.filter(
                 pk__in=[o.pk for o in access.municipalities_managed_by(user)]
             )
+        if municipality is not None:
+            # only this municipality's areas, and its gemeente organisations (those
+            # without a gemeente area are not tied to one municipality)
+            areas = areas.filter(pk__in=Area.objects.in_municipality(municipality).values("pk"))
+            orgs = orgs.filter(
+                pk__in=Organisation.objects.in_municipality(municipality).values("pk")
+            )
+        self.fields["areas"].queryset = areas
         self.fields["organisation"].queryset = orgs
         if instance is not None and instance.phase_index() >= PHASE_ORDER.index(PhaseKind.VOTING):
             # the outcome depends on these: shown, but fixed once voting has started

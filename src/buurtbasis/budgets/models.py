@@ -72,6 +72,17 @@ class BudgetRoundQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
+    def in_municipality(self, code: str):
+        """Rounds in the municipality with this CBS code (their areas lie there)."""
+        from buurtbasis.areas.models import Area
+
+        through = BudgetRound.areas.through
+        there = through.objects.filter(area__in=Area.objects.in_municipality(code))
+        return self.filter(
+            models.Q(pk__in=there.values("budgetround_id"))
+            | ~models.Q(pk__in=through.objects.values("budgetround_id"))
+        )
+
 
 class BudgetRound(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)

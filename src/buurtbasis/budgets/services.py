@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.platform import notifications, uploads
 from buurtbasis.platform.audit import record_event
 
@@ -120,6 +121,31 @@ LOCKED_AFTER_VOTING = {
 }
 
 
+def _check_areas_in_municipality(data: RoundData) -> None:
+    """A round's areas lie in its municipality (the gemeente areas of its organisation).
+
+    Organisations without a gemeente area (set up before there were several
+    municipalities) are not checked.
+    """
+    codes = list(
+        data.organisation.areas.filter(level=AreaLevel.MUNICIPALITY).values_list("code", flat=True)
+    )
+    if not codes:
+        return
+    allowed = Area.objects.none()
+    for code in codes:
+        allowed |= Area.objects.in_municipality(code)
+    ids = {a.pk for a in data.areas}
+    inside = set(allowed.filter(pk__in=ids).values_list("pk", flat=True))
+    outside = [a for a in data.areas if a.pk not in inside]
+    if outside:
+        raise BudgetError(
+            _("%(area)s is not in the municipality of %(organisation)s.")
+            % {"area": outside[0].name, "organisation": data.organisation.name},
+            code="areas",
+        )
+
+
 def _check_round_data(data: RoundData) -> None:
     if data.budget_cents <= 0:
         raise BudgetError(_("The budget must be more than zero."), code="budget")
@@ -140,6 +166,7 @@ def _check_round_data(data: RoundData) -> None:
         )
     if not data.areas:
         raise BudgetError(_("Choose at least one area."), code="areas")
+    _check_areas_in_municipality(data)
     previous_start = None
     for kind in PHASE_ORDER:
         if kind not in data.schedule:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from buurtbasis.platform.tenancy import get_tenant
+
 from . import access, services
 from .forms import (
     AssessmentForm,
@@ -73,6 +75,11 @@ def _ballot_url(budget_round: BudgetRound) -> str | None:
 # -- public ------------------------------------------------------------------------------------
 
 
+def _code(request) -> str:
+    """The CBS code of the municipality this request is about (platform.tenancy)."""
+    return get_tenant(request).cbs_code
+
+
 def round_list(request):
     managed = [o.pk for o in access.municipalities_managed_by(request.user)]
     visible = Q(is_public=True)
@@ -82,6 +89,7 @@ def round_list(request):
         visible |= Q(organisation_id__in=managed)
     rounds = (
         BudgetRound.objects.filter(visible)
+        .in_municipality(_code(request))
         .select_related("organisation")
         .prefetch_related("areas")
         .annotate(n_plans=Count("plans", filter=~Q(plans__status__in=["draft", "withdrawn"])))
@@ -90,12 +98,12 @@ def round_list(request):
     return render(
         request,
         "budgets/round_list.html",
-        {"rounds": rounds, "can_create": access.can_create_round(request.user)},
+        {"rounds": rounds, "can_create": access.can_create_round(request.user, _code(request))},
     )
 
 
 def round_detail(request, slug):
-    budget_round = access.get_round_for_viewer(request.user, slug)
+    budget_round = access.get_round_for_viewer(request.user, slug, _code(request))
     plans = _plans_with_relations(budget_round.plans.public()).order_by("title")
     status = request.GET.get("status")
     if status in PlanStatus.values:
@@ -127,7 +135,7 @@ def round_detail(request, slug):
 
 
 def plan_detail(request, slug, pk):
-    budget_round = access.get_round_for_viewer(request.user, slug)
+    budget_round = access.get_round_for_viewer(request.user, slug, _code(request))
     plan = access.get_plan_for_viewer(request.user, budget_round, pk)
     funding = FundedPlan.objects.filter(plan=plan).first()
     updates = (
@@ -156,7 +164,7 @@ def plan_detail(request, slug, pk):
 
 
 def plan_history(request, slug, pk):
-    budget_round = access.get_round_for_viewer(request.user, slug)
+    budget_round = access.get_round_for_viewer(request.user, slug, _code(request))
     plan = access.get_plan_for_viewer(request.user, budget_round, pk)
     return render(
         request,
@@ -185,20 +193,20 @@ def _serve_photo(field_file):
 
 
 def plan_photo(request, slug, pk):
-    budget_round = access.get_round_for_viewer(request.user, slug)
+    budget_round = access.get_round_for_viewer(request.user, slug, _code(request))
     plan = access.get_plan_for_viewer(request.user, budget_round, pk)
     return _serve_photo(plan.photo)
 
 
 def progress_photo(request, slug, pk, update_pk):
-    budget_round = access.get_round_for_viewer(request.user, slug)
+    budget_round = access.get_round_for_viewer(request.user, slug, _code(request))
     plan = access.get_plan_for_viewer(request.user, budget_round, pk)
     update = get_object_or_404(ProgressUpdate, pk=update_pk, funded_plan__plan=plan)
     return _serve_photo(update.photo)
 
 
 def round_results(request, slug):
-    budget_round = access.get_round_for_viewer(request.user, slug)
+    budget_round = access.get_round_for_viewer(request.user, slug, _code(request))
     outcome = Outcome.objects.filter(budget_round=budget_round).first()
     count = _count_context(request, budget_round, on="results")
     if not budget_round.has_results() or outcome is None:
@@ -216,7 +224,7 @@ def round_results(request, slug):
 
 
 def round_pabulib(request, slug):
-    budget_round = access.get_round_for_viewer(request.user, slug)
+    budget_round = access.get_round_for_viewer(request.user, slug, _code(request))
     outcome = Outcome.objects.filter(budget_round=budget_round).first()
     if outcome is None or not budget_round.has_results():
         raise Http404
@@ -234,6 +242,7 @@ def round_pabulib(request, slug):
 def my_plans(request):
     plans = (
         Plan.objects.filter(Q(submitted_by=request.user) | Q(initiative__members=request.user))
+        .filter(budget_round__in=BudgetRound.objects.in_municipality(_code(request)).values("pk"))
         .distinct()
         .select_related("budget_round", "merged_into", "initiative")
         .order_by("-updated_at")
@@ -307,7 +316,7 @@ def _render_plan_form(request, budget_round, plan, form, formset, total):
 
 @login_required
 def plan_create(request, slug):
-    budget_round = access.get_round_for_viewer(request.user, slug)
+    budget_round = access.get_round_for_viewer(request.user, slug, _code(request))
     if not access.can_submit_plan(request.user, budget_round):
         messages.error(request, _("Plans can no longer be submitted in this round."))
         return redirect(budget_round.get_absolute_url())
@@ -316,7 +325,7 @@ def plan_create(request, slug):
 
 @login_required
 def plan_edit(request, slug, pk):
-    budget_round = access.get_round_for_viewer(request.user, slug)
+    budget_round = access.get_round_for_viewer(request.user, slug, _code(request))
     plan = access.get_plan_for_viewer(request.user, budget_round, pk)
     if not access.is_plan_owner(request.user, plan):
         raise PermissionDenied
@@ -331,7 +340,7 @@ def plan_edit(request, slug, pk):
 @login_required
 @require_POST
 def plan_withdraw(request, slug, pk):
-    budget_round = access.get_round_for_viewer(request.user, slug)
+    budget_round = access.get_round_for_viewer(request.user, slug, _code(request))
     plan = access.get_plan_for_viewer(request.user, budget_round, pk)
     if not access.is_plan_owner(request.user, plan):
         raise PermissionDenied
@@ -349,9 +358,9 @@ def plan_withdraw(request, slug, pk):
 
 @login_required
 def round_create(request):
-    if not access.can_create_round(request.user):
+    if not access.can_create_round(request.user, _code(request)):
         raise PermissionDenied
-    form = RoundForm(request.POST or None, user=request.user)
+    form = RoundForm(request.POST or None, user=request.user, municipality=_code(request))
     if request.method == "POST" and form.is_valid():
         try:
             budget_round = services.create_round(data=form.to_data(), actor=request.user)
@@ -365,8 +374,10 @@ def round_create(request):
 
 @login_required
 def round_edit(request, slug):
-    budget_round = access.get_round_for_manager(request.user, slug)
-    form = RoundForm(request.POST or None, user=request.user, instance=budget_round)
+    budget_round = access.get_round_for_manager(request.user, slug, _code(request))
+    form = RoundForm(
+        request.POST or None, user=request.user, instance=budget_round, municipality=_code(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_round(
@@ -383,7 +394,7 @@ def round_edit(request, slug):
 @login_required
 @require_POST
 def round_advance(request, slug):
-    budget_round = access.get_round_for_manager(request.user, slug)
+    budget_round = access.get_round_for_manager(request.user, slug, _code(request))
     try:
         budget_round = services.advance_phase(
             budget_round=budget_round,
@@ -405,7 +416,7 @@ def round_advance(request, slug):
 @require_POST
 def round_recount(request, slug):
     """Compute the outcome again, or retry a failed count: both go to the background."""
-    budget_round = access.get_round_for_manager(request.user, slug)
+    budget_round = access.get_round_for_manager(request.user, slug, _code(request))
     reason = "retry" if budget_round.count_status == CountStatus.FAILED else "recount"
     try:
         services.request_count(budget_round=budget_round, actor=request.user, reason=reason)
@@ -443,7 +454,7 @@ def round_count_status(request, slug):
 
     With ``seen`` equal to the current state nothing changed: 204 (htmx keeps the block).
     """
-    budget_round = access.get_round_for_viewer(request.user, slug)
+    budget_round = access.get_round_for_viewer(request.user, slug, _code(request))
     context = _count_context(request, budget_round, on=request.GET.get("on", "results"))
     context["count_polled"] = True
     if request.GET.get("seen") == context["count_state"] and context["count_polling"]:
@@ -456,7 +467,7 @@ def round_count_status(request, slug):
 
 @login_required
 def assessment(request, slug):
-    budget_round = access.get_round_for_manager(request.user, slug)
+    budget_round = access.get_round_for_manager(request.user, slug, _code(request))
     plans = (
         _plans_with_relations(budget_round.plans.exclude(status=PlanStatus.DRAFT))
         .select_related("submitted_by")
@@ -480,7 +491,7 @@ def assessment(request, slug):
 
 @login_required
 def plan_assess(request, slug, pk):
-    budget_round = access.get_round_for_manager(request.user, slug)
+    budget_round = access.get_round_for_manager(request.user, slug, _code(request))
     plan = get_object_or_404(
         Plan.objects.select_related("area", "submitted_by", "initiative", "partner_organisation"),
         budget_round=budget_round,
@@ -526,7 +537,7 @@ def plan_assess(request, slug, pk):
 @login_required
 @require_POST
 def plan_merge(request, slug, pk):
-    budget_round = access.get_round_for_manager(request.user, slug)
+    budget_round = access.get_round_for_manager(request.user, slug, _code(request))
     plan = get_object_or_404(Plan, budget_round=budget_round, pk=pk)
     form = MergeForm(request.POST, plan=plan)
     if form.is_valid():
@@ -556,7 +567,7 @@ def plan_merge(request, slug, pk):
 
 @login_required
 def progress_add(request, slug, pk):
-    budget_round = access.get_round_for_viewer(request.user, slug)
+    budget_round = access.get_round_for_viewer(request.user, slug, _code(request))
     plan = access.get_plan_for_viewer(request.user, budget_round, pk)
     funding = get_object_or_404(FundedPlan, plan=plan)
     if not (

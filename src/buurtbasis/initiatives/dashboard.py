@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.organisations.access import organisations_where, roles_of
 from buurtbasis.organisations.models import Role
+from buurtbasis.platform.tenancy import get_tenant
 
 from .models import NEEDS, Initiative, Status
 
@@ -45,9 +46,18 @@ def my_initiatives(user) -> QuerySet:
 
 
 def hosted_initiatives(
-    organisation_ids, *, status: str = "", need: str = "", sort: str = "name"
+    organisation_ids,
+    *,
+    status: str = "",
+    need: str = "",
+    sort: str = "name",
+    municipality: str | None = None,
 ) -> QuerySet:
+    """Initiatives hosted by the organisations (in one municipality when its CBS code is
+    given: a welzijnsorganisatie may work in several)."""
     qs = Initiative.objects.filter(host_organisation_id__in=organisation_ids)
+    if municipality is not None:
+        qs = qs.in_municipality(municipality)
     if status in Status.values:
         qs = qs.filter(status=status)
     fields = {key: f for key, f, _label in NEEDS}
@@ -69,15 +79,15 @@ def wijken_of_organisations(organisation_ids) -> QuerySet:
     )
 
 
-def initiatives_needing_host(organisation_ids) -> QuerySet:
-    """Public initiatives in the organisations' wijken that ask for a host and have none."""
+def initiatives_needing_host(organisation_ids, *, municipality: str | None = None) -> QuerySet:
+    """Public initiatives in the organisations' wijken that ask for a host and have none
+    (in one municipality when its CBS code is given)."""
+    wijken = wijken_of_organisations(organisation_ids)
+    if municipality is not None:
+        wijken = wijken.filter(pk__in=Area.objects.in_municipality(municipality).values("pk"))
     qs = (
         Initiative.objects.public()
-        .filter(
-            needs_host=True,
-            host_organisation__isnull=True,
-            areas__in=wijken_of_organisations(organisation_ids),
-        )
+        .filter(needs_host=True, host_organisation__isnull=True, areas__in=wijken)
         .exclude(status=Status.ENDED)
     )
     return _with_lists(qs.distinct()).order_by("-updated_at", "-pk")
@@ -93,16 +103,24 @@ class WijkRow:
     by_need: list[int] = field(default_factory=list)
 
 
-def wijk_overview(organisation_ids) -> list[WijkRow]:
+def wijk_overview(organisation_ids, *, municipality: str | None = None) -> list[WijkRow]:
     """Per wijk of the municipality: initiatives by status and by need (one query).
 
-    The wijken are those of the civil servants' organisations; when those have no
-    areas, all wijken of the most recent year.
+    The wijken are those of the civil servants' organisations (in one municipality when
+    its CBS code is given); when those organisations have no areas at all, all wijken of
+    the most recent year (of that municipality). Organisations that work elsewhere only
+    get no rows: their people never see another municipality's counts of private ideas.
     """
     wijken = wijken_of_organisations(organisation_ids)
-    if not wijken.exists():
-        latest = Area.objects.filter(level=AreaLevel.DISTRICT).order_by("-year").first()
-        wijken = Area.objects.filter(level=AreaLevel.DISTRICT, year=latest.year if latest else 0)
+    has_areas = Area.objects.filter(organisations__in=organisation_ids).exists()
+    in_scope = Area.objects.all()
+    if municipality is not None:
+        in_scope = Area.objects.in_municipality(municipality)
+        wijken = wijken.filter(pk__in=in_scope.values("pk"))
+    if not has_areas:
+        districts = in_scope.filter(level=AreaLevel.DISTRICT)
+        latest = districts.order_by("-year").first()
+        wijken = districts.filter(year=latest.year if latest else 0)
     annotations = {"n_total": Count("initiatives", distinct=True)}
     for value in Status.values:
         annotations[f"n_status_{value}"] = Count(
@@ -157,7 +175,7 @@ def mine_block(request) -> dict | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    initiatives = list(my_initiatives(user))
+    initiatives = list(my_initiatives(user).in_municipality(get_tenant(request).cbs_code))
     worker, civil_servant = _staff(user)
     return {"initiatives": initiatives, "full": bool(initiatives) or not (worker or civil_servant)}
 
@@ -169,13 +187,14 @@ def worker_block(request) -> dict | None:
     if not user.is_authenticated or not _staff(user)[0]:
         return None
     orgs = list(organisations_where(user, Role.COMMUNITY_WORKER))
+    code = get_tenant(request).cbs_code
     status = request.GET.get("status", "")
     need = request.GET.get("need", "")
     sort = request.GET.get("sort", "name")
     return {
         "organisations": orgs,
-        "hosted": hosted_initiatives(orgs, status=status, need=need, sort=sort),
-        "needing_host": initiatives_needing_host(orgs)[:50],
+        "hosted": hosted_initiatives(orgs, status=status, need=need, sort=sort, municipality=code),
+        "needing_host": initiatives_needing_host(orgs, municipality=code)[:50],
         "status": status,
         "need": need,
         "sort": sort,
@@ -189,7 +208,7 @@ def wijken_block(request) -> dict | None:
     if not user.is_authenticated or not _staff(user)[1]:
         return None
     orgs = list(organisations_where(user, Role.CIVIL_SERVANT))
-    rows = wijk_overview(orgs)
+    rows = wijk_overview(orgs, municipality=get_tenant(request).cbs_code)
     return {
         "organisations": orgs,
         "rows": rows,
@@ -200,9 +219,11 @@ def wijken_block(request) -> dict | None:
 
 
 def organisation_block(request, *, organisation) -> dict:
-    """The public initiatives an organisation hosts, on the organisation's page."""
+    """The public initiatives an organisation hosts in this municipality, on the
+    organisation's page (a welzijnsorganisatie may work in several)."""
     return {
         "initiatives": Initiative.objects.public()
+        .in_municipality(get_tenant(request).cbs_code)
         .filter(host_organisation=organisation)
         .order_by("name")
     }

@@ -9,10 +9,14 @@ from buurtbasis.platform import forms as platform_forms
 from .models import NEEDS, Initiative, Status, TargetGroup, Theme
 
 
-def wijk_queryset():
-    """The wijken of the most recent year that has any."""
-    latest = Area.objects.filter(level=AreaLevel.DISTRICT).aggregate(year=Max("year"))["year"]
-    return Area.objects.filter(level=AreaLevel.DISTRICT, year=latest).order_by("code")
+def wijk_queryset(municipality: str | None = None):
+    """The wijken of the most recent year that has any (of the municipality with this
+    CBS code, when given)."""
+    wijken = Area.objects.filter(level=AreaLevel.DISTRICT)
+    if municipality is not None:
+        wijken = wijken.filter(pk__in=Area.objects.in_municipality(municipality).values("pk"))
+    latest = wijken.aggregate(year=Max("year"))["year"]
+    return wijken.filter(year=latest).order_by("code")
 
 
 class BaseForm(platform_forms.Form):
@@ -133,9 +137,10 @@ class StartInitiativeForm(InitiativeFields):
         error_messages={"required": _("Choose the neighbourhood of your initiative.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = wijk_queryset()
+        self.municipality = municipality
+        self.fields["area"].queryset = wijk_queryset(municipality)
         for name, message in (
             ("name", _("Give your initiative a name.")),
             ("pitch", _("Tell in one or two sentences what you want to do.")),
@@ -180,10 +185,11 @@ class EditInitiativeForm(StartInitiativeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["area"]
-        self.fields["host_organisation"].queryset = Organisation.objects.filter(
-            kind__in=HOST_KINDS
-        ).order_by("name")
-        self.fields["areas"].queryset = wijk_queryset()
+        hosts = Organisation.objects.filter(kind__in=HOST_KINDS)
+        if self.municipality is not None:
+            hosts = hosts.in_municipality(self.municipality)
+        self.fields["host_organisation"].queryset = hosts.order_by("name")
+        self.fields["areas"].queryset = wijk_queryset(self.municipality)
         self.fields["is_public"].help_text = _(
             "Only matters while it is an idea: if you untick this, only the people who "
             "manage the initiative can see it."
@@ -271,7 +277,7 @@ class SearchForm(platform_forms.Form):
         choices=[("", _("Anything")), *NEED_CHOICES],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality: str | None = None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["wijk"].queryset = wijk_queryset()
+        self.fields["wijk"].queryset = wijk_queryset(municipality)

@@ -63,6 +63,19 @@ class InitiativeQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Status.ACTIVE)
 
+    def in_municipality(self, code: str):
+        """Initiatives in the municipality with this CBS code: one of their areas lies
+        there. Initiatives without any area (only possible through the Django admin)
+        are not tied to a municipality and count for every one."""
+        from buurtbasis.areas.models import Area
+
+        through = Initiative.areas.through
+        there = through.objects.filter(area__in=Area.objects.in_municipality(code))
+        return self.filter(
+            models.Q(pk__in=there.values("initiative_id"))
+            | ~models.Q(pk__in=through.objects.values("initiative_id"))
+        )
+
 
 class Initiative(models.Model):
     """A resident group's initiative."""

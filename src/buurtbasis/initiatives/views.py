@@ -14,6 +14,7 @@ from buurtbasis.areas.models import Area
 from buurtbasis.organisations.models import Role
 from buurtbasis.platform import ratelimit
 from buurtbasis.platform.audit import Origin
+from buurtbasis.platform.tenancy import get_tenant
 
 from . import services
 from .access import can_manage_initiative, can_view_initiative, organisation_ids_with_role
@@ -69,7 +70,7 @@ def start(request):
             {"login_next_url": _login_url(request.path), "register_url": _register_url()},
         )
     if request.method == "POST":
-        form = StartInitiativeForm(request.POST)
+        form = StartInitiativeForm(request.POST, municipality=_code(request))
         if form.is_valid() and not ratelimit.hit(
             "initiative-start", str(request.user.pk), limit=START_LIMIT, window=3600
         ):
@@ -110,13 +111,22 @@ def start(request):
         }
         if getattr(request.user, "home_area_id", None):
             initial["area"] = request.user.home_area_id
-        form = StartInitiativeForm(initial=initial)
+        form = StartInitiativeForm(initial=initial, municipality=_code(request))
     return render(request, "initiatives/start.html", {"form": form})
 
 
+def _code(request) -> str:
+    """The CBS code of the municipality this request is about (platform.tenancy)."""
+    return get_tenant(request).cbs_code
+
+
 def _initiative_for(request, slug: str) -> Initiative:
+    """The initiative, if it is in this municipality and the user may see it (else 404)."""
     initiative = get_object_or_404(
-        Initiative.objects.select_related("host_organisation", "created_by"), slug=slug
+        Initiative.objects.select_related("host_organisation", "created_by").in_municipality(
+            _code(request)
+        ),
+        slug=slug,
     )
     if not can_view_initiative(request.user, initiative):
         raise Http404
@@ -155,7 +165,7 @@ def edit(request, slug):
     if not can_manage_initiative(request.user, initiative):
         return _forbidden(request, initiative)
     if request.method == "POST":
-        form = EditInitiativeForm(request.POST)
+        form = EditInitiativeForm(request.POST, municipality=_code(request))
         if form.is_valid():
             data = form.cleaned_data
             services.update_initiative(
@@ -177,7 +187,9 @@ def edit(request, slug):
             messages.success(request, _("Your changes have been saved."))
             return redirect(initiative)
     else:
-        form = EditInitiativeForm(initial=EditInitiativeForm.initial_for(initiative))
+        form = EditInitiativeForm(
+            initial=EditInitiativeForm.initial_for(initiative), municipality=_code(request)
+        )
     return render(request, "initiatives/edit.html", {"form": form, "initiative": initiative})
 
 
@@ -294,16 +306,18 @@ def invitation(request, slug, token):
         return render(
             request, "initiatives/invitation_failed.html", {"reason": error.reason}, status=400
         )
+    # Not scoped to the municipality: the signed link in the e-mail is the permission.
     initiative = get_object_or_404(Initiative, pk=initiative_id, slug=slug)
     return render(
         request, "initiatives/invitation.html", {"initiative": initiative, "token": token}
     )
 
 
-def search_initiatives(data) -> tuple[SearchForm, QuerySet]:
-    """The public initiatives matching the list filters, ready to paginate."""
-    form = SearchForm(data)
-    qs = Initiative.objects.public()
+def search_initiatives(data, *, municipality: str) -> tuple[SearchForm, QuerySet]:
+    """The public initiatives of one municipality (its CBS code) matching the list
+    filters, ready to paginate."""
+    form = SearchForm(data, municipality=municipality)
+    qs = Initiative.objects.public().in_municipality(municipality)
     if form.is_valid():
         filters = form.cleaned_data
     else:
@@ -336,7 +350,7 @@ def search_initiatives(data) -> tuple[SearchForm, QuerySet]:
 
 
 def initiative_list(request):
-    form, qs = search_initiatives(request.GET)
+    form, qs = search_initiatives(request.GET, municipality=_code(request))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

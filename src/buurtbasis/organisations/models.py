@@ -25,6 +25,27 @@ class Role(models.TextChoices):
     PLATFORM_ADMIN = "platform_admin", _("Platform admin")
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def in_municipality(self, code: str):
+        """Organisations that work in the municipality with this CBS code (one of their
+        areas lies there; a welzijnsorganisatie may work in several), and those that have
+        no areas at all, which are not tied to one municipality."""
+        from buurtbasis.areas.models import Area
+
+        through = Organisation.areas.through
+        there = through.objects.filter(area__in=Area.objects.in_municipality(code))
+        return self.filter(
+            models.Q(pk__in=there.values("organisation_id"))
+            | ~models.Q(pk__in=through.objects.values("organisation_id"))
+        )
+
+    def municipality_of(self, code: str):
+        """The gemeente organisations of the municipality with this CBS code."""
+        return self.filter(
+            kind=OrganisationKind.MUNICIPALITY, areas__code=code, areas__level="gemeente"
+        ).distinct()
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -37,6 +58,8 @@ class Organisation(models.Model):
         "areas.Area", verbose_name=_("areas"), blank=True, related_name="organisations"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")

@@ -6,8 +6,10 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from buurtbasis.areas.models import Area
 from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.blocks import blocks_for
+from buurtbasis.platform.tenancy import get_tenant
 
 from . import access, services
 from .forms import OrganisationFilterForm, OrganisationProfileForm
@@ -19,16 +21,31 @@ PAGE_SIZE = 24
 PUBLIC_HOSTED = Q(hosted_initiatives__is_public=True) | ~Q(hosted_initiatives__status="idea")
 
 
+def _code(request) -> str:
+    """The CBS code of the municipality this request is about (platform.tenancy)."""
+    return get_tenant(request).cbs_code
+
+
 def organisation_list(request):
-    counts = dict(Organisation.objects.values_list("kind").annotate(n=Count("id")).order_by("kind"))
+    """The organisations working in this municipality (public profiles)."""
+    code = _code(request)
+    here = Organisation.objects.in_municipality(code)
+    counts = dict(here.values_list("kind").annotate(n=Count("id")).order_by("kind"))
     kinds = [
         (value, f"{label} ({counts.get(value, 0)})")
         for value, label in OrganisationKind.choices
         if counts.get(value)
     ]
     form = OrganisationFilterForm(request.GET or None, kinds=kinds)
-    organisations = Organisation.objects.annotate(
-        initiative_count=Count("hosted_initiatives", filter=PUBLIC_HOSTED, distinct=True)
+    # hosted initiatives in this municipality (the same rule as
+    # Initiative.objects.in_municipality, written out on the reverse relation)
+    hosted_here = Q(
+        hosted_initiatives__areas__in=Area.objects.in_municipality(code).values("pk")
+    ) | Q(hosted_initiatives__areas__isnull=True)
+    organisations = here.annotate(
+        initiative_count=Count(
+            "hosted_initiatives", filter=PUBLIC_HOSTED & hosted_here, distinct=True
+        )
     ).prefetch_related("areas")
     if form.is_valid():
         if form.cleaned_data["soort"]:
@@ -54,7 +71,10 @@ def organisation_list(request):
 
 
 def organisation_detail(request, slug):
-    organisation = get_object_or_404(Organisation.objects.prefetch_related("areas"), slug=slug)
+    """An organisation working in this municipality; another municipality's is a 404."""
+    organisation = get_object_or_404(
+        Organisation.objects.in_municipality(_code(request)).prefetch_related("areas"), slug=slug
+    )
     can_edit = access.can_edit_organisation(request.user, organisation)
     # Who works here is visible to the people who manage the profile, not to the public.
     members = (
@@ -77,7 +97,9 @@ def organisation_detail(request, slug):
 
 @login_required
 def organisation_edit(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = get_object_or_404(
+        Organisation.objects.in_municipality(_code(request)), slug=slug
+    )
     if not access.can_edit_organisation(request.user, organisation):
         raise PermissionDenied
     form = OrganisationProfileForm(request.POST or None, instance=organisation)

@@ -1,4 +1,5 @@
-"""Admin pages of the ground floor: the audit trail (read-only) and failed background tasks."""
+"""Admin pages of the ground floor: the audit trail (read-only), failed background tasks,
+and the municipalities (tenants)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from buurtbasis.platform.models import AuditEvent, FailedTask, ScheduledJobRun
+from buurtbasis.platform.models import (
+    AuditEvent,
+    FailedTask,
+    ScheduledJobRun,
+    Tenant,
+    TenantHost,
+)
 from buurtbasis.platform.tasks import requeue_failed
 
 
@@ -132,3 +139,18 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class TenantHostInline(admin.TabularInline):
+    model = TenantHost
+    extra = 1
+
+
+@admin.register(Tenant)
+class TenantAdmin(admin.ModelAdmin):
+    """The municipalities this installation serves, with their host names."""
+
+    list_display = ["name", "cbs_code", "slug", "is_active"]
+    search_fields = ["name", "cbs_code", "slug", "hosts__host"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [TenantHostInline]

@@ -7,13 +7,17 @@ from buurtbasis.initiatives.queries import count_active_initiatives
 from buurtbasis.initiatives.views import login_required
 from buurtbasis.organisations.access import is_platform_admin
 from buurtbasis.platform.blocks import blocks_for
+from buurtbasis.platform.tenancy import get_tenant
 
 RECENT_INITIATIVES = 6
 
 
 def home(request):
-    """The municipality's wijken on a map shaded by a CBS figure, recent initiatives, search."""
-    municipality = area_services.get_municipality()
+    """The municipality's wijken on a map shaded by a CBS figure, recent initiatives, search.
+
+    The municipality is the current tenant (``platform.tenancy``)."""
+    code = get_tenant(request).cbs_code
+    municipality = area_services.get_municipality(code=code)
     context = {"municipality": municipality}
     if municipality is not None:
         context.update(
@@ -28,6 +32,7 @@ def home(request):
         return render(request, "areas/_map.html", {**context, "swapped": True})
     context["recent_initiatives"] = list(
         Initiative.objects.public()
+        .in_municipality(code)
         .order_by("-created_at")
         .prefetch_related("areas")[:RECENT_INITIATIVES]
     )

@@ -8,6 +8,7 @@ from buurtbasis.areas import services
 from buurtbasis.areas.maps import build_location_map
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.initiatives.queries import count_active_initiatives, initiatives_in
+from buurtbasis.platform.tenancy import get_tenant
 
 INDEX_FIGURES = (
     "AantalInwoners_5",
@@ -20,7 +21,7 @@ INITIATIVES_PER_PAGE = 12
 
 
 def district_index(request):
-    municipality = services.get_municipality()
+    municipality = services.get_municipality(code=get_tenant(request).cbs_code)
     context = {"municipality": municipality, "rows": [], "indicators": []}
     if municipality is not None:
         districts = services.get_districts(municipality=municipality)
@@ -71,9 +72,9 @@ def _render_detail(request, area: Area):
 
 def district_detail(request, year: int, code: str):
     area = get_object_or_404(
-        Area.objects.select_related("parent", "parent__parent").exclude(
-            level=AreaLevel.MUNICIPALITY
-        ),
+        Area.objects.in_municipality(get_tenant(request).cbs_code)
+        .select_related("parent", "parent__parent")
+        .exclude(level=AreaLevel.MUNICIPALITY),
         year=year,
         code=code.upper(),
     )
@@ -82,7 +83,8 @@ def district_detail(request, year: int, code: str):
 
 def district_by_slug(request, slug: str):
     area = (
-        Area.objects.select_related("parent", "parent__parent")
+        Area.objects.in_municipality(get_tenant(request).cbs_code)
+        .select_related("parent", "parent__parent")
         .exclude(level=AreaLevel.MUNICIPALITY)
         .filter(slug=slug)
         .order_by("-year")

@@ -11,6 +11,7 @@ from .notifications import (
 )
 from .schedule import ScheduledJobRun
 from .tasks import FailedTask
+from .tenancy import Tenant, TenantHost
 
 __all__ = [
     "AuditEvent",
@@ -23,4 +24,6 @@ __all__ = [
     "NotificationSettings",
     "OutgoingEmail",
     "ScheduledJobRun",
+    "Tenant",
+    "TenantHost",
 ]

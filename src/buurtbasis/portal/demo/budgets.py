@@ -704,4 +704,91 @@ DEMO_SLUGS = [
     "buurtbudget-aa-landen-2025",
 ]
 
-__all__ = ["DEMO_SLUGS", "DEMO_VOTING_CODES", "load_demo_rounds"]
+# -- the second demo municipality (Rotterdam) ----------------------------------------------------
+
+ROTTERDAM_PUBLIC_ROUND = "buurtbudget-feijenoord-charlois-2026"
+ROTTERDAM_DRAFT_ROUND = "wijkbudget-delfshaven-2027"
+ROTTERDAM_PLANS = [
+    DemoPlan(
+        "Bankjes langs de Maashaven",
+        "Zes bankjes langs de kade, zodat ouderen onderweg kunnen rusten.",
+        "Langs de Maashaven lopen veel mensen, maar er is bijna geen plek om te zitten. Wij "
+        "willen zes stevige bankjes, met een leuning voor wie moeilijk opstaat.",
+        (("Zes bankjes", 7200), ("Plaatsen", 1800)),
+        "WK059910",
+    ),
+    DemoPlan(
+        "Kinderkookles in het buurthuis",
+        "Kinderen leren gezond koken met groente uit de buurttuin.",
+        "Elke woensdagmiddag koken tien kinderen samen met twee vrijwilligers. Het geld is "
+        "voor pannen, schorten en de boodschappen van een half jaar.",
+        (("Keukenspullen", 900), ("Boodschappen (6 maanden)", 2100)),
+        "WK059915",
+    ),
+]
+
+
+def load_second_municipality_rounds(*, stdout=None) -> dict:
+    """Two Rotterdam rounds: a public one open for plans and a draft (not public) that only
+    Rotterdam's civil servants see. Idempotent. Needs Gemeente Rotterdam and its civil
+    servant (``portal.demo.initiatives.load_second_municipality``)."""
+    org = Organisation.objects.filter(slug="gemeente-rotterdam").first()
+    officer = (
+        User.objects.filter(
+            memberships__organisation=org, memberships__role=Role.CIVIL_SERVANT
+        ).first()
+        if org is not None
+        else None
+    )
+    report = {"created": []}
+    if org is None or officer is None:
+        return report
+    author = User.objects.filter(email="bewoner.rotterdam@demo.buurtbasis.nl").first()
+    with transaction.atomic():
+        if not BudgetRound.objects.filter(slug=ROTTERDAM_PUBLIC_ROUND).exists():
+            budget_round = services.create_round(
+                data=_round_data(
+                    org,
+                    [_area("WK059910"), _area("WK059915")],
+                    title="Buurtbudget Feijenoord en Charlois 2026",
+                    description=(
+                        "Feijenoord en Charlois krijgen €25.000 voor plannen van bewoners. "
+                        "Dien uw plan in."
+                    ),
+                    budget_euros=25_000,
+                    schedule=_schedule(timezone.now(), PhaseKind.SUBMISSION),
+                    max_choices=3,
+                ),
+                actor=officer,
+                slug=ROTTERDAM_PUBLIC_ROUND,
+            )
+            if author is not None:
+                for demo in ROTTERDAM_PLANS:
+                    _submit(budget_round, demo, author)
+            report["created"].append(ROTTERDAM_PUBLIC_ROUND)
+        if not BudgetRound.objects.filter(slug=ROTTERDAM_DRAFT_ROUND).exists():
+            services.create_round(
+                data=_round_data(
+                    org,
+                    [_area("WK059903")],
+                    title="Wijkbudget Delfshaven 2027 (concept)",
+                    description="Nog in voorbereiding: alleen zichtbaar voor de gemeente.",
+                    budget_euros=30_000,
+                    schedule=_schedule(timezone.now() + timedelta(days=120), PhaseKind.SUBMISSION),
+                    max_choices=3,
+                    is_public=False,
+                ),
+                actor=officer,
+                slug=ROTTERDAM_DRAFT_ROUND,
+            )
+            report["created"].append(ROTTERDAM_DRAFT_ROUND)
+    _log(stdout, f"Rotterdam rounds: /buurtbudget/{ROTTERDAM_PUBLIC_ROUND}/ (open for plans)")
+    return report
+
+
+__all__ = [
+    "DEMO_SLUGS",
+    "DEMO_VOTING_CODES",
+    "load_demo_rounds",
+    "load_second_municipality_rounds",
+]

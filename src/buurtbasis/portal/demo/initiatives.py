@@ -509,3 +509,235 @@ def load_people_and_initiatives(*, gemeente: Area) -> Result:
         result.add("initiatives")
     result.logins = logins
     return result
+
+
+# --- The second demo municipality (Rotterdam) ------------------------------------------------
+
+#: A welzijnsorganisatie that works in both demo municipalities (invented), with the
+#: Zwolle wijk numbers and Rotterdam wijk codes it serves.
+SHARED_WELFARE = (
+    "welzijn-verbindt",
+    "Stichting Welzijn Verbindt",
+    [40, 41],
+    ["WK059910", "WK059915", "WK059912"],
+)
+# (slug, name, kind, Rotterdam wijk codes; None = the whole gemeente)
+SECOND_ORGANISATIONS = [
+    ("gemeente-rotterdam", "Gemeente Rotterdam", OrganisationKind.MUNICIPALITY, None),
+    (
+        "buurtwerk-maasoever",
+        "Stichting Buurtwerk Maasoever",
+        OrganisationKind.WELFARE,
+        ["WK059901", "WK059903", "WK059905"],
+    ),
+    (
+        "bewonersgroep-kaap",
+        "Bewonersgroep Kaap",
+        OrganisationKind.RESIDENT_GROUP,
+        ["WK059910"],
+    ),
+]
+# (local part, name, grants) — printed by load_demo.
+SECOND_LOGINS = [
+    ("ambtenaar.rotterdam", "Noor Bakker", [("gemeente-rotterdam", Role.CIVIL_SERVANT)]),
+    ("opbouwwerker.rotterdam", "Kees de Wit", [("buurtwerk-maasoever", Role.COMMUNITY_WORKER)]),
+    (
+        "opbouwwerker.beide",
+        "Yara Haddad",
+        [("welzijn-verbindt", Role.COMMUNITY_WORKER)],
+    ),
+    ("bewoner.rotterdam", "Daan Verbeek", []),
+]
+# (slug, name, pitch, wijk code, status, host slug or None, is_public, needs)
+SECOND_INITIATIVES = [
+    (
+        "buurttuin-feijenoord",
+        "Buurttuin Feijenoord",
+        "Samen groente kweken op het braakliggende veld achter de school.",
+        "WK059910",
+        Status.ACTIVE,
+        "welzijn-verbindt",
+        True,
+        ("volunteers",),
+    ),
+    (
+        "taalmaatjes-charlois",
+        "Taalmaatjes Charlois",
+        "Nieuwe Rotterdammers oefenen Nederlands met een vaste buur.",
+        "WK059915",
+        Status.ACTIVE,
+        "welzijn-verbindt",
+        True,
+        ("volunteers", "room"),
+    ),
+    (
+        "repair-cafe-ijsselmonde",
+        "Repair Café IJsselmonde",
+        "Kapotte spullen samen repareren in plaats van weggooien.",
+        "WK059912",
+        Status.IDEA,
+        None,
+        True,
+        ("knowledge", "host"),
+    ),
+    (
+        "kookclub-delfshaven",
+        "Kookclub Delfshaven",
+        "Elke week samen koken en eten met buren uit de straat.",
+        "WK059903",
+        Status.ACTIVE,
+        "buurtwerk-maasoever",
+        True,
+        ("money",),
+    ),
+    (
+        "speelstraat-noord",
+        "Speelstraat Noord",
+        "Een middag per week wordt de straat een speelplek voor kinderen.",
+        "WK059905",
+        Status.PAUSED,
+        "buurtwerk-maasoever",
+        True,
+        (),
+    ),
+    (
+        "wandelgroep-centrum",
+        "Wandelgroep Rotterdam Centrum",
+        "Samen wandelen langs de Maas: goed voor je lijf en leuk voor contact.",
+        "WK059901",
+        Status.ACTIVE,
+        None,
+        True,
+        ("volunteers",),
+    ),
+    (
+        "buurtkeuken-kaap",
+        "Buurtkeuken op de Kaap",
+        "Een keuken waar buren samen koken voor wie het moeilijk heeft.",
+        "WK059910",
+        Status.IDEA,
+        None,
+        False,  # a private idea: only its initiators and the platform admins see it
+        ("room", "money"),
+    ),
+]
+# Initiatives in Zwolle hosted by the organisation that works in both municipalities.
+SHARED_ZWOLLE_INITIATIVES = [
+    (
+        "burenhulp-schelle",
+        "Burenhulp Schelle",
+        "Buren helpen elkaar met boodschappen en kleine klussen.",
+        40,
+        Status.ACTIVE,
+        "welzijn-verbindt",
+        True,
+        ("volunteers",),
+    ),
+    (
+        "fietsles-ittersum",
+        "Fietsles Ittersum",
+        "Vrijwilligers leren volwassenen fietsen, in een rustig tempo.",
+        41,
+        Status.ACTIVE,
+        "welzijn-verbindt",
+        True,
+        ("money", "volunteers"),
+    ),
+]
+
+
+@transaction.atomic
+def load_second_municipality(*, gemeente: Area, zwolle: Area | None = None) -> Result:
+    """Rotterdam's demo organisations, people and initiatives, and a welzijnsorganisatie
+    that works in both Rotterdam and Zwolle. Idempotent: only missing rows are created."""
+    result = Result()
+    wijken = {w.code: w for w in Area.objects.filter(parent=gemeente, level=AreaLevel.DISTRICT)}
+    zwolle_wijken = {}
+    if zwolle is not None:
+        zwolle_wijken = {
+            _wijk_number(w): w for w in Area.objects.filter(parent=zwolle, level=AreaLevel.DISTRICT)
+        }
+    orgs: dict[str, Organisation] = {}
+    slug, name, zwolle_numbers, rotterdam_codes = SHARED_WELFARE
+    specs = [
+        *SECOND_ORGANISATIONS,
+        (slug, name, OrganisationKind.WELFARE, rotterdam_codes),
+    ]
+    for org_slug, org_name, kind, codes in specs:
+        org, created = Organisation.objects.get_or_create(
+            slug=org_slug,
+            defaults={
+                "name": org_name,
+                "kind": kind,
+                "email": f"info@{org_slug}.example.org",
+                "description": "",
+            },
+        )
+        if created:
+            result.add("organisations")
+            areas = [gemeente] if codes is None else [wijken[c] for c in codes if c in wijken]
+            if org_slug == slug:
+                areas += [zwolle_wijken[n] for n in zwolle_numbers if n in zwolle_wijken]
+            org.areas.set(areas)
+        orgs[org_slug] = org
+
+    for local, display_name, grants in SECOND_LOGINS:
+        email = f"{local}@{DEMO_DOMAIN}"
+        user = _user(email, display_name, result, home_area=wijken.get("WK059910"))
+        for org_slug, role in grants:
+            _, created = Membership.objects.get_or_create(
+                user=user, organisation=orgs[org_slug], role=role
+            )
+            result.add("memberships", int(created))
+        label = ", ".join(str(r.label) for _o, r in grants) or str(Role.RESIDENT.label)
+        if any(org_slug == slug for org_slug, _r in grants):
+            label += " (Zwolle + Rotterdam)"
+        result.logins.append((label, email))
+
+    ensure_vocabulary()
+    creator = User.objects.get(email=f"bewoner.rotterdam@{DEMO_DOMAIN}")
+    rows = [(*row, wijken.get(row[3])) for row in SECOND_INITIATIVES] + [
+        (*row, zwolle_wijken.get(row[3])) for row in SHARED_ZWOLLE_INITIATIVES
+    ]
+    for slug_, name_, pitch, _where, status, host, is_public, needs, wijk in rows:
+        if wijk is None or Initiative.objects.filter(slug=slug_).exists():
+            continue
+        initiative = Initiative.objects.create(
+            name=name_,
+            slug=slug_,
+            pitch=pitch,
+            contact_name=creator.display_name,
+            contact_email=creator.email,
+            host_organisation=orgs.get(host) if host else None,
+            created_by=creator,
+            is_public=is_public,
+            status=status,
+            started_on=datetime.date(2025, 3, 1) if status != Status.IDEA else None,
+            **{f"needs_{n}": True for n in needs},
+        )
+        initiative.areas.set([wijk])
+        initiative.members.set([creator])
+        StatusChange.objects.create(
+            initiative=initiative,
+            to_status=Status.IDEA,
+            changed_on=datetime.date(2025, 1, 15),
+            changed_by=creator,
+        )
+        if status != Status.IDEA:
+            StatusChange.objects.create(
+                initiative=initiative,
+                from_status=Status.IDEA,
+                to_status=Status.ACTIVE,
+                changed_on=datetime.date(2025, 3, 1),
+                changed_by=creator,
+            )
+        if status == Status.PAUSED:
+            StatusChange.objects.create(
+                initiative=initiative,
+                from_status=Status.ACTIVE,
+                to_status=Status.PAUSED,
+                changed_on=datetime.date(2025, 9, 1),
+                changed_by=creator,
+            )
+        result.add("initiatives")
+    return result

@@ -8,6 +8,7 @@ from buurtbasis.accounts.models import User
 from buurtbasis.areas.models import Area
 from buurtbasis.initiatives.models import Initiative, Status, StatusChange
 from buurtbasis.organisations.models import Membership, Organisation, OrganisationKind, Role
+from buurtbasis.platform.models import Tenant
 from buurtbasis.portal.demo.initiatives import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def _load() -> str:
     return out.getvalue()
 
 
-def test_it_loads_zwolle_and_changes_nothing_the_second_time():
+def test_it_loads_zwolle_and_rotterdam_and_changes_nothing_the_second_time():
     first_output = _load()
     counts, digest = _fingerprint()
     second_output = _load()
@@ -71,8 +72,24 @@ def test_it_loads_zwolle_and_changes_nothing_the_second_time():
     assert "Aangemaakt" in first_output
 
     assert Area.objects.filter(code__startswith="WK0193", year=2024).count() == 16
-    assert counts["initiatives"] == 60
-    assert Organisation.objects.filter(kind=OrganisationKind.WELFARE).count() == 3
+    assert Area.objects.filter(code__startswith="WK0599", year=2024).count() == 22
+    assert Initiative.objects.in_municipality("GM0193").count() == 62
+    assert Initiative.objects.in_municipality("GM0599").count() == 7
+    assert counts["initiatives"] == 69
+    zwolle_welfare = Organisation.objects.in_municipality("GM0193").filter(
+        kind=OrganisationKind.WELFARE
+    )
+    assert zwolle_welfare.count() == 4  # three in Zwolle only, one in both
+    # the welzijnsorganisatie that works in both municipalities hosts initiatives in both
+    both = Organisation.objects.get(slug="welzijn-verbindt")
+    assert both in Organisation.objects.in_municipality("GM0599")
+    hosted = Initiative.objects.filter(host_organisation=both)
+    assert hosted.in_municipality("GM0193").exists() and hosted.in_municipality("GM0599").exists()
+    assert set(Tenant.objects.values_list("cbs_code", "slug")) == {
+        ("GM0193", "zwolle"),
+        ("GM0599", "rotterdam"),
+    }
+    assert "/g/rotterdam/" in first_output and "http://localhost:8000/" in first_output
     assert Organisation.objects.filter(name="Gemeente Zwolle").exists()
     kinds = set(Organisation.objects.values_list("kind", flat=True))
     assert {"woningcorporatie", "school", "zorginstelling", "gemeente"} <= kinds

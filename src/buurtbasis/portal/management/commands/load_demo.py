@@ -1,23 +1,54 @@
-"""Load the demo municipality (Zwolle). Running it twice changes nothing."""
+"""Load the demo municipalities (Zwolle and Rotterdam). Running it twice changes nothing."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from buurtbasis.areas.services import load_bundled_zwolle
+from buurtbasis.areas.services import ROTTERDAM_CODE, ZWOLLE_CODE, load_bundled_municipality
+from buurtbasis.platform.tenancy import ensure_tenant, tenant_home_url
 from buurtbasis.portal.demo import budgets as budgets_demo
 from buurtbasis.portal.demo import initiatives as demo
 
+# The two demo tenants: Zwolle on 127.0.0.1 (the address `make run` prints) and
+# Rotterdam on localhost; both also under /g/<slug>/ on any host name.
+DEMO_TENANTS = [
+    {
+        "cbs_code": ZWOLLE_CODE,
+        "name": "Zwolle",
+        "slug": "zwolle",
+        "hosts": ["127.0.0.1"],
+        "primary_colour": "#00689e",
+    },
+    {
+        "cbs_code": ROTTERDAM_CODE,
+        "name": "Rotterdam",
+        "slug": "rotterdam",
+        "hosts": ["localhost"],
+        "primary_colour": "#00811f",
+    },
+]
+
 
 class Command(BaseCommand):
-    help = "Load the demo municipality (Zwolle). Running it twice changes nothing."
+    help = "Load the demo municipalities (Zwolle and Rotterdam). Running it twice changes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--port", type=int, default=8000, help="the port to print in the addresses"
+        )
 
     def handle(self, *args, **options):
-        gemeente = load_bundled_zwolle()
-        self.stdout.write(
-            _("Areas: %(name)s with %(n)d wijken (source: CBS).")
-            % {"name": gemeente.name, "n": gemeente.children.count()}
-        )
+        gemeente = load_bundled_municipality(ZWOLLE_CODE)
+        rotterdam = load_bundled_municipality(ROTTERDAM_CODE)
+        for area in (gemeente, rotterdam):
+            self.stdout.write(
+                _("Areas: %(name)s with %(n)d wijken (source: CBS).")
+                % {"name": area.name, "n": area.children.count()}
+            )
         result = demo.load_people_and_initiatives(gemeente=gemeente)
+        second = demo.load_second_municipality(gemeente=rotterdam, zwolle=gemeente)
+        for label, n in second.created.items():
+            result.add(label, n)
         if result.created:
             labels = {
                 "organisations": _("organisations"),
@@ -33,10 +64,32 @@ class Command(BaseCommand):
             self.stdout.write(_("The demo data was already there; nothing has changed."))
 
         budgets_demo.load_demo_rounds(stdout=self.stdout)
+        self.stdout.write("")
+        budgets_demo.load_second_municipality_rounds(stdout=self.stdout)
+
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(_("Municipalities (tenants):")))
+        allowed = set(settings.ALLOWED_HOSTS)
+        for spec in DEMO_TENANTS:
+            tenant = ensure_tenant(**spec)
+            hosts = [h for h in spec["hosts"] if h in allowed or "*" in allowed]
+            url = tenant_home_url(tenant, port=options["port"]) if hosts else ""
+            self.stdout.write(
+                _("  %(name)s: %(url)s or http://127.0.0.1:%(port)d/g/%(slug)s/")
+                % {
+                    "name": tenant.name,
+                    "url": url or "-",
+                    "port": options["port"],
+                    "slug": tenant.slug,
+                }
+            )
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Demo log-ins (one per role):")))
         for role, email in result.logins:
+            self.stdout.write(f"  {role:<40} {email}")
+        self.stdout.write(_("Rotterdam, and the social-work organisation that works in both:"))
+        for role, email in second.logins:
             self.stdout.write(f"  {role:<40} {email}")
         self.stdout.write(
             _("  Password for all of them: %(password)s") % {"password": demo.DEMO_PASSWORD}

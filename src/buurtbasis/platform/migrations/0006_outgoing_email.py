@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('platform', '0004_notifications'),
+        ('platform', '0005_tenancy'),
     ]
 
     operations = [
