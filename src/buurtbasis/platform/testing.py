@@ -68,18 +68,27 @@ def run_worker(queue_name: str = "default") -> None:
 
         django_rq.get_worker(queue_name, worker_class=InProcessWorker).work(burst=True)
         return
-    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.management.commands import db_worker
 
-    Worker(
-        queue_names=[queue_name],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    # The worker closes "old" connections between jobs. Inside a test's transaction
+    # Django counts the connection as unusable (autocommit is off) and closes it:
+    # harmless for SQLite's in-memory database, fatal on PostgreSQL. A test's
+    # connection is never old, so keep it open while the worker runs here.
+    real_close = db_worker.close_old_connections
+    db_worker.close_old_connections = lambda **kwargs: None
+    try:
+        db_worker.Worker(
+            queue_names=[queue_name],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
+    finally:
+        db_worker.close_old_connections = real_close
 
 
 def deferred_jobs() -> list[tuple[dict, datetime.datetime]]:
