@@ -10,10 +10,12 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.platform import forms as platform_forms
 from buurtbasis.platform.forms import TextSafetyMixin
+from buurtbasis.platform.notifications import notify
 
 from .models import User
 
@@ -121,10 +123,6 @@ class ResetRequestForm(TextSafetyMixin, PasswordResetForm):
     ):
         """Send the reset link through the platform's notifications (queued, in the
         person's language) instead of Django's direct ``send_mail``."""
-        from django.utils import translation
-
-        from buurtbasis.platform.notifications import notify
-
         notify(
             context["user"],
             "accounts.password_reset",

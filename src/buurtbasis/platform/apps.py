@@ -20,9 +20,8 @@ class PlatformConfig(AppConfig):
         from . import notifications, privacy
 
         schedule.register("platform.prune_task_records", prune_task_records, at=time(3, 30))
-        schedule.register(
-            "notifications.daily_digest", notifications.send_daily_digests, at=time(7, 0)
-        )
+        # One summary e-mail a day, at seven, for those who chose it.
+        schedule.register("platform.daily_digests", notifications.send_daily_digests, at=time(7, 0))
 
         privacy.register_exporter("audit_events", privacy.export_audit_events)
         privacy.register_exporter("notifications", notifications.export_person)

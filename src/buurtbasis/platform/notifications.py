@@ -46,8 +46,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, models, transaction
+from django.template import Context, loader
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -59,6 +60,7 @@ from .models.notifications import (
     Notification,
     NotificationPreference,
     NotificationSettings,
+    OutgoingEmail,
 )
 from .tasks import background, enqueue_on_commit
 
@@ -269,13 +271,19 @@ def _split_link(link: str) -> tuple[str, str]:
     return "", link
 
 
+def _render_plain(name: str, context: dict[str, Any]) -> str:
+    """A plain-text template without HTML escaping (a name with "&" stays "&"); the
+    in-app list escapes the title and line when it shows them."""
+    return loader.get_template(name).template.render(Context(context, autoescape=False))
+
+
 def _render(kind: Kind, context: dict[str, Any], language: str) -> dict[str, str]:
     with translation.override(language):
         rendered = {
-            "subject": " ".join(render_to_string(kind.subject, context).split()),
-            "text": render_to_string(kind.text, context),
+            "subject": " ".join(_render_plain(kind.subject, context).split()),
+            "text": _render_plain(kind.text, context),
             "html": render_to_string(kind.html, context) if kind.html else "",
-            "line": " ".join(render_to_string(kind.line, context).split()) if kind.line else "",
+            "line": " ".join(_render_plain(kind.line, context).split()) if kind.line else "",
         }
     return rendered
 
@@ -363,30 +371,74 @@ def notify(
     return row
 
 
-def _enqueue_mail(email: str, rendered: dict[str, str]) -> None:
-    enqueue_on_commit(
-        send_email,
-        to=[email],
-        subject=rendered["subject"],
+def _outbox_row(email: str, rendered: dict[str, str]) -> OutgoingEmail:
+    return OutgoingEmail(
+        to=email,
+        subject=rendered["subject"][:300],
         text=rendered["text"],
         html=rendered["html"],
     )
 
 
-@background(retries=4, backoff=60)
-def send_email(*, to: list[str], subject: str, text: str, html: str = "") -> int:
-    """The one task that sends the platform's e-mail. A failure raises, so the queue
-    records it (and retries it where the task wrapper retries)."""
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=list(to),
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    if html:
-        message.attach_alternative(html, "text/html")
-    return message.send()
+def _enqueue_mail(email: str, rendered: dict[str, str]) -> None:
+    """Keep the rendered mail in the outbox and enqueue its id once the transaction commits.
+
+    The queue (and the admin's view of it, and a failed task) only ever holds ids:
+    the text, which may carry a secret link (verification, password reset), lives
+    in the outbox row until it is sent, and is deleted then.
+    """
+    mail = _outbox_row(email, rendered)
+    mail.save()
+    enqueue_on_commit(send_email, mail_ids=[mail.pk])
+
+
+#: Mails per ``send_email`` task when many are sent at once (followers).
+BATCH_SIZE = 100
+
+
+def _enqueue_mails(mails: list[OutgoingEmail]) -> None:
+    created = OutgoingEmail.objects.bulk_create(mails)
+    ids = [mail.pk for mail in created]
+    for start in range(0, len(ids), BATCH_SIZE):
+        enqueue_on_commit(send_email, mail_ids=ids[start : start + BATCH_SIZE])
+
+
+@background(retries=5, backoff=60)
+def send_email(*, mail_ids: list[int]) -> int:
+    """The one task that sends the platform's e-mail: the outbox rows ``mail_ids``, each
+    deleted once it is sent. Returns the number sent (a mail sent already is skipped).
+
+    When a mail fails, the others are still tried, then the first error is raised:
+    the attempt is recorded and the task retried five times (after 1, 2, 4, 8 and
+    16 minutes) for the mails still in the outbox, and then kept as a failed task
+    that admins see and can enqueue again.
+    """
+    # No transaction around the SMTP conversation: on SQLite it would lock every
+    # writer out meanwhile. One worker claims a task, so one worker sends its mails.
+    errors: list[Exception] = []
+    sent = 0
+    with get_connection() as connection:
+        for mail in OutgoingEmail.objects.filter(pk__in=mail_ids).order_by("pk"):
+            message = EmailMultiAlternatives(
+                subject=mail.subject,
+                body=mail.text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[mail.to],
+                headers={"Auto-Submitted": "auto-generated"},
+                connection=connection,
+            )
+            if mail.html:
+                message.attach_alternative(mail.html, "text/html")
+            try:
+                sent += message.send()
+            except Exception as exc:  # try the others, then fail the task (retried)
+                logger.warning("mail %s not sent: %s", mail.pk, exc)
+                errors.append(exc)
+                continue
+            mail.delete()
+    if errors:
+        raise errors[0]
+    return sent
 
 
 # --- The daily digest ---------------------------------------------------------------
@@ -550,17 +602,64 @@ def followers_of(obj: models.Model):
 def notify_followers(
     obj: models.Model, kind: str, context: dict[str, Any] | None = None, *, exclude: Iterable = ()
 ) -> int:
-    """``notify`` every follower of ``obj`` who may still follow it, except the people in
-    ``exclude``; returns how many."""
+    """Notify every follower of ``obj`` who may still follow it, except the people in
+    ``exclude``; returns how many.
+
+    The same as ``notify`` for each of them, in a few queries whatever their number:
+    the templates are rendered once per language (so they get no ``recipient``),
+    the rows and the outbox are written in bulk, and the mails go in batches.
+    """
+    kind_obj = get_kind(kind)
     skip = {getattr(person, "pk", person) for person in exclude if person is not None}
     may_follow = _FOLLOWABLE.get(obj._meta.label_lower, lambda user, obj: True)
-    count = 0
-    for person in followers_of(obj).exclude(pk__in=skip):
-        if not may_follow(person, obj):  # e.g. the object is no longer visible to them
-            continue
-        notify(person, kind, context)
-        count += 1
-    return count
+    people = [
+        person
+        for person in followers_of(obj).exclude(pk__in=skip)
+        if may_follow(person, obj)  # e.g. the object is no longer visible to them
+    ]
+    if not people:
+        return 0
+    ids = [person.pk for person in people]
+    chosen = {}
+    if not kind_obj.required:
+        chosen = dict(
+            NotificationPreference.objects.filter(user_id__in=ids, kind=kind_obj.key).values_list(
+                "user_id", "delivery"
+            )
+        )
+    languages = dict(
+        NotificationSettings.objects.filter(user_id__in=ids).values_list("user_id", "language")
+    )
+    full, path = _base_context(context, None, "")
+    rendered_in: dict[str, dict[str, str]] = {}
+    rows, mails = [], []
+    for person in people:
+        delivery = chosen.get(person.pk)
+        if kind_obj.required or delivery not in dict(kind_obj.choices):
+            delivery = Delivery.IMMEDIATELY if kind_obj.required else kind_obj.default
+        language = _valid_language(languages.get(person.pk))
+        if language not in rendered_in:
+            rendered_in[language] = _render(kind_obj, full, language)
+        rendered = rendered_in[language]
+        email = person.email or ""
+        if kind_obj.in_app:
+            rows.append(
+                Notification(
+                    recipient=person,
+                    kind=kind_obj.key,
+                    title=rendered["subject"][:200],
+                    text=rendered["line"],
+                    link=path[:500],
+                    digest_pending=delivery == Delivery.DIGEST and bool(email),
+                )
+            )
+        elif delivery == Delivery.DIGEST:
+            delivery = Delivery.IMMEDIATELY
+        if delivery == Delivery.IMMEDIATELY and email:
+            mails.append(_outbox_row(email, rendered))
+    Notification.objects.bulk_create(rows)
+    _enqueue_mails(mails)
+    return len(people)
 
 
 # --- Privacy (export and erase; registered with the privacy registry) ----------------
@@ -600,13 +699,15 @@ def export_person(user) -> dict[str, Any]:
 
 
 def erase_person(user) -> int:
-    """Delete every notification row, preference, language and follow of ``user``."""
+    """Delete every notification row, preference, language and follow of ``user``, and
+    the mails to their address that are still waiting."""
     total = 0
     for queryset in (
         Notification.objects.filter(recipient=user),
         Follow.objects.filter(user=user),
         NotificationPreference.objects.filter(user=user),
         NotificationSettings.objects.filter(user=user),
+        OutgoingEmail.objects.filter(to__iexact=getattr(user, "email", "") or "-"),
     ):
         deleted, _rows = queryset.delete()
         total += deleted

@@ -1,24 +1,17 @@
-"""Helpers for tests of background tasks.
-
-On whichever backend is configured:
+"""Helpers for tests of background tasks, on whichever backend is configured.
 
 ``run_worker()`` runs every job that is due with the backend's real worker,
 in-process: the database backend's ``db_worker`` loop, or RQ's burst worker
 against the Redis of ``scripts/with_redis.py``. Mark such tests
 ``@pytest.mark.tasks`` so ``make test`` runs them on both backends.
 
-On the database backend, inside a test's transaction:
+``run_queued_tasks()`` and ``delivered()`` (database backend) run what is queued
+inside the test's own transaction, so the tasks see the test's rows, and raise
+the first error, so a failing task fails the test::
 
-``run_queued_tasks()`` runs what is waiting in the database queue, in this process
-and this transaction (so it sees the test's rows), and raises the first error, so
-a failing task fails the test instead of being recorded quietly::
-
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(...)          # enqueues after the (captured) commit
-    run_queued_tasks()            # the worker's part
+    with delivered():             # as if the transaction committed, then the worker
+        client.post(...)
     assert len(mail.outbox) == 1
-
-or both at once: ``with delivered(): client.post(...)``.
 """
 
 from __future__ import annotations

@@ -95,3 +95,24 @@ def test_it_needs_a_log_in_to_resend(client):
     response = client.post(reverse("accounts:verify_resend"))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+def test_the_mail_is_in_the_persons_language_and_the_queue_holds_no_link(
+    client, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from buurtbasis.platform.notifications import set_language
+    from buurtbasis.platform.testing import run_queued_tasks
+
+    user = UserFactory(email_verified=False)
+    set_language(user, "en")
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:verify_resend"))
+    [queued] = DBTaskResult.objects.all()
+    assert "bevestigen" not in str(queued.args_kwargs)  # only the id of the outbox row
+    run_queued_tasks()
+    [message] = mail.outbox
+    assert message.subject == "Confirm your e-mail address for Buurtbasis"
+    assert link_in(message).startswith("/account/bevestigen/")

@@ -7,6 +7,7 @@ from .notifications import (
     Notification,
     NotificationPreference,
     NotificationSettings,
+    OutgoingEmail,
 )
 from .schedule import ScheduledJobRun
 from .tasks import FailedTask
@@ -21,6 +22,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "NotificationSettings",
+    "OutgoingEmail",
     "ScheduledJobRun",
     "Tenant",
     "TenantHost",

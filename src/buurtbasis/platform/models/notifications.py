@@ -128,3 +128,23 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.content_type_id}:{self.object_id}"
+
+
+class OutgoingEmail(models.Model):
+    """A rendered e-mail waiting for the ``send_email`` task; deleted once it is sent.
+
+    The queue carries only its id, so secret links never sit in the task tables.
+    """
+
+    to = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self) -> str:
+        return f"{self.pk}"

@@ -173,7 +173,7 @@ def test_preferences_refuse_unknown_choices_with_a_dutch_message(client, make_pe
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Kijk het formulier na" in page
+    assert "Er klopt nog iets niet" in page
     assert "Selecteer een geldige keuze" in page
     assert notifications.delivery_for(anna, "test.news") == Delivery.IMMEDIATELY
 
@@ -266,3 +266,13 @@ def test_the_follow_button_tag(rf, make_person):
     notifications.follow(user=anna, obj=group)
     html = template.render(Context({"request": request, "group": group}))
     assert "Niet meer volgen" in html
+
+
+def test_titles_are_plain_text_escaped_once_on_the_page(client, make_person, settings):
+    anna = make_person()
+    row = notify(anna, "test.news", {"thing": "Soep & <b>brood</b>"})
+    assert row.title == "Meldingen: Soep & <b>brood</b>"  # stored as typed
+    client.force_login(anna)
+    page = client.get(LIST).content.decode()
+    assert "Meldingen: Soep &amp; &lt;b&gt;brood&lt;/b&gt;" in page
+    assert "<b>brood</b>" not in page and "&amp;amp;" not in page

@@ -3,15 +3,33 @@ the daily digest, the recipient's language, required kinds, addresses without an
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
-from django.db import transaction
+from django.core.mail.backends import locmem
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
 
 from buurtbasis.platform import notifications
-from buurtbasis.platform.models import Delivery, Notification, NotificationPreference
+from buurtbasis.platform.models import (
+    Delivery,
+    Follow,
+    Notification,
+    NotificationPreference,
+    OutgoingEmail,
+)
 from buurtbasis.platform.notifications import Address, notify
-from buurtbasis.platform.testing import run_queued_tasks
+from buurtbasis.platform.testing import (
+    clear_queue,
+    deferred_jobs,
+    make_deferred_jobs_due,
+    run_queued_tasks,
+    run_worker,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +43,9 @@ def test_notify_adds_a_row_and_mails_once_after_the_commit(
         assert mail.outbox == []  # nothing before the commit
     assert len(callbacks) == 1
     assert mail.outbox == []  # enqueued, not yet sent: that is the worker's job
+    assert OutgoingEmail.objects.count() == 1
     assert run_queued_tasks() == 1
+    assert not OutgoingEmail.objects.exists()  # sent, so forgotten
     [message] = mail.outbox
     assert message.to == [anna.email]
     assert message.subject == "Meldingen: de speeltuin"
@@ -86,9 +106,15 @@ def test_a_required_kind_is_mailed_even_when_the_person_turned_it_off(
     NotificationPreference.objects.create(user=anna, kind="test.secret", delivery=Delivery.OFF)
     with django_capture_on_commit_callbacks(execute=True):
         row = notify(anna, "test.secret", {"link": "http://127.0.0.1:8000/geheim/abc/"})
+    # the queue holds only the id of the mail, never the secret link
+    from django_tasks_db.models import DBTaskResult
+
+    [queued] = DBTaskResult.objects.all()
+    assert "geheim" not in str(queued.args_kwargs)
     run_queued_tasks()
     assert row is None  # mail-only: a secret link is not stored in the list
     assert not Notification.objects.exists()
+    assert not OutgoingEmail.objects.exists()
     [message] = mail.outbox
     assert message.body == "Your link: http://127.0.0.1:8000/geheim/abc/"
 
@@ -200,6 +226,19 @@ def test_a_failing_mail_server_fails_the_task_instead_of_being_ignored(
         notify(make_person(), "test.news", {"thing": "x"})
     with pytest.raises(AssertionError, match="send_email failed"):
         run_queued_tasks()
+    # the queue keeps the mail and tries again later
+    [(kwargs, _when)] = deferred_jobs()
+    assert kwargs["_attempt"] == 2
+    [mail_id] = kwargs["mail_ids"]
+    assert OutgoingEmail.objects.get(pk=mail_id).subject == "Meldingen: x"
+
+
+def test_the_daily_digest_is_a_scheduled_job():
+    from buurtbasis.platform import schedule
+
+    [job] = [j for j in schedule.registered() if j.name == "platform.daily_digests"]
+    assert job.task is notifications.send_daily_digests
+    assert job.at == datetime.time(7, 0)  # every day at seven, local time
 
 
 def test_privacy_export_and_erase(make_person):
@@ -217,3 +256,68 @@ def test_privacy_export_and_erase(make_person):
         "follows": [],
         "notifications": [],
     }
+
+
+class RefusingBackend(locmem.EmailBackend):
+    """The test mailbox, with a mail server that refuses the addresses in ``refused``."""
+
+    refused: set[str] = set()
+
+    def send_messages(self, messages):
+        for message in messages:
+            if set(message.to) & self.refused:
+                raise OSError("mailbox unavailable")
+        return super().send_messages(messages)
+
+
+def test_a_batch_sends_what_it_can_and_retries_only_the_rest(
+    make_person, settings, django_capture_on_commit_callbacks
+):
+    people = [make_person() for _ in range(3)]
+    group = Group.objects.create(name="public-buurt")
+    for person in people:
+        notifications.follow(user=person, obj=group)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    RefusingBackend.refused = {people[1].email}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.notify_followers(group, "test.news", {"thing": "x"}) == 3
+    [queued] = DBTaskResult.objects.all()
+    assert len(queued.args_kwargs["kwargs"]["mail_ids"]) == 3  # one task for the batch
+    with pytest.raises(AssertionError, match="mailbox unavailable"):
+        run_queued_tasks()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([people[0].email, people[2].email])
+    [left] = OutgoingEmail.objects.all()
+    assert left.to == people[1].email
+    RefusingBackend.refused = set()  # the server takes it now
+    make_deferred_jobs_due()
+    run_queued_tasks()
+    assert len(mail.outbox) == 3 and not OutgoingEmail.objects.exists()
+
+
+def test_notify_followers_costs_a_few_queries_whatever_their_number(make_person):
+    group = Group.objects.create(name="public-buurt")
+
+    def queries_for(followers: int) -> int:
+        Follow.objects.all().delete()
+        for _ in range(followers):
+            notifications.follow(user=make_person(), obj=group)
+        with CaptureQueriesContext(connection) as captured:
+            assert notifications.notify_followers(group, "test.news", {"thing": "x"}) == followers
+        return len(captured.captured_queries)
+
+    assert queries_for(3) == queries_for(30)
+
+
+@pytest.mark.tasks
+def test_the_real_worker_sends_the_mail_on_either_backend(
+    make_person, django_capture_on_commit_callbacks
+):
+    clear_queue()
+    anna = make_person()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(anna, "test.news", {"thing": "de speeltuin"})
+    assert mail.outbox == []
+    run_worker()
+    [message] = mail.outbox
+    assert message.to == [anna.email] and message.subject == "Meldingen: de speeltuin"
+    assert not OutgoingEmail.objects.exists()
