@@ -37,7 +37,7 @@ run: demo  ## set everything up and serve the demo on http://127.0.0.1:8000
 	DEBUG=True $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) compilemessages check-messages lint  ## the whole suite: SQLite, a throwaway PostgreSQL, the task tests on Redis
-	$(BIN)/python manage.py makemigrations --check --dry-run -v 1
+	DEBUG=True $(BIN)/python manage.py makemigrations --check --dry-run -v 1
 	$(BIN)/python -m pytest -q
 	$(BIN)/python scripts/with_postgres.py -- $(BIN)/python -m pytest -q $(PG_PYTEST_ARGS)
 	$(BIN)/python scripts/with_redis.py -- $(BIN)/python -m pytest -q $(REDIS_PYTEST_ARGS)
@@ -72,4 +72,4 @@ bench: $(STAMP)  ## run the benchmarks and print their figures
 	$(BIN)/python bench/areas_map.py
 
 clean:  ## remove the virtualenv and the local database
-	rm -rf $(VENV) buurtbasis.sqlite3 media
+	rm -rf $(VENV) buurtbasis.sqlite3 media private_media

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -18,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ["DATABASE_URL"] = "sqlite:///:memory:"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "buurtbasis.settings")
+# Measured as deployed (DEBUG off), which needs a key of its own.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
 
 
 def default_cbs_dir() -> Path:

@@ -63,7 +63,8 @@ def extract(only: str | None = None) -> int:
             [*manage, *ignore],
             cwd=folder,
             check=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+            # A development tool: DEBUG=True lets the settings load without a SECRET_KEY.
+            env={"DEBUG": "True", **os.environ, "PYTHONPATH": str(ROOT / "src")},
         )
     reused = reuse_translations(known)
     if reused:

@@ -2,9 +2,10 @@
 
 As an anonymous visitor and as every demo role (logged in through the real log-in
 page), start at ``/`` and follow same-origin links breadth-first. Every page must:
-answer with a status below 400, show no traceback or server error, set
-``<html lang>``, have exactly one ``<h1>`` and one ``<main>`` landmark, and have no
-serious or critical axe-core WCAG 2.1 A/AA violations.
+answer with a status below 400, show no traceback or server error, carry the
+Content-Security-Policy header and break none of it (no violation reported by the
+browser), set ``<html lang>``, have exactly one ``<h1>`` and one ``<main>`` landmark,
+and have no serious or critical axe-core WCAG 2.1 A/AA violations.
 
 To keep the run short the crawl samples URL *patterns*: at most
 ``PER_VIEW`` page per Django view (one initiative page, not sixty), at most
@@ -54,6 +55,13 @@ SKIP_SUFFIXES = (".pdf", ".pb", ".json", ".csv", ".zip", ".geojson", ".xlsx", ".
 # reported as known instead of failing the test. Keep this empty when possible.
 KNOWN_ISSUES: dict[str, str] = {}
 
+# Collects the browser's Content-Security-Policy violations on every page.
+RECORD_CSP_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', e =>
+    window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));
+"""
+
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
@@ -102,6 +110,10 @@ def check_page(page, response, axe_violations, axed: set[str]) -> list[str]:
         problems.append(f"HTTP {response.status}")
     if "text/html" not in (response.headers.get("content-type") or ""):
         return problems
+    if "script-src 'self'" not in (response.headers.get("content-security-policy") or ""):
+        problems.append("no Content-Security-Policy header")
+    for violation in page.evaluate("() => window.__csp || []"):
+        problems.append(f"CSP violation: {violation}")
     text = page.content()
     for marker in ("Traceback", "Server Error", "Exception Value"):
         if marker in text:
@@ -176,6 +188,7 @@ def test_it_crawls_every_role_without_errors_or_accessibility_violations(
     known: list[str] = []
     summary: list[str] = []
     axed: set[str] = set()
+    page.add_init_script(RECORD_CSP_VIOLATIONS)
     started = time.monotonic()
     for email in ROLES:
         role = email.split("@")[0] if email else "anonymous"

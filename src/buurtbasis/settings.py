@@ -36,7 +36,16 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-dev-only-change-me")
+DEVELOPMENT_SECRET_KEY = "django-insecure-dev-only-change-me"  # noqa: S105 (public, refused below)
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY).strip()
+if not DEBUG and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    # Sessions, password-reset links and the hashes of voting codes are keyed on it:
+    # with the public development key anyone could forge them. Refuse to start.
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a long random value when DEBUG=False (the development "
+        "key is public). Generate one with: python3 -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))', or set DEBUG=True for local development."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -63,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "buurtbasis.platform.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "buurtbasis.platform.tenancy.TenantMiddleware",
@@ -90,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "buurtbasis.platform.context_processors.site",
+                "buurtbasis.platform.context_processors.notifications",
             ],
         },
     },
@@ -135,8 +146,14 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [SRC_DIR / "buurtbasis" / "static"]  # site-wide CSS and vendored htmx
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Files that are not public (receipts, for example): never under MEDIA_ROOT, never
+# served by URL; a view that checks access serves them (buurtbasis.platform.uploads).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
+if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured("PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "buurtbasis.platform.uploads.PrivateStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -146,6 +163,12 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Uploads (buurtbasis.platform.uploads): images are decoded and re-encoded; larger
+# photos are scaled down to UPLOAD_IMAGE_MAX_SIDE pixels on their longest side.
+UPLOAD_MAX_IMAGE_BYTES = env_int("UPLOAD_MAX_IMAGE_BYTES", 5 * 1024 * 1024)
+UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000)
+UPLOAD_IMAGE_MAX_SIDE = env_int("UPLOAD_IMAGE_MAX_SIDE", 2560)
+UPLOAD_MAX_PDF_BYTES = env_int("UPLOAD_MAX_PDF_BYTES", 10 * 1024 * 1024)
 
 CACHES = {
     "default": {
@@ -170,11 +193,36 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Reverse proxies in front of the app (nginx, a load balancer, a CDN...). Each one appends
+# the address it saw to X-Forwarded-For; the client address is the TRUSTED_PROXIES-th entry
+# from the right (see buurtbasis.platform.ratelimit.client_ip). BEHIND_PROXY=True is the
+# older spelling of TRUSTED_PROXIES=1. Behind a proxy, X-Forwarded-Proto is trusted too.
+_behind_proxy = env_bool("BEHIND_PROXY")
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1 if _behind_proxy else 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES must be 0 or more, not {TRUSTED_PROXIES}")
+if _behind_proxy and TRUSTED_PROXIES == 0:
+    raise ImproperlyConfigured("BEHIND_PROXY=True contradicts TRUSTED_PROXIES=0; set only one")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (buurtbasis.platform.middleware): scripts, styles, images,
+# fonts and requests only from this site; no inline scripts or styles, no eval, no
+# plugins, no framing. data: images are for browsers' own form controls.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 
 # Background tasks (Django's tasks API through the django-tasks backport), see
 # buurtbasis.platform.tasks. The database backend needs nothing else (worker:

@@ -12,6 +12,9 @@ from django.contrib.auth.forms import (
 )
 from django.utils.translation import gettext_lazy as _
 
+from buurtbasis.platform import forms as platform_forms
+from buurtbasis.platform.forms import TextSafetyMixin
+
 from .models import User
 
 PASSWORD_HELP = _("At least 8 characters. Not only numbers and not an easy password.")
@@ -39,7 +42,7 @@ def normalise_email(value: str) -> str:
     return value.strip().lower()
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(platform_forms.Form):
     display_name = forms.CharField(
         label=_("Your name"),
         max_length=150,
@@ -82,7 +85,7 @@ class RegistrationForm(forms.Form):
         return cleaned
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(TextSafetyMixin, AuthenticationForm):
     """Log in with e-mail address and password."""
 
     username = email_field()
@@ -104,11 +107,33 @@ class LoginForm(AuthenticationForm):
         return normalise_email(self.cleaned_data["username"])
 
 
-class ResetRequestForm(PasswordResetForm):
+class ResetRequestForm(TextSafetyMixin, PasswordResetForm):
     email = email_field()
 
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Send the reset link through the platform's notifications (queued, in the
+        person's language) instead of Django's direct ``send_mail``."""
+        from django.utils import translation
 
-class NewPasswordForm(SetPasswordForm):
+        from buurtbasis.platform.notifications import notify
+
+        notify(
+            context["user"],
+            "accounts.password_reset",
+            {key: context[key] for key in ("user", "protocol", "domain", "uid", "token")},
+            language=translation.get_language() or "",
+        )
+
+
+class NewPasswordForm(TextSafetyMixin, SetPasswordForm):
     """Set a new password after a reset link. The link proves the e-mail address works."""
 
     new_password1 = forms.CharField(
@@ -132,7 +157,7 @@ class NewPasswordForm(SetPasswordForm):
         return user
 
 
-class ChangePasswordForm(PasswordChangeForm):
+class ChangePasswordForm(TextSafetyMixin, PasswordChangeForm):
     old_password = forms.CharField(
         label=_("Current password"),
         strip=False,
@@ -147,7 +172,7 @@ class ChangePasswordForm(PasswordChangeForm):
     }
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(platform_forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name"]
@@ -157,7 +182,7 @@ class ProfileForm(forms.ModelForm):
         }
 
 
-class CurrentPasswordForm(forms.Form):
+class CurrentPasswordForm(platform_forms.Form):
     """A form for a signed-in person that asks their password again, to be sure it is them."""
 
     password = forms.CharField(

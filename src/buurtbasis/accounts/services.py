@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from buurtbasis.platform import privacy
 from buurtbasis.platform.audit import Origin, absolute_url, record_event
+from buurtbasis.platform.notifications import Address, language_of, notify, set_language
 
 from .models import User
 
@@ -29,6 +27,8 @@ def register_user(
     if User.objects.filter(email__iexact=email).exists():
         raise EmailAlreadyUsed(email)
     user = User.objects.create_user(email=email, password=password, display_name=display_name)
+    if origin is not None and origin.language:
+        set_language(user, origin.language)  # the language of the person's e-mails
     record_event(actor=user, action="accounts.registered", target=user, origin=origin)
     return user
 
@@ -40,11 +40,12 @@ def send_verification_email(*, user: User, origin: Origin | None = None) -> None
     link = absolute_url(
         reverse("accounts:verify", kwargs={"token": make_verification_token(user)}), origin
     )
-    context = {"user": user, "link": link, "days": max_age() // 86400, "site_name": "Buurtbasis"}
-    with translation.override(translation.get_language()):
-        subject = render_to_string("accounts/email/verify_subject.txt", context).strip()
-        body = render_to_string("accounts/email/verify_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    notify(
+        user,
+        "accounts.verify_email",
+        {"user": user, "link": link, "days": max_age() // 86400},
+        language=origin.language if origin else "",
+    )
 
 
 def verify_email(*, token: str, origin: Origin | None = None) -> User:
@@ -76,19 +77,11 @@ def send_email_change(*, user: User, new_email: str, origin: Origin | None = Non
         ),
         origin,
     )
-    context = {
-        "user": user,
-        "link": link,
-        "new_email": new_email,
-        "days": max_age() // 86400,
-        "site_name": "Buurtbasis",
-    }
-    with translation.override(translation.get_language()):
-        subject = render_to_string("accounts/email/change_subject.txt", context).strip()
-        body = render_to_string("accounts/email/change_body.txt", context)
-        notice = render_to_string("accounts/email/change_notice_body.txt", context)
-    send_mail(subject, body, None, [new_email])
-    send_mail(subject, notice, None, [user.email])
+    context = {"user": user, "link": link, "new_email": new_email, "days": max_age() // 86400}
+    language = language_of(user, origin.language if origin else "")
+    # The new address has no account yet: it gets the person's language.
+    notify(Address(new_email, language), "accounts.email_change", context)
+    notify(user, "accounts.email_change_notice", context, language=language)
     record_event(actor=user, action="accounts.email_change_requested", target=user, origin=origin)
 
 

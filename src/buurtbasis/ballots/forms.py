@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.budgets.models import BallotType, BudgetRound, Plan
+from buurtbasis.platform import forms as platform_forms
 
 from .models import PaperBatch
 
 
-class CodeForm(forms.Form):
+class CodeForm(platform_forms.Form):
     code = forms.CharField(
         label=_("Your voting code"),
         max_length=40,
@@ -74,7 +75,7 @@ def choices_from_query(data) -> dict[int, int]:
     return choices
 
 
-class LettersForm(forms.Form):
+class LettersForm(platform_forms.Form):
     addresses = forms.FileField(
         label=_("Addresses (CSV file, optional)"),
         required=False,
@@ -100,7 +101,7 @@ class LettersForm(forms.Form):
         return data
 
 
-class PaperBatchForm(forms.ModelForm):
+class PaperBatchForm(platform_forms.ModelForm):
     declared_count = forms.IntegerField(
         label=_("Number of forms in the stack"),
         min_value=1,
@@ -114,7 +115,7 @@ class PaperBatchForm(forms.ModelForm):
         help_texts = {"label": _("For example: box 3, library Noord.")}
 
 
-class RejectForm(forms.Form):
+class RejectForm(platform_forms.Form):
     reason = forms.CharField(
         label=_("What must be corrected?"),
         max_length=280,

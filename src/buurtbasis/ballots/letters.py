@@ -26,13 +26,13 @@ import segno
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, InvalidStorageError, storages
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buurtbasis.budgets.models import BudgetRound
+from buurtbasis.platform.uploads import private_storage
 
 MAX_ADDRESSES = 50_000  # as many as one run of codes (services.MAX_CODES_PER_RUN)
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -217,26 +217,6 @@ def write_letters_pdf(
 # -- private storage and the background run --
 
 logger = logging.getLogger(__name__)
-
-
-def private_storage():
-    """Storage for files that are not public: no URL, served only by views that check access.
-
-    The platform's ``private`` storage when configured; otherwise a folder
-    ``PRIVATE_MEDIA_ROOT`` (default ``private_media`` next to ``media``).
-    """
-    try:
-        return storages["private"]
-    except InvalidStorageError:
-        location = getattr(
-            settings, "PRIVATE_MEDIA_ROOT", Path(settings.MEDIA_ROOT).parent / "private_media"
-        )
-        return FileSystemStorage(
-            location=location,
-            base_url=None,
-            file_permissions_mode=0o600,
-            directory_permissions_mode=0o700,
-        )
 
 
 def delete_private(name: str) -> None:

@@ -378,7 +378,13 @@ def receipt_lookup(request, slug: str):
     return render(
         request,
         "ballots/receipt_lookup.html",
-        {"budget_round": budget_round, "text": text, "result": result, "error": error},
+        {
+            "budget_round": budget_round,
+            "text": text,
+            "result": result,
+            "error": error,
+            "errors": [("id_bon", error)] if error else [],
+        },
     )
 
 

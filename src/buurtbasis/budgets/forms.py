@@ -4,12 +4,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.areas.models import Area
 from buurtbasis.organisations.models import Organisation, OrganisationKind
+from buurtbasis.platform import forms as platform_forms
+from buurtbasis.platform import uploads
 from buurtbasis.platform.money import AmountError, cents_to_input, parse_euros
 
 from . import access
@@ -33,13 +34,6 @@ AMOUNT_ERRORS = {
     "negative": _("The amount cannot be negative."),
     "precision": _("Use at most two digits after the comma (whole cents)."),
     "too_large": _("This amount is too large."),
-}
-
-MAX_PHOTO_BYTES = getattr(settings, "BUDGETS_MAX_PHOTO_BYTES", 5 * 1024 * 1024)
-PHOTO_SIGNATURES = {
-    "jpg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "webp": (b"RIFF",),
 }
 
 
@@ -77,26 +71,6 @@ class EuroField(forms.CharField):
         return cents
 
 
-def validate_photo(upload) -> None:
-    """A JPEG, PNG or WebP photo of at most the configured size (checked by content)."""
-    if upload.size > MAX_PHOTO_BYTES:
-        raise forms.ValidationError(
-            _("The photo is too large: at most %(mb)s MB.") % {"mb": MAX_PHOTO_BYTES // 2**20},
-            code="photo_size",
-        )
-    head = upload.read(12)
-    upload.seek(0)
-    ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    kind = next(
-        (k for k, sigs in PHOTO_SIGNATURES.items() if any(head.startswith(s) for s in sigs)),
-        None,
-    )
-    if kind == "webp" and head[8:12] != b"WEBP":
-        kind = None
-    if kind is None or ext not in {"jpg", "jpeg", "png", "webp"}:
-        raise forms.ValidationError(_("Upload a photo as JPG, PNG or WebP."), code="photo_type")
-
-
 class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -104,7 +78,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class RoundForm(forms.Form):
+class RoundForm(platform_forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"),
@@ -324,7 +298,7 @@ class RoundForm(forms.Form):
         )
 
 
-class PlanForm(forms.Form):
+class PlanForm(platform_forms.Form):
     title = forms.CharField(label=_("Title"), max_length=150)
     summary = forms.CharField(
         label=_("Short summary"),
@@ -413,8 +387,8 @@ class PlanForm(forms.Form):
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
-        if photo:
-            validate_photo(photo)
+        if photo:  # decoded and re-encoded without metadata (GPS), or refused
+            photo = uploads.clean_image(photo)
         return photo
 
     def clean(self):
@@ -456,7 +430,7 @@ class PlanForm(forms.Form):
         )
 
 
-class CostLineForm(forms.Form):
+class CostLineForm(platform_forms.Form):
     description = forms.CharField(label=_("What"), max_length=200, required=False)
     amount = EuroField(label=_("Amount in euros"), required=False)
 
@@ -507,7 +481,7 @@ def cost_line_initial(plan: Plan) -> list[dict]:
     ]
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(platform_forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[
@@ -571,7 +545,7 @@ class AssessmentForm(forms.Form):
         return cleaned
 
 
-class MergeForm(forms.Form):
+class MergeForm(platform_forms.Form):
     keep = forms.ModelChoiceField(
         label=_("Merge into this plan"), queryset=Plan.objects.none(), empty_label=None
     )
@@ -589,7 +563,7 @@ class MergeForm(forms.Form):
         self.auto_id = f"id_merge{plan.pk}_%s"
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(platform_forms.Form):
     happened_on = forms.DateField(
         label=_("Date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -609,8 +583,8 @@ class ProgressForm(forms.Form):
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
-        if photo:
-            validate_photo(photo)
+        if photo:  # decoded and re-encoded without metadata (GPS), or refused
+            photo = uploads.clean_image(photo)
         return photo
 
     def clean_happened_on(self):

@@ -11,15 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from buurtbasis.areas.models import Area, AreaLevel
+from buurtbasis.platform import notifications, uploads
 from buurtbasis.platform.audit import record_event
 
 from . import access, signals
@@ -334,6 +332,17 @@ def advance_phase(
     )
     if target == PhaseKind.RESULTS:
         _request_count(budget_round, actor=actor, reason="voting_closed")
+    notifications.notify_followers(
+        budget_round,
+        "budgets.phase_changed",
+        {
+            "budget_round": budget_round,
+            "old_phase": PhaseKind(previous).label,
+            "phase": PhaseKind(target).label,
+            "link": budget_round.get_absolute_url(),
+        },
+        exclude=[actor],
+    )
     return budget_round
 
 
@@ -463,8 +472,8 @@ def _write_plan(plan: Plan, data: PlanData) -> None:
     if data.remove_photo and plan.photo:
         plan.photo.delete(save=False)
         plan.photo = ""
-    if data.photo is not None:
-        plan.photo = data.photo
+    if data.photo is not None:  # never stored byte for byte (GPS in EXIF, polyglots)
+        plan.photo = uploads.ensure_clean_image(data.photo)
     total = sum(amount for _desc, amount in data.cost_lines)
     plan.cost_cents = total
     plan.submitted_cost_cents = total
@@ -538,26 +547,32 @@ def withdraw_plan(*, plan: Plan, actor) -> Plan:
     plan.status = PlanStatus.WITHDRAWN
     plan.save(update_fields=["status", "updated_at"])
     _audit(actor=actor, action="budgets.plan_withdrawn", target=plan)
+    notifications.notify_followers(
+        plan,
+        "budgets.plan_status_changed",
+        {"plan": plan, "status": PlanStatus(plan.status).label, "link": plan.get_absolute_url()},
+        exclude=[actor],
+    )
     return plan
 
 
 ASSESSABLE_PHASES = (PhaseKind.SUBMISSION, PhaseKind.ASSESSMENT)
 
 
-def _notify_submitter(plan: Plan, *, subject: str, template: str) -> None:
-    recipient = plan.submitted_by.email
-    if not recipient or not plan.submitted_by.is_active:  # a deleted account has no address
-        return
-    url = getattr(settings, "SITE_URL", "").rstrip("/") + plan.get_absolute_url()
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(template, {"plan": plan, "url": url})
-        send_mail(
-            str(subject),
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [recipient],
-            fail_silently=True,
-        )
+def _notify_plan_status(plan: Plan, *, actor) -> None:
+    """Tell the submitter (``budgets.plan_assessed``) and the plan's other followers
+    (``budgets.plan_status_changed``) about a decision; sent after the commit."""
+    context = {
+        "plan": plan,
+        "status": PlanStatus(plan.status).label,
+        "reason": plan.public_reason,
+        "link": plan.get_absolute_url(),
+    }
+    if plan.submitted_by_id is not None:
+        notifications.notify(plan.submitted_by, "budgets.plan_assessed", context)
+    notifications.notify_followers(
+        plan, "budgets.plan_status_changed", context, exclude=[actor, plan.submitted_by_id]
+    )
 
 
 @transaction.atomic
@@ -639,13 +654,7 @@ def assess_plan(
         data={"status": plan.status, "cost_cents": new_cost},
     )
     if notify:
-        transaction.on_commit(
-            lambda: _notify_submitter(
-                plan,
-                subject=_("Your plan has been assessed"),
-                template="budgets/email/plan_assessed.txt",
-            )
-        )
+        _notify_plan_status(plan, actor=assessor)
     return plan
 
 
@@ -703,13 +712,7 @@ def merge_plans(
         data={"into": keep.pk},
     )
     if notify:
-        transaction.on_commit(
-            lambda: _notify_submitter(
-                duplicate,
-                subject=_("Your plan has been merged with another plan"),
-                template="budgets/email/plan_assessed.txt",
-            )
-        )
+        _notify_plan_status(duplicate, actor=assessor)
     return duplicate
 
 
@@ -924,7 +927,7 @@ def add_progress_update(
         happened_on=happened_on,
         text=text.strip(),
         status=status,
-        photo=photo or "",
+        photo=uploads.ensure_clean_image(photo) if photo else "",
         photo_alt=photo_alt,
         author=author,
     )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.organisations.models import Organisation, OrganisationKind
+from buurtbasis.platform import forms as platform_forms
 
 from .models import NEEDS, Initiative, Status, TargetGroup, Theme
 
@@ -18,7 +19,7 @@ def wijk_queryset(municipality: str | None = None):
     return wijken.filter(year=latest).order_by("code")
 
 
-class BaseForm(forms.Form):
+class BaseForm(platform_forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -247,7 +248,7 @@ class InviteForm(BaseForm):
     )
 
 
-class SearchForm(forms.Form):
+class SearchForm(platform_forms.Form):
     """The list filters (GET). Invalid values are ignored with a message."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)

@@ -7,16 +7,15 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from buurtbasis.platform.audit import Origin, absolute_url, record_event
+from buurtbasis.platform.notifications import Address, notify, notify_followers
 
 from . import vocabulary
 from .models import NEEDS, Initiative, Status, StatusChange, TargetGroup, Theme
@@ -223,6 +222,18 @@ def change_status(
         initiative.ended_on = on
         update.append("ended_on")
     initiative.save(update_fields=update)
+    notify_followers(
+        initiative,
+        "initiatives.status_changed",
+        {
+            "initiative": initiative,
+            "old_status": Status(change.from_status).label,
+            "status": Status(to_status).label,
+            "note": change.note,
+            "link": initiative.get_absolute_url(),
+        },
+        exclude=[by],
+    )
     return change
 
 
@@ -288,10 +299,13 @@ def invite_coinitiator(
         "link": link,
         "days": INVITE_DAYS,
     }
-    with translation.override(translation.get_language()):
-        subject = render_to_string("initiatives/email/invite_subject.txt", context).strip()
-        body = render_to_string("initiatives/email/invite_body.txt", context)
-    send_mail(subject, body, None, [email])
+    # An address, maybe without an account: the account's language if there is one,
+    # else the language the inviter uses.
+    notify(
+        Address(email, origin.language if origin else ""),
+        "initiatives.coinitiator_invitation",
+        context,
+    )
     _audit(
         actor=inviter, action="initiatives.coinitiator_invited", target=initiative, origin=origin
     )

@@ -3,12 +3,13 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.areas.models import Area, AreaLevel
+from buurtbasis.platform import forms as platform_forms
 
 from .models import Organisation
 from .templatetags.organisations_html import sanitise_html
 
 
-class OrganisationProfileForm(forms.ModelForm):
+class OrganisationProfileForm(platform_forms.ModelForm):
     """What an organisation tells the public about itself."""
 
     areas = forms.ModelMultipleChoiceField(
@@ -58,7 +59,7 @@ class OrganisationProfileForm(forms.ModelForm):
         return sanitise_html(self.cleaned_data["description"]).strip()
 
 
-class OrganisationFilterForm(forms.Form):
+class OrganisationFilterForm(platform_forms.Form):
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
     soort = forms.ChoiceField(label=_("Kind"), required=False)
 

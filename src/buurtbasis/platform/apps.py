@@ -10,6 +10,24 @@ class PlatformConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from . import privacy
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import notifications, privacy
 
         privacy.register_exporter("audit_events", privacy.export_audit_events)
+        privacy.register_exporter("notifications", notifications.export_person)
+        privacy.register_eraser("notifications", notifications.erase_person)
+        user_logged_in.connect(
+            remember_language, dispatch_uid="platform.notifications.remember_language"
+        )
+
+
+def remember_language(sender, request, user, **kwargs):
+    """The language a person logs in with becomes the language of their e-mails,
+    until they choose one on the notification preferences page."""
+    from django.utils import translation
+
+    from .notifications import set_language
+
+    language = getattr(request, "LANGUAGE_CODE", "") or translation.get_language()
+    set_language(user, language, only_if_unset=True)

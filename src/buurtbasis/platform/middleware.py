@@ -23,3 +23,28 @@ class DutchFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
         return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``settings.CONTENT_SECURITY_POLICY`` with every response.
+
+    Scripts and styles come only from our own static files: no inline ``<script>``,
+    no ``on...=`` handlers, no ``style=`` attributes (tests/test_content_security_policy.py
+    scans the templates). htmx runs with ``allowEval`` and its injected indicator
+    styles switched off (the ``htmx-config`` meta tag in base.html). A view that needs
+    another policy sets the header itself; it is then left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = "; ".join(
+            f"{name} {value}".strip()
+            for name, value in settings.CONTENT_SECURITY_POLICY.items()
+            if value is not None
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Content-Security-Policy", self.header)
+        return response

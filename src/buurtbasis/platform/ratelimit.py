@@ -5,6 +5,7 @@ code is stored in clear text in the cache.
 """
 
 import hashlib
+import ipaddress
 import time
 
 from django.conf import settings
@@ -12,13 +13,28 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str:
-    """The client's address; behind a trusted reverse proxy (BEHIND_PROXY=True) the
-    address the proxy appended last to X-Forwarded-For."""
-    if getattr(settings, "BEHIND_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address, behind ``settings.TRUSTED_PROXIES`` reverse proxies.
+
+    Every proxy appends the address it saw to X-Forwarded-For, so with N trusted
+    proxies the N-th entry from the right is the address the outermost trusted proxy
+    saw: the client. Entries further left were sent by the client and may be forged;
+    they are ignored. With fewer entries than proxies (a request that did not pass
+    through all of them) or an entry that is not an address, the connecting peer
+    (REMOTE_ADDR) is used, as without proxies.
+    """
+    peer = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = getattr(settings, "TRUSTED_PROXIES", 0)
+    if proxies <= 0:
+        return peer
+    entries = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    entries = [part for part in entries if part]
+    if len(entries) < proxies:
+        return peer
+    candidate = entries[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return peer
 
 
 def hit(scope: str, key: str, *, limit: int, window: int) -> bool:

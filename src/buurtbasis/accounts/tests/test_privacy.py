@@ -136,3 +136,25 @@ def test_it_rolls_back_when_an_eraser_fails(client, person):
     person.refresh_from_db()
     assert person.email == "anna@example.nl"
     assert Membership.objects.filter(user=person).exists()
+
+
+def test_my_data_and_deletion_include_notifications_and_follows(client, person):
+    from buurtbasis.platform import notifications
+    from buurtbasis.platform.models import Follow, Notification
+
+    initiative = Initiative.objects.get(slug="repair-cafe-dieze")
+    notifications.follow(user=person, obj=initiative)
+    notifications.set_language(person, "en")
+    Notification.objects.create(recipient=person, kind="x.y", title="Repair café: active")
+    client.force_login(person)
+    data = client.get(reverse("accounts:my_data_download")).json()["notifications"]
+    assert data["language"] == "en"
+    assert data["follows"] == [{"object": f"initiatives.initiative:{initiative.pk}"}]
+    assert data["notifications"][0]["title"] == "Repair café: active"
+    response = client.post(
+        reverse("accounts:delete"), {"password": DEFAULT_PASSWORD, "confirm": "on"}
+    )
+    assert response.status_code == 302
+    assert not Follow.objects.filter(user=person).exists()
+    assert not Notification.objects.filter(recipient=person).exists()
+    assert notifications.language_of(person) == "nl"

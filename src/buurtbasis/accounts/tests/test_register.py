@@ -6,6 +6,7 @@ from buurtbasis.accounts import ratelimits
 from buurtbasis.accounts.models import User
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.platform.models import AuditEvent
+from buurtbasis.platform.testing import delivered
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,8 @@ def test_it_shows_the_registration_form(client):
 
 
 def test_it_creates_an_unverified_account_logs_in_and_sends_a_link(client):
-    response = client.post(URL, GOOD)
+    with delivered():
+        response = client.post(URL, GOOD)
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:verify_sent")
     user = User.objects.get()
@@ -87,3 +89,13 @@ def test_it_counts_other_addresses_separately(client):
     for _ in range(attempts):
         client.post(URL, {**GOOD, "email": "x"}, REMOTE_ADDR="192.0.2.1")
     assert client.post(URL, GOOD, REMOTE_ADDR="192.0.2.2").status_code == 302
+
+
+def test_it_refuses_a_name_with_a_right_to_left_override(client):
+    response = client.post(URL, {**GOOD, "display_name": "Fatima \u202ereknaB"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["display_name"] == [
+        "Dit veld mag geen regeleinden, tabs of onzichtbare stuurtekens bevatten (zoals een "
+        "teken dat de schrijfrichting omdraait)."
+    ]
+    assert not User.objects.exists()

@@ -6,6 +6,7 @@ from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.budgets.models import Assessment
 from buurtbasis.budgets.services import BudgetError, assess_plan
 from buurtbasis.platform.models import AuditEvent
+from buurtbasis.platform.testing import run_queued_tasks
 
 from .factories import BudgetRoundFactory, PlanFactory, civil_servant_elsewhere, civil_servant_for
 
@@ -33,7 +34,10 @@ def test_it_marks_a_plan_feasible_and_mails_the_submitter(
     assert plan.status == "feasible"
     assert plan.public_reason == "Past binnen de regels."
     assert plan.cost_cents == 250_000
+    assert mail.outbox == []  # queued; the worker sends it
+    run_queued_tasks()
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Uw plan is getoetst"
     assert mail.outbox[0].to == [plan.submitted_by.email]
     assert plan.get_absolute_url() in mail.outbox[0].body
     assert "Past binnen de regels." in mail.outbox[0].body
@@ -112,6 +116,7 @@ def test_it_merges_a_duplicate_into_the_kept_plan(client, django_capture_on_comm
     duplicate.refresh_from_db()
     assert duplicate.status == "merged"
     assert duplicate.merged_into == keep
+    run_queued_tasks()
     assert len(mail.outbox) == 1
     page = client.get(duplicate.get_absolute_url()).content.decode()
     assert keep.get_absolute_url() in page

@@ -1,19 +1,22 @@
+import io
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.budgets.models import FundedPlan, ProgressUpdate
 from buurtbasis.platform.models import AuditEvent
+from buurtbasis.platform.tests import images
 
 from .factories import BudgetRoundFactory, PlanFactory, civil_servant_elsewhere, civil_servant_for
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = images.png()
 
 
 @pytest.fixture
@@ -53,14 +56,27 @@ def test_a_civil_servant_posts_progress_with_a_photo(client, funded, settings, t
     funding.refresh_from_db()
     assert funding.status == "in_progress"
     update = ProgressUpdate.objects.get()
-    assert update.photo.name.endswith(".png")
+    assert update.photo.name.endswith(".jpg")
     assert AuditEvent.objects.filter(action="budgets.progress_update").exists()
     client.logout()
     page = client.get(plan.get_absolute_url()).content.decode()
     assert "De bankjes zijn besteld." in page
     photo_url = reverse("budgets:progress-photo", args=[budget_round.slug, plan.pk, update.pk])
     assert photo_url in page
-    assert b"".join(client.get(photo_url).streaming_content) == PNG
+    served = client.get(photo_url)
+    assert served["Content-Type"] == "image/jpeg"
+    assert b"".join(served.streaming_content).startswith(b"\xff\xd8\xff")
+
+
+def test_a_progress_photo_is_stored_without_its_gps_position(client, funded, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    budget_round, plan, _funding = funded
+    client.force_login(civil_servant_for(budget_round))
+    photo = SimpleUploadedFile("IMG_0002.JPG", images.jpeg_with_gps(), "image/jpeg")
+    response = _post(client, plan, photo=photo, photo_alt="De bank")
+    assert response.status_code == 302
+    stored = (tmp_path / ProgressUpdate.objects.get().photo.name).read_bytes()
+    assert not Image.open(io.BytesIO(stored)).getexif()
 
 
 def test_the_plan_owner_may_post_progress(client, funded):

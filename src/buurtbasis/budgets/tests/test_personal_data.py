@@ -24,12 +24,13 @@ from buurtbasis.budgets.models import (
 )
 from buurtbasis.platform import privacy
 from buurtbasis.platform.models import AuditEvent
+from buurtbasis.platform.tests import images
 
 from .factories import BudgetRoundFactory, InitiativeFactory, PlanFactory, civil_servant_for
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = images.png()
 
 
 def _photo(name="tuin.png"):

@@ -1,3 +1,4 @@
+import io
 from datetime import timedelta
 
 import pytest
@@ -5,15 +6,17 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from buurtbasis.accounts.tests.factories import OrganisationFactory, UserFactory
 from buurtbasis.budgets.models import Phase, Plan
+from buurtbasis.platform.tests import images
 
 from .factories import BudgetRoundFactory, InitiativeFactory
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = images.png(mode="RGBA", color=(40, 120, 40, 200))
 
 
 def _data(budget_round, **overrides):
@@ -167,16 +170,51 @@ def test_it_stores_a_photo_and_a_point(client, settings, tmp_path):
     photo = client.get(reverse("budgets:plan-photo", args=[budget_round.slug, plan.pk]))
     assert photo.status_code == 200
     assert photo["Content-Type"] == "image/png"
-    assert b"".join(photo.streaming_content) == PNG
+    stored = Image.open(io.BytesIO(b"".join(photo.streaming_content)))
+    assert (stored.format, stored.size) == ("PNG", (8, 6))
+
+
+def test_a_plan_photo_is_stored_without_its_gps_position(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    budget_round = BudgetRoundFactory()
+    client.force_login(UserFactory())
+    data = _data(budget_round, photo_alt="Lege plek naast de flat")
+    data["photo"] = SimpleUploadedFile("IMG_0001.JPG", images.jpeg_with_gps(), "image/jpeg")
+    response = client.post(reverse("budgets:plan-create", args=[budget_round.slug]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    plan = Plan.objects.get()
+    assert plan.photo.name.endswith(".jpg")
+    stored = (tmp_path / plan.photo.name).read_bytes()
+    image = Image.open(io.BytesIO(stored))
+    assert not image.getexif()
+    assert "xmp" not in image.info and "comment" not in image.info
+    assert image.size == (48, 64)  # turned upright
+
+
+def test_a_polyglot_plan_photo_is_stored_without_the_html(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    budget_round = BudgetRoundFactory()
+    client.force_login(UserFactory())
+    data = _data(budget_round, photo_alt="Foto")
+    data["photo"] = SimpleUploadedFile("tuin.jpg", images.polyglot_jpeg(), "image/jpeg")
+    response = client.post(reverse("budgets:plan-create", args=[budget_round.slug]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    photo = client.get(
+        reverse("budgets:plan-photo", args=[budget_round.slug, Plan.objects.get().pk])
+    )
+    assert b"<script" not in b"".join(photo.streaming_content)
 
 
 @pytest.mark.parametrize(
     ("name", "content", "code"),
     [
-        ("virus.png", b"MZ\x90\x00 not an image", "photo_type"),
-        ("tuin.gif", b"GIF89a......", "photo_type"),
-        ("groot.jpg", b"\xff\xd8\xff" + b"\x00" * (5 * 1024 * 1024 + 1), "photo_size"),
+        ("virus.png", b"MZ\x90\x00 not an image", "image_type"),
+        ("tuin.gif", b"GIF89a......", "image_type"),
+        ("foto.jpg", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image_type"),
+        ("bom.png", images.png_declaring(20_000, 20_000), "image_pixels"),
+        ("groot.jpg", b"\xff\xd8\xff" + b"\x00" * (5 * 1024 * 1024 + 1), "image_size"),
     ],
+    ids=["exe", "gif", "fake-png", "bomb", "too-large"],
 )
 def test_it_refuses_a_photo_that_is_not_a_small_image(
     client, settings, tmp_path, name, content, code
@@ -258,3 +296,16 @@ def test_the_plan_page_draws_the_point_on_a_small_map(client):
     plan.latitude = plan.longitude = None
     plan.save()
     assert "<circle" not in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_it_refuses_a_plan_title_with_a_line_break(client):
+    budget_round = BudgetRoundFactory()
+    client.force_login(UserFactory())
+    data = _data(budget_round, title="Moestuin\naan de Dijkstraat")
+    response = client.post(reverse("budgets:plan-create", args=[budget_round.slug]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == [
+        "Dit veld mag geen regeleinden, tabs of onzichtbare stuurtekens bevatten (zoals een "
+        "teken dat de schrijfrichting omdraait)."
+    ]
+    assert not Plan.objects.exists()

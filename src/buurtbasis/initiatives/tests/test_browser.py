@@ -67,14 +67,14 @@ def test_it_has_no_axe_violations_on_the_list_detail_and_start_pages(
     page.goto(f"{live_server.url}/initiatieven/starten/")
     assert axe_violations(page) == []
     page.get_by_role("button", name="Start mijn initiatief").click()
-    assert page.get_by_role("heading", name="Kijk het formulier na").is_visible()
+    assert page.get_by_role("heading", name="Er klopt nog iets niet").is_visible()
     assert axe_violations(page) == []
 
     for path in ("bewerken", "status", "initiatiefnemers"):
         page.goto(f"{live_server.url}{initiative.get_absolute_url()}{path}/")
         assert axe_violations(page) == []
     page.get_by_role("button", name="Stuur de uitnodiging").click()  # empty: an error
-    assert page.get_by_role("heading", name="Kijk het formulier na").is_visible()
+    assert page.get_by_role("heading", name="Er klopt nog iets niet").is_visible()
     assert axe_violations(page) == []
     token = services.make_invitation(initiative, initiative.created_by.email, initiative.created_by)
     page.goto(f"{live_server.url}{initiative.get_absolute_url()}uitnodiging/{token}/")
@@ -150,7 +150,7 @@ def test_it_updates_the_results_while_typing_with_javascript(page, live_server):
     page.wait_for_function("document.querySelectorAll('#results .card').length === 1")
     assert page.get_by_role("link", name="Buurtmoestuin Wipstrik").is_visible()
     assert "q=moestuin" in page.url  # the address can be shared and reloaded
-    page.locator("summary").click()  # the filters are folded away on a phone
+    page.locator(".filters summary").click()  # the filters are folded away on a phone
     page.get_by_label("Status").select_option("idea")
     page.wait_for_function("document.querySelectorAll('#results .card').length === 0")
     assert "Geen initiatieven gevonden" in page.locator("#results").inner_text()

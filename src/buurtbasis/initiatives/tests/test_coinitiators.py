@@ -10,6 +10,7 @@ from django.urls import reverse
 from buurtbasis.initiatives import services
 from buurtbasis.organisations.models import Role
 from buurtbasis.platform.models import AuditEvent
+from buurtbasis.platform.testing import delivered
 
 from .factories import InitiativeFactory, MembershipFactory, OrganisationFactory, UserFactory
 
@@ -35,7 +36,9 @@ def link_in(message) -> str:
 
 
 def invite(client, initiative, email):
-    return client.post(members_url(initiative), {"email": email}, HTTP_ACCEPT_LANGUAGE="nl")
+    """Post an invitation; the queued mail is sent (as a worker would)."""
+    with delivered():
+        return client.post(members_url(initiative), {"email": email}, HTTP_ACCEPT_LANGUAGE="nl")
 
 
 def test_an_initiator_invites_someone_who_joins_with_the_mailed_link(client):

@@ -190,3 +190,15 @@ def test_it_brings_the_visitor_back_to_the_form_after_logging_in(client):
     assert response.status_code == 302
     assert response.url == URL
     assert 'value="kees@example.nl"' in client.get(URL).content.decode()
+
+
+def test_it_refuses_a_name_with_a_right_to_left_override(client, resident):
+    wijk = WijkFactory()
+    data = {"name": "Moestuin \u202enidroopsA", "pitch": "Tuinieren", "area": wijk.pk}
+    response = client.post(URL, {**data, "contact_email": "anna@example.nl"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "Dit veld mag geen regeleinden, tabs of onzichtbare stuurtekens bevatten (zoals een "
+        "teken dat de schrijfrichting omdraait)."
+    ]
+    assert not Initiative.objects.exists()

@@ -126,6 +126,10 @@ def test_it_shows_the_people_with_roles_only_to_those_who_manage_it(client):
     client.force_login(worker)
     html = client.get(url).content.decode()
     assert "Piet Penning" in html and "Wendy Werker" in html
+    # The list is on the page, not (also) in the window title.
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Piet Penning" not in title and "<h2>" not in title
+    assert "Piet Penning" in html.split("<main", 1)[1]
 
 
 def test_the_detail_page_queries_do_not_grow_with_hosted_initiatives_or_members(client):

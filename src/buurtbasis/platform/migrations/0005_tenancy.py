@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("platform", "0003_scheduled_job_runs"),
+        ("platform", "0004_notifications"),
     ]
 
     operations = [
