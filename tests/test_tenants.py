@@ -303,3 +303,38 @@ def test_the_kept_ballot_page_keeps_each_municipalitys_links(client, world, sett
     assert f'href="/g/zwolle{detail}"' in prefixed.content.decode()
     assert "/g/zwolle/" not in plain.content.decode()
     assert f'href="{detail}"' in plain.content.decode()
+
+
+# -- letters point voters to their own municipality's address ----------------------------------
+
+
+def test_code_letters_point_to_the_rounds_municipality(world, settings):
+    from buurtbasis.ballots.letters import ballot_url, render_letters_html
+    from buurtbasis.platform.models import Tenant
+
+    settings.SITE_URL = "https://zwolle.test"
+    url = ballot_url(world.round_rotterdam, "ABCD-2026-0001")
+    assert url.startswith(f"https://rotterdam.test/stemmen/{world.round_rotterdam.slug}/")
+    assert ballot_url(world.round_zwolle).startswith("https://zwolle.test/stemmen/")
+    # without a host name of its own: the path prefix on the site's address
+    Tenant.objects.get(slug="rotterdam").hosts.all().delete()
+    start = ballot_url(world.round_rotterdam)
+    assert start == f"https://zwolle.test/g/rotterdam/stemmen/{world.round_rotterdam.slug}/"
+    html = render_letters_html(world.round_rotterdam, ["ABCD-2026-0001"])
+    assert "https://zwolle.test/g/rotterdam/stemmen/" in html
+
+
+def test_a_letter_made_under_the_path_prefix_has_the_prefix_once(client, world, settings):
+    from django.urls import set_script_prefix
+
+    from buurtbasis.ballots.letters import ballot_url
+    from buurtbasis.platform.models import Tenant
+
+    settings.SITE_URL = "https://zwolle.test"
+    Tenant.objects.get(slug="rotterdam").hosts.all().delete()
+    set_script_prefix("/g/rotterdam/")  # as during a request to /g/rotterdam/…
+    try:
+        start = ballot_url(world.round_rotterdam)
+    finally:
+        set_script_prefix("/")
+    assert start == f"https://zwolle.test/g/rotterdam/stemmen/{world.round_rotterdam.slug}/"
