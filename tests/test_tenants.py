@@ -180,6 +180,10 @@ def test_the_organisation_in_both_shows_the_initiatives_it_hosts_here(client, wo
     rotterdam = _get(client, url, ROTTERDAM).content.decode()
     assert "Moestuin Assendorp" in zwolle and "Moestuin Feijenoord" not in zwolle
     assert "Moestuin Feijenoord" in rotterdam and "Moestuin Assendorp" not in rotterdam
+    # it names the areas it works in elsewhere, but links only to this municipality's
+    assert "Assendorp" in rotterdam
+    assert f'href="{reverse("areas:by-slug", args=["assendorp"])}"' not in rotterdam
+    assert f'href="{reverse("areas:by-slug", args=["feijenoord"])}"' in rotterdam
 
 
 # -- civil servants: never another municipality's non-public data ------------------------------
