@@ -342,3 +342,14 @@ def test_a_letter_made_under_the_path_prefix_has_the_prefix_once(client, world, 
     finally:
         set_script_prefix("/")
     assert start == f"https://zwolle.test/g/rotterdam/stemmen/{world.round_rotterdam.slug}/"
+
+
+def test_a_plan_offers_only_initiatives_and_partners_of_the_rounds_municipality(world):
+    from buurtbasis.budgets.forms import PlanForm
+
+    rotterdammer = world.tuin_rotterdam.created_by
+    world.tuin_zwolle.members.add(rotterdammer)
+    form = PlanForm(budget_round=world.round_rotterdam, user=rotterdammer)
+    assert list(form.fields["initiative"].queryset) == [world.tuin_rotterdam]
+    partners = set(form.fields["partner_organisation"].queryset)
+    assert world.both in partners and world.zwolle_only not in partners
