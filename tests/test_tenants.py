@@ -180,6 +180,10 @@ def test_the_organisation_in_both_shows_the_initiatives_it_hosts_here(client, wo
     rotterdam = _get(client, url, ROTTERDAM).content.decode()
     assert "Moestuin Assendorp" in zwolle and "Moestuin Feijenoord" not in zwolle
     assert "Moestuin Feijenoord" in rotterdam and "Moestuin Assendorp" not in rotterdam
+    # it names the areas it works in elsewhere, but links only to this municipality's
+    assert "Assendorp" in rotterdam
+    assert f'href="{reverse("areas:by-slug", args=["assendorp"])}"' not in rotterdam
+    assert f'href="{reverse("areas:by-slug", args=["feijenoord"])}"' in rotterdam
 
 
 # -- civil servants: never another municipality's non-public data ------------------------------
@@ -303,3 +307,49 @@ def test_the_kept_ballot_page_keeps_each_municipalitys_links(client, world, sett
     assert f'href="/g/zwolle{detail}"' in prefixed.content.decode()
     assert "/g/zwolle/" not in plain.content.decode()
     assert f'href="{detail}"' in plain.content.decode()
+
+
+# -- letters point voters to their own municipality's address ----------------------------------
+
+
+def test_code_letters_point_to_the_rounds_municipality(world, settings):
+    from buurtbasis.ballots.letters import ballot_url, render_letters_html
+    from buurtbasis.platform.models import Tenant
+
+    settings.SITE_URL = "https://zwolle.test"
+    url = ballot_url(world.round_rotterdam, "ABCD-2026-0001")
+    assert url.startswith(f"https://rotterdam.test/stemmen/{world.round_rotterdam.slug}/")
+    assert ballot_url(world.round_zwolle).startswith("https://zwolle.test/stemmen/")
+    # without a host name of its own: the path prefix on the site's address
+    Tenant.objects.get(slug="rotterdam").hosts.all().delete()
+    start = ballot_url(world.round_rotterdam)
+    assert start == f"https://zwolle.test/g/rotterdam/stemmen/{world.round_rotterdam.slug}/"
+    html = render_letters_html(world.round_rotterdam, ["ABCD-2026-0001"])
+    assert "https://zwolle.test/g/rotterdam/stemmen/" in html
+
+
+def test_a_letter_made_under_the_path_prefix_has_the_prefix_once(client, world, settings):
+    from django.urls import set_script_prefix
+
+    from buurtbasis.ballots.letters import ballot_url
+    from buurtbasis.platform.models import Tenant
+
+    settings.SITE_URL = "https://zwolle.test"
+    Tenant.objects.get(slug="rotterdam").hosts.all().delete()
+    set_script_prefix("/g/rotterdam/")  # as during a request to /g/rotterdam/…
+    try:
+        start = ballot_url(world.round_rotterdam)
+    finally:
+        set_script_prefix("/")
+    assert start == f"https://zwolle.test/g/rotterdam/stemmen/{world.round_rotterdam.slug}/"
+
+
+def test_a_plan_offers_only_initiatives_and_partners_of_the_rounds_municipality(world):
+    from buurtbasis.budgets.forms import PlanForm
+
+    rotterdammer = world.tuin_rotterdam.created_by
+    world.tuin_zwolle.members.add(rotterdammer)
+    form = PlanForm(budget_round=world.round_rotterdam, user=rotterdammer)
+    assert list(form.fields["initiative"].queryset) == [world.tuin_rotterdam]
+    partners = set(form.fields["partner_organisation"].queryset)
+    assert world.both in partners and world.zwolle_only not in partners

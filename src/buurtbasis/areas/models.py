@@ -79,6 +79,13 @@ class Area(models.Model):
         return reverse("areas:detail", kwargs={"year": self.year, "code": self.code})
 
     @property
+    def municipality_code(self) -> str:
+        """The CBS code of the gemeente this area lies in (GM0193 for WK019310)."""
+        if self.level == AreaLevel.MUNICIPALITY:
+            return self.code
+        return f"GM{self.code[2:6]}"
+
+    @property
     def short_name(self) -> str:
         """The name without CBS's "Wijk 10 " numbering prefix (used in tight spaces)."""
         return re.sub(r"^(Wijk|Buurt)\s+\d+\s+", "", self.name) or self.name

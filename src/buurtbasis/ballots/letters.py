@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buurtbasis.budgets.models import BudgetRound
+from buurtbasis.platform.tenancy import path_without_prefix, site_url
 from buurtbasis.platform.uploads import private_storage
 
 MAX_ADDRESSES = 50_000  # as many as one run of codes (services.MAX_CODES_PER_RUN)
@@ -132,12 +133,23 @@ def read_addresses(raw: bytes) -> list[Address]:
     return addresses
 
 
-def ballot_url(budget_round: BudgetRound, code: str | None = None) -> str:
-    """The round's voting page to type in; with a code, the ballot itself (for the QR code)."""
-    site = settings.SITE_URL.rstrip("/")
+def round_site_url(budget_round: BudgetRound) -> str:
+    """The address of the round's municipality (``platform.tenancy.site_url``), so a voter
+    sees that municipality's pages and the links to its plans work (three queries)."""
+    area = budget_round.areas.order_by("pk").first()
+    return site_url(area.municipality_code if area is not None else None)
+
+
+def ballot_url(budget_round: BudgetRound, code: str | None = None, *, site: str = "") -> str:
+    """The round's voting page to type in; with a code, the ballot itself (for the QR code).
+
+    On ``site``, by default the address of the round's municipality (``round_site_url``;
+    pass it when making many URLs).
+    """
+    site = site or round_site_url(budget_round)
     if code is None:
-        return site + reverse("ballots:start", args=[budget_round.slug])
-    path = reverse("ballots:ballot", args=[budget_round.slug])
+        return site + path_without_prefix(reverse("ballots:start", args=[budget_round.slug]))
+    path = path_without_prefix(reverse("ballots:ballot", args=[budget_round.slug]))
     return f"{site}{path}?{urlencode({'code': code})}"
 
 
@@ -152,11 +164,12 @@ def render_letters_html(
     from . import services
 
     phase = services.voting_phase(budget_round)
+    site = round_site_url(budget_round)
     letters = [
         {
             "code": code,
-            "url": ballot_url(budget_round, code),
-            "qr": qr_data_uri(ballot_url(budget_round, code)),
+            "url": ballot_url(budget_round, code, site=site),
+            "qr": qr_data_uri(ballot_url(budget_round, code, site=site)),
             "address": addresses[i] if addresses else None,
         }
         for i, code in enumerate(plain_codes)
@@ -167,7 +180,7 @@ def render_letters_html(
             "budget_round": budget_round,
             "letters": letters,
             "phase": phase,
-            "start_url": ballot_url(budget_round),
+            "start_url": ballot_url(budget_round, site=site),
             "organisation": budget_round.organisation,
         },
     )

@@ -363,10 +363,16 @@ class PlanForm(platform_forms.Form):
         super().__init__(*args, **kwargs)
         self.budget_round = budget_round
         self.fields["area"].queryset = budget_round.areas.all()
-        self.fields["initiative"].queryset = access.initiatives_for(user)
-        self.fields["partner_organisation"].queryset = Organisation.objects.exclude(
-            kind=OrganisationKind.MUNICIPALITY
-        )
+        initiatives = access.initiatives_for(user)
+        partners = Organisation.objects.exclude(kind=OrganisationKind.MUNICIPALITY)
+        first_area = budget_round.areas.order_by("pk").first()
+        if first_area is not None:
+            # only the initiatives and organisations of the round's municipality
+            code = first_area.municipality_code
+            initiatives = initiatives.in_municipality(code)
+            partners = partners.in_municipality(code)
+        self.fields["initiative"].queryset = initiatives
+        self.fields["partner_organisation"].queryset = partners
         if not self.fields["initiative"].queryset.exists():
             del self.fields["initiative"]
             del self.fields["partner_organisation"]

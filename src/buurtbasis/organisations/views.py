@@ -72,9 +72,19 @@ def organisation_list(request):
 
 def organisation_detail(request, slug):
     """An organisation working in this municipality; another municipality's is a 404."""
+    code = _code(request)
     organisation = get_object_or_404(
-        Organisation.objects.in_municipality(_code(request)).prefetch_related("areas"), slug=slug
+        Organisation.objects.in_municipality(code).prefetch_related("areas"), slug=slug
     )
+    # areas in another municipality are named, but not linked (their pages are not here)
+    areas = list(organisation.areas.all())
+    here = set(
+        Area.objects.in_municipality(code)
+        .filter(pk__in=[a.pk for a in areas])
+        .values_list("pk", flat=True)
+    )
+    for area in areas:
+        area.is_here = area.pk in here
     can_edit = access.can_edit_organisation(request.user, organisation)
     # Who works here is visible to the people who manage the profile, not to the public.
     members = (
@@ -87,6 +97,7 @@ def organisation_detail(request, slug):
         "organisations/organisation_detail.html",
         {
             "organisation": organisation,
+            "areas": areas,
             "blocks": blocks_for("organisation", request, organisation=organisation),
             "my_roles": sorted(access.roles_in(request.user, organisation), key=str),
             "can_edit": can_edit,

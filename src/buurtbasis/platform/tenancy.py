@@ -49,6 +49,8 @@ __all__ = [
     "ensure_tenant",
     "get_tenant",
     "normalise_host",
+    "path_without_prefix",
+    "site_url",
     "split_prefix",
     "tenant_for_host",
     "tenant_home_url",
@@ -145,6 +147,35 @@ def tenant_home_url(tenant: Tenant, *, scheme: str = "http", port: int | None = 
         netloc = hosts[0] if port is None else f"{hosts[0]}:{port}"
         return f"{scheme}://{netloc}/"
     return f"/{PATH_PREFIX}/{tenant.slug}/" if tenant.slug else "/"
+
+
+def site_url(cbs_code: str | None) -> str:
+    """Where a municipality's pages are, for links that leave the request (letters, QR
+    codes): its first host name with the scheme and port of ``SITE_URL``; without host
+    names ``SITE_URL`` + ``/g/<slug>`` (the default tenant: ``SITE_URL`` itself).
+
+    Paths to append must not carry a script prefix (see ``path_without_prefix``).
+    """
+    base = settings.SITE_URL.rstrip("/")
+    if not cbs_code:
+        return base
+    tenant = Tenant.objects.filter(cbs_code=cbs_code.upper(), is_active=True).first()
+    if tenant is None:
+        return base
+    host = tenant.hosts.order_by("pk").values_list("host", flat=True).first()
+    parts = urlsplit(base)
+    if host:
+        port = f":{parts.port}" if parts.port else ""
+        return f"{parts.scheme}://{host}{port}{parts.path.rstrip('/')}"
+    if tenant.cbs_code == default_code():
+        return base
+    return f"{base}/{PATH_PREFIX}/{tenant.slug}"
+
+
+def path_without_prefix(path: str) -> str:
+    """A path reversed during a request, without the request's ``/g/<slug>/`` prefix."""
+    prefix = get_script_prefix()
+    return "/" + path[len(prefix) :] if path.startswith(prefix) else path
 
 
 def tenant_theme(tenant_or_request) -> dict:
