@@ -116,11 +116,12 @@ def make_deferred_jobs_due() -> None:
     DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())
 
 
-def run_queued_tasks(*, limit: int = 1000) -> int:
-    """Run every ready task of the database backend, oldest first; returns how many ran.
+def run_queued_tasks(*, limit: int = 1000, raise_failures: bool = True) -> list:
+    """Run every ready task of the database backend, oldest first; returns their rows.
 
     Tasks enqueued by a task (the digest enqueues its mails after its own commit)
-    run in the same call.
+    run in the same call. A task that fails raises ``AssertionError`` with its
+    traceback, unless ``raise_failures=False`` (for tests of what a failure leaves).
     """
     from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
@@ -135,18 +136,18 @@ def run_queued_tasks(*, limit: int = 1000) -> int:
         worker_id="test-worker",
         excluded_queue_names=[],
     )
-    ran = 0
-    while ran < limit:
+    done = []
+    while len(done) < limit:
         row = DBTaskResult.objects.ready().order_by("enqueued_at").first()
         if row is None:
-            return ran
+            return done
         row.claim(worker.worker_id)
         # Tasks enqueue on commit; inside a test's transaction, run those callbacks now.
         with _run_on_commit_callbacks():
             worker.run_task(row)
-        ran += 1
         row.refresh_from_db()
-        if row.status == TaskResultStatus.FAILED:
+        done.append(row)
+        if raise_failures and row.status == TaskResultStatus.FAILED:
             raise AssertionError(f"task {row.task_path} failed:\n{row.traceback}")
     raise AssertionError(f"more than {limit} tasks: a task that enqueues itself?")
 
