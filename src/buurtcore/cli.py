@@ -69,6 +69,18 @@ _PABULIB_RULE = {
 }
 
 
+#: Command groups of the other core packages. Each module has ``NAME`` and ``HELP`` and
+#: ``register(parser)``, which adds its commands to its own group parser (commands set
+#: ``func(args, rep) -> exit code`` with ``set_defaults``). A package that is not
+#: installed is left out. Keep these modules light: ``--help`` imports them all.
+GROUP_MODULES = (
+    "buurtcore.bank.cli",
+    "buurtcore.sepa.cli",
+    "buurtcore.text.cli",
+    "buurtcore.matching.cli",
+)
+
+
 class UsageError(Exception):
     """Wrong use of the command line (exit code 2)."""
 
@@ -493,7 +505,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common_options(parser, top_level=True)
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    top = parser.add_subparsers(dest="group", metavar="{pb}", parser_class=_Parser)
+    groups = _group_modules()
+    top = parser.add_subparsers(
+        dest="group", metavar="{" + ",".join(["pb", *groups]) + "}", parser_class=_Parser
+    )
     pb = top.add_parser(
         "pb",
         help="Pabulib participatory-budgeting files",
@@ -551,8 +566,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.set_defaults(func=cmd_write)
 
-    parser._pb_parser = pb  # type: ignore[attr-defined]
+    group_parsers = {"pb": pb}
+    for name, module in groups.items():
+        group = top.add_parser(name, help=module.HELP, description=module.HELP)
+        module.register(group, common_options=lambda p: _add_common_options(p, top_level=False))
+        group_parsers[name] = group
+    parser._group_parsers = group_parsers  # type: ignore[attr-defined]
     return parser
+
+
+def _group_modules() -> dict[str, Any]:
+    import importlib
+    import importlib.util
+
+    found = {}
+    for dotted in GROUP_MODULES:
+        try:
+            spec = importlib.util.find_spec(dotted)
+        except ModuleNotFoundError:
+            spec = None
+        if spec is not None:
+            module = importlib.import_module(dotted)
+            found[module.NAME] = module
+    return found
 
 
 def _report_error(path: str, err: Exception, rep: _Reporter) -> None:
@@ -570,7 +606,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return EXIT_USAGE
         if getattr(args, "command", None) is None:
-            parser._pb_parser.print_help(sys.stderr)  # type: ignore[attr-defined]
+            parser._group_parsers[args.group].print_help(sys.stderr)  # type: ignore[attr-defined]
             return EXIT_USAGE
     except UsageError as err:
         sys.stderr.write(f"{err}\n")
