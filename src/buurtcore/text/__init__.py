@@ -1,0 +1,1 @@
+"""Dutch text analysis for stories: tokens, lemmas, keywords, themes, similar stories."""
