@@ -40,7 +40,9 @@ def _open_text(path: str) -> str:
     except FileNotFoundError as err:
         raise InputError(f"{path}: file not found", f"{path}: bestand niet gevonden") from err
     except IsADirectoryError as err:
-        raise InputError(f"{path}: is a folder, not a file", f"{path}: is een map, geen bestand") from err
+        raise InputError(
+            f"{path}: is a folder, not a file", f"{path}: is een map, geen bestand"
+        ) from err
     except UnicodeDecodeError as err:
         raise InputError(
             f"{path}: not UTF-8 text (byte {err.start})",
@@ -48,7 +50,9 @@ def _open_text(path: str) -> str:
         ) from err
     except OSError as err:
         reason = err.strerror or str(err)
-        raise InputError(f"{path}: cannot read: {reason}", f"{path}: kan niet lezen: {reason}") from err
+        raise InputError(
+            f"{path}: cannot read: {reason}", f"{path}: kan niet lezen: {reason}"
+        ) from err
 
 
 def read_stories(path: str, *, labelled: bool = False) -> list[dict[str, Any]]:
@@ -63,7 +67,8 @@ def read_stories(path: str, *, labelled: bool = False) -> list[dict[str, Any]]:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
             raise InputError(
-                f"{where_en}: not valid JSON ({err.msg})", f"{where_nl}: geen geldige JSON ({err.msg})"
+                f"{where_en}: not valid JSON ({err.msg})",
+                f"{where_nl}: geen geldige JSON ({err.msg})",
             ) from err
         if not isinstance(obj, dict) or "id" not in obj or "text" not in obj:
             raise InputError(
@@ -78,7 +83,10 @@ def read_stories(path: str, *, labelled: bool = False) -> list[dict[str, Any]]:
             )
         sid = str(sid)
         if sid in seen:
-            raise InputError(f"{where_en}: id {sid!r} occurs twice", f"{where_nl}: id {sid!r} komt twee keer voor")
+            raise InputError(
+                f"{where_en}: id {sid!r} occurs twice",
+                f"{where_nl}: id {sid!r} komt twee keer voor",
+            )
         seen.add(sid)
         story: dict[str, Any] = {"id": sid, "text": text}
         if labelled:
@@ -120,7 +128,8 @@ def read_themes(path: str):
         ):
             raise InputError(
                 f'{path}: theme {n} needs a text "id" (and text "label", "description")',
-                f'{path}: thema {n} heeft een "id" als tekst nodig (en "label", "description" als tekst)',
+                f'{path}: thema {n} heeft een "id" als tekst nodig'
+                ' (en "label", "description" als tekst)',
             )
         if item["id"] in seen:
             raise InputError(
@@ -178,8 +187,10 @@ def cmd_similar(args, rep) -> int:
     backend = args.backend
     if backend == "embeddings" and not similar.embeddings_available():
         rep.message(
-            "embeddings backend not installed (pip install 'buurtbasis[embeddings]'); using lexical",
-            "embeddings-backend niet geïnstalleerd (pip install 'buurtbasis[embeddings]'); lexicaal gebruikt",
+            "embeddings backend not installed (pip install 'buurtbasis[embeddings]');"
+            " using lexical",
+            "embeddings-backend niet geïnstalleerd (pip install 'buurtbasis[embeddings]');"
+            " lexicaal gebruikt",
         )
         backend = "lexical"
     texts = [s["text"] for s in stories]
@@ -198,8 +209,12 @@ def register(parser, *, common_options) -> None:
     cmds = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=type(parser))
 
     p = cmds.add_parser("themes", help="assign stories to themes; discover unlisted themes")
-    p.add_argument("file", metavar="STORIES.jsonl", help='one {"id", "text"} per line (- for stdin)')
-    p.add_argument("--themes", required=True, metavar="THEMES.json", help='[{"id", "label", "description"}]')
+    p.add_argument(
+        "file", metavar="STORIES.jsonl", help='one {"id", "text"} per line (- for stdin)'
+    )
+    p.add_argument(
+        "--themes", required=True, metavar="THEMES.json", help='[{"id", "label", "description"}]'
+    )
     p.add_argument("--examples", metavar="LABELLED.jsonl", help='stories with "themes": [ids]')
     p.add_argument("--no-discover", action="store_true", help="skip discovering new themes")
     p.add_argument("--json", action="store_true", help="JSON output (the default)")
@@ -207,7 +222,9 @@ def register(parser, *, common_options) -> None:
     p.set_defaults(func=cmd_themes)
 
     p = cmds.add_parser("similar", help="for each story the K most similar others")
-    p.add_argument("file", metavar="STORIES.jsonl", help='one {"id", "text"} per line (- for stdin)')
+    p.add_argument(
+        "file", metavar="STORIES.jsonl", help='one {"id", "text"} per line (- for stdin)'
+    )
     p.add_argument("--top", type=int, default=5, metavar="K", help="neighbours per story (5)")
     p.add_argument("--backend", choices=("lexical", "embeddings"), default="lexical")
     p.add_argument("--json", action="store_true", help="JSON output (the default)")

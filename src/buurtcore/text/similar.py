@@ -161,9 +161,7 @@ def _dense(x) -> np.ndarray:
     return x.toarray() if sp.issparse(x) else np.asarray(x)
 
 
-def nearest(
-    vectors, query, k: int, *, exclude: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+def nearest(vectors, query, k: int, *, exclude: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` stored rows most similar to one query row: ``(indices, cosines)``.
 
     ``vectors`` are the stored rows (dense array or CSR matrix, L2-normalised),

@@ -108,7 +108,7 @@ class ThemeModel:
         *,
         description_weight: float = 0.5,
         min_score: float = 0.08,
-        relative: float = 0.8,
+        relative: float = 0.5,
         max_themes: int = 3,
     ):
         if not themes:
@@ -239,7 +239,9 @@ def discover_themes(
             (i for i in np.flatnonzero((best == k) & loaded)), key=lambda i: (-w[i, k], i)
         )
         found.append(
-            DiscoveredTheme(label=" / ".join(top[:3]), keywords=top, stories=[ids[i] for i in order])
+            DiscoveredTheme(
+                label=" / ".join(top[:3]), keywords=top, stories=[ids[i] for i in order]
+            )
         )
     found.sort(key=lambda t: (-len(t.stories), t.label))
     return found
@@ -272,7 +274,5 @@ def analyse_themes(
     discovered: list[DiscoveredTheme] = []
     if discover:
         rest = [i for i, chosen in enumerate(assigned) if not chosen]
-        discovered = discover_themes(
-            [stories[i][0] for i in rest], [story_lemmas[i] for i in rest]
-        )
+        discovered = discover_themes([stories[i][0] for i in rest], [story_lemmas[i] for i in rest])
     return {"stories": out_stories, "discovered": [d.as_json() for d in discovered]}
