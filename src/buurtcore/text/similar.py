@@ -38,6 +38,7 @@ __all__ = [
     "BackendUnavailable",
     "EmbeddingEncoder",
     "LexicalEncoder",
+    "VectorIndex",
     "embeddings_available",
     "encoder",
     "nearest",
@@ -193,6 +194,55 @@ def _top(scores: np.ndarray, k: int, exclude: int | None) -> tuple[np.ndarray, n
     order = part[np.lexsort((part, -scores[part]))]
     order = order[np.isfinite(scores[order])][:k]
     return order, scores[order]
+
+
+class VectorIndex:
+    """Stored story vectors, kept for fast lookups of the most similar stories.
+
+    Dense rows (embeddings) are scored with one matrix-vector product. Sparse rows
+    (lexical) use inverted lists: only the query's ``prune`` heaviest features are
+    looked up (the rare, telling ones; their lists are short), which gives
+    ``candidates`` candidates, and those are then ranked by their exact cosine. With
+    few stored rows, or ``prune=None``, every row is scored exactly.
+
+    >>> texts = ["De bus rijdt niet meer op zondag.", "Op zondag geen bus.",
+    ...          "Te weinig groen in de straat."]
+    >>> enc = LexicalEncoder().fit(texts)
+    >>> index = VectorIndex(enc.encode(texts))
+    >>> index.query(enc.encode(["Waarom rijdt de bus niet op zondag?"]), 1)[0].tolist()
+    [0]
+    """
+
+    def __init__(self, vectors, *, prune: int | None = 40, candidates: int = 200):
+        self.sparse = sp.issparse(vectors)
+        self.rows = vectors.tocsr() if self.sparse else np.ascontiguousarray(vectors, np.float32)
+        self.n = self.rows.shape[0]
+        self.prune = prune
+        self.candidates = candidates
+        self.cols = self.rows.tocsc() if self.sparse and prune else None
+
+    def __len__(self) -> int:
+        return self.n
+
+    def query(self, query, k: int, *, exclude: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` most similar stored rows to one query row: ``(indices, cosines)``."""
+        if not self.sparse or self.cols is None or self.n <= self.candidates:
+            return nearest(self.rows, query, k, exclude=exclude)
+        q = query if sp.issparse(query) else sp.csr_matrix(np.atleast_2d(query))
+        q = q.tocsr()
+        idx, w = q.indices, q.data
+        if len(idx) > self.prune:
+            keep = np.argpartition(-w, self.prune)[: self.prune]
+            idx, w = idx[keep], w[keep]
+        rough = np.asarray(self.cols[:, idx] @ w).ravel()
+        if exclude is not None:
+            rough[exclude] = -np.inf
+        m = min(self.candidates + k, self.n)
+        cand = np.argpartition(-rough, m - 1)[:m]
+        cand = cand[rough[cand] > 0]
+        exact = _dense(self.rows[cand] @ q.T).ravel()
+        top, scores = _top(exact, k, None)
+        return cand[top], scores
 
 
 def neighbours(ids: Sequence[str], vectors, k: int, *, block: int = 512) -> dict[str, list[str]]:

@@ -364,3 +364,24 @@ def test_cli_top_must_be_positive(files, capsys):
 def test_cli_dutch_message(tmp_path, capsys):
     code = main(["text", "similar", str(tmp_path / "weg.jsonl"), "--lang", "nl"])
     assert code == 1 and "bestand niet gevonden" in capsys.readouterr().err
+
+
+def test_vector_index_pruned_lookup_agrees_with_exact():
+    from buurtcore.text.evaluate import load_eval_set
+    from buurtcore.text.similar import VectorIndex
+
+    stories, _ = load_eval_set()
+    texts = [s["text"] for s in stories]
+    stored = LexicalEncoder().fit(texts).encode(texts)
+    index = VectorIndex(stored, prune=20, candidates=50)
+    dense = VectorIndex(stored.toarray())
+    same = total = 0
+    for i in range(0, len(texts), 7):
+        exact, _ = nearest(stored, stored[i], 5, exclude=i)
+        fast, scores = index.query(stored[i], 5, exclude=i)
+        assert i not in fast.tolist()
+        assert list(scores) == sorted(scores, reverse=True)
+        assert dense.query(stored[i].toarray(), 5, exclude=i)[0].tolist() == exact.tolist()
+        same += len(set(exact.tolist()) & set(fast.tolist()))
+        total += len(exact)
+    assert same / total >= 0.9
