@@ -216,7 +216,8 @@ def main(argv=None) -> int:
         f"p95 {med(1, 'new_p95'):.1f} ms"
     )
     print(
-        f"  embedding-row lookup (384 dims, {runs[0][2]['mb']:.0f} MB): p50 {med(2, 'p50'):.1f} ms, "
+        f"  embedding-row lookup (384 dims, {runs[0][2]['mb']:.0f} MB): "
+        f"p50 {med(2, 'p50'):.1f} ms, "
         f"p95 {med(2, 'p95'):.1f} ms"
     )
     if args.embeddings and embeddings_available():
