@@ -40,6 +40,7 @@ __all__ = [
     "analyse_themes",
     "discover_themes",
     "features",
+    "theme_profile",
 ]
 
 
@@ -276,3 +277,57 @@ def analyse_themes(
         rest = [i for i, chosen in enumerate(assigned) if not chosen]
         discovered = discover_themes([stories[i][0] for i in rest], [story_lemmas[i] for i in rest])
     return {"stories": out_stories, "discovered": [d.as_json() for d in discovered]}
+
+
+def theme_profile(
+    stories: Sequence[dict],
+    *,
+    quotes: int = 3,
+    max_quote_chars: int = 240,
+) -> dict:
+    """Per area: stories per theme per period (the trend) and the most characteristic quotes.
+
+    ``stories`` are dicts with ``"id"``, ``"area"``, ``"period"`` (any sortable label,
+    e.g. "2026-Q3"), ``"text"`` (already anonymised by the caller), ``"themes"`` (ids,
+    best first) and optionally ``"scores"`` (the cosines from :func:`analyse_themes`).
+    A story counts for each of its themes. The quotes of a theme in an area are the
+    stories with the highest score for it, cut at ``max_quote_chars`` on a word boundary.
+
+    >>> profile = theme_profile([
+    ...     {"id": "1", "area": "Noord", "period": "2026-Q1", "text": "De bus rijdt niet.",
+    ...      "themes": ["vervoer"], "scores": [0.4]},
+    ...     {"id": "2", "area": "Noord", "period": "2026-Q2", "text": "Geen bus op zondag.",
+    ...      "themes": ["vervoer"], "scores": [0.6]},
+    ... ])
+    >>> profile["Noord"]["vervoer"]["trend"]
+    {'2026-Q1': 1, '2026-Q2': 1}
+    >>> [q["id"] for q in profile["Noord"]["vervoer"]["quotes"]]
+    ['2', '1']
+    """
+    out: dict = {}
+    for s in stories:
+        scores = list(s.get("scores") or [])
+        for rank, theme in enumerate(s.get("themes") or []):
+            entry = out.setdefault(s["area"], {}).setdefault(
+                theme, {"stories": 0, "trend": {}, "quotes": []}
+            )
+            entry["stories"] += 1
+            entry["trend"][s["period"]] = entry["trend"].get(s["period"], 0) + 1
+            score = scores[rank] if rank < len(scores) else 0.0
+            entry["quotes"].append((-score, rank, str(s["id"]), s["text"]))
+    for themes in out.values():
+        for entry in themes.values():
+            entry["trend"] = dict(sorted(entry["trend"].items()))
+            best = sorted(entry["quotes"])[:quotes]
+            entry["quotes"] = [
+                {"id": sid, "text": _cut(text, max_quote_chars), "score": -neg}
+                for neg, _, sid, text in best
+            ]
+    return out
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"

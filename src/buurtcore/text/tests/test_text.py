@@ -385,3 +385,40 @@ def test_vector_index_pruned_lookup_agrees_with_exact():
         same += len(set(exact.tolist()) & set(fast.tolist()))
         total += len(exact)
     assert same / total >= 0.9
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Noord", "Zuid"]),
+            st.sampled_from(["2026-Q1", "2026-Q2", "2026-Q3"]),
+            st.lists(st.sampled_from(["groen", "verkeer", "spelen"]), unique=True, max_size=3),
+            st.text(max_size=400),
+        ),
+        max_size=30,
+    )
+)
+def test_theme_profile_counts_and_quotes(rows):
+    from buurtcore.text.themes import theme_profile
+
+    stories = [
+        {
+            "id": str(i),
+            "area": a,
+            "period": p,
+            "themes": t,
+            "text": x,
+            "scores": [1.0 / (r + 1) for r in range(len(t))],
+        }
+        for i, (a, p, t, x) in enumerate(rows)
+    ]
+    profile = theme_profile(stories, quotes=2, max_quote_chars=50)
+    for area, themes in profile.items():
+        for theme, entry in themes.items():
+            expected = sum(1 for s in stories if s["area"] == area and theme in s["themes"])
+            assert entry["stories"] == expected == sum(entry["trend"].values())
+            assert list(entry["trend"]) == sorted(entry["trend"])
+            assert len(entry["quotes"]) == min(2, expected)
+            assert all(len(q["text"]) <= 52 for q in entry["quotes"])
+            qs = [q["score"] for q in entry["quotes"]]
+            assert qs == sorted(qs, reverse=True)
