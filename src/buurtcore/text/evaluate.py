@@ -38,22 +38,35 @@ def load_eval_set() -> tuple[list[dict], list[Theme]]:
 
 
 def theme_accuracy(
-    stories: list[dict], themes: list[Theme], *, labelled_every: int = 3, use_examples: bool = True
+    stories: list[dict],
+    themes: list[Theme],
+    *,
+    labelled_every: int = 3,
+    use_examples: bool = True,
+    embedder=None,
+    vectors=None,
 ) -> dict:
     """Share of held-out stories whose best theme is one of their labels.
 
     Every ``labelled_every``-th generated story (id starting with "g") is a labelled
     example; all other stories are scored. A story labelled with no theme counts as
-    right when it gets no theme.
+    right when it gets no theme. With ``embedder`` the scores combine lexical and
+    embedding cosines; ``vectors`` are the stories' stored embeddings (in order).
     """
-    examples, held_out = [], []
+    examples, held_out, rows = [], [], []
     for i, s in enumerate(stories):
         if use_examples and s["id"].startswith("g") and i % labelled_every == 0:
             examples.append((s["text"], s["themes"]))
         else:
             held_out.append(s)
+            rows.append(i)
     result = analyse_themes(
-        [(s["id"], s["text"]) for s in held_out], themes, examples, discover=False
+        [(s["id"], s["text"]) for s in held_out],
+        themes,
+        examples,
+        discover=False,
+        embedder=embedder,
+        story_vectors=None if vectors is None else vectors[rows],
     )
     right = defaultdict(int)
     total = defaultdict(int)

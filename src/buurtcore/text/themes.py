@@ -101,6 +101,11 @@ class ThemeModel:
         Further themes are kept when their cosine is at least this share of the best.
     max_themes
         At most this many themes per story.
+    embedding_weight
+        With embedding vectors (:meth:`fit_embeddings`), a story's score for a theme is
+        its lexical cosine plus this weight times how far its embedding cosine with the
+        theme stands above its mean over all themes (embedding cosines sit in a narrow
+        band, so only the differences between themes count).
     """
 
     def __init__(
@@ -111,6 +116,7 @@ class ThemeModel:
         min_score: float = 0.08,
         relative: float = 0.5,
         max_themes: int = 3,
+        embedding_weight: float = 3.0,
     ):
         if not themes:
             raise ValueError("no themes given")
@@ -122,6 +128,8 @@ class ThemeModel:
         self.min_score = min_score
         self.relative = relative
         self.max_themes = max_themes
+        self.embedding_weight = embedding_weight
+        self.embedding_centroids: np.ndarray | None = None
 
     def fit(
         self,
@@ -161,10 +169,51 @@ class ThemeModel:
         self.centroids = (centroids / np.where(norms == 0, 1, norms)).astype(np.float32)
         return self
 
-    def scores(self, lemma_lists: Sequence[Sequence[str]]) -> np.ndarray:
-        """Cosine of each story (rows) with each theme centroid (columns)."""
+    def fit_embeddings(
+        self,
+        description_vectors: np.ndarray,
+        example_vectors: np.ndarray | None = None,
+        example_labels: Sequence[Sequence[str]] = (),
+    ) -> ThemeModel:
+        """Theme centroids in an embedding space (rows L2-normalised, themes in order).
+
+        ``description_vectors`` embed each theme's "label. description";
+        ``example_vectors`` the labelled examples, with their theme ids.
+        """
+        d = np.asarray(description_vectors, dtype=np.float32)
+        index = {t.id: i for i, t in enumerate(self.themes)}
+        sums = np.zeros_like(d)
+        counts = np.zeros(len(self.themes))
+        if example_vectors is not None:
+            for row, labels in zip(np.asarray(example_vectors), example_labels, strict=True):
+                for label in labels:
+                    if label in index:
+                        sums[index[label]] += row
+                        counts[index[label]] += 1
+        c = d.copy()
+        has = counts > 0
+        if has.any():
+            means = sums[has] / counts[has, None]
+            means /= np.linalg.norm(means, axis=1, keepdims=True)
+            c[has] = self.description_weight * d[has] + means
+        self.embedding_centroids = c / np.linalg.norm(c, axis=1, keepdims=True)
+        return self
+
+    def scores(
+        self, lemma_lists: Sequence[Sequence[str]], vectors: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Score of each story (rows) for each theme (columns).
+
+        The lexical cosine with the theme centroid; with ``vectors`` (the stories'
+        stored embeddings) and :meth:`fit_embeddings` done, plus the weighted embedding
+        term described at ``embedding_weight``.
+        """
         x = self.vectorizer.transform([features(x) for x in lemma_lists])
-        return np.asarray(x @ self.centroids.T)
+        s = np.asarray(x @ self.centroids.T)
+        if vectors is not None and self.embedding_centroids is not None:
+            e = np.asarray(vectors, dtype=np.float32) @ self.embedding_centroids.T
+            s = s + self.embedding_weight * (e - e.mean(axis=1, keepdims=True))
+        return s
 
     def assign(self, scores: np.ndarray) -> list[list[tuple[str, float]]]:
         """Themes per story from a score matrix: ``[(theme id, cosine), ...]``, best first."""
@@ -255,6 +304,8 @@ def analyse_themes(
     *,
     discover: bool = True,
     model: ThemeModel | None = None,
+    embedder=None,
+    story_vectors: np.ndarray | None = None,
 ) -> dict:
     """Themes for ``(id, text)`` stories: the CLI's JSON shape.
 
@@ -262,12 +313,27 @@ def analyse_themes(
     ``{"stories": [{"id", "themes", "scores"}], "discovered": [{"label", "keywords",
     "stories"}]}`` with theme ids best first; discovery runs on the stories that got no
     theme.
+
+    With ``embedder`` (an object with ``encode(texts)``, e.g.
+    :class:`buurtcore.text.similar.EmbeddingEncoder`), the theme descriptions and
+    examples are embedded too and the scores combine both (``ThemeModel.scores``);
+    ``story_vectors`` are the stories' stored embeddings (computed when not given).
     """
     model = model or ThemeModel(themes)
     story_lemmas = [lemmas(text) for _, text in stories]
     example_lemmas = [(lemmas(text), list(labels)) for text, labels in examples]
     model.fit(story_lemmas, example_lemmas)
-    assigned = model.assign(model.scores(story_lemmas)) if stories else []
+    if embedder is not None:
+        model.fit_embeddings(
+            embedder.encode([f"{t.label}. {t.description}" for t in model.themes]),
+            embedder.encode([text for text, _ in examples]) if examples else None,
+            [list(labels) for _, labels in examples],
+        )
+        if story_vectors is None:
+            story_vectors = embedder.encode([text for _, text in stories])
+    else:
+        story_vectors = None
+    assigned = model.assign(model.scores(story_lemmas, story_vectors)) if stories else []
     out_stories = [
         {"id": sid, "themes": [t for t, _ in chosen], "scores": [s for _, s in chosen]}
         for (sid, _), chosen in zip(stories, assigned, strict=True)

