@@ -1,0 +1,1 @@
+"""Data files of buurtcore.text (the Dutch stop-word list)."""

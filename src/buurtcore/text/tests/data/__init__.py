@@ -1,0 +1,1 @@
+"""The evaluation set of buurtcore.text and its generator."""
