@@ -230,6 +230,74 @@ class ThemeModel:
         return out
 
 
+#: Lemmas that carry meaning inside a story but make poor theme labels: negations,
+#: quantities, frequency, and very general verbs. Left out of discovered labels and keywords.
+LABEL_SKIP = frozenset(
+    {
+        "niet",
+        "geen",
+        "nooit",
+        "niemand",
+        "niets",
+        "nergens",
+        "te",
+        "veel",
+        "weinig",
+        "alleen",
+        "meer",
+        "minder",
+        "zonder",
+        "graag",
+        "altijd",
+        "vaak",
+        "soms",
+        "steeds",
+        "al",
+        "wel",
+        "nog",
+        "bijna",
+        "echt",
+        "goed",
+        "slecht",
+        "enig",
+        "lang",
+        "nieuw",
+        "groot",
+        "klein",
+        "maken",
+        "liggen",
+        "horen",
+        "lukken",
+        "beginnen",
+        "staan",
+        "komen",
+        "zitten",
+        "gaan",
+        "krijgen",
+        "vinden",
+        "denken",
+        "willen",
+        "laten",
+        "zien",
+        "weten",
+        "moeten",
+        "kunnen",
+        "voelen",
+        "zeggen",
+        "houden",
+        "geven",
+        "nemen",
+        "worden",
+        "blijven",
+        "jaar",
+        "dag",
+        "keer",
+        "week",
+        "paar",
+    }
+)
+
+
 def discover_themes(
     ids: Sequence[str],
     lemma_lists: Sequence[Sequence[str]],
@@ -244,7 +312,8 @@ def discover_themes(
     The number of themes is ``n_themes``, or about one per 15 stories (2 to 12). NMF is
     fitted on at most ``max_fit`` stories (a fixed random sample), then every story
     goes to the factor it loads on most. Themes with fewer than ``min_stories``
-    stories are dropped. The label is the three top lemmas; keywords the top eight.
+    stories are dropped. The label is the three top lemmas; keywords the top eight;
+    both leave out :data:`LABEL_SKIP` (negations, quantities, general verbs).
 
     >>> texts = ["De bibliotheek gaat dicht, waar moet ik nu boeken lenen?"] * 3 + [
     ...     "Het buurthuis heeft geen koffieochtend meer, jammer voor de bewoners."] * 3
@@ -281,7 +350,8 @@ def discover_themes(
         members = [ids[i] for i in np.flatnonzero((best == k) & loaded)]
         if len(members) < min_stories:
             continue
-        top = [vocab[j] for j in np.argsort(-comp)[:8] if comp[j] > 0]
+        top = [vocab[j] for j in np.argsort(-comp) if comp[j] > 0 and vocab[j] not in LABEL_SKIP]
+        top = top[:8]
         if not top:
             continue
         # members ordered by how strongly they load on the theme

