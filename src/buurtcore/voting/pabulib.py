@@ -124,7 +124,7 @@ _MAX_DIGITS = 18  # keeps every point inside int64
 _NEEDS_QUOTES = re.compile(r'[;"]')
 # What one line of a Pabulib file cannot hold: NUL and everything that some reader takes
 # for a line end (``str.splitlines``: \n, \r, \v, \f, \x1c-\x1e, NEL, U+2028, U+2029).
-_LINE_BREAKS = re.compile("[\x00\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_BREAKS = re.compile("\r\n|[\x00\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
@@ -1060,7 +1060,7 @@ def score_threshold(instance: Instance) -> Fraction | None:
 def clean_text(value: str) -> str:
     """The text as one Pabulib field can hold it, so that :func:`read` gives it back.
 
-    Every line break (``\\n``, ``\\r``, U+2028, ... everything ``str.splitlines`` splits
+    Every line break (``\\r\\n``, ``\\n``, ``\\r``, U+2028, ... everything ``str.splitlines`` splits
     on) and NUL becomes a space, a lone surrogate (not UTF-8) becomes U+FFFD, and the
     spaces around the value go (the reader drops them too). Anything else, ``;``, quotes
     and tabs included, is kept.
