@@ -7,12 +7,16 @@ class BallotsConfig(AppConfig):
     verbose_name = _("Voting")
 
     def ready(self):
-        from buurtbasis.budgets.signals import count_requested
+        from buurtbasis.budgets.signals import count_requested, voting_close_blockers
         from buurtbasis.platform.privacy import register_eraser, register_exporter
 
-        from . import counting, privacy
+        from . import counting, privacy, services
 
         register_exporter("ballots", privacy.export_ballots)
         register_eraser("ballots", privacy.erase_ballots)
         # budgets announces that a round must be counted; counting lives here
         count_requested.connect(counting.on_count_requested, dispatch_uid="ballots.counting")
+        # voting may not close while a paper batch can still change the ballots
+        voting_close_blockers.connect(
+            services.on_voting_close_blockers, dispatch_uid="ballots.paper_batches"
+        )

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -907,6 +908,26 @@ def create_paper_batch(
 
 
 def _locked_batch(batch: PaperBatch) -> PaperBatch:
+    """Lock the batch for a change; the round must still be in its voting phase.
+
+    The round's row is locked first, as closing the vote does (``advance_phase``), so a
+    batch either changes before the close and the close sees it, or the close comes
+    first and the change is refused: a published outcome never changes afterwards.
+    """
+    phase = (
+        BudgetRound.objects.select_for_update()
+        .filter(pk=batch.budget_round_id)
+        .values_list("phase", flat=True)
+        .first()
+    )
+    if phase != PhaseKind.VOTING:
+        raise PaperBatchError(
+            _(
+                "Voting has closed. This batch can no longer be changed or checked; "
+                "forms in a batch that was not confirmed in time do not count."
+            ),
+            code="voting_closed",
+        )
     return PaperBatch.objects.select_for_update().select_related("budget_round").get(pk=batch.pk)
 
 
@@ -1142,6 +1163,39 @@ def ballot_counts(budget_round: BudgetRound) -> dict[str, int]:
         "paper_unconfirmed": paper.exclude(paper_batch__status=BatchStatus.CONFIRMED).count(),
         "replacements": replaced,
     }
+
+
+def paper_close_blockers(budget_round: BudgetRound) -> list[PaperBatch]:
+    """Batches that hold voting open: with forms in them, but not yet confirmed.
+
+    An empty batch that was opened and never used does not count and does not hold the
+    close (after the close nothing can be entered in it).
+    """
+    return list(
+        PaperBatch.objects.filter(budget_round=budget_round)
+        .exclude(status=BatchStatus.CONFIRMED)
+        .annotate(n_ballots=Count("ballots"))
+        .filter(Q(n_ballots__gt=0) | Q(invalid_count__gt=0) | Q(status=BatchStatus.SUBMITTED))
+        .select_related("entered_by")
+        .order_by("number")
+    )
+
+
+def on_voting_close_blockers(sender, *, budget_round, **kwargs) -> list[dict]:
+    """Answer ``budgets.signals.voting_close_blockers``: the paper batches still open."""
+    reasons = []
+    for batch in paper_close_blockers(budget_round):
+        if batch.status == BatchStatus.SUBMITTED:
+            text = _("Batch %(number)s waits for a check by a second person.")
+        else:
+            text = _("Batch %(number)s is still being entered.")
+        reasons.append(
+            {
+                "text": text % {"number": batch.number},
+                "url": reverse("ballots:paper-batch", args=[budget_round.slug, batch.pk]),
+            }
+        )
+    return reasons
 
 
 def unconfirmed_paper_batches(budget_round: BudgetRound) -> int:

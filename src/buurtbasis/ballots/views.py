@@ -655,6 +655,7 @@ def paper_batch(request, slug: str, pk: int):
     ]
     summary = services.summarise(budget_round, plans, choices)
     is_enterer = batch.entered_by_id == request.user.pk
+    round_open = budget_round.is_voting_open()  # the phase; confirming may go on past the end date
     return render(
         request,
         "ballots/paper_batch.html",
@@ -667,8 +668,9 @@ def paper_batch(request, slug: str, pk: int):
             "choices": choices,
             "summary": summary,
             "is_points": budget_round.ballot_type == BallotType.POINTS,
-            "can_enter": batch.status == BatchStatus.OPEN and is_enterer,
-            "can_check": batch.status == BatchStatus.SUBMITTED and not is_enterer,
+            "can_enter": round_open and batch.status == BatchStatus.OPEN and is_enterer,
+            "can_check": round_open and batch.status == BatchStatus.SUBMITTED and not is_enterer,
+            "closed_unconfirmed": not round_open and batch.status != BatchStatus.CONFIRMED,
             "is_enterer": is_enterer,
             "remaining": batch.declared_count - len(entered) - batch.invalid_count,
             "reject_form": reject_form,
