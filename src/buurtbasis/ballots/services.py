@@ -775,9 +775,11 @@ def _store_ballot(
                 existing = (
                     Ballot.objects.select_for_update()
                     .filter(budget_round=budget_round, **source)
-                    .only("pk", "receipt", "submitted_at", "times_replaced")
+                    .only("pk", "channel", "receipt", "submitted_at", "times_replaced")
                     .first()
                 )
+                if existing is not None and existing.channel == Channel.PAPER:
+                    raise _used_on_paper_online()
                 if existing is None:
                     ballot = Ballot.objects.create(
                         budget_round=budget_round,
@@ -822,6 +824,23 @@ def _store_ballot(
     raise VotingError(
         _("Your vote could not be saved. Please try again."), code="store_failed"
     ) from last_error
+
+
+def _used_on_paper_online() -> VotingError:
+    return VotingError(
+        _(
+            "This code has been used to vote on paper. Each code counts once, so you "
+            "cannot vote online with it any more."
+        ),
+        code="used_on_paper",
+    )
+
+
+def code_used_on_paper(voting_code: VotingCode) -> bool:
+    """Whether this code voted on paper (asked only for a code that was used before)."""
+    if voting_code.used_at is None:
+        return False
+    return Ballot.objects.filter(voting_code=voting_code, channel=Channel.PAPER).exists()
 
 
 def submit_ballot_with_code(*, budget_round: BudgetRound, code: str, choices) -> Ballot:
@@ -931,40 +950,91 @@ def _locked_batch(batch: PaperBatch) -> PaperBatch:
     return PaperBatch.objects.select_for_update().select_related("budget_round").get(pk=batch.pk)
 
 
-def add_paper_ballot(*, batch: PaperBatch, actor, choices: Mapping[int, int]) -> Ballot:
-    """Enter one paper form into an open batch (by the person who opened the batch)."""
+def _used_on_paper(number: int | None = None) -> PaperBatchError:
+    return PaperBatchError(
+        _(
+            "This code is already on a paper ballot (batch %(number)s). Each code counts "
+            "once: count this form as invalid."
+        )
+        % {"number": number or "?"},
+        code="used_on_paper",
+    )
+
+
+def _used_online() -> PaperBatchError:
+    return PaperBatchError(
+        _(
+            "This code has already been used to vote online. Each code counts once: "
+            "count this paper form as invalid."
+        ),
+        code="used_online",
+    )
+
+
+def add_paper_ballot(*, batch: PaperBatch, actor, choices: Mapping[int, int], code: str) -> Ballot:
+    """Enter one paper form into an open batch (by the person who opened the batch).
+
+    ``code`` is the voting code printed on the letter the form came with. It is the
+    right to vote, online or on paper: entering the form marks the code used, and a
+    code that already has a ballot (online or on an earlier form) is refused.
+    """
     budget_round = batch.budget_round
     ensure_voting_open(budget_round)
     plans = ballot_plans(budget_round)
     summary = check_choices(budget_round, plans, choices)
-    with transaction.atomic():
-        batch = _locked_batch(batch)
-        if batch.status != BatchStatus.OPEN:
-            raise PaperBatchError(_("This batch is closed for entry."), code="batch_closed")
-        if batch.entered_by_id != actor.pk:
-            raise PaperBatchError(
-                _("Only the person who opened this batch can enter ballots in it."),
-                code="not_owner",
-            )
-        entered = batch.ballots.count() + batch.invalid_count
-        if entered >= batch.declared_count:
-            raise PaperBatchError(
-                _("This batch already holds the %(count)s forms you counted.")
-                % {"count": batch.declared_count},
-                code="batch_full",
-            )
-        ballot = Ballot.objects.create(
-            budget_round=budget_round,
-            channel=Channel.PAPER,
-            paper_batch=batch,
-            receipt=codes.new_receipt(),
+    voting_code = find_voting_code(budget_round, code or "")
+    if voting_code is None:
+        raise PaperBatchError(
+            _("This code is not valid for this round. Check the code on the letter."),
+            code="unknown_code",
         )
-        BallotChoice.objects.bulk_create(
-            [
-                BallotChoice(ballot=ballot, plan_id=pk, points=p)
-                for pk, p in sorted(summary.points.items())
-            ]
-        )
+    try:
+        with transaction.atomic():
+            batch = _locked_batch(batch)
+            if batch.status != BatchStatus.OPEN:
+                raise PaperBatchError(_("This batch is closed for entry."), code="batch_closed")
+            if batch.entered_by_id != actor.pk:
+                raise PaperBatchError(
+                    _("Only the person who opened this batch can enter ballots in it."),
+                    code="not_owner",
+                )
+            entered = batch.ballots.count() + batch.invalid_count
+            if entered >= batch.declared_count:
+                raise PaperBatchError(
+                    _("This batch already holds the %(count)s forms you counted.")
+                    % {"count": batch.declared_count},
+                    code="batch_full",
+                )
+            existing = (
+                Ballot.objects.filter(budget_round=budget_round, voting_code=voting_code)
+                .select_related("paper_batch")
+                .first()
+            )
+            if existing is not None:
+                if existing.channel == Channel.PAPER:
+                    raise _used_on_paper(
+                        existing.paper_batch.number if existing.paper_batch else None
+                    )
+                raise _used_online()
+            now = timezone.now()
+            ballot = Ballot.objects.create(
+                budget_round=budget_round,
+                channel=Channel.PAPER,
+                paper_batch=batch,
+                voting_code=voting_code,
+                receipt=codes.new_receipt(),
+                submitted_at=now,
+            )
+            BallotChoice.objects.bulk_create(
+                [
+                    BallotChoice(ballot=ballot, plan_id=pk, points=p)
+                    for pk, p in sorted(summary.points.items())
+                ]
+            )
+            VotingCode.objects.filter(pk=voting_code.pk, used_at__isnull=True).update(used_at=now)
+    except IntegrityError:
+        # the same code voted online at this very moment: that ballot stands
+        raise _used_online() from None
     return ballot
 
 
@@ -992,8 +1062,12 @@ def remove_paper_ballot(
         batch = _locked_batch(batch)
         if batch.status != BatchStatus.OPEN or batch.entered_by_id != actor.pk:
             raise PaperBatchError(_("This batch is closed for entry."), code="batch_closed")
-        deleted, _rows = Ballot.objects.filter(pk=ballot_id, paper_batch=batch).delete()
-        if deleted:
+        ballot = Ballot.objects.filter(pk=ballot_id, paper_batch=batch).first()
+        if ballot is not None:
+            ballot.delete()
+            if ballot.voting_code_id is not None:
+                # the form was taken out: its code is free again (online or on paper)
+                VotingCode.objects.filter(pk=ballot.voting_code_id).update(used_at=None)
             _audit(
                 actor=actor,
                 action="ballots.paper_ballot_removed",

@@ -37,7 +37,8 @@ def _submitted_batch(budget_round, plans, enterer):
 
 
 def _add(batch, enterer, plan):
-    return services.add_paper_ballot(batch=batch, actor=enterer, choices={plan.pk: 1})
+    code = services.generate_codes(batch.budget_round, 1)[0]
+    return services.add_paper_ballot(batch=batch, actor=enterer, choices={plan.pk: 1}, code=code)
 
 
 def test_voting_cannot_close_while_a_batch_waits_for_its_second_person(setting):

@@ -69,8 +69,12 @@ def paper(election):
     batch = services.create_paper_batch(
         budget_round=north, actor=enterer, declared_count=3, label="Doos buurthuis"
     )
-    services.add_paper_ballot(batch=batch, actor=enterer, choices={plans[0].pk: 1})
-    services.add_paper_ballot(batch=batch, actor=enterer, choices={plans[1].pk: 1})
+    services.add_paper_ballot(
+        batch=batch, actor=enterer, choices={plans[0].pk: 1}, code=make_codes(north)[0]
+    )
+    services.add_paper_ballot(
+        batch=batch, actor=enterer, choices={plans[1].pk: 1}, code=make_codes(north)[0]
+    )
     services.add_invalid_paper_form(batch=batch, actor=enterer)
     services.submit_paper_batch(batch=batch, actor=enterer)
     services.confirm_paper_batch(batch=batch, actor=checker)
