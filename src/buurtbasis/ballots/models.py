@@ -117,9 +117,10 @@ class Ballot(models.Model):
                         paper_batch__isnull=True,
                     )
                     | Q(
+                        # ``voter`` is cleared when the person deletes their account: the
+                        # ballot stays counted and holds no account at all
                         channel="account",
                         voting_code__isnull=True,
-                        voter__isnull=False,
                         paper_batch__isnull=True,
                     )
                     | Q(
