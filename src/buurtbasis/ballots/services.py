@@ -929,12 +929,14 @@ def create_paper_batch(
 def _locked_batch(batch: PaperBatch) -> PaperBatch:
     """Lock the batch for a change; the round must still be in its voting phase.
 
-    The round's row is locked first, as closing the vote does (``advance_phase``), so a
-    batch either changes before the close and the close sees it, or the close comes
-    first and the change is refused: a published outcome never changes afterwards.
+    The round's row is locked first (``FOR NO KEY UPDATE`` on PostgreSQL: it waits for
+    closing the vote, which takes ``FOR UPDATE`` in ``advance_phase``, but not for online
+    ballots, which take ``FOR KEY SHARE``), so a batch either changes before the close and
+    the close sees it, or the close comes first and the change is refused: a published
+    outcome never changes afterwards.
     """
     phase = (
-        BudgetRound.objects.select_for_update()
+        BudgetRound.objects.select_for_update(no_key=True)
         .filter(pk=batch.budget_round_id)
         .values_list("phase", flat=True)
         .first()

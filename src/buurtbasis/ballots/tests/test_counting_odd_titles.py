@@ -36,7 +36,7 @@ def test_a_plan_title_with_a_newline_is_counted_and_the_pages_answer(client):
     b = PlanFactory(budget_round=budget_round, cost_cents=3_000, status="feasible")
     # stored directly, past the form's check, as old data or the admin could
     Plan.objects.filter(pk=a.pk).update(title='Bankjes\nbij de "speeltuin";\r\nnoord')
-    Plan.objects.filter(pk=b.pk).update(title="Groen\u2028dak\x00")
+    Plan.objects.filter(pk=b.pk).update(title="Groen\u2028dak\x0b")  # PostgreSQL stores no NUL
     BudgetRound.objects.filter(pk=budget_round.pk).update(title="Buurtbudget\nWest\r")
     codes = ballot_services.generate_codes(budget_round, 3)
     for code, choice in zip(codes, [[a], [a, b], [b]], strict=True):
