@@ -33,9 +33,7 @@ from text_unidecode import unidecode
 __all__ = ["EPC_ALLOWED", "is_epc", "is_epc_identifier", "to_epc"]
 
 #: Every character the EPC basic Latin set allows.
-EPC_ALLOWED = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-?:().,'+ "
-)
+EPC_ALLOWED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-?:().,'+ ")
 
 # Letters that NFKD does not split into a base letter and a mark.
 _SPECIAL = {

@@ -69,12 +69,17 @@ def _load(path: str, rep) -> tuple[Any, bool]:
                 raw = handle.read()
     except OSError as err:
         reason = err.strerror or str(err)
-        rep.message(f"{path}: cannot read the file: {reason}", f"{path}: kan het bestand niet lezen: {reason}")
+        rep.message(
+            f"{path}: cannot read the file: {reason}",
+            f"{path}: kan het bestand niet lezen: {reason}",
+        )
         return None, False
     try:
         return json.loads(raw.decode("utf-8")), True
     except UnicodeDecodeError:
-        rep.message(f"{path}: the file is not UTF-8 text", f"{path}: het bestand is geen UTF-8-tekst")
+        rep.message(
+            f"{path}: the file is not UTF-8 text", f"{path}: het bestand is geen UTF-8-tekst"
+        )
     except json.JSONDecodeError as err:
         rep.message(
             f"{path}: not valid JSON (line {err.lineno}, column {err.colno}): {err.msg}",
@@ -97,7 +102,10 @@ def cmd_transfer(args: argparse.Namespace, rep) -> int:
             rep.message(f"{args.file}: {problem.text('en')}", f"{args.file}: {problem.text('nl')}")
         rest = len(err.problems) - MAX_LISTED
         if rest > 0:
-            rep.message(f"{args.file}: ... and {rest} more problems", f"{args.file}: ... en nog {rest} problemen")
+            rep.message(
+                f"{args.file}: ... and {rest} more problems",
+                f"{args.file}: ... en nog {rest} problemen",
+            )
         return EXIT_INVALID
     except SchemaValidationError as err:
         rep.message(f"{args.file}: {err.message}", f"{args.file}: {err.message_nl}")
@@ -119,7 +127,9 @@ def cmd_iban(args: argparse.Namespace, rep) -> int:
             results.append({"input": value, "valid": True, **asdict(check_iban(value))})
         except IbanError as err:
             rep.message(err.message, err.message_nl)
-            results.append({"input": value, "valid": False, "error": err.message, "error_nl": err.message_nl})
+            results.append(
+                {"input": value, "valid": False, "error": err.message, "error_nl": err.message_nl}
+            )
             code = EXIT_INVALID
     sys.stdout.write(json.dumps({"ibans": results}, ensure_ascii=False, indent=2) + "\n")
     return code

@@ -115,12 +115,14 @@ def check_iban(value: str, *, sepa_only: bool = True) -> IbanInfo:
     try:
         iban = IBAN(shown)
     except exceptions.SchwiftyException as err:
-        for kind, en, nl in _REASONS:
+        en, nl = "it is not built like an IBAN", "het is niet opgebouwd als een IBAN"
+        for kind, kind_en, kind_nl in _REASONS:
             if isinstance(err, kind):
+                en, nl = kind_en, kind_nl
                 break
-        else:
-            en, nl = "it is not built like an IBAN", "het is niet opgebouwd als een IBAN"
-        raise IbanError(f"{shown} is not a valid IBAN: {en}", f"{shown} is geen geldig IBAN: {nl}")
+        raise IbanError(
+            f"{shown} is not a valid IBAN: {en}", f"{shown} is geen geldig IBAN: {nl}"
+        ) from None
     if sepa_only and not iban.in_sepa_zone:
         raise IbanError(
             f"{iban.compact}: the country {iban.country_code} is outside the SEPA zone",

@@ -45,6 +45,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import xml.etree.ElementTree as ET  # noqa: N817
@@ -335,7 +336,9 @@ def batch_from_dict(data: Any) -> Batch:
     buurtcore.sepa.transfer.BatchError: payments[0] ('Ann', end-to-end id 'E1'): the amount must be more than 0 cents, not 0
     """  # noqa: E501
     if not isinstance(data, Mapping):
-        raise BatchError([Problem("the batch must be a JSON object", "de batch moet een JSON-object zijn")])
+        raise BatchError(
+            [Problem("the batch must be a JSON object", "de batch moet een JSON-object zijn")]
+        )
     problems: list[Problem] = []
 
     def debtor_problem(p: Problem) -> None:
@@ -363,10 +366,8 @@ def batch_from_dict(data: Any) -> Batch:
     execution_date = None
     raw_date = data.get("execution_date")
     if isinstance(raw_date, str) and _DATE.fullmatch(raw_date.strip()):
-        try:
+        with contextlib.suppress(ValueError):
             execution_date = date.fromisoformat(raw_date.strip())
-        except ValueError:
-            pass
     if execution_date is None:
         problems.append(
             Problem(
@@ -393,7 +394,11 @@ def batch_from_dict(data: Any) -> Batch:
     for index, raw in enumerate(raw_payments):
         if not isinstance(raw, Mapping):
             problems.append(
-                Problem("a payment must be a JSON object", "een betaling moet een JSON-object zijn", index)
+                Problem(
+                    "a payment must be a JSON object",
+                    "een betaling moet een JSON-object zijn",
+                    index,
+                )
             )
             continue
         who = _who(raw)
