@@ -301,6 +301,12 @@ def _address(value: Any) -> tuple[Address | None, Problem | None]:
                 f"het adresveld {key} is langer dan {limit} tekens",
             )
         parts[key] = text
+    if not parts.get("town"):
+        # EPC: a structured address has at least a town and a country.
+        return None, Problem(
+            "the address needs at least a town and a country",
+            "het adres heeft minstens een plaats (town) en een land (country) nodig",
+        )
     return Address(country=country.strip(), **parts), None
 
 

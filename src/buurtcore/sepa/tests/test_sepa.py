@@ -418,6 +418,12 @@ def refusal(tmp_path, capsysbinary, data, *extra):
             "only structured addresses",
         ),
         (lambda d: d["payments"][0].update(address={"town": "Zwolle"}), "two-letter country code"),
+        (
+            lambda d: d["payments"][0].update(
+                address={"street_name": "Dorpsstraat", "country": "NL"}
+            ),
+            "at least a town and a country",
+        ),
         (lambda d: d["payments"][0].update(bic="NOTABIC"), "'NOTABIC' is not a valid BIC"),
         (lambda d: d.__setitem__("payments", [1]), "payments[0]: a payment must be a JSON object"),
         (lambda d: d.__setitem__("payments", []), "payments must be a non-empty list"),
