@@ -7,26 +7,48 @@ Framework-free (no Django). See ``docs/sepa.md``.
 ('Zoe Celik', 'ABNANL2A')
 """
 
-from .charset import EPC_ALLOWED, is_epc, is_epc_identifier, to_epc
-from .iban import IbanError, IbanInfo, check_iban
-from .transfer import (
-    MAX_AMOUNT_CENTS,
-    MAX_NAME,
-    MAX_REMITTANCE,
-    PAIN_VERSIONS,
-    Address,
-    Batch,
-    BatchError,
-    Debtor,
-    Payment,
-    Problem,
-    SchemaValidationError,
-    batch_from_dict,
-    cents_to_decimal,
-    read_pain001,
-    transfer_xml,
-    write_pain001,
-)
+import importlib
+from typing import Any
+
+# Names load their module on first use (PEP 562), so that `buurtbasis --help`, which
+# imports ``buurtcore.sepa.cli``, does not load schwifty, sepaxml or xmlschema.
+_MODULES = {
+    "charset": ("EPC_ALLOWED", "is_epc", "is_epc_identifier", "to_epc"),
+    "iban": ("IbanError", "IbanInfo", "check_iban"),
+    "transfer": (
+        "MAX_AMOUNT_CENTS",
+        "MAX_NAME",
+        "MAX_REMITTANCE",
+        "PAIN_VERSIONS",
+        "Address",
+        "Batch",
+        "BatchError",
+        "Debtor",
+        "Payment",
+        "Problem",
+        "SchemaValidationError",
+        "batch_from_dict",
+        "cents_to_decimal",
+        "read_pain001",
+        "transfer_xml",
+        "write_pain001",
+    ),
+}
+_WHERE = {name: module for module, names in _MODULES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])
+
 
 __all__ = [
     "EPC_ALLOWED",

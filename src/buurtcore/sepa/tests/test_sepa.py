@@ -537,3 +537,18 @@ def test_cli_iban(capsysbinary):
     }
     assert result["ibans"][1]["valid"] is False and "check digits" in result["ibans"][1]["error"]
     assert "check digits" in err
+
+
+def test_cli_module_is_light():
+    from buurtcore.sepa import cli, transfer
+
+    assert cli.PAIN_VERSIONS == transfer.PAIN_VERSIONS
+    code = "import sys, buurtcore.sepa.cli; print(sorted(m for m in ('schwifty', 'sepaxml', 'xmlschema') if m in sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
+    )
+    assert out.stdout.strip() == "[]"
