@@ -71,7 +71,10 @@ _OTHER_MESSAGES = {
         "a payment order (pain.001, a SEPA credit-transfer file)",
         "een betaalopdracht (pain.001, een SEPA-overboekingsbestand)",
     ),
-    "pain.002": ("a payment status report (pain.002)", "een statusrapport van betalingen (pain.002)"),
+    "pain.002": (
+        "a payment status report (pain.002)",
+        "een statusrapport van betalingen (pain.002)",
+    ),
     "pain.008": (
         "a direct-debit order (pain.008)",
         "een incasso-opdracht (pain.008)",

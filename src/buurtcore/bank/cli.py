@@ -65,9 +65,7 @@ def cmd_read(args: argparse.Namespace, rep: Any) -> int:
         rep.message(f"{args.file}: this is a folder, not a file", f"{args.file}: dit is een map")
         return EXIT_INVALID
     except FileNotFoundError:
-        rep.message(
-            f"{args.file}: no such file", f"{args.file}: dit bestand bestaat niet"
-        )
+        rep.message(f"{args.file}: no such file", f"{args.file}: dit bestand bestaat niet")
         return EXIT_INVALID
     except PermissionError:
         rep.message(
