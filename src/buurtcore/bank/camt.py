@@ -32,6 +32,7 @@ buurtcore.bank.camt.BankFileError: this is a web page (HTML), not a bank stateme
 
 from __future__ import annotations
 
+import gc
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - hardened: the prolog check refuses DTDs
 from dataclasses import dataclass, field
@@ -295,15 +296,24 @@ def parse_camt053(data: bytes) -> BankFile:
         )
     _sniff(data)
     _refuse_doctype(data)
+    # The tree is hundreds of thousands of new objects that live until the end: the cyclic
+    # garbage collector would walk them again and again while they are made (3-4 times
+    # slower on a 10,000-entry file). Nothing made here forms a cycle, so it pauses.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        root = ET.fromstring(data)  # noqa: S314 - the DTD check above makes this safe
-    except ET.ParseError as err:
-        line, column = err.position
-        raise BankFileError(
-            f"this is not a readable XML file (line {line}, column {column})",
-            f"dit is geen leesbaar XML-bestand (regel {line}, kolom {column})",
-        ) from None
-    return _Reader(root).read()
+        try:
+            root = ET.fromstring(data)  # noqa: S314 - the DTD check above makes this safe
+        except ET.ParseError as err:
+            line, column = err.position
+            raise BankFileError(
+                f"this is not a readable XML file (line {line}, column {column})",
+                f"dit is geen leesbaar XML-bestand (regel {line}, kolom {column})",
+            ) from None
+        return _Reader(root).read()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _sniff(data: bytes) -> None:
@@ -386,6 +396,18 @@ def _text(el: ET.Element | None) -> str | None:
     return value or None
 
 
+class _Tags(dict):
+    """Local element names to tags in the document's namespace (``"Amt"`` -> ``"{ns}Amt"``)."""
+
+    def __init__(self, ns: str):
+        super().__init__()
+        self.ns = ns
+
+    def __missing__(self, name: str) -> str:
+        tag = self[name] = self.ns + name
+        return tag
+
+
 class _Reader:
     """Walks one parsed document. ``self.q(name)`` is the tag in the document's namespace."""
 
@@ -393,7 +415,7 @@ class _Reader:
         self.root = root
         self.warnings: list[ReadWarning] = []
         self.ns, self.version = self._identify(root)
-        self._tags: dict[str, str] = {}
+        self._tags = _Tags(self.ns)
 
     # -- identification
 
@@ -432,23 +454,28 @@ class _Reader:
         )
 
     def q(self, name: str) -> str:
-        tag = self._tags.get(name)
-        if tag is None:
-            tag = self._tags[name] = self.ns + name
-        return tag
+        return self._tags[name]
 
     def find(self, el: ET.Element | None, *names: str) -> ET.Element | None:
+        tags = self._tags
         for name in names:
             if el is None:
                 return None
-            el = el.find(self.q(name))
+            el = el.find(tags[name])
         return el
 
     def text(self, el: ET.Element | None, *names: str) -> str | None:
-        return _text(self.find(el, *names))
+        tags = self._tags
+        for name in names:
+            if el is None:
+                return None
+            el = el.find(tags[name])
+        if el is None or el.text is None:
+            return None
+        return el.text.strip() or None
 
     def findall(self, el: ET.Element, name: str) -> list[ET.Element]:
-        return el.findall(self.q(name))
+        return el.findall(self._tags[name])
 
     # -- values
 
