@@ -194,3 +194,11 @@ def test_a_newer_version_reads_with_the_same_code():
     result = parse_camt053(data)
     assert result.version == "camt.053.001.13"
     assert result.statements[0].closing_balance_cents == 7346
+
+
+def test_a_doctype_without_entities_is_refused_too():
+    # An external DTD could declare entities; it is never fetched: the declaration is refused.
+    data = ING.replace(
+        b"?>\n", b'?>\n<!DOCTYPE Document SYSTEM "http://example.invalid/camt.dtd">\n', 1
+    )
+    assert "DOCTYPE" in refused(data).message
