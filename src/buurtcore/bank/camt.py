@@ -334,7 +334,7 @@ def _sniff(data: bytes) -> None:
             "dit is een webpagina (HTML), geen bankafschrift; "
             "download het afschrift als CAMT.053 (XML)",
         )
-    if (
+    if not head.startswith(b"<") and (
         lower.startswith((b"{1:", b":20:", b":940:"))
         or b"\n:20:" in head
         or b"\n:61:" in head
