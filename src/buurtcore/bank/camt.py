@@ -33,9 +33,11 @@ buurtcore.bank.camt.BankFileError: this is a web page (HTML), not a bank stateme
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 import re
 import xml.etree.ElementTree as ET  # noqa: S405 - hardened: the prolog check refuses DTDs
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pyexpat import ExpatError, ParserCreate
 from typing import Any
@@ -167,6 +169,10 @@ class Entry:
     account_servicer_reference: str | None
     additional_info: str | None
     details: tuple[TransactionDetail, ...] = ()
+    #: Stable identity of the entry for "importing the same statement twice changes nothing":
+    #: a hash of the account and everything the entry says, plus a counter that tells
+    #: identical entries in one statement apart. The same in every camt.053 version.
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -246,6 +252,7 @@ def _statement_dict(s: Statement) -> dict[str, Any]:
                 "entry_reference": e.entry_reference,
                 "account_servicer_reference": e.account_servicer_reference,
                 "additional_info": e.additional_info,
+                "fingerprint": e.fingerprint,
                 "details": [
                     {
                         "amount_cents": d.amount_cents,
@@ -608,9 +615,12 @@ class _Reader:
                 f"{where}/Bal",
             )
         currency = currency or "EUR"
-        entries = tuple(
-            self.entry(e, f"{where}/Ntry[{n}]", currency, iban)
-            for n, e in enumerate(self.findall(el, "Ntry"), 1)
+        entries = _with_fingerprints(
+            account_id,
+            [
+                self.entry(e, f"{where}/Ntry[{n}]", currency, iban)
+                for n, e in enumerate(self.findall(el, "Ntry"), 1)
+            ],
         )
         statement = Statement(
             id=stmt_id,
@@ -765,9 +775,56 @@ class _Reader:
         return iban, name
 
 
-def _replace_amount(detail: TransactionDetail, cents: int) -> TransactionDetail:
-    from dataclasses import replace
+def _with_fingerprints(account: str, entries: list[Entry]) -> tuple[Entry, ...]:
+    """The entries with their fingerprints (see :attr:`Entry.fingerprint`).
 
+    >>> e = Entry(-500, "EUR", date(2026, 11, 27), None, False, "BOOK", None, None, None,
+    ...           None, None)
+    >>> a, b = _with_fingerprints("NL20INGB0001234567", [e, e])
+    >>> len(a.fingerprint), a.fingerprint != b.fingerprint
+    (32, True)
+    """
+    seen: dict[str, int] = {}
+    result = []
+    for entry in entries:
+        content = json.dumps(
+            [
+                account,
+                entry.amount_cents,
+                entry.currency,
+                _iso(entry.booking_date),
+                _iso(entry.value_date),
+                entry.reversal,
+                entry.status,
+                entry.bank_transaction_code,
+                entry.return_reason,
+                entry.entry_reference,
+                entry.account_servicer_reference,
+                entry.additional_info,
+                [
+                    [
+                        d.amount_cents,
+                        d.counterparty_iban,
+                        d.counterparty_name,
+                        d.end_to_end_id,
+                        d.remittance,
+                        d.return_reason,
+                        d.account_servicer_reference,
+                        d.mandate_id,
+                    ]
+                    for d in entry.details
+                ],
+            ],
+            ensure_ascii=False,
+        )
+        occurrence = seen.get(content, 0)
+        seen[content] = occurrence + 1
+        digest = hashlib.sha256(f"{content}#{occurrence}".encode()).hexdigest()[:32]
+        result.append(replace(entry, fingerprint=digest))
+    return tuple(result)
+
+
+def _replace_amount(detail: TransactionDetail, cents: int) -> TransactionDetail:
     return replace(detail, amount_cents=cents)
 
 

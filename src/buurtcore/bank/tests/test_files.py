@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from buurtcore.bank import read_camt053
+from buurtcore.bank import parse_camt053, read_camt053
 
 DATA = Path(__file__).parent / "data"
 GOOD = sorted(p for p in DATA.glob("*.xml") if not p.name.startswith("broken_"))
@@ -153,3 +153,14 @@ def test_triodos_latin1_file_detail_without_amount_takes_the_entry_amount():
     assert detail.remittance == "Koffie vrijwilligersavond café"
     assert costs.details == ()
     assert costs.bank_transaction_code == "KOSTEN"
+
+
+def test_a_fingerprint_changes_with_its_entry_only():
+    source = (DATA / "ing_camt053_02_batch.xml").read_bytes()
+    before = parse_camt053(source).statements[0].entries
+    after = parse_camt053(source.replace(b"Factuur 2026-0412 flyers", b"Factuur 2026-0413"))
+    same = [
+        a.fingerprint == b.fingerprint
+        for a, b in zip(before, after.statements[0].entries, strict=True)
+    ]
+    assert same == [True, False, True, True, True]

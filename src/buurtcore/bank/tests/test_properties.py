@@ -167,3 +167,17 @@ def test_damaged_files_give_a_bank_file_error_or_a_result_never_a_crash(generate
             parse_camt053(candidate)
         except BankFileError as err:
             assert err.message and err.message_nl
+
+
+@settings(max_examples=30, deadline=None)
+@given(generated=statements(), versions=st.permutations(["02", "04", "08"]))
+def test_fingerprints_are_unique_and_the_same_in_every_version(generated, versions):
+    prints = []
+    for version in versions[:2]:
+        result = parse_camt053(statement_xml(generated, version=version))
+        prints.append([e.fingerprint for s in result.statements for e in s.entries])
+    assert prints[0] == prints[1]
+    # Unique within a statement, also for identical entries.
+    for s in parse_camt053(statement_xml(generated)).statements:
+        fingerprints = [e.fingerprint for e in s.entries]
+        assert len(set(fingerprints)) == len(fingerprints)
