@@ -202,3 +202,12 @@ def test_a_doctype_without_entities_is_refused_too():
         b"?>\n", b'?>\n<!DOCTYPE Document SYSTEM "http://example.invalid/camt.dtd">\n', 1
     )
     assert "DOCTYPE" in refused(data).message
+
+
+def test_a_file_over_the_size_limit_is_refused(monkeypatch):
+    from buurtcore.bank import camt
+
+    monkeypatch.setattr(camt, "MAX_BYTES", len(ING) - 1)
+    assert "larger than" in refused(ING).message
+    monkeypatch.setattr(camt, "MAX_BYTES", len(ING))
+    assert parse_camt053(ING).statements
