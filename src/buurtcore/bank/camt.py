@@ -623,6 +623,16 @@ class _Reader:
                 for n, e in enumerate(self.findall(el, "Ntry"), 1)
             ],
         )
+        announced = self.text(el, "TxsSummry", "TtlNtries", "NbOfNtries")
+        if announced is not None and announced.isdigit() and int(announced) != len(entries):
+            self.warnings.append(
+                ReadWarning(
+                    f"statement {stmt_id} announces {announced} entries but contains "
+                    f"{len(entries)}",
+                    f"afschrift {stmt_id} noemt {announced} posten maar bevat er {len(entries)}",
+                    f"{where}/TxsSummry",
+                )
+            )
         statement = Statement(
             id=stmt_id,
             iban=iban,
@@ -686,6 +696,18 @@ class _Reader:
         )
         if len(details) == 1 and details[0].amount_cents is None:
             details = (_replace_amount(details[0], cents),)
+        amounts = [d.amount_cents for d in details if d.amount_cents is not None]
+        if details and len(amounts) == len(details) and sum(amounts) != cents:
+            total = sum(amounts)
+            self.warnings.append(
+                ReadWarning(
+                    f"the transaction details add up to {_euros(total)} {entry_ccy}, "
+                    f"the entry is {_euros(cents)} {entry_ccy}",
+                    f"de transacties tellen op tot {_euros(total, nl=True)} {entry_ccy}, "
+                    f"de post is {_euros(cents, nl=True)} {entry_ccy}",
+                    where,
+                )
+            )
         return_reason = self.text(el, "RtrInf", "Rsn", "Cd") or next(
             (d.return_reason for d in details if d.return_reason), None
         )

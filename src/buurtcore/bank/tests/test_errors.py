@@ -211,3 +211,17 @@ def test_a_file_over_the_size_limit_is_refused(monkeypatch):
     assert "larger than" in refused(ING).message
     monkeypatch.setattr(camt, "MAX_BYTES", len(ING))
     assert parse_camt053(ING).statements
+
+
+def test_details_that_do_not_add_up_to_their_entry_give_a_warning():
+    result = parse_camt053(changed(b'<Amt Ccy="EUR">120.00</Amt>', b'<Amt Ccy="EUR">121.00</Amt>'))
+    (warning,) = result.warnings
+    assert warning.element == "Stmt[1]/Ntry[2]"
+    assert "-176.45 EUR, the entry is -175.45 EUR" in warning.message
+    assert "-176,45 EUR" in warning.message_nl
+
+
+def test_a_wrong_number_of_entries_in_the_summary_gives_a_warning():
+    result = parse_camt053(changed(b"<NbOfNtries>5</NbOfNtries>", b"<NbOfNtries>6</NbOfNtries>"))
+    (warning,) = result.warnings
+    assert "announces 6 entries but contains 5" in warning.message
