@@ -399,7 +399,7 @@ def explain(
     >>> a = Household("a", "newcomer", 52.0, 5.0, interests=frozenset({"koken", "voetbal"}))
     >>> b = Household("b", "local", 52.0, 5.0, interests=frozenset({"koken"}))
     >>> explain(a, b, {"interests": 0.5, "distance": 1.0}, 0.04)
-    'samen: koken, 0,0 km'
+    'beide houden van koken, 0,0 km'
     """
     nl = lang == "nl"
     parts: list[str] = []
@@ -417,14 +417,14 @@ def explain(
         text = _join([str(x) for x in sorted(ages)], lang)
         parts.append(f"kinderen van {text}" if nl else f"children of {text}")
     if components.get("interests", 0) > 0:
-        shared = sorted(a.interests & b.interests)
-        parts.append(("samen: " if nl else "shared: ") + ", ".join(shared[:4]))
+        shared = _join(sorted(a.interests & b.interests)[:4], lang)
+        parts.append(f"beide houden van {shared}" if nl else f"both enjoy {shared}")
     if components.get("availability", 0) > 0:
         slots = [s for s in SLOTS if s in a.availability and s in b.availability]
         names = _join([_slot_name(s, lang) for s in slots[:3]], lang)
         parts.append(f"beide kunnen op {names}" if nl else f"both free on {names}")
     if components.get("wishes", 0) > 0:
-        parts.append("wensen passen" if nl else "wishes fit")
+        parts.append("wensen komen overeen" if nl else "wishes match")
     if components.get("sensitive", 0) > 0:
         parts.append(
             "dezelfde achtergrond (met toestemming)" if nl else "same background (with consent)"
