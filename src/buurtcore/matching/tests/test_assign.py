@@ -149,11 +149,11 @@ def test_suggestions_are_the_best_feasible_candidates_in_order(instance, top):
         result = matcher.suggest(h.id, top)
         others = [o for o in hs if o.kind != h.kind]
         ranked = sorted(
-            (
+
                 (-score_pair(h, o, options).score, o.id)
                 for o in others
                 if allowed(h, o, options)
-            )
+
         )[:top]
         got = [(-c["score"], c["id"]) for c in result["candidates"]]
         assert [i for _, i in got] == [i for _, i in ranked] or all(
