@@ -70,13 +70,27 @@ def _float(text: str) -> float:
 def _constraint_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("constraints (override the file's options)")
     dist = g.add_mutually_exclusive_group()
-    dist.add_argument("--max-km", type=_positive_float, default=None, metavar="X",
-                      help="maximum distance in km (default: the file's, else 10)")
+    dist.add_argument(
+        "--max-km",
+        type=_positive_float,
+        default=None,
+        metavar="X",
+        help="maximum distance in km (default: the file's, else 10)",
+    )
     dist.add_argument("--no-max-km", action="store_true", help="no maximum distance")
-    g.add_argument("--require-language", action="store_true", default=None,
-                   help="a shared language is a must-have for every pair")
-    g.add_argument("--half-km", type=_positive_float, default=None, metavar="X",
-                   help="distance at which the distance component halves (default 2)")
+    g.add_argument(
+        "--require-language",
+        action="store_true",
+        default=None,
+        help="a shared language is a must-have for every pair",
+    )
+    g.add_argument(
+        "--half-km",
+        type=_positive_float,
+        default=None,
+        metavar="X",
+        help="distance at which the distance component halves (default 2)",
+    )
     p.add_argument("--json", action="store_true", help="JSON output (the default)")
 
 
@@ -94,8 +108,13 @@ def register(parser: argparse.ArgumentParser, *, common_options) -> None:
 
     p = cmds.add_parser("propose", help="a batch proposal that maximises the total fit")
     p.add_argument("file", metavar="HOUSEHOLDS.json", help="input file ('-' for stdin)")
-    p.add_argument("--min-score", type=_float, default=None, metavar="S",
-                   help="never propose a pair scoring S or less (default 0)")
+    p.add_argument(
+        "--min-score",
+        type=_float,
+        default=None,
+        metavar="S",
+        help="never propose a pair scoring S or less (default 0)",
+    )
     _constraint_options(p)
     common_options(p)
     p.set_defaults(func=cmd_propose)
@@ -113,10 +132,7 @@ def _load(args: argparse.Namespace):
 
     name = args.file
     try:
-        if name == "-":
-            text = sys.stdin.read()
-        else:
-            text = Path(name).read_text(encoding="utf-8")
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise _Fail(f"{name}: file not found", f"{name}: bestand niet gevonden") from None
     except UnicodeDecodeError:

@@ -13,10 +13,10 @@ Examples
 ...     "location": {"lat": 52.09, "lon": 5.12}})
 >>> h.children_ages, h.languages[0].code, h.languages[0].level
 ((6, 8), 'ar', 'native')
->>> household_from_dict({"id": "x", "kind": "alien"})
+>>> household_from_dict({"id": "x", "kind": "alien"})  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-buurtcore.matching.model.MatchingError: household 'x': kind must be 'newcomer' or 'local', got 'alien'
+buurtcore.matching.model.MatchingError: household 'x': kind must be 'newcomer' or 'local', ...
 """
 
 from __future__ import annotations
@@ -52,7 +52,15 @@ AVAILABILITY_PARTS = ("morning", "afternoon", "evening")
 #: What a household can wish for in the other household (each checked on the other side).
 WISHES = ("children", "no_children", "same_area", "dutch", "nearby")
 #: Score components in the order the explanation names them.
-COMPONENTS = ("language", "children", "interests", "availability", "wishes", "distance", "sensitive")
+COMPONENTS = (
+    "language",
+    "children",
+    "interests",
+    "availability",
+    "wishes",
+    "distance",
+    "sensitive",
+)
 DEFAULT_WEIGHTS = {
     "language": 3.0,
     "children": 2.0,
@@ -232,7 +240,9 @@ def _strings(value: Any, hid: str, name: str) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _err(hid, f"{name} must be a list of texts", f"{name} moet een lijst van teksten zijn")
+        raise _err(
+            hid, f"{name} must be a list of texts", f"{name} moet een lijst van teksten zijn"
+        )
     return [v.strip() for v in value if v.strip()]
 
 
@@ -278,7 +288,9 @@ def _location(data: Mapping[str, Any], hid: str) -> tuple[float, float]:
 def household_from_dict(data: Any) -> Household:
     """Build a :class:`Household` from a JSON object; raises :class:`MatchingError`."""
     if not isinstance(data, Mapping):
-        raise MatchingError("each household must be a JSON object", "elk huishouden moet een object zijn")
+        raise MatchingError(
+            "each household must be a JSON object", "elk huishouden moet een object zijn"
+        )
     hid = data.get("id")
     if isinstance(hid, int) and not isinstance(hid, bool):
         hid = str(hid)
@@ -392,7 +404,9 @@ def options_from_dict(data: Any, **overrides: Any) -> Options:
     }
     if unknown:
         name = sorted(unknown)[0]
-        raise MatchingError(f"options: unknown option {name!r}", f"options: onbekende optie {name!r}")
+        raise MatchingError(
+            f"options: unknown option {name!r}", f"options: onbekende optie {name!r}"
+        )
     weights = dict(DEFAULT_WEIGHTS)
     for name, value in (data.get("weights") or {}).items():
         if name not in DEFAULT_WEIGHTS:
@@ -467,7 +481,9 @@ def read_input(data: Any, **overrides: Any) -> tuple[list[Household], Options]:
     seen: set[str] = set()
     for h in households:
         if h.id in seen:
-            raise MatchingError(f"household id {h.id!r} occurs twice", f"id {h.id!r} komt twee keer voor")
+            raise MatchingError(
+                f"household id {h.id!r} occurs twice", f"id {h.id!r} komt twee keer voor"
+            )
         seen.add(h.id)
     options = options_from_dict(data.get("options"), **overrides)
     return households, options

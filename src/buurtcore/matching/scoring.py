@@ -59,11 +59,17 @@ FULL_OVERLAP = 3
 #: Infeasibility reasons (index = code in the reason matrix; 0 = feasible).
 REASONS = ("", "same_kind", "already_paired", "excluded", "no_common_language", "max_distance")
 REASON_TEXT = {
-    "same_kind": ("both households are of the same kind", "beide huishoudens zijn van dezelfde soort"),
+    "same_kind": (
+        "both households are of the same kind",
+        "beide huishoudens zijn van dezelfde soort",
+    ),
     "already_paired": ("already in a pair", "heeft al een maatje"),
     "excluded": ("this pair is excluded", "deze combinatie is uitgesloten"),
     "no_common_language": ("no common language", "geen gemeenschappelijke taal"),
-    "max_distance": ("farther apart than the maximum distance", "verder weg dan de maximale afstand"),
+    "max_distance": (
+        "farther apart than the maximum distance",
+        "verder weg dan de maximale afstand",
+    ),
 }
 
 LANGUAGE_NAMES = {
@@ -300,12 +306,17 @@ def score_block(enc: Encoded, rows, cols, options: Options) -> Block:
 
     # Distance: halves every half_km.
     km = haversine_km(
-        enc.lat[rows][:, None], enc.lon[rows][:, None], enc.lat[cols][None, :], enc.lon[cols][None, :]
+        enc.lat[rows][:, None],
+        enc.lon[rows][:, None],
+        enc.lat[cols][None, :],
+        enc.lon[cols][None, :],
     )
     comp["distance"] = np.exp2(-km / options.half_km)
 
     # Wishes: the share of both households' wishes that the other fulfils.
-    same_area = (enc.area[rows][:, None] == enc.area[cols][None, :]) & (enc.area[rows][:, None] >= 0)
+    same_area = (enc.area[rows][:, None] == enc.area[cols][None, :]) & (
+        enc.area[rows][:, None] >= 0
+    )
     nearby = km <= options.half_km
     wa, wb = enc.wants[rows], enc.wants[cols]
     fulfilled = wa @ enc.has[cols].T + (wb @ enc.has[rows].T).T
@@ -339,7 +350,11 @@ def score_block(enc: Encoded, rows, cols, options: Options) -> Block:
     reason = np.zeros((nr, nc), dtype=np.int8)
     if options.max_km is not None:
         reason[km > options.max_km] = REASONS.index("max_distance")
-    need = options.require_language | enc.requires_language[rows][:, None] | enc.requires_language[cols][None, :]
+    need = (
+        options.require_language
+        | enc.requires_language[rows][:, None]
+        | enc.requires_language[cols][None, :]
+    )
     reason[need & (best == 0)] = REASONS.index("no_common_language")
     if enc.excluded:
         pos_r = {int(r): i for i, r in enumerate(rows)}

@@ -56,9 +56,7 @@ def instances(draw, max_side: int = 4):
     if n and m:
         for _ in range(draw(st.integers(0, 2))):
             excluded.add(
-                frozenset(
-                    (f"n{draw(st.integers(0, n - 1))}", f"l{draw(st.integers(0, m - 1))}")
-                )
+                frozenset((f"n{draw(st.integers(0, n - 1))}", f"l{draw(st.integers(0, m - 1))}"))
             )
     options = Options(
         max_km=draw(st.sampled_from([None, 3.0, 6.0, 10.0])),

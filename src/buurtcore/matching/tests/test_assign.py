@@ -26,9 +26,9 @@ def allowed(a: Household, b: Household, options: Options) -> bool:
         return False
     if frozenset((a.id, b.id)) in options.excluded_pairs:
         return False
-    if options.require_language or a.language_required or b.language_required:
-        if not set(a.speaks()) & set(b.speaks()):
-            return False
+    must_share = options.require_language or a.language_required or b.language_required
+    if must_share and not set(a.speaks()) & set(b.speaks()):
+        return False
     km = float(haversine_km(a.lat, a.lon, b.lat, b.lon))
     return options.max_km is None or km <= options.max_km
 
@@ -149,11 +149,7 @@ def test_suggestions_are_the_best_feasible_candidates_in_order(instance, top):
         result = matcher.suggest(h.id, top)
         others = [o for o in hs if o.kind != h.kind]
         ranked = sorted(
-
-                (-score_pair(h, o, options).score, o.id)
-                for o in others
-                if allowed(h, o, options)
-
+            (-score_pair(h, o, options).score, o.id) for o in others if allowed(h, o, options)
         )[:top]
         got = [(-c["score"], c["id"]) for c in result["candidates"]]
         assert [i for _, i in got] == [i for _, i in ranked] or all(

@@ -189,18 +189,36 @@ ERRORS = [
         "RD coordinates outside the Netherlands",
     ),
     (
-        [{"id": "a", "kind": "local", "location": {"lat": 52, "lon": 5},
-          "composition": {"children_ages": [4, 19]}}],
+        [
+            {
+                "id": "a",
+                "kind": "local",
+                "location": {"lat": 52, "lon": 5},
+                "composition": {"children_ages": [4, 19]},
+            }
+        ],
         "children_ages must be a whole number from 0 to 17, got 19",
     ),
     (
-        [{"id": "a", "kind": "local", "location": {"lat": 52, "lon": 5},
-          "languages": [{"code": "ar", "level": "fluent"}]}],
+        [
+            {
+                "id": "a",
+                "kind": "local",
+                "location": {"lat": 52, "lon": 5},
+                "languages": [{"code": "ar", "level": "fluent"}],
+            }
+        ],
         "language level must be one of basic, good, native, got 'fluent'",
     ),
     (
-        [{"id": "a", "kind": "local", "location": {"lat": 52, "lon": 5},
-          "availability": ["saturday"]}],
+        [
+            {
+                "id": "a",
+                "kind": "local",
+                "location": {"lat": 52, "lon": 5},
+                "availability": ["saturday"],
+            }
+        ],
         "availability 'saturday' is not DAY-PART",
     ),
     (
@@ -208,8 +226,10 @@ ERRORS = [
         "unknown wish 'pony'",
     ),
     (
-        [{"id": "a", "kind": "local", "location": {"lat": 52, "lon": 5}},
-         {"id": "a", "kind": "newcomer", "location": {"lat": 52, "lon": 5}}],
+        [
+            {"id": "a", "kind": "local", "location": {"lat": 52, "lon": 5}},
+            {"id": "a", "kind": "newcomer", "location": {"lat": 52, "lon": 5}},
+        ],
         "household id 'a' occurs twice",
     ),
     ({"households": [], "options": {"max_km": -1}}, "max_km must be a positive number or null"),
@@ -220,8 +240,14 @@ ERRORS = [
         "excluded_pairs must be a list of [id, id]",
     ),
     (
-        [{"id": "a", "kind": "local", "location": {"lat": 52, "lon": 5},
-          "sensitive": {"religion": 3}}],
+        [
+            {
+                "id": "a",
+                "kind": "local",
+                "location": {"lat": 52, "lon": 5},
+                "sensitive": {"religion": 3},
+            }
+        ],
         "sensitive must be an object of texts",
     ),
 ]
@@ -241,7 +267,10 @@ def test_bad_input_in_dutch(tmp_path, capsys):
     path = write(tmp_path, [{"id": "a", "kind": "local"}])
     code, _, err = run(capsys, "match", "propose", path, "--lang", "nl")
     assert code == 1
-    assert err == f"{path}: huishouden 'a': veld 'location' ontbreekt ({{lat, lon}} of {{rd_x, rd_y}})\n"
+    assert (
+        err
+        == f"{path}: huishouden 'a': veld 'location' ontbreekt ({{lat, lon}} of {{rd_x, rd_y}})\n"
+    )
 
 
 def test_unknown_id(capsys):
