@@ -313,7 +313,10 @@ def household_from_dict(data: Any) -> Household:
         raise _err(hid, "children_ages must be a list", "children_ages moet een lijst zijn")
     ages = tuple(sorted(_whole(a, hid, "children_ages", 0, 17) for a in ages_raw))
     langs = []
-    for item in data.get("languages") or []:
+    given = data.get("languages") or []
+    if not isinstance(given, list):
+        raise _err(hid, "languages must be a list", "languages moet een lijst zijn")
+    for item in given:
         if isinstance(item, str):
             item = {"code": item}
         if not isinstance(item, Mapping) or not isinstance(item.get("code"), str):
@@ -390,9 +393,11 @@ def options_from_dict(data: Any, **overrides: Any) -> Options:
     ...
     buurtcore.matching.model.MatchingError: options: unknown weight 'luck'
     """
-    data = dict(data or {})
-    if not isinstance(data, dict):
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
         raise MatchingError("options must be an object", "options moet een object zijn")
+    data = dict(data)
     data.update({k: v for k, v in overrides.items() if v is not None})
     unknown = set(data) - {
         "weights",
@@ -408,7 +413,12 @@ def options_from_dict(data: Any, **overrides: Any) -> Options:
             f"options: unknown option {name!r}", f"options: onbekende optie {name!r}"
         )
     weights = dict(DEFAULT_WEIGHTS)
-    for name, value in (data.get("weights") or {}).items():
+    given = data.get("weights") or {}
+    if not isinstance(given, Mapping):
+        raise MatchingError(
+            "options: weights must be an object", "options: weights moet een object zijn"
+        )
+    for name, value in given.items():
         if name not in DEFAULT_WEIGHTS:
             raise MatchingError(
                 f"options: unknown weight {name!r}", f"options: onbekend gewicht {name!r}"
@@ -445,7 +455,10 @@ def options_from_dict(data: Any, **overrides: Any) -> Options:
             "options: require_language moet true of false zijn",
         )
     pairs = set()
-    for pair in data.get("excluded_pairs") or []:
+    excluded = data.get("excluded_pairs") or []
+    if not isinstance(excluded, list):
+        excluded = [excluded]
+    for pair in excluded:
         if not (
             isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
         ):
