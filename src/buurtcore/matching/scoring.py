@@ -405,8 +405,37 @@ def _slot_name(slot: str, lang: str) -> str:
     return f"{DAY_NAMES[day][0]} {PART_NAMES[part][0]}"
 
 
+WISH_TEXT = {
+    "children": ("a family with children", "een gezin met kinderen"),
+    "no_children": ("a household without children", "een huishouden zonder kinderen"),
+    "same_area": ("living in the same neighbourhood", "in dezelfde buurt wonen"),
+    "dutch": ("someone who speaks Dutch", "iemand die Nederlands spreekt"),
+    "nearby": ("living close by", "dichtbij wonen"),
+}
+
+
+def fulfilled_wishes(a: Household, b: Household, km: float, half_km: float) -> list[str]:
+    """The wishes of either household that the other one fulfils (in WISHES order)."""
+    done = set()
+    for me, other in ((a, b), (b, a)):
+        has = {
+            "children": bool(other.children_ages),
+            "no_children": not other.children_ages,
+            "same_area": bool(me.area_code) and me.area_code == other.area_code,
+            "dutch": other.speaks().get("nl", 0) >= 2,
+            "nearby": km <= half_km,
+        }
+        done.update(w for w in me.wishes if has[w])
+    return [w for w in WISHES if w in done]
+
+
 def explain(
-    a: Household, b: Household, components: dict[str, float], km: float, lang: str = "nl"
+    a: Household,
+    b: Household,
+    components: dict[str, float],
+    km: float,
+    lang: str = "nl",
+    half_km: float = 2.0,
 ) -> str:
     """Plain-language explanation of a pair: one phrase per component that scored.
 
@@ -439,7 +468,14 @@ def explain(
         names = _join([_slot_name(s, lang) for s in slots[:3]], lang)
         parts.append(f"beide kunnen op {names}" if nl else f"both free on {names}")
     if components.get("wishes", 0) > 0:
-        parts.append("wensen komen overeen" if nl else "wishes match")
+        names = [WISH_TEXT[w][1 if nl else 0] for w in fulfilled_wishes(a, b, km, half_km)]
+        many = len(names) > 1
+        lead = (
+            ("past bij de wensen: " if many else "past bij de wens: ")
+            if nl
+            else ("fits the wishes: " if many else "fits the wish: ")
+        )
+        parts.append(lead + _join(names, lang))
     if components.get("sensitive", 0) > 0:
         parts.append(
             "dezelfde achtergrond (met toestemming)" if nl else "same background (with consent)"
@@ -505,8 +541,8 @@ def pair_from_block(enc: Encoded, block: Block, i: int, j: int, options: Options
         km=km,
         feasible=code == 0,
         reason=REASONS[code],
-        explanation_nl=explain(a, b, scored, km, "nl"),
-        explanation_en=explain(a, b, scored, km, "en"),
+        explanation_nl=explain(a, b, scored, km, "nl", options.half_km),
+        explanation_en=explain(a, b, scored, km, "en", options.half_km),
     )
 
 

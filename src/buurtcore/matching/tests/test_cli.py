@@ -71,8 +71,8 @@ def test_propose_contract(capsys):
     assert (first["newcomer"], first["local"]) == ("n-haddad", "l-jansen")
     assert first["explanation"]["nl"] == (
         "beide spreken Arabisch en Nederlands, kinderen van 6, 7, 9 en 11, beide houden van "
-        "koken en voetbal, beide kunnen op zaterdagmiddag en zondagmiddag, wensen komen overeen, "
-        "0,5 km"
+        "koken en voetbal, beide kunnen op zaterdagmiddag en zondagmiddag, past bij de wensen: "
+        "een gezin met kinderen en iemand die Nederlands spreekt, 0,5 km"
     )
     assert abs(data["total_score"] - sum(p["score"] for p in data["pairs"])) < 1e-5
     assert data["unmatched"] == [

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from buurtcore.matching import COMPONENTS, Options, encode, score_block, score_pair
 from buurtcore.matching.model import Household, Language
-from buurtcore.matching.scoring import pair_dict
+from buurtcore.matching.scoring import fulfilled_wishes, pair_dict
 
 from .strategies import households, instances
 
@@ -54,11 +54,11 @@ def test_every_component_is_named_when_it_scores():
     assert all(pair.components[c] > 0 for c in COMPONENTS if c != "sensitive")
     assert pair.explanation_nl == (
         "beide spreken Engels, kinderen van 4 en 5, beide houden van muziek, "
-        "beide kunnen op zaterdagochtend, wensen komen overeen, 0,6 km"
+        "beide kunnen op zaterdagochtend, past bij de wens: een gezin met kinderen, 0,6 km"
     )
     assert pair.explanation_en == (
         "both speak English, children of 4 and 5, both enjoy muziek, "
-        "both free on Saturday morning, wishes match, 0.6 km"
+        "both free on Saturday morning, fits the wish: a family with children, 0.6 km"
     )
 
 
@@ -71,10 +71,12 @@ def test_explanation_mentions_exactly_the_components_that_scored(a, b):
         "children": "kinderen van",
         "interests": "beide houden van",
         "availability": "beide kunnen op",
-        "wishes": "wensen komen overeen",
+        "wishes": "past bij de wens",
     }
     for name, text in words.items():
         assert (text in pair.explanation_nl) == (pair.components[name] > 0), name
+    # The named wishes are exactly those the vectorised component counted.
+    assert bool(fulfilled_wishes(a, b, pair.km, 2.0)) == (pair.components["wishes"] > 0)
     assert pair.explanation_nl.endswith(" km")
     # Dutch decimal comma, English decimal point.
     assert "," in pair.explanation_nl.rsplit(" ", 2)[-2]
