@@ -264,7 +264,7 @@ class Block:
 
 
 def _div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    out = np.zeros(np.broadcast_shapes(num.shape, den.shape), dtype=np.float64)
+    out = np.zeros(np.broadcast_shapes(num.shape, den.shape), dtype=np.float32)
     np.divide(num, den, out=out, where=den > 0)
     return out
 
@@ -284,7 +284,7 @@ def score_block(enc: Encoded, rows, cols, options: Options) -> Block:
         if not a.any() or not b.any():
             continue
         np.maximum(best, np.minimum(a[:, None], b[None, :]), out=best)
-    comp["language"] = best / 3.0
+    comp["language"] = best.astype(np.float32) / np.float32(3)
 
     # Children of similar ages: the share of children (of both) with a peer in the other household.
     ca, cb = enc.child_count[rows], enc.child_count[cols]
@@ -298,11 +298,11 @@ def score_block(enc: Encoded, rows, cols, options: Options) -> Block:
         union = enc.n_interests[rows][:, None] + enc.n_interests[cols][None, :] - inter
         comp["interests"] = _div(inter, union)
     else:
-        comp["interests"] = np.zeros((nr, nc))
+        comp["interests"] = np.zeros((nr, nc), dtype=np.float32)
 
     # Overlapping availability: shared parts of the week, full at FULL_OVERLAP.
     overlap = enc.avail[rows] @ enc.avail[cols].T
-    comp["availability"] = np.minimum(overlap, FULL_OVERLAP) / FULL_OVERLAP
+    comp["availability"] = np.minimum(overlap, FULL_OVERLAP) / np.float32(FULL_OVERLAP)
 
     # Distance: halves every half_km.
     km = haversine_km(
@@ -311,7 +311,7 @@ def score_block(enc: Encoded, rows, cols, options: Options) -> Block:
         enc.lat[cols][None, :],
         enc.lon[cols][None, :],
     )
-    comp["distance"] = np.exp2(-km / options.half_km)
+    comp["distance"] = np.exp2(-km / options.half_km).astype(np.float32)
 
     # Wishes: the share of both households' wishes that the other fulfils.
     same_area = (enc.area[rows][:, None] == enc.area[cols][None, :]) & (
@@ -335,9 +335,9 @@ def score_block(enc: Encoded, rows, cols, options: Options) -> Block:
             both += known
             agree += known & (va == vb)
         consent = enc.consent[rows][:, None] & enc.consent[cols][None, :]
-        comp["sensitive"] = np.where(consent, _div(agree, both), 0.0)
+        comp["sensitive"] = np.where(consent, _div(agree, both), np.float32(0))
     else:
-        comp["sensitive"] = np.zeros((nr, nc))
+        comp["sensitive"] = np.zeros((nr, nc), dtype=np.float32)
 
     total = np.zeros((nr, nc))
     for name in COMPONENTS:

@@ -194,6 +194,6 @@ def test_distance_decays_by_half_every_half_km():
 def test_language_counts_at_the_lower_level():
     a = Household("n1", "newcomer", **SPOT, languages=(Language("ar", "native"),))
     b = Household("l1", "local", **SPOT, languages=(Language("ar", "basic"),))
-    assert math.isclose(score_pair(a, b).components["language"], 1 / 3)
+    assert math.isclose(score_pair(a, b).components["language"], 1 / 3, abs_tol=1e-6)
     c = replace(b, languages=(Language("ar", "native"),))
     assert score_pair(a, c).components["language"] == 1.0
