@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import statistics
 import sys
 import time
@@ -155,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{100 * b['feasible_share']:.0f}% of pairs allowed; split: encode {b['encode_s']:.2f} s, "
         f"score {b['score_s']:.2f} s, assignment {b['assign_s']:.2f} s"
     )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process: {peak:.0f} MB")
     ok = s["p95_ms"] < 200 and b["median_s"] < 10
     print("targets (suggest p95 < 200 ms, propose < 10 s):", "met" if ok else "NOT met")
     return 0
