@@ -90,6 +90,13 @@ class Language:
     code: str
     level: str = "good"
 
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise MatchingError(
+                f"language level must be one of {', '.join(LEVELS)}, got {self.level!r}",
+                f"taalniveau moet een van {', '.join(LEVELS)} zijn, niet {self.level!r}",
+            )
+
     @property
     def rank(self) -> int:
         """1 (basic) to 3 (native)."""
@@ -120,6 +127,26 @@ class Household:
     #: Volunteered sensitive facts, e.g. {"religion": "..."}; see consent_sensitive.
     sensitive: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
     consent_sensitive: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise _err(
+                self.id,
+                f"kind must be 'newcomer' or 'local', got {self.kind!r}",
+                f"kind moet 'newcomer' of 'local' zijn, niet {self.kind!r}",
+            )
+        if any(not 0 <= age <= 17 for age in self.children_ages):
+            raise _err(
+                self.id, "children's ages must be 0 to 17", "leeftijden van kinderen: 0 tot 17"
+            )
+        for slot in self.availability:
+            if slot.partition("-")[0] not in AVAILABILITY_DAYS or (
+                slot.partition("-")[2] not in AVAILABILITY_PARTS
+            ):
+                raise _err(self.id, f"unknown availability {slot!r}", f"onbekend dagdeel {slot!r}")
+        for wish in self.wishes:
+            if wish not in WISHES:
+                raise _err(self.id, f"unknown wish {wish!r}", f"onbekende wens {wish!r}")
 
     def speaks(self) -> dict[str, int]:
         """Language code -> level rank (the best level if a code is listed twice)."""

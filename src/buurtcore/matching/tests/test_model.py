@@ -5,10 +5,11 @@ from __future__ import annotations
 import contextlib
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from buurtcore.matching.model import MatchingError, rd_to_wgs84, read_input
+from buurtcore.matching.model import Household, Language, MatchingError, rd_to_wgs84, read_input
 
 json_values = st.recursive(
     st.none()
@@ -88,3 +89,16 @@ def test_integer_ids_and_bare_language_codes():
     assert households[0].id == "7"
     assert households[0].speaks() == {"ar": 2}
     assert options.max_km == 10.0
+
+
+def test_households_built_in_code_are_checked_too():
+    with pytest.raises(MatchingError, match="kind must be"):
+        Household("a", "neighbour", 52.0, 5.0)
+    with pytest.raises(MatchingError, match="language level"):
+        Language("ar", "fluent")
+    with pytest.raises(MatchingError, match="unknown wish"):
+        Household("a", "local", 52.0, 5.0, wishes=frozenset({"pony"}))
+    with pytest.raises(MatchingError, match="unknown availability"):
+        Household("a", "local", 52.0, 5.0, availability=frozenset({"sat"}))
+    with pytest.raises(MatchingError, match="children's ages"):
+        Household("a", "local", 52.0, 5.0, children_ages=(18,))
