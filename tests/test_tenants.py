@@ -353,3 +353,22 @@ def test_a_plan_offers_only_initiatives_and_partners_of_the_rounds_municipality(
     assert list(form.fields["initiative"].queryset) == [world.tuin_rotterdam]
     partners = set(form.fields["partner_organisation"].queryset)
     assert world.both in partners and world.zwolle_only not in partners
+
+
+def test_each_municipality_gets_its_own_name_and_colours(client, world):
+    """The theme of the page chrome follows the tenant: its name in the header and its
+    colour in the theme stylesheet (it used the Buurtbasis defaults for every tenant)."""
+    from buurtbasis.platform.models import Tenant
+
+    Tenant.objects.filter(cbs_code="GM0599").update(primary_colour="#00811f")
+    page = _get(client, "/", ROTTERDAM)
+    theme = page.context["tenant_theme"]
+    assert theme.name == "Buurtbasis Rotterdam"
+    assert theme.primary_colour == "#00811f"
+    html = page.content.decode()
+    assert "Buurtbasis Rotterdam" in html
+    stylesheet = client.get(reverse("platform:theme-css"), **ROTTERDAM).content.decode()
+    assert "--bb-colour-primary: #00811f;" in stylesheet
+    zwolle = _get(client, "/", ZWOLLE).context["tenant_theme"]
+    assert zwolle.name == "Buurtbasis Zwolle"
+    assert not zwolle.has_custom_colours

@@ -125,7 +125,7 @@ def delete_account(*, user: User, origin: Origin | None = None) -> None:
     """Remove a person's personal data but keep the records that refer to them.
 
     Every app's eraser runs first (``platform.privacy.register_eraser``): memberships
-    and initiative memberships end, ballots move to placeholders, and so on. The
+    and initiative memberships end, ballots let go of the account, and so on. The
     account is then anonymised rather than deleted, so votes, initiatives and audit
     entries keep their meaning and counts. The audit entry holds no personal data.
     """
@@ -136,6 +136,7 @@ def delete_account(*, user: User, origin: Origin | None = None) -> None:
     user.last_name = ""
     user.birth_date = None
     user.home_area = None
+    user.last_login = None  # no time left to match with an erased ballot's time
     user.email_verified = False
     user.is_active = False
     user.is_staff = False

@@ -9,11 +9,11 @@ class BallotsConfig(AppConfig):
     verbose_name = _("Voting")
 
     def ready(self):
-        from buurtbasis.budgets.signals import count_requested
+        from buurtbasis.budgets.signals import count_requested, voting_close_blockers
         from buurtbasis.platform import schedule
         from buurtbasis.platform.privacy import register_eraser, register_exporter
 
-        from . import counting, privacy
+        from . import counting, privacy, services
         from .tasks import purge_old_letters
 
         register_exporter("ballots", privacy.export_ballots)
@@ -22,3 +22,7 @@ class BallotsConfig(AppConfig):
         count_requested.connect(counting.on_count_requested, dispatch_uid="ballots.counting")
         # PDFs of code letters are deleted after LETTERS_KEEP_DAYS
         schedule.register("ballots.purge_old_letters", purge_old_letters, every=timedelta(days=1))
+        # voting may not close while a paper batch can still change the ballots
+        voting_close_blockers.connect(
+            services.on_voting_close_blockers, dispatch_uid="ballots.paper_batches"
+        )

@@ -67,7 +67,11 @@ class Channel(models.TextChoices):
 
 
 class Ballot(models.Model):
-    """The current ballot of one code, one account or one paper form."""
+    """The current ballot of one code, one account or one paper form.
+
+    A paper form carries the code of its voting letter: a code has at most one ballot,
+    online or on paper (``one_ballot_per_code_per_round``), so each person counts once.
+    """
 
     budget_round = models.ForeignKey(
         "budgets.BudgetRound", on_delete=models.CASCADE, related_name="ballots"
@@ -113,14 +117,16 @@ class Ballot(models.Model):
                         paper_batch__isnull=True,
                     )
                     | Q(
+                        # ``voter`` is cleared when the person deletes their account: the
+                        # ballot stays counted and holds no account at all
                         channel="account",
                         voting_code__isnull=True,
-                        voter__isnull=False,
                         paper_batch__isnull=True,
                     )
                     | Q(
+                        # the code printed on the letter the paper form came with
+                        # (None only for paper ballots entered before codes were asked)
                         channel="paper",
-                        voting_code__isnull=True,
                         voter__isnull=True,
                         paper_batch__isnull=False,
                     )

@@ -9,18 +9,17 @@ For staff: the batches of voting codes they generated and the paper batches they
 entered or checked (counts, never the choices on the forms).
 
 Erasure: votes are never lost or changed. A ballot cast with the account stays
-counted, but moves to an account of its own: a new, inactive, anonymous account per
-ballot (``Ballot.voter`` may not be empty for an account ballot). So the choices on
-it cannot be linked to the anonymised account, which still signs the person's public
-plans, nor to their other ballots; its join date is the ballot's own time, not the
-moment of deletion. Paper batches keep both people
+counted (channel "account") but no longer holds any account: ``Ballot.voter`` is
+cleared. No placeholder account is made, so there is no new id or join date next to
+the moment of deletion to match, and every erased ballot looks like every other. The
+audit entry of the deletion does not say how many ballots were erased (that would tell
+which erased ballots are the person's). Paper batches keep both people
 (the four-eyes check needs them; ``confirmed_by`` may not be empty once confirmed).
 The link from a batch of voting codes to the person who generated it is cleared.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import Count, Q
@@ -95,31 +94,13 @@ def export_ballots(user) -> dict[str, Any]:
     }
 
 
-def _ballot_holder(ballot: Ballot):
-    """A new inactive account that holds nothing but ``ballot`` (see the module docstring)."""
-    from buurtbasis.accounts.models import User
-    from buurtbasis.accounts.services import anonymous_email
-
-    holder = User.objects.create_user(
-        email=f"{uuid.uuid4().hex}@invalid.invalid", password=None, is_active=False
-    )
-    holder.email = anonymous_email(holder.pk)
-    holder.date_joined = ballot.submitted_at
-    holder.save(update_fields=["email", "date_joined"])
-    return holder
-
-
 def erase_ballots(user) -> dict[str, int]:
-    """Move the account's ballots to anonymous holders; clear the code batches' creator.
+    """Clear the account from its ballots (they stay counted); clear the code batches' creator.
 
-    The ballots themselves (choices, receipt, times) do not change; paper batches
-    stay as they are.
+    The ballots themselves (choices, receipt, times) do not change; paper batches stay as
+    they are. The answer (kept in the deletion's audit entry) holds no count of ballots.
     """
-    moved = 0
-    for ballot in Ballot.objects.filter(voter=user).order_by("pk"):
-        Ballot.objects.filter(pk=ballot.pk).update(voter=_ballot_holder(ballot))
-        moved += 1
+    Ballot.objects.filter(voter=user).update(voter=None)
     return {
-        "ballots_moved": moved,
         "code_batches": CodeBatch.objects.filter(created_by=user).update(created_by=None),
     }

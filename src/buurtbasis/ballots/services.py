@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -774,9 +775,11 @@ def _store_ballot(
                 existing = (
                     Ballot.objects.select_for_update()
                     .filter(budget_round=budget_round, **source)
-                    .only("pk", "receipt", "submitted_at", "times_replaced")
+                    .only("pk", "channel", "receipt", "submitted_at", "times_replaced")
                     .first()
                 )
+                if existing is not None and existing.channel == Channel.PAPER:
+                    raise _used_on_paper_online()
                 if existing is None:
                     ballot = Ballot.objects.create(
                         budget_round=budget_round,
@@ -821,6 +824,23 @@ def _store_ballot(
     raise VotingError(
         _("Your vote could not be saved. Please try again."), code="store_failed"
     ) from last_error
+
+
+def _used_on_paper_online() -> VotingError:
+    return VotingError(
+        _(
+            "This code has been used to vote on paper. Each code counts once, so you "
+            "cannot vote online with it any more."
+        ),
+        code="used_on_paper",
+    )
+
+
+def code_used_on_paper(voting_code: VotingCode) -> bool:
+    """Whether this code voted on paper (asked only for a code that was used before)."""
+    if voting_code.used_at is None:
+        return False
+    return Ballot.objects.filter(voting_code=voting_code, channel=Channel.PAPER).exists()
 
 
 def submit_ballot_with_code(*, budget_round: BudgetRound, code: str, choices) -> Ballot:
@@ -907,43 +927,116 @@ def create_paper_batch(
 
 
 def _locked_batch(batch: PaperBatch) -> PaperBatch:
+    """Lock the batch for a change; the round must still be in its voting phase.
+
+    The round's row is locked first (``FOR NO KEY UPDATE`` on PostgreSQL: it waits for
+    closing the vote, which takes ``FOR UPDATE`` in ``advance_phase``, but not for online
+    ballots, which take ``FOR KEY SHARE``), so a batch either changes before the close and
+    the close sees it, or the close comes first and the change is refused: a published
+    outcome never changes afterwards.
+    """
+    phase = (
+        BudgetRound.objects.select_for_update(no_key=True)
+        .filter(pk=batch.budget_round_id)
+        .values_list("phase", flat=True)
+        .first()
+    )
+    if phase != PhaseKind.VOTING:
+        raise PaperBatchError(
+            _(
+                "Voting has closed. This batch can no longer be changed or checked; "
+                "forms in a batch that was not confirmed in time do not count."
+            ),
+            code="voting_closed",
+        )
     return PaperBatch.objects.select_for_update().select_related("budget_round").get(pk=batch.pk)
 
 
-def add_paper_ballot(*, batch: PaperBatch, actor, choices: Mapping[int, int]) -> Ballot:
-    """Enter one paper form into an open batch (by the person who opened the batch)."""
+def _used_on_paper(number: int | None = None) -> PaperBatchError:
+    return PaperBatchError(
+        _(
+            "This code is already on a paper ballot (batch %(number)s). Each code counts "
+            "once: count this form as invalid."
+        )
+        % {"number": number or "?"},
+        code="used_on_paper",
+    )
+
+
+def _used_online() -> PaperBatchError:
+    return PaperBatchError(
+        _(
+            "This code has already been used to vote online. Each code counts once: "
+            "count this paper form as invalid."
+        ),
+        code="used_online",
+    )
+
+
+def add_paper_ballot(*, batch: PaperBatch, actor, choices: Mapping[int, int], code: str) -> Ballot:
+    """Enter one paper form into an open batch (by the person who opened the batch).
+
+    ``code`` is the voting code printed on the letter the form came with. It is the
+    right to vote, online or on paper: entering the form marks the code used, and a
+    code that already has a ballot (online or on an earlier form) is refused.
+    """
     budget_round = batch.budget_round
     ensure_voting_open(budget_round)
     plans = ballot_plans(budget_round)
     summary = check_choices(budget_round, plans, choices)
-    with transaction.atomic():
-        batch = _locked_batch(batch)
-        if batch.status != BatchStatus.OPEN:
-            raise PaperBatchError(_("This batch is closed for entry."), code="batch_closed")
-        if batch.entered_by_id != actor.pk:
-            raise PaperBatchError(
-                _("Only the person who opened this batch can enter ballots in it."),
-                code="not_owner",
-            )
-        entered = batch.ballots.count() + batch.invalid_count
-        if entered >= batch.declared_count:
-            raise PaperBatchError(
-                _("This batch already holds the %(count)s forms you counted.")
-                % {"count": batch.declared_count},
-                code="batch_full",
-            )
-        ballot = Ballot.objects.create(
-            budget_round=budget_round,
-            channel=Channel.PAPER,
-            paper_batch=batch,
-            receipt=codes.new_receipt(),
+    voting_code = find_voting_code(budget_round, code or "")
+    if voting_code is None:
+        raise PaperBatchError(
+            _("This code is not valid for this round. Check the code on the letter."),
+            code="unknown_code",
         )
-        BallotChoice.objects.bulk_create(
-            [
-                BallotChoice(ballot=ballot, plan_id=pk, points=p)
-                for pk, p in sorted(summary.points.items())
-            ]
-        )
+    try:
+        with transaction.atomic():
+            batch = _locked_batch(batch)
+            if batch.status != BatchStatus.OPEN:
+                raise PaperBatchError(_("This batch is closed for entry."), code="batch_closed")
+            if batch.entered_by_id != actor.pk:
+                raise PaperBatchError(
+                    _("Only the person who opened this batch can enter ballots in it."),
+                    code="not_owner",
+                )
+            entered = batch.ballots.count() + batch.invalid_count
+            if entered >= batch.declared_count:
+                raise PaperBatchError(
+                    _("This batch already holds the %(count)s forms you counted.")
+                    % {"count": batch.declared_count},
+                    code="batch_full",
+                )
+            existing = (
+                Ballot.objects.filter(budget_round=budget_round, voting_code=voting_code)
+                .select_related("paper_batch")
+                .first()
+            )
+            if existing is not None:
+                if existing.channel == Channel.PAPER:
+                    raise _used_on_paper(
+                        existing.paper_batch.number if existing.paper_batch else None
+                    )
+                raise _used_online()
+            now = timezone.now()
+            ballot = Ballot.objects.create(
+                budget_round=budget_round,
+                channel=Channel.PAPER,
+                paper_batch=batch,
+                voting_code=voting_code,
+                receipt=codes.new_receipt(),
+                submitted_at=now,
+            )
+            BallotChoice.objects.bulk_create(
+                [
+                    BallotChoice(ballot=ballot, plan_id=pk, points=p)
+                    for pk, p in sorted(summary.points.items())
+                ]
+            )
+            VotingCode.objects.filter(pk=voting_code.pk, used_at__isnull=True).update(used_at=now)
+    except IntegrityError:
+        # the same code voted online at this very moment: that ballot stands
+        raise _used_online() from None
     return ballot
 
 
@@ -971,8 +1064,12 @@ def remove_paper_ballot(
         batch = _locked_batch(batch)
         if batch.status != BatchStatus.OPEN or batch.entered_by_id != actor.pk:
             raise PaperBatchError(_("This batch is closed for entry."), code="batch_closed")
-        deleted, _rows = Ballot.objects.filter(pk=ballot_id, paper_batch=batch).delete()
-        if deleted:
+        ballot = Ballot.objects.filter(pk=ballot_id, paper_batch=batch).first()
+        if ballot is not None:
+            ballot.delete()
+            if ballot.voting_code_id is not None:
+                # the form was taken out: its code is free again (online or on paper)
+                VotingCode.objects.filter(pk=ballot.voting_code_id).update(used_at=None)
             _audit(
                 actor=actor,
                 action="ballots.paper_ballot_removed",
@@ -1142,6 +1239,39 @@ def ballot_counts(budget_round: BudgetRound) -> dict[str, int]:
         "paper_unconfirmed": paper.exclude(paper_batch__status=BatchStatus.CONFIRMED).count(),
         "replacements": replaced,
     }
+
+
+def paper_close_blockers(budget_round: BudgetRound) -> list[PaperBatch]:
+    """Batches that hold voting open: with forms in them, but not yet confirmed.
+
+    An empty batch that was opened and never used does not count and does not hold the
+    close (after the close nothing can be entered in it).
+    """
+    return list(
+        PaperBatch.objects.filter(budget_round=budget_round)
+        .exclude(status=BatchStatus.CONFIRMED)
+        .annotate(n_ballots=Count("ballots"))
+        .filter(Q(n_ballots__gt=0) | Q(invalid_count__gt=0) | Q(status=BatchStatus.SUBMITTED))
+        .select_related("entered_by")
+        .order_by("number")
+    )
+
+
+def on_voting_close_blockers(sender, *, budget_round, **kwargs) -> list[dict]:
+    """Answer ``budgets.signals.voting_close_blockers``: the paper batches still open."""
+    reasons = []
+    for batch in paper_close_blockers(budget_round):
+        if batch.status == BatchStatus.SUBMITTED:
+            text = _("Batch %(number)s waits for a check by a second person.")
+        else:
+            text = _("Batch %(number)s is still being entered.")
+        reasons.append(
+            {
+                "text": text % {"number": batch.number},
+                "url": reverse("ballots:paper-batch", args=[budget_round.slug, batch.pk]),
+            }
+        )
+    return reasons
 
 
 def unconfirmed_paper_batches(budget_round: BudgetRound) -> int:

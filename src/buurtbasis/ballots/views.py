@@ -119,6 +119,17 @@ def _check_code(request, budget_round: BudgetRound, text: str) -> VotingCode | H
         form.is_valid()
         form.add_error("code", _("This code is not right. Check the code on your letter."))
         return _start_page(request, budget_round, form, status=200)
+    if services.code_used_on_paper(voting_code):
+        form = CodeForm(data={"code": text})
+        form.is_valid()
+        form.add_error(
+            "code",
+            _(
+                "This code has been used to vote on paper. Each code counts once, so you "
+                "cannot vote online with it any more."
+            ),
+        )
+        return _start_page(request, budget_round, form, status=200)
     return voting_code
 
 
@@ -584,6 +595,10 @@ def paper_batches(request, slug: str):
     return render(request, "ballots/paper_batches.html", _batches_context(budget_round, form))
 
 
+# refusals of the code on a paper form, shown at the code field
+CODE_ERRORS = ("unknown_code", "used_online", "used_on_paper")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_batch(request, slug: str, pk: int):
@@ -598,6 +613,7 @@ def paper_batch(request, slug: str, pk: int):
     plans = services.ballot_plans(budget_round)
     errors: list = []
     choices: dict[int, int] = {}
+    paper_code = ""
     reject_form = RejectForm()
     if request.method == "POST":
         action = request.POST.get("action")
@@ -606,7 +622,15 @@ def paper_batch(request, slug: str, pk: int):
                 choices, field_errors = parse_choices(request.POST, budget_round, plans)
                 if field_errors:
                     raise services.InvalidBallot(list(field_errors.items()))
-                services.add_paper_ballot(batch=batch, actor=request.user, choices=choices)
+                paper_code = request.POST.get("code", "").strip()[:64]
+                try:
+                    services.add_paper_ballot(
+                        batch=batch, actor=request.user, choices=choices, code=paper_code
+                    )
+                except services.PaperBatchError as exc:
+                    if exc.code in CODE_ERRORS:
+                        raise services.InvalidBallot([("code", exc.message)]) from None
+                    raise
                 return redirect("ballots:paper-batch", slug=slug, pk=pk)
             if action == "invalid":
                 services.add_invalid_paper_form(batch=batch, actor=request.user)
@@ -653,6 +677,7 @@ def paper_batch(request, slug: str, pk: int):
     ]
     summary = services.summarise(budget_round, plans, choices)
     is_enterer = batch.entered_by_id == request.user.pk
+    round_open = budget_round.is_voting_open()  # the phase; confirming may go on past the end date
     return render(
         request,
         "ballots/paper_batch.html",
@@ -665,8 +690,11 @@ def paper_batch(request, slug: str, pk: int):
             "choices": choices,
             "summary": summary,
             "is_points": budget_round.ballot_type == BallotType.POINTS,
-            "can_enter": batch.status == BatchStatus.OPEN and is_enterer,
-            "can_check": batch.status == BatchStatus.SUBMITTED and not is_enterer,
+            "paper_code": paper_code,
+            "code_error": next((m for anchor, m in errors if anchor == "code"), ""),
+            "can_enter": round_open and batch.status == BatchStatus.OPEN and is_enterer,
+            "can_check": round_open and batch.status == BatchStatus.SUBMITTED and not is_enterer,
+            "closed_unconfirmed": not round_open and batch.status != BatchStatus.CONFIRMED,
             "is_enterer": is_enterer,
             "remaining": batch.declared_count - len(entered) - batch.invalid_count,
             "reject_form": reject_form,

@@ -309,6 +309,13 @@ def advance_phase(
             _("Voting cannot start: some plans have not been assessed yet."),
             code="unassessed_plans",
         )
+    if target == PhaseKind.RESULTS:
+        blockers = voting_close_blockers(budget_round)
+        if blockers:
+            raise BudgetError(
+                " ".join([str(_("Voting cannot close yet.")), *(str(b["text"]) for b in blockers)]),
+                code="voting_close_blocked",
+            )
     if target == PhaseKind.EXECUTION and budget_round.count_status != CountStatus.DONE:
         raise BudgetError(
             _("The outcome has not been computed yet. Wait until the count is done."),
@@ -344,6 +351,20 @@ def advance_phase(
         exclude=[actor],
     )
     return budget_round
+
+
+def voting_close_blockers(budget_round: BudgetRound) -> list[dict]:
+    """Why voting cannot close yet, asked from the apps above (``signals.voting_close_blockers``).
+
+    Each reason is ``{"text": ..., "url": ...}``; an empty list means the vote may close.
+    Closing publishes the outcome and its hash, so nothing may still change the ballots.
+    """
+    reasons: list[dict] = []
+    for _receiver, answer in signals.voting_close_blockers.send(
+        sender=BudgetRound, budget_round=budget_round
+    ):
+        reasons.extend(answer or [])
+    return reasons
 
 
 def due_phase(budget_round: BudgetRound, *, now: datetime) -> str | None:

@@ -13,3 +13,10 @@ from django.dispatch import Signal
 #: Keyword arguments: ``budget_round``, ``request`` (the round's count request number,
 #: which the count must carry) and ``actor`` (a user or None for the scheduler).
 count_requested = Signal()
+
+#: Sent before a round leaves its voting phase (inside the transaction that holds the
+#: round's row). A receiver answers with a list of reasons why voting cannot close yet,
+#: each a dict ``{"text": str, "url": str or None}`` (empty when nothing holds it), e.g.
+#: ballots: a paper batch that waits for its second person. Keyword argument:
+#: ``budget_round``.
+voting_close_blockers = Signal()

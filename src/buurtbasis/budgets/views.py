@@ -120,6 +120,9 @@ def round_detail(request, slug):
         "deadline": access.submission_deadline(budget_round),
         "ballot_url": _ballot_url(budget_round) if budget_round.is_voting_open() else None,
         "next_phase": services.next_phase(budget_round.phase),
+        "close_blockers": services.voting_close_blockers(budget_round)
+        if is_manager and budget_round.is_voting_open()
+        else [],
         "phase_changes": budget_round.phase_changes.select_related("changed_by")
         if is_manager
         else None,

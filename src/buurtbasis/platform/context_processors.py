@@ -86,11 +86,19 @@ def default_theme() -> TenantTheme:
 def theme_for_request(request) -> TenantTheme:
     """The theme for this request: the tenant's values where usable, otherwise the defaults.
 
-    Tenancy sets ``request.tenant_theme`` to a mapping with any of ``name``, ``primary_colour``
-    (``#rrggbb``, at least 4.5:1 against white), ``logo_url`` and ``logo_alt``.
+    The values come from ``request.tenant_theme`` when set (a mapping with any of ``name``,
+    ``primary_colour`` — ``#rrggbb``, at least 4.5:1 against white —, ``logo_url`` and
+    ``logo_alt``), otherwise from the request's tenant (``tenancy.tenant_theme``): the
+    header then reads "Buurtbasis <municipality>".
     """
     base = default_theme()
     values = getattr(request, "tenant_theme", None) if request is not None else None
+    if values is None and getattr(request, "tenant", None) is not None:
+        from .tenancy import tenant_theme
+
+        values = dict(tenant_theme(request))
+        if values.get("name"):
+            values["name"] = f"{base.name} {values['name']}"
     if not values:
         return base
     return TenantTheme(

@@ -104,6 +104,7 @@ __all__ = [
     "PabulibError",
     "PabulibWarning",
     "category_budgets",
+    "clean_text",
     "format_number",
     "neighborhood_budgets",
     "parse_number",
@@ -120,7 +121,11 @@ _SECTIONS = ("META", "PROJECTS", "VOTES")
 _NUMBER_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
 _SIGNED_NUMBER_RE = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
 _MAX_DIGITS = 18  # keeps every point inside int64
-_NEEDS_QUOTES = re.compile(r'[;"\r\n]')
+_NEEDS_QUOTES = re.compile(r'[;"]')
+# What one line of a Pabulib file cannot hold: NUL and everything that some reader takes
+# for a line end (``str.splitlines``: \n, \r, \v, \f, \x1c-\x1e, NEL, U+2028, U+2029).
+_LINE_BREAKS = re.compile("\r\n|[\x00\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class PabulibError(ValueError):
@@ -1052,7 +1057,24 @@ def score_threshold(instance: Instance) -> Fraction | None:
 # --------------------------------------------------------------------------- writing
 
 
+def clean_text(value: str) -> str:
+    """The text as one Pabulib field can hold it, so that :func:`read` gives it back.
+
+    Every line break (``\\r\\n``, ``\\n``, ``\\r``, U+2028, ... everything ``str.splitlines`` splits
+    on) and NUL becomes a space, a lone surrogate (not UTF-8) becomes U+FFFD, and the
+    spaces around the value go (the reader drops them too). Anything else, ``;``, quotes
+    and tabs included, is kept.
+
+    >>> clean_text("Bankjes\\nbij de speeltuin "), clean_text('Speeltuin "De Wip"; Noord')
+    ('Bankjes bij de speeltuin', 'Speeltuin "De Wip"; Noord')
+    """
+    if value.isprintable() and value == value.strip():
+        return value
+    return _SURROGATES.sub("\ufffd", _LINE_BREAKS.sub(" ", value)).strip()
+
+
 def _cell(value: str) -> str:
+    value = clean_text(value)
     if _NEEDS_QUOTES.search(value):
         return '"' + value.replace('"', '""') + '"'
     return value
@@ -1089,7 +1111,8 @@ def write(
     -----
     ``num_projects`` and ``num_votes`` always match what is written. Costs and
     points are written in decimal form (a cost like 1/3 cannot be written and
-    raises :class:`PabulibError`).
+    raises :class:`PabulibError`). Text goes through :func:`clean_text`: a line break
+    in a name or title becomes a space, so the file always reads back.
     """
     meta = dict(instance.meta)
     meta["num_projects"] = str(len(instance.projects))

@@ -96,10 +96,12 @@ def test_the_paper_batch_pages_are_accessible(live_server, page, axe_violations,
     budget_round, plans = knapsack_round
     enterer = civil_servant_for(budget_round)
     batch = services.create_paper_batch(budget_round=budget_round, actor=enterer, declared_count=2)
-    services.add_paper_ballot(batch=batch, actor=enterer, choices={plans[0].pk: 1})
+    first, second = make_codes(budget_round, 2)
+    services.add_paper_ballot(batch=batch, actor=enterer, choices={plans[0].pk: 1}, code=first)
     login(page, live_server, enterer)
     page.goto(f"{live_server.url}/stemmen/{budget_round.slug}/beheer/papier/{batch.pk}/")
     assert axe_violations(page) == []
+    page.get_by_label("Code op de brief").fill(second)
     page.get_by_label(plans[1].title).check()
     page.get_by_role("button", name="Sla dit stembiljet op").click()
     page.get_by_role("button", name="De stapel is klaar: vraag om controle").click()

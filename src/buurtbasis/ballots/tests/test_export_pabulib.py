@@ -99,7 +99,9 @@ def test_it_includes_paper_ballots_only_after_confirmation():
     enterer, checker = civil_servant_for(budget_round), civil_servant_for(budget_round)
     _cast(budget_round, plans, [{plans[0].pk: 1}])
     batch = services.create_paper_batch(budget_round=budget_round, actor=enterer, declared_count=1)
-    services.add_paper_ballot(batch=batch, actor=enterer, choices={plans[1].pk: 1})
+    services.add_paper_ballot(
+        batch=batch, actor=enterer, choices={plans[1].pk: 1}, code=make_codes(budget_round)[0]
+    )
     services.submit_paper_batch(batch=batch, actor=enterer)
     _instance, profile = pabulib.read(services.export_pabulib(budget_round).decode())
     assert profile.n_voters == 1

@@ -38,9 +38,13 @@ def test_the_paper_batch_pages_do_not_grow_with_rows(client):
             batch = services.create_paper_batch(
                 budget_round=budget_round, actor=enterer, declared_count=n
             )
+        paper_codes = make_codes(budget_round, n)
         for i in range(n):
             services.add_paper_ballot(
-                batch=batch, actor=enterer, choices={plans[i % 4].pk: 1, plans[(i + 1) % 4].pk: 1}
+                batch=batch,
+                actor=enterer,
+                choices={plans[i % 4].pk: 1, plans[(i + 1) % 4].pk: 1},
+                code=paper_codes[i],
             )
         client.force_login(enterer)
         counts.append(

@@ -10,7 +10,7 @@ from buurtbasis.ballots.models import Ballot, BatchStatus, PaperBatch
 from buurtbasis.budgets.tests.factories import civil_servant_for
 from buurtbasis.platform.models import AuditEvent
 
-from .factories import voting_round
+from .factories import make_codes, voting_round
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +33,10 @@ def _enter_batch(client, budget_round, plans, enterer, forms):
     )
     batch = PaperBatch.objects.get()
     assert response["Location"] == _batch_url(budget_round, batch)
-    for chosen in forms:
+    for chosen, code in zip(forms, make_codes(budget_round, len(forms)), strict=True):
         response = client.post(
-            _batch_url(budget_round, batch), {"action": "add", "plan": [p.pk for p in chosen]}
+            _batch_url(budget_round, batch),
+            {"action": "add", "code": code, "plan": [p.pk for p in chosen]},
         )
         assert response.status_code == 302
     return batch
@@ -61,7 +62,8 @@ def test_it_counts_a_batch_only_after_a_second_person_confirms(client, setting):
         {plans[0].pk: 1},
         {plans[1].pk: 1, plans[2].pk: 1},
     ]
-    actions = list(AuditEvent.objects.order_by("pk").values_list("action", "actor"))
+    paper_events = AuditEvent.objects.filter(action__startswith="ballots.paper")
+    actions = list(paper_events.order_by("pk").values_list("action", "actor"))
     assert actions == [
         ("ballots.paper_batch_created", enterer.pk),
         ("ballots.paper_batch_submitted", enterer.pk),
@@ -79,14 +81,18 @@ def test_the_database_refuses_a_batch_confirmed_by_the_person_who_entered_it(set
 def test_it_refuses_to_submit_when_the_count_does_not_match(client, setting):
     budget_round, plans, enterer, _checker = setting
     batch = services.create_paper_batch(budget_round=budget_round, actor=enterer, declared_count=3)
-    services.add_paper_ballot(batch=batch, actor=enterer, choices={plans[0].pk: 1})
+    services.add_paper_ballot(
+        batch=batch, actor=enterer, choices={plans[0].pk: 1}, code=make_codes(budget_round)[0]
+    )
     client.force_login(enterer)
     response = client.post(
         _batch_url(budget_round, batch), {"action": "submit"}, HTTP_ACCEPT_LANGUAGE="nl"
     )
     assert "U telde 3 formulieren, maar voerde 1 stembiljetten" in response.content.decode()
     services.add_invalid_paper_form(batch=batch, actor=enterer)
-    services.add_paper_ballot(batch=batch, actor=enterer, choices={plans[1].pk: 1})
+    services.add_paper_ballot(
+        batch=batch, actor=enterer, choices={plans[1].pk: 1}, code=make_codes(budget_round)[0]
+    )
     services.submit_paper_batch(batch=batch, actor=enterer)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.SUBMITTED
@@ -112,7 +118,9 @@ def test_it_checks_paper_ballots_against_the_rules(client, setting):
 def test_a_checker_can_send_a_batch_back(client, setting):
     budget_round, plans, enterer, checker = setting
     batch = services.create_paper_batch(budget_round=budget_round, actor=enterer, declared_count=1)
-    services.add_paper_ballot(batch=batch, actor=enterer, choices={plans[0].pk: 1})
+    services.add_paper_ballot(
+        batch=batch, actor=enterer, choices={plans[0].pk: 1}, code=make_codes(budget_round)[0]
+    )
     services.submit_paper_batch(batch=batch, actor=enterer)
     client.force_login(checker)
     client.post(
@@ -139,5 +147,7 @@ def test_only_civil_servants_of_the_round_see_the_paper_pages(client, setting):
 def test_a_receipt_of_an_unconfirmed_paper_ballot_says_it_waits(setting):
     budget_round, plans, enterer, _checker = setting
     batch = services.create_paper_batch(budget_round=budget_round, actor=enterer, declared_count=1)
-    ballot = services.add_paper_ballot(batch=batch, actor=enterer, choices={plans[0].pk: 1})
+    ballot = services.add_paper_ballot(
+        batch=batch, actor=enterer, choices={plans[0].pk: 1}, code=make_codes(budget_round)[0]
+    )
     assert services.lookup_receipt(budget_round, ballot.receipt).status == "pending"

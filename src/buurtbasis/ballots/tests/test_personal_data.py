@@ -7,12 +7,13 @@ import pytest
 from django.urls import reverse
 
 from buurtbasis.accounts.models import User
-from buurtbasis.accounts.services import anonymous_email, delete_account
+from buurtbasis.accounts.services import delete_account
 from buurtbasis.accounts.tests.factories import DEFAULT_PASSWORD, UserFactory
 from buurtbasis.ballots import services
 from buurtbasis.ballots.models import Ballot, BallotChoice, CodeBatch, PaperBatch
 from buurtbasis.budgets.tests.factories import AreaFactory, civil_servant_for
 from buurtbasis.platform import privacy
+from buurtbasis.platform.models import AuditEvent
 
 from .factories import make_codes, voting_round
 
@@ -69,8 +70,12 @@ def paper(election):
     batch = services.create_paper_batch(
         budget_round=north, actor=enterer, declared_count=3, label="Doos buurthuis"
     )
-    services.add_paper_ballot(batch=batch, actor=enterer, choices={plans[0].pk: 1})
-    services.add_paper_ballot(batch=batch, actor=enterer, choices={plans[1].pk: 1})
+    services.add_paper_ballot(
+        batch=batch, actor=enterer, choices={plans[0].pk: 1}, code=make_codes(north)[0]
+    )
+    services.add_paper_ballot(
+        batch=batch, actor=enterer, choices={plans[1].pk: 1}, code=make_codes(north)[0]
+    )
     services.add_invalid_paper_form(batch=batch, actor=enterer)
     services.submit_paper_batch(batch=batch, actor=enterer)
     services.confirm_paper_batch(batch=batch, actor=checker)
@@ -145,27 +150,49 @@ def test_deleting_an_account_leaves_every_ballot_counted(election, paper):
 def test_a_deleted_persons_ballots_cannot_be_linked_to_them_or_to_each_other(election):
     anna = election["anna"]
     before = {
-        b.pk: (b.receipt, b.submitted_at, b.times_replaced, b.budget_round_id)
+        b.pk: (b.receipt, b.submitted_at, b.times_replaced, b.budget_round_id, b.channel)
         for b in Ballot.objects.filter(voter=anna)
     }
+    last_user = User.objects.order_by("-pk").values_list("pk", flat=True).first()
+    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     delete_account(user=User.objects.get(pk=anna.pk))
-    ballots = list(Ballot.objects.filter(pk__in=before).select_related("voter"))
-    assert len(ballots) == 2
+
+    # the ballots stay as they were (still counted, same receipt and times) but hold no
+    # account at all: nothing to follow from a ballot to a person or to another ballot
+    ballots = list(Ballot.objects.filter(pk__in=before))
     assert {
-        b.pk: (b.receipt, b.submitted_at, b.times_replaced, b.budget_round_id) for b in ballots
+        b.pk: (b.receipt, b.submitted_at, b.times_replaced, b.budget_round_id, b.channel)
+        for b in ballots
     } == before
-    holders = {b.voter_id for b in ballots}
-    # one new account per ballot, neither of them the anonymised account of the person
-    assert len(holders) == 2 and anna.pk not in holders
-    assert not Ballot.objects.filter(voter_id=anna.pk).exists()
-    for ballot in ballots:
-        holder = ballot.voter
-        assert holder.email == anonymous_email(holder.pk)
-        assert not holder.is_active and not holder.has_usable_password()
-        assert holder.date_joined == ballot.submitted_at
-        assert (holder.display_name, holder.home_area_id, holder.birth_date) == ("", None, None)
+    assert {b.voter_id for b in ballots} == {None}
+    # no account was made at the moment of deletion (no new id next to the deletion)
+    assert not User.objects.filter(pk__gt=last_user).exists()
+    # the audit entries written by the deletion name the person, never a ballot or a count
+    # of ballots (which would tell which of the erased ballots are theirs)
+    written = list(AuditEvent.objects.filter(pk__gt=last_event))
+    assert [e.action for e in written] == ["accounts.deleted"]
+    ballot_ids = {str(pk) for pk in before}
+    receipts = {receipt for receipt, *_rest in before.values()}
+    for event in written:
+        text = json.dumps(event.details, default=str)
+        assert event.object_id not in ballot_ids or event.object_type != "ballots.ballot"
+        assert not any(receipt in text for receipt in receipts)
+        assert set(event.details) == {"erasers"}  # which apps erased, nothing more
+        assert all(isinstance(name, str) for name in event.details["erasers"])
+    # the anonymised account keeps no time to match a ballot's time with
+    assert User.objects.get(pk=anna.pk).last_login is None
     # Bert's ballot is not touched
     assert Ballot.objects.get(pk=election["bert_north"].pk).voter_id == election["bert"].pk
+
+
+def test_erased_ballots_of_several_people_look_alike(election):
+    """Two people delete their accounts: their ballots share the same shape (no holder)."""
+    delete_account(user=User.objects.get(pk=election["anna"].pk))
+    delete_account(user=User.objects.get(pk=election["bert"].pk))
+    erased = Ballot.objects.filter(channel="account", voter__isnull=True)
+    assert erased.count() == 3
+    assert set(erased.values_list("voter_id", flat=True)) == {None}
+    assert services.ballot_counts(election["north"])["online_account"] == 2
 
 
 def test_deleting_staff_keeps_the_four_eyes_record_and_clears_the_code_batch(election, paper):

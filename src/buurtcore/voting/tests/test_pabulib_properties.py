@@ -15,12 +15,13 @@ from buurtcore.voting import pabulib
 from buurtcore.voting.model import VOTE_TYPES, Instance, Profile, Project
 from buurtcore.voting.pabulib import PabulibError
 
-# Field text: anything printable-ish except line breaks, NUL and commas (commas separate ids);
+# Field text: anything but line breaks (see pabulib.clean_text), NUL and commas (ids);
 # surrounding spaces are not part of a Pabulib value, so generated values are stripped.
 _TEXT = (
     st.text(
         alphabet=st.characters(
-            blacklist_categories=("Cs",), blacklist_characters="\n\r\x00,\x85\u2028\u2029"
+            blacklist_categories=("Cs",),
+            blacklist_characters="\n\r\x00,\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
         ),
         min_size=1,
         max_size=12,
