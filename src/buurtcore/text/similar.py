@@ -189,8 +189,13 @@ def _top(scores: np.ndarray, k: int, exclude: int | None) -> tuple[np.ndarray, n
     k = max(0, min(k, n))
     if k == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    part = np.argpartition(-scores, k - 1)[:k] if k < scores.shape[0] else np.arange(len(scores))
-    # stable order: highest score first, then lowest index
+    if k < scores.shape[0]:
+        kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
+        above = np.flatnonzero(scores > kth)
+        part = np.concatenate([above, np.flatnonzero(scores == kth)[: k - len(above)]])
+    else:
+        part = np.arange(len(scores))
+    # highest score first; among equal scores the lowest index
     order = part[np.lexsort((part, -scores[part]))]
     order = order[np.isfinite(scores[order])][:k]
     return order, scores[order]

@@ -204,6 +204,14 @@ def test_neighbours_invariants(n, k, seed, sparse):
         rest = [full[i, j] for j in range(n) if j != i and ids[j] not in got]
         if rest and got:
             assert min(s) >= max(rest) - 1e-6
+        # exact ties go to the lower index (the rows copied from row 0 are exact ties)
+        picked = [ids.index(x) for x in got]
+        for a, b in zip(picked, picked[1:], strict=False):
+            if full[i, a] == full[i, b]:
+                assert a < b
+        if got:
+            left = [j for j in range(n) if j != i and j not in picked and full[i, j] == s[-1]]
+            assert all(j > max(p for p in picked if full[i, p] == s[-1]) for j in left)
 
 
 def test_neighbours_rejects_duplicate_ids():
