@@ -36,7 +36,7 @@ def _open_text(path: str) -> str:
     try:
         if path == "-":
             return sys.stdin.read()
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:  # a BOM is allowed
             return f.read()
     except FileNotFoundError as err:
         raise InputError(f"{path}: file not found", f"{path}: bestand niet gevonden") from err

@@ -463,3 +463,14 @@ def test_theme_profile_counts_and_quotes(rows):
             assert all(len(q["text"]) <= 52 for q in entry["quotes"])
             qs = [q["score"] for q in entry["quotes"]]
             assert qs == sorted(qs, reverse=True)
+
+
+def test_cli_reads_a_file_with_byte_order_mark(tmp_path, capsys):
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(
+        "\ufeff".encode()
+        + b'{"id": 1, "text": "De bus komt niet."}\n'
+        + b'{"id": 2, "text": "Geen bus."}\n'
+    )
+    assert main(["text", "similar", str(path), "--top", "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["neighbours"] == {"1": ["2"], "2": ["1"]}
