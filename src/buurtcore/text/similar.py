@@ -182,23 +182,29 @@ def nearest(vectors, query, k: int, *, exclude: int | None = None) -> tuple[np.n
 
 
 def _top(scores: np.ndarray, k: int, exclude: int | None) -> tuple[np.ndarray, np.ndarray]:
-    scores = np.asarray(scores, dtype=np.float64).copy()
+    scores = np.asarray(scores)
+    if scores.dtype not in (np.float32, np.float64):
+        scores = scores.astype(np.float64)
     if exclude is not None:
+        scores = scores.copy()
         scores[exclude] = -np.inf
-    n = scores.shape[0] - (exclude is not None)
-    k = max(0, min(k, n))
+    size = scores.shape[0]
+    k = max(0, min(k, size - (exclude is not None)))
     if k == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    if k < scores.shape[0]:
-        kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
-        above = np.flatnonzero(scores > kth)
-        part = np.concatenate([above, np.flatnonzero(scores == kth)[: k - len(above)]])
+    if k < size:
+        part = np.argpartition(scores, size - k)[size - k :]
+        kth = scores[part].min()
+        ties_in = np.count_nonzero(scores[part] == kth)
+        if np.count_nonzero(scores == kth) > ties_in:  # ties at the k-th place: lowest index
+            above = np.flatnonzero(scores > kth)
+            part = np.concatenate([above, np.flatnonzero(scores == kth)[: k - len(above)]])
     else:
-        part = np.arange(len(scores))
+        part = np.arange(size)
     # highest score first; among equal scores the lowest index
     order = part[np.lexsort((part, -scores[part]))]
     order = order[np.isfinite(scores[order])][:k]
-    return order, scores[order]
+    return order, scores[order].astype(np.float64)
 
 
 class VectorIndex:
