@@ -59,9 +59,7 @@ def slips(text: str) -> list[str]:
         found += [f"“{m.group(0)}” (use “{instead}”)" for m in pattern.finditer(text)]
     found += [f"“{m.group(0)}” (informal, use “u/uw”)" for m in INFORMAL_WORDS.finditer(text)]
     found += [f"“{m.group(0)}” (month in lower case)" for m in CAPITALISED_MONTH.finditer(text)]
-    found += [
-        f"“{m.group(0)}” (use “ontvangstnummer”)" for m in OTHER_RECEIPT_WORDS.finditer(text)
-    ]
+    found += [f"“{m.group(0)}” (use “ontvangstnummer”)" for m in OTHER_RECEIPT_WORDS.finditer(text)]
     return found
 
 
@@ -108,9 +106,9 @@ def string_literals(path: Path):
             if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
                 docstrings.add(id(body[0].value))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if id(node) not in docstrings:
-                yield node.lineno, node.value
+        is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if is_text and id(node) not in docstrings:
+            yield node.lineno, node.value
 
 
 def test_demo_data_uses_u_one_word_per_thing_and_lower_case_months():
