@@ -187,3 +187,20 @@ def test_the_checker_catches_slips(text):
 )
 def test_the_checker_lets_good_dutch_pass(text):
     assert not slips(text)
+
+
+def test_dutch_plurals_have_a_singular_and_a_plural_form():
+    """Dutch has two forms (1 plan, 2 plannen); both are filled in, and they differ."""
+    report = []
+    for path in CATALOGUES:
+        po = polib.pofile(str(path))
+        rel = path.relative_to(ROOT)
+        if po.metadata.get("Plural-Forms", "").replace(" ", "") != "nplurals=2;plural=(n!=1);":
+            report.append(f"{rel}: Plural-Forms is {po.metadata.get('Plural-Forms')!r}")
+        for entry in po:
+            if not entry.msgid_plural or entry.obsolete:
+                continue
+            forms = translations(entry)
+            if len(forms) != 2 or not all(forms) or forms[0] == forms[1]:
+                report.append(f"{rel}: msgid {entry.msgid!r}: {forms!r}")
+    assert not report, "Dutch plurals to fix:\n" + "\n".join(report)
