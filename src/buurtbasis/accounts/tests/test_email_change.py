@@ -63,7 +63,7 @@ def test_it_changes_the_address_only_after_the_link_in_the_new_mailbox(client):
     ("new_email", "password", "message"),
     [
         ("nieuw@example.nl", "fout-wachtwoord", "Dit wachtwoord klopt niet"),
-        ("oud@example.nl", DEFAULT_PASSWORD, "Dit is al je e-mailadres"),
+        ("oud@example.nl", DEFAULT_PASSWORD, "Dit is al uw e-mailadres"),
         ("bezet@example.nl", DEFAULT_PASSWORD, "Er is al een account met dit e-mailadres"),
         ("geen-adres", DEFAULT_PASSWORD, "Vul een geldig e-mailadres in"),
     ],

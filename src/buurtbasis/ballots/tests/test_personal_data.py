@@ -234,6 +234,6 @@ def test_deleting_through_the_account_page_keeps_the_vote(client, election):
 def test_it_lists_the_receipts_on_my_data_page(client, election):
     client.force_login(election["anna"])
     page = client.get(reverse("accounts:my_data"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    assert f"Buurtbudget Noord: bonnummer {election['anna_north'].receipt}" in page
+    assert f"Buurtbudget Noord: ontvangstnummer {election['anna_north'].receipt}" in page
     assert election["bert_north"].receipt not in page
     assert "Moestuin" not in page  # the choices are only in the download

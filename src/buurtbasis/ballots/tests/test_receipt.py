@@ -51,7 +51,7 @@ def test_it_lets_anyone_check_a_receipt_number(client):
     assert "Uw stem telt mee" in body
     assert plans[0].title not in body
     unknown = client.get(url, {"bon": "AAAAA-BBBBB"}, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    assert "Dit bonnummer kennen we niet" in unknown
+    assert "Dit ontvangstnummer kennen we niet" in unknown
 
 
 def test_it_does_not_find_a_receipt_of_another_round(client):

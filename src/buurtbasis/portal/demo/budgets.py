@@ -78,7 +78,7 @@ SUBMISSION_PLANS = [
     ),
     DemoPlan(
         "Buurtkast met boeken en spelletjes",
-        "Een kast op het plein waar je boeken en spellen ruilt.",
+        "Een kast op het plein waar u boeken en spellen kunt ruilen.",
         "Een weerbestendige kast, gemaakt door jongeren van het jongerenwerk. Iedereen kan er "
         "iets in zetten of uit halen.",
         (("Hout en verf", 450), ("Begeleiding bouwen", 300)),
@@ -505,8 +505,8 @@ def load_demo_rounds(*, stdout=None) -> dict:
             current=PhaseKind.SUBMISSION,
             title="Buurtbudget Stadshagen 2026",
             description=(
-                "Stadshagen krijgt €40.000 voor plannen van bewoners. Heb je een idee voor "
-                "meer groen, ontmoeting of spelen? Dien je plan in."
+                "Stadshagen krijgt €40.000 voor plannen van bewoners. Heeft u een idee voor "
+                "meer groen, ontmoeting of spelen? Dien uw plan in."
             ),
             budget_euros=40_000,
             max_choices=3,

@@ -106,7 +106,7 @@ KINDS = [
         (
             "Op het veldje aan de {street} liggen nu alleen gras en stenen. Wij willen er "
             "bakken neerzetten en samen groente kweken.",
-            "Iedereen mag meedoen, ook als je nog nooit getuinierd hebt. We werken elke "
+            "Iedereen mag meedoen, ook als u nog nooit getuinierd heeft. We werken elke "
             "{day}ochtend in de tuin en delen de oogst.",
         ),
         ("greenery", "meeting", "sustainability"),
@@ -165,8 +165,8 @@ KINDS = [
         "Repair Café {wijk}",
         "Kapotte spullen samen repareren in plaats van weggooien.",
         (
-            "Neem je kapotte broodrooster, fiets of broek mee. Onze vrijwilligers kijken "
-            "samen met jou wat er mis is.",
+            "Neem uw kapotte broodrooster, fiets of broek mee. Onze vrijwilligers kijken "
+            "samen met u wat er mis is.",
             "Elke eerste {day} van de maand in {place}. Koffie staat klaar.",
         ),
         ("repair", "sustainability", "meeting"),
@@ -175,7 +175,7 @@ KINDS = [
     ),
     Kind(
         "Wandelgroep {wijk}",
-        "Samen wandelen door de wijk: goed voor je lijf en leuk voor contact.",
+        "Samen wandelen door de wijk: goed voor uw gezondheid en leuk voor contact.",
         (
             "We lopen elke {day} een rondje van ongeveer een uur. Het tempo is rustig.",
             "We starten bij de {street} en sluiten af met koffie.",
@@ -256,8 +256,8 @@ KINDS = [
         "Mantelzorgcafé {wijk}",
         "Even op adem komen met andere mantelzorgers.",
         (
-            "Zorgen voor een naaste is mooi, maar ook zwaar. In het mantelzorgcafé deel je "
-            "ervaringen en krijg je tips.",
+            "Zorgen voor een naaste is mooi, maar ook zwaar. In het mantelzorgcafé deelt u "
+            "ervaringen en krijgt u tips.",
             "Elke tweede {day} van de maand in {place}.",
         ),
         ("care", "meeting"),
@@ -603,7 +603,7 @@ SECOND_INITIATIVES = [
     (
         "wandelgroep-centrum",
         "Wandelgroep Rotterdam Centrum",
-        "Samen wandelen langs de Maas: goed voor je lijf en leuk voor contact.",
+        "Samen wandelen langs de Maas: goed voor uw gezondheid en leuk voor contact.",
         "WK059901",
         Status.ACTIVE,
         None,
