@@ -318,6 +318,8 @@ def parse_camt053(data: bytes) -> BankFile:
                 f"this is not a readable XML file (line {line}, column {column})",
                 f"dit is geen leesbaar XML-bestand (regel {line}, kolom {column})",
             ) from None
+        except (LookupError, ValueError) as err:
+            raise _encoding_error(err) from None
         return _Reader(root).read()
     finally:
         if collecting:
@@ -392,6 +394,15 @@ def _refuse_doctype(data: bytes) -> None:
             f"this is not a readable XML file (line {err.lineno}, column {err.offset})",
             f"dit is geen leesbaar XML-bestand (regel {err.lineno}, kolom {err.offset})",
         ) from None
+    except (LookupError, ValueError) as err:  # an encoding Python does not know or support
+        raise _encoding_error(err) from None
+
+
+def _encoding_error(err: Exception) -> BankFileError:
+    return BankFileError(
+        f"the character encoding the file declares cannot be read ({err})",
+        f"de tekenset die het bestand opgeeft, kan niet worden gelezen ({err})",
+    )
 
 
 # --------------------------------------------------------------------------- the reader

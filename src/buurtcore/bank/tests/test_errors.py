@@ -225,3 +225,12 @@ def test_a_wrong_number_of_entries_in_the_summary_gives_a_warning():
     result = parse_camt053(changed(b"<NbOfNtries>5</NbOfNtries>", b"<NbOfNtries>6</NbOfNtries>"))
     (warning,) = result.warnings
     assert "announces 6 entries but contains 5" in warning.message
+
+
+@pytest.mark.parametrize("encoding", [b"U-F-8", b"no-such-charset", b"UTF-16"])
+def test_a_declared_encoding_that_cannot_be_read_is_refused_not_a_crash(encoding):
+    """Found by the damaged-file property test: an unknown encoding in the XML
+    declaration raised LookupError from the parser instead of a BankFileError."""
+    data = changed(b'encoding="UTF-8"', b'encoding="' + encoding + b'"')
+    err = refused(data)
+    assert "encoding" in err.message or "XML" in err.message
