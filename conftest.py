@@ -6,6 +6,7 @@
   Playwright; no browser is ever downloaded).
 - `axe_violations(page)`: runs axe-core (vendored in tests/assets) on the page and
   returns the serious and critical WCAG 2.1 A/AA violations.
+- Under CI=true, hypothesis runs derandomized (the "ci" profile).
 """
 
 from __future__ import annotations
@@ -15,11 +16,19 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 ROOT = Path(__file__).resolve().parent
 AXE_JS = ROOT / "tests" / "assets" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 IN_CI = os.environ.get("CI") == "true"
+
+# Property-based tests explore new examples on every local run; under CI=true they use
+# examples derived from each test's name, so a CI run can be repeated exactly (a failure
+# there prints the example and a reproduce blob).
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if IN_CI:
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
