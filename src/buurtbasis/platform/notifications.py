@@ -457,6 +457,7 @@ def deliver_digests() -> int:
     User = get_user_model()
     user_ids = (
         Notification.objects.filter(digest_pending=True)
+        .order_by()  # the default ordering would make DISTINCT one row per notification
         .values_list("recipient_id", flat=True)
         .distinct()
     )
@@ -464,10 +465,11 @@ def deliver_digests() -> int:
     for user_id in list(user_ids):
         with transaction.atomic():
             user = User.objects.filter(pk=user_id).first()
+            # Locked, so two overlapping runs never put one item in two digests.
             pending = list(
-                Notification.objects.filter(recipient_id=user_id, digest_pending=True).order_by(
-                    "created_at", "pk"
-                )
+                Notification.objects.select_for_update()
+                .filter(recipient_id=user_id, digest_pending=True)
+                .order_by("created_at", "pk")
             )
             claimed = Notification.objects.filter(
                 pk__in=[n.pk for n in pending], digest_pending=True

@@ -148,6 +148,25 @@ def test_the_digest_sends_one_mail_with_all_pending_items(
     assert mail.outbox == []  # every item goes in one digest only
 
 
+def test_the_digest_works_once_per_person_however_many_items_wait(make_person):
+    """The default ordering made DISTINCT return one recipient per notification, so
+    the digest went round once per item instead of once per person."""
+    anna, bert = make_person(), make_person()
+    for person in (anna, bert):
+        notify(person, "test.digest_news", {"thing": "x"})
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert notifications.deliver_digests() == 2
+        return len(context.captured_queries)
+
+    few = queries()
+    for person in (anna, bert):
+        for n in range(12):
+            notify(person, "test.digest_news", {"thing": f"item {n}"})
+    assert queries() == few
+
+
 def test_the_digest_leaves_out_kinds_turned_off_since(make_person):
     anna = make_person()
     notify(anna, "test.digest_news", {"thing": "x"})
