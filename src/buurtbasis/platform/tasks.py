@@ -205,22 +205,29 @@ def requeue_failed(failed: FailedTask, *, actor=None) -> str:
     """
     from django.utils.module_loading import import_string
 
-    if failed.requeued_at is not None:
-        raise ValueError(f"failed task {failed.pk} was enqueued again already")
     try:
         task_obj = import_string(failed.task_path)
     except ImportError as exc:
         raise ValueError(f"{failed.task_path} no longer exists") from exc
     if not isinstance(task_obj, Task):
         raise ValueError(f"{failed.task_path} is not a task")
+    # Claim the row first: a double submit or two admins at once enqueue it only once.
+    now = timezone.now()
+    claimed = (
+        type(failed)
+        .objects.filter(pk=failed.pk, requeued_at__isnull=True)
+        .update(requeued_at=now, requeued_by=actor)
+    )
+    if not claimed:
+        raise ValueError(f"failed task {failed.pk} was enqueued again already")
     stored = failed.args_kwargs
     result = task_obj.using(
         queue_name=failed.queue_name, priority=failed.priority, backend=failed.backend_name
     ).enqueue(*stored.get("args", []), **stored.get("kwargs", {}))
-    failed.requeued_at = timezone.now()
+    failed.requeued_at = now
     failed.requeued_by = actor
     failed.requeued_result_id = str(result.id)
-    failed.save(update_fields=["requeued_at", "requeued_by", "requeued_result_id"])
+    failed.save(update_fields=["requeued_result_id"])
     return failed.requeued_result_id
 
 
@@ -230,19 +237,21 @@ def prune_task_records() -> dict[str, int]:
 
     Task arguments and tracebacks can hold personal data (an e-mail address, a
     name): finished results go after ``TASKS_RESULT_RETENTION_DAYS``, failed tasks
-    after ``TASKS_FAILED_RETENTION_DAYS``, whether or not they were enqueued again.
+    after ``TASKS_FAILED_RETENTION_DAYS``, whether or not they were enqueued again,
+    and with them outbox mails that were never sent (they may hold a reset link).
     """
     from django.conf import settings
     from django_tasks_db.models import DBTaskResult
 
-    from buurtbasis.platform.models import FailedTask
+    from buurtbasis.platform.models import FailedTask, OutgoingEmail
 
     now = timezone.now()
     results_before = now - datetime.timedelta(days=settings.TASKS_RESULT_RETENTION_DAYS)
     failed_before = now - datetime.timedelta(days=settings.TASKS_FAILED_RETENTION_DAYS)
     results, _ = DBTaskResult.objects.finished().filter(finished_at__lt=results_before).delete()
     failed, _ = FailedTask.objects.filter(failed_at__lt=failed_before).delete()
-    return {"task_results": results, "failed_tasks": failed}
+    unsent, _ = OutgoingEmail.objects.filter(created_at__lt=failed_before).delete()
+    return {"task_results": results, "failed_tasks": failed, "unsent_mails": unsent}
 
 
 def enqueue_on_commit(task_obj: Task, *args: Any, **kwargs: Any) -> None:

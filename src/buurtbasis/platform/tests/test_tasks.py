@@ -134,9 +134,15 @@ def test_a_failed_task_is_enqueued_again_only_once():
         attempts=2,
         exception_class_path="builtins.ValueError",
     )
+    stale = FailedTask.objects.get(pk=failed.pk)  # a second admin's copy of the row
     requeue_failed(failed)
     with pytest.raises(ValueError, match="enqueued again already"):
         requeue_failed(failed)
+    # The same row loaded before the first requeue (a double submit, two admins at once)
+    # must not enqueue it a second time either.
+    with pytest.raises(ValueError, match="enqueued again already"):
+        requeue_failed(stale)
+    assert deferred_or_ready_count("always_fails") == 1
 
 
 @pytest.mark.parametrize(
@@ -280,10 +286,37 @@ def test_old_task_records_are_pruned_and_recent_ones_kept(settings):
     failure(91)
     recent_failure = failure(89)
 
-    assert prune_task_records.call() == {"task_results": 2, "failed_tasks": 1}
+    assert prune_task_records.call() == {
+        "task_results": 2,
+        "failed_tasks": 1,
+        "unsent_mails": 0,
+    }
 
     remaining = set(DBTaskResult.objects.values_list("pk", flat=True))
     assert old_done not in remaining and old_failed not in remaining
     assert {recent, waiting} <= remaining
     assert set(FailedTask.objects.values_list("pk", flat=True)) == {recent_failure}
     assert "platform.prune_task_records" in [job.name for job in schedule.registered()]
+
+
+def deferred_or_ready_count(task_name: str) -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path__endswith=f".{task_name}", status=TaskResultStatus.READY
+    ).count()
+
+
+def test_unsent_outbox_mails_go_with_the_failed_tasks(settings):
+    """A mail that never went out may hold a reset link: it is not kept forever."""
+    from buurtbasis.platform.models import OutgoingEmail
+    from buurtbasis.platform.tasks import prune_task_records
+
+    settings.TASKS_FAILED_RETENTION_DAYS = 90
+    old = OutgoingEmail.objects.create(to="a@example.org", subject="s", text="t")
+    recent = OutgoingEmail.objects.create(to="b@example.org", subject="s", text="t")
+    OutgoingEmail.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=91)
+    )
+    assert prune_task_records.call()["unsent_mails"] == 1
+    assert list(OutgoingEmail.objects.values_list("pk", flat=True)) == [recent.pk]
