@@ -204,14 +204,19 @@ def rewrite_stored_image(storage, name: str) -> None:
     """
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     with storage.open(name, "rb") as handle:
-        clean = clean_image(
-            handle,
-            max_bytes=2**31,
-            max_pixels=10**9,
-            output_format=FORMAT_BY_EXTENSION.get(ext, "JPEG"),
-        )
+        original = handle.read()
+    clean = clean_image(
+        ContentFile(original, name=name),
+        max_bytes=2**31,
+        max_pixels=10**9,
+        output_format=FORMAT_BY_EXTENSION.get(ext, "JPEG"),
+    )
     storage.delete(name)
-    saved = storage.save(name, clean)
+    try:
+        saved = storage.save(name, clean)
+    except Exception:
+        storage.save(name, ContentFile(original))  # never lose the only copy
+        raise
     if saved != name:  # a file appeared under the name meanwhile; keep ours findable
         raise RuntimeError(f"{name} was stored as {saved}")
 

@@ -250,3 +250,25 @@ def test_the_private_folder_may_not_be_inside_the_media_folder(tmp_path):
     )
     assert done.returncode != 0
     assert "PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT" in done.stderr
+
+
+def test_rewriting_a_stored_photo_never_loses_it_when_saving_fails(tmp_path):
+    from django.core.files.storage import FileSystemStorage
+
+    class FullDisk(FileSystemStorage):
+        fail = False
+
+        def _save(self, name, content):
+            if self.fail:
+                self.fail = False  # the disk frees up for the restore
+                raise OSError("No space left on device")
+            return super()._save(name, content)
+
+    storage = FullDisk(location=tmp_path)
+    original = images.jpeg_with_gps()
+    storage.save("plan.jpg", ContentFile(original))
+    storage.fail = True
+    with pytest.raises(OSError):
+        uploads.rewrite_stored_image(storage, "plan.jpg")
+    with storage.open("plan.jpg", "rb") as handle:
+        assert handle.read() == original
