@@ -7,6 +7,8 @@ the ballot, the old choices are deleted in the same transaction (no trail).
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -286,6 +288,19 @@ class LetterRun(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.status in (LetterStatus.PENDING, LetterStatus.RUNNING)
+
+    #: A run busy for this long lost its worker (stopped, out of memory): it may be
+    #: printed again or deleted, like a failed one.
+    STUCK_AFTER = datetime.timedelta(hours=1)
+
+    @property
+    def is_stuck(self) -> bool:
+        since = self.started_at or self.created_at
+        return self.is_busy and since is not None and timezone.now() - since > self.STUCK_AFTER
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == LetterStatus.FAILED or self.is_stuck
 
     @property
     def percent(self) -> int:

@@ -1333,10 +1333,13 @@ def request_letters(
 
 
 def start_letter_run(run_id: int) -> LetterRun | None:
-    """The worker begins a run; None when it is done, deleted or gone."""
+    """The worker begins a run; None when it is done, deleted or gone, or when another
+    worker is printing it (a retry must not discard the codes being printed)."""
     with transaction.atomic():
         run = LetterRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.status in (LetterStatus.DONE, LetterStatus.DELETED):
+            return None
+        if run.status == LetterStatus.RUNNING and not run.is_stuck:
             return None
         run.status = LetterStatus.RUNNING
         run.started_at = timezone.now()
@@ -1399,12 +1402,12 @@ def fail_letter_run(run: LetterRun, *, error: str) -> None:
 
 
 def retry_letter_run(*, run: LetterRun, actor, origin: Origin | None = None) -> LetterRun:
-    """Print a failed run again (with its kept address list)."""
+    """Print a failed (or stuck) run again (with its kept address list)."""
     from .tasks import print_letters_task
 
     with transaction.atomic():
         run = LetterRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != LetterStatus.FAILED:
+        if not run.can_retry:
             raise VotingError(_("Only letters that failed can be printed again."), code="state")
         run.status = LetterStatus.PENDING
         run.error = ""
@@ -1427,12 +1430,12 @@ def delete_letter_run(*, run: LetterRun, actor, origin: Origin | None = None) ->
 
     with transaction.atomic():
         run = LetterRun.objects.select_for_update().get(pk=run.pk)
-        if run.is_busy:
+        if run.is_busy and not run.is_stuck:
             raise VotingError(
                 _("These letters are still being printed. Wait until they are ready."),
                 code="busy",
             )
-        if run.status == LetterStatus.FAILED:
+        if run.status != LetterStatus.DONE:  # failed or stuck: nobody has these codes
             discard_letter_codes(run)
         files = [run.file, run.addresses_file]
         run.status = LetterStatus.DELETED

@@ -328,3 +328,43 @@ def test_old_pdfs_are_deleted_by_the_daily_job(client, settings, private_root):
     assert purge_old_letters.call() == 1
     run.refresh_from_db()
     assert run.status == "deleted" and not stored.exists()
+
+
+def test_a_second_task_never_takes_over_a_run_that_is_being_printed(client):
+    """An automatic retry arriving while a manual retry prints would discard the codes
+    being printed, so the PDF would hold codes that no longer exist."""
+    budget_round, _plans = voting_round()
+    client.force_login(civil_servant_for(budget_round))
+    _print(client, budget_round, count=2)
+    run = LetterRun.objects.get()
+    first = services.start_letter_run(run.pk)
+    assert first is not None and first.status == "running"
+    codes = services.letter_codes(first)
+    assert services.start_letter_run(run.pk) is None  # the second task steps aside
+    assert VotingCode.objects.count() == len(codes)
+
+
+def test_a_run_whose_worker_died_can_be_printed_again_or_deleted(client):
+    from django.utils import timezone
+
+    budget_round, _plans = voting_round()
+    officer = civil_servant_for(budget_round)
+    client.force_login(officer)
+    _print(client, budget_round, count=2)
+    run = LetterRun.objects.get()
+    services.letter_codes(services.start_letter_run(run.pk))  # then the worker dies
+    run.refresh_from_db()
+    assert not run.can_retry
+    with pytest.raises(services.VotingError):
+        services.retry_letter_run(run=run, actor=officer)
+    LetterRun.objects.filter(pk=run.pk).update(
+        started_at=timezone.now() - LetterRun.STUCK_AFTER * 2
+    )
+    run.refresh_from_db()
+    assert run.is_stuck and run.can_retry
+    page = client.get(reverse("ballots:manage", args=[budget_round.slug])).content.decode()
+    assert reverse("ballots:letters-retry", args=[budget_round.slug, run.pk]) in page
+    services.delete_letter_run(run=run, actor=officer)
+    run.refresh_from_db()
+    assert run.status == "deleted"
+    assert VotingCode.objects.count() == 0  # nobody ever received these codes
