@@ -981,7 +981,8 @@ def add_paper_ballot(*, batch: PaperBatch, actor, choices: Mapping[int, int], co
     code that already has a ballot (online or on an earlier form) is refused.
     """
     budget_round = batch.budget_round
-    ensure_voting_open(budget_round)
+    # No end-date check here: paper forms are entered after the last day of voting, until
+    # the vote closes (``_locked_batch`` refuses any change after the close, under lock).
     plans = ballot_plans(budget_round)
     summary = check_choices(budget_round, plans, choices)
     voting_code = find_voting_code(budget_round, code or "")

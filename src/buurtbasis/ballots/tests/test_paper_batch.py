@@ -151,3 +151,27 @@ def test_a_receipt_of_an_unconfirmed_paper_ballot_says_it_waits(setting):
         batch=batch, actor=enterer, choices={plans[0].pk: 1}, code=make_codes(budget_round)[0]
     )
     assert services.lookup_receipt(budget_round, ballot.receipt).status == "pending"
+
+
+def test_a_batch_begun_before_the_end_date_can_be_finished_after_it(client, setting):
+    """Paper forms are entered after the last day of voting. Refusing the rest of a
+    half-entered batch once the end date passed left it stuck: voting cannot close
+    while it waits, so the only way on was to throw away the forms already entered."""
+    import datetime
+
+    from django.utils import timezone
+
+    from buurtbasis.budgets.models import PhaseKind
+
+    budget_round, plans, enterer, checker = setting
+    batch = _enter_batch(client, budget_round, plans, enterer, [[plans[0]]])
+    PaperBatch.objects.filter(pk=batch.pk).update(declared_count=2)
+    budget_round.phases.filter(kind=PhaseKind.VOTING).update(
+        ends_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    [code] = make_codes(budget_round, 1)
+    client.force_login(enterer)
+    client.post(
+        _batch_url(budget_round, batch), {"action": "add", "code": code, "plan": [plans[1].pk]}
+    )
+    assert Ballot.objects.filter(paper_batch=batch).count() == 2
