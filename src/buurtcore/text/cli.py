@@ -203,6 +203,9 @@ def cmd_similar(args, rep) -> int:
         rep.message(err.en, err.nl)
         return EXIT_INVALID
     backend = _backend(args, rep)
+    if not stories:  # an empty file: nothing to compare
+        _print_json({"backend": backend, "neighbours": {}})
+        return EXIT_OK
     texts = [s["text"] for s in stories]
     enc = similar.encoder(backend).fit(texts)
     vectors = enc.encode(texts)

@@ -104,8 +104,11 @@ class LexicalEncoder:
             min_df=2 if len(texts) >= 50 else 1,
         )
         docs = [features(lemmas(t)) for t in texts]
-        self.words.fit(docs or [["-"]])
-        self.chars.fit([_content_words(t) for t in texts] or ["-"])
+        # Stop words only, empty texts or no texts at all: a placeholder keeps the
+        # vocabulary non-empty, so every text still gets a (zero) vector.
+        chars = [_content_words(t) for t in texts]
+        self.words.fit([*docs, ["-"]] if not any(docs) else docs)
+        self.chars.fit([*chars, "-"] if not any(c.strip() for c in chars) else chars)
         return self
 
     def encode(self, texts: Sequence[str]) -> sp.csr_matrix:

@@ -474,3 +474,21 @@ def test_cli_reads_a_file_with_byte_order_mark(tmp_path, capsys):
     )
     assert main(["text", "similar", str(path), "--top", "1"]) == 0
     assert json.loads(capsys.readouterr().out)["neighbours"] == {"1": ["2"], "2": ["1"]}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b'{"id": "a", "text": ""}\n', b'{"id": "a", "text": "de"}\n{"id": "b", "text": "het"}\n'],
+)
+def test_cli_similar_on_empty_or_stop_word_stories_answers_without_a_traceback(
+    content, tmp_path, capsys
+):
+    """An empty file or stories of stop words only crashed the encoder (ValueError)."""
+    path = tmp_path / "stories.jsonl"
+    path.write_bytes(content)
+    assert main(["text", "similar", str(path), "--top", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    ids = [json.loads(line)["id"] for line in content.decode().splitlines()]
+    assert set(out["neighbours"]) == set(ids)
+    for story, near in out["neighbours"].items():
+        assert story not in near
