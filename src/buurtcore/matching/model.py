@@ -458,20 +458,32 @@ def options_from_dict(data: Any, **overrides: Any) -> Options:
         weights[name] = float(value)
     max_km = data.get("max_km", 10.0)
     if max_km is not None and (
-        isinstance(max_km, bool) or not isinstance(max_km, int | float) or not max_km > 0
+        isinstance(max_km, bool)
+        or not isinstance(max_km, int | float)
+        or not math.isfinite(max_km)
+        or not max_km > 0
     ):
         raise MatchingError(
             "options: max_km must be a positive number or null",
             "options: max_km moet een positief getal of null zijn",
         )
     half_km = data.get("half_km", 2.0)
-    if isinstance(half_km, bool) or not isinstance(half_km, int | float) or not half_km > 0:
+    if (
+        isinstance(half_km, bool)
+        or not isinstance(half_km, int | float)
+        or not math.isfinite(half_km)
+        or not half_km > 0
+    ):
         raise MatchingError(
             "options: half_km must be a positive number",
             "options: half_km moet een positief getal zijn",
         )
     min_score = data.get("min_score", 0.0)
-    if isinstance(min_score, bool) or not isinstance(min_score, int | float):
+    if (
+        isinstance(min_score, bool)
+        or not isinstance(min_score, int | float)
+        or not math.isfinite(min_score)
+    ):
         raise MatchingError(
             "options: min_score must be a number", "options: min_score moet een getal zijn"
         )

@@ -320,3 +320,24 @@ def test_real_process_entry_point():
         check=False,
     )
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "flag"),
+    [({"min_score": float("nan")}, None), ({"max_km": float("inf")}, None), ({}, "nan")],
+)
+def test_non_finite_numbers_are_refused_not_printed_as_invalid_json(
+    options, flag, tmp_path, capsys
+):
+    """NaN and Infinity were accepted and came back in the JSON, which is not valid JSON."""
+    data = json.loads(example_path().read_text(encoding="utf-8"))
+    data.setdefault("options", {}).update(options)
+    path = tmp_path / "households.json"
+    path.write_text(json.dumps(data), encoding="utf-8")  # json writes NaN / Infinity
+    argv = ["match", "propose", str(path), "--json"]
+    if flag:
+        argv += ["--min-score", flag]
+    assert main(argv) in (1, 2)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "Traceback" not in captured.err
