@@ -167,6 +167,11 @@ class BudgetRound(models.Model):
 
         return reverse("budgets:round-detail", kwargs={"slug": self.slug})
 
+    def municipality_code(self) -> str | None:
+        """The CBS code of the municipality the round's areas lie in (links in mail)."""
+        area = self.areas.order_by("pk").first()
+        return area.municipality_code if area is not None else None
+
     # -- phase helpers (invariants of one row) --
 
     def is_voting_open(self) -> bool:

@@ -348,6 +348,7 @@ def advance_phase(
             "phase": PhaseKind(target).label,
             "link": budget_round.get_absolute_url(),
         },
+        municipality=budget_round.municipality_code(),
         exclude=[actor],
     )
     return budget_round
@@ -573,6 +574,7 @@ def withdraw_plan(*, plan: Plan, actor) -> Plan:
         "budgets.plan_status_changed",
         {"plan": plan, "status": PlanStatus(plan.status).label, "link": plan.get_absolute_url()},
         exclude=[actor],
+        municipality=plan.budget_round.municipality_code(),
     )
     return plan
 
@@ -589,10 +591,17 @@ def _notify_plan_status(plan: Plan, *, actor) -> None:
         "reason": plan.public_reason,
         "link": plan.get_absolute_url(),
     }
+    municipality = plan.budget_round.municipality_code()
     if plan.submitted_by_id is not None:
-        notifications.notify(plan.submitted_by, "budgets.plan_assessed", context)
+        notifications.notify(
+            plan.submitted_by, "budgets.plan_assessed", context, municipality=municipality
+        )
     notifications.notify_followers(
-        plan, "budgets.plan_status_changed", context, exclude=[actor, plan.submitted_by_id]
+        plan,
+        "budgets.plan_status_changed",
+        context,
+        exclude=[actor, plan.submitted_by_id],
+        municipality=municipality,
     )
 
 

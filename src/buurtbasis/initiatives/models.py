@@ -144,6 +144,11 @@ class Initiative(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("initiatives:detail", kwargs={"slug": self.slug})
 
+    def municipality_code(self) -> str | None:
+        """The CBS code of the municipality of its first area (links in mail), if any."""
+        area = self.areas.order_by("pk").first()
+        return area.municipality_code if area is not None else None
+
     @property
     def needs(self) -> list[tuple[str, str]]:
         """The (key, label) pairs of what this initiative asks for."""

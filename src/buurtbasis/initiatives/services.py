@@ -233,6 +233,7 @@ def change_status(
             "link": initiative.get_absolute_url(),
         },
         exclude=[by],
+        municipality=initiative.municipality_code(),
     )
     return change
 

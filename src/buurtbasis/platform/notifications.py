@@ -42,6 +42,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -288,9 +289,37 @@ def _render(kind: Kind, context: dict[str, Any], language: str) -> dict[str, str
     return rendered
 
 
-def _base_context(context: dict[str, Any] | None, recipient, email: str) -> tuple[dict, str]:
+def _tenant_link(link: str, municipality: str) -> tuple[str, str]:
+    """(in-app link, absolute URL) of a path on this site, inside ``municipality``.
+
+    A background task reverses URLs without the ``/g/<slug>/`` prefix of the request
+    that caused it, so the link would open the default municipality, where the page
+    is a 404. The municipality's own address (its host name, or ``/g/<slug>``) is put
+    in front instead. The in-app link stays a path when that address is on the site's
+    own host, and is the absolute URL when the municipality has a host name of its own.
+    """
+    from .tenancy import path_without_prefix, site_url
+
+    link = str(link or "").strip()
+    if not link.startswith("/") or link.startswith("//"):
+        return _split_link(link)
+    base = site_url(municipality)
+    absolute = base + path_without_prefix(link)
+    own = urlsplit(_site_url())
+    there = urlsplit(base)
+    if (there.scheme, there.netloc) == (own.scheme, own.netloc):
+        return there.path.rstrip("/") + path_without_prefix(link), absolute
+    return absolute, absolute
+
+
+def _base_context(
+    context: dict[str, Any] | None, recipient, email: str, municipality: str | None = None
+) -> tuple[dict, str]:
     context = dict(context or {})
-    path, absolute = _split_link(context.get("link", ""))
+    if municipality:
+        path, absolute = _tenant_link(context.get("link", ""), municipality)
+    else:
+        path, absolute = _split_link(context.get("link", ""))
     context.update(
         {
             "link": absolute,
@@ -322,14 +351,21 @@ def _language_of_address(email: str, fallback: str) -> str:
 
 
 def notify(
-    recipient, kind: str, context: dict[str, Any] | None = None, *, language: str = ""
+    recipient,
+    kind: str,
+    context: dict[str, Any] | None = None,
+    *,
+    language: str = "",
+    municipality: str | None = None,
 ) -> Notification | None:
     """Tell ``recipient`` (a person, or an ``Address``) about something of ``kind``.
 
     ``context`` is passed to the kind's templates; its ``link`` (a path on this site,
     or an absolute URL) becomes the in-app row's link and an absolute URL in the
-    e-mail. ``language`` is used when the recipient has not stored one (e.g. the
-    language of the request, ``Origin.language``); the site's language otherwise.
+    e-mail; with ``municipality`` (a CBS code) the link opens in that municipality,
+    also when a background task sends it. ``language`` is used when the recipient has
+    not stored one (e.g. the language of the request, ``Origin.language``); the site's
+    language otherwise.
     Returns the in-app row, if one was made. Call it inside the transaction that
     makes the change: a rollback takes the row and the e-mail with it.
     """
@@ -342,7 +378,7 @@ def notify(
         email = recipient.email.strip()
         if not email:
             return None
-        full, _path = _base_context(context, None, email)
+        full, _path = _base_context(context, None, email, municipality)
         lang = _language_of_address(email, recipient.language or language)
         _enqueue_mail(email, _render(kind_obj, full, lang))
         return None
@@ -351,7 +387,7 @@ def notify(
         return None  # a deleted (anonymised) account hears nothing
     email = getattr(recipient, "email", "") or ""
     delivery = delivery_for(recipient, kind_obj)
-    full, path = _base_context(context, recipient, email)
+    full, path = _base_context(context, recipient, email, municipality)
     lang = _stored_language(recipient) or _valid_language(language)
     rendered = _render(kind_obj, full, lang)
     row = None
@@ -481,7 +517,11 @@ def deliver_digests() -> int:
             if not items:
                 continue
             for item in items:
-                item.absolute_link = _site_url() + item.link if item.link else ""
+                item.absolute_link = (
+                    (item.link if "://" in item.link else _site_url() + item.link)
+                    if item.link
+                    else ""
+                )
             context, _path = _base_context(
                 {"items": items, "link": reverse("platform:notifications")}, user, user.email
             )
@@ -602,7 +642,12 @@ def followers_of(obj: models.Model):
 
 
 def notify_followers(
-    obj: models.Model, kind: str, context: dict[str, Any] | None = None, *, exclude: Iterable = ()
+    obj: models.Model,
+    kind: str,
+    context: dict[str, Any] | None = None,
+    *,
+    exclude: Iterable = (),
+    municipality: str | None = None,
 ) -> int:
     """Notify every follower of ``obj`` who may still follow it, except the people in
     ``exclude``; returns how many.
@@ -632,7 +677,7 @@ def notify_followers(
     languages = dict(
         NotificationSettings.objects.filter(user_id__in=ids).values_list("user_id", "language")
     )
-    full, path = _base_context(context, None, "")
+    full, path = _base_context(context, None, "", municipality)
     rendered_in: dict[str, dict[str, str]] = {}
     rows, mails = [], []
     for person in people:

@@ -4,6 +4,8 @@ municipality's theme stylesheet."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import notifications as service
 from .context_processors import theme_for_request
 from .forms import NotificationPreferencesForm
-from .models import Notification
+from .models import Notification, TenantHost
 from .ratelimit import hit
 
 PER_PAGE = 20
@@ -66,7 +68,13 @@ def open_notification(request, pk: int):
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     service.mark_read(user=request.user, notification_id=notification.pk)
     target = notification.link
-    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+    hosts = {request.get_host()}
+    if "://" in target:
+        # A municipality with a host name of its own gets absolute links (see notify()).
+        port = urlsplit(target).port
+        for host in TenantHost.objects.values_list("host", flat=True):
+            hosts |= {host, f"{host}:{port}"} if port else {host}
+    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts=hosts):
         return redirect("platform:notifications")
     return redirect(target)
 

@@ -169,3 +169,25 @@ def test_the_scheduled_command_enqueues_the_task_and_a_worker_moves_the_round():
     result_id = ScheduledJobRun.objects.get(name="budgets.advance_phases").last_result_id
     result = advance_phases.get_result(result_id)
     assert result.return_value == [f"{budget_round.slug}: submission -> assessment"]
+
+
+def test_a_scheduled_phase_change_links_followers_to_the_rounds_municipality(settings):
+    """Without a request there is no ``/g/<slug>/`` prefix to reverse with: the link in
+    the follower's list and mail used to open the default municipality (a 404 there)."""
+    from buurtbasis.platform import notifications
+    from buurtbasis.platform.models import Notification
+    from buurtbasis.platform.tenancy import ensure_tenant
+
+    from .factories import AreaFactory
+
+    settings.SITE_URL = "https://buurtbasis.example"
+    ensure_tenant(cbs_code="GM0599", name="Rotterdam", slug="rotterdam")
+    budget_round = BudgetRoundFactory(
+        phase="submission", areas=[AreaFactory(code="WK059901", name="Stadsdriehoek")]
+    )
+    follower = UserFactory()
+    notifications.follow(user=follower, obj=budget_round)
+    _reschedule(budget_round, assessment=timezone.now() - timedelta(minutes=1))
+    advance_due_phases()
+    row = Notification.objects.get(recipient=follower, kind="budgets.phase_changed")
+    assert row.link == "/g/rotterdam" + budget_round.get_absolute_url()
