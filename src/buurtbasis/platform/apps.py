@@ -10,7 +10,7 @@ class PlatformConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from datetime import time
+        from datetime import time, timedelta
 
         from django.contrib.auth.signals import user_logged_in
 
@@ -22,6 +22,10 @@ class PlatformConfig(AppConfig):
         schedule.register("platform.prune_task_records", prune_task_records, at=time(3, 30))
         # One summary e-mail a day, at seven, for those who chose it.
         schedule.register("platform.daily_digests", notifications.send_daily_digests, at=time(7, 0))
+        # Mails whose enqueue failed (the queue was down) are enqueued again.
+        schedule.register(
+            "platform.sweep_outbox", notifications.sweep_outbox_task, every=timedelta(minutes=15)
+        )
 
         privacy.register_exporter("audit_events", privacy.export_audit_events)
         privacy.register_exporter("notifications", notifications.export_person)

@@ -37,6 +37,7 @@ Every e-mail of the platform leaves through one task, ``send_email``.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -63,7 +64,7 @@ from .models.notifications import (
     NotificationSettings,
     OutgoingEmail,
 )
-from .tasks import background, enqueue_on_commit
+from .tasks import background
 
 logger = logging.getLogger(__name__)
 
@@ -425,7 +426,7 @@ def _enqueue_mail(email: str, rendered: dict[str, str]) -> None:
     """
     mail = _outbox_row(email, rendered)
     mail.save()
-    enqueue_on_commit(send_email, mail_ids=[mail.pk])
+    _enqueue_after_commit([mail.pk])
 
 
 #: Mails per ``send_email`` task when many are sent at once (followers).
@@ -434,9 +435,54 @@ BATCH_SIZE = 100
 
 def _enqueue_mails(mails: list[OutgoingEmail]) -> None:
     created = OutgoingEmail.objects.bulk_create(mails)
-    ids = [mail.pk for mail in created]
+    _enqueue_after_commit([mail.pk for mail in created])
+
+
+def _enqueue(ids: list[int]) -> None:
+    """Enqueue ``send_email`` for these outbox rows in batches and note when.
+
+    A failing queue (Redis down) is logged, not raised: the change that caused the
+    mail is committed already, and :func:`sweep_outbox` enqueues the rows later.
+    """
     for start in range(0, len(ids), BATCH_SIZE):
-        enqueue_on_commit(send_email, mail_ids=ids[start : start + BATCH_SIZE])
+        batch = ids[start : start + BATCH_SIZE]
+        try:
+            send_email.enqueue(mail_ids=batch)
+        except Exception:
+            logger.exception("enqueueing %d outbox mails failed; the sweep retries", len(batch))
+            continue
+        OutgoingEmail.objects.filter(pk__in=batch).update(enqueued_at=timezone.now())
+
+
+def _enqueue_after_commit(ids: list[int]) -> None:
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+
+
+#: How long an outbox row may wait for its enqueue before the sweep takes it.
+SWEEP_AFTER = datetime.timedelta(minutes=10)
+
+
+def sweep_outbox(now: datetime.datetime | None = None) -> int:
+    """Enqueue the outbox rows whose enqueue failed; returns how many.
+
+    A row enqueued once is never swept again (its task retries and ends as a failed
+    task an admin can enqueue again), so no mail is sent twice by the sweep.
+    """
+    now = now or timezone.now()
+    ids = list(
+        OutgoingEmail.objects.filter(enqueued_at__isnull=True, created_at__lt=now - SWEEP_AFTER)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:10_000]
+    )
+    _enqueue(ids)
+    return len(ids)
+
+
+@background(retries=0)
+def sweep_outbox_task() -> int:
+    """The scheduled task around :func:`sweep_outbox`."""
+    return sweep_outbox()
 
 
 @background(retries=5, backoff=60)

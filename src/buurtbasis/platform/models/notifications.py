@@ -141,6 +141,9 @@ class OutgoingEmail(models.Model):
     text = models.TextField(_("text"))
     html = models.TextField(_("HTML"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    #: When its id went into the queue; empty while it waits for the commit, or when
+    #: enqueueing failed (the queue was down): ``sweep_outbox`` enqueues those again.
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing e-mail")

@@ -340,3 +340,37 @@ def test_the_real_worker_sends_the_mail_on_either_backend(
     [message] = mail.outbox
     assert message.to == [anna.email] and message.subject == "Meldingen: de speeltuin"
     assert not OutgoingEmail.objects.exists()
+
+
+def test_a_mail_whose_enqueue_failed_is_enqueued_by_the_sweep_and_sent_once(
+    make_person, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The queue is down at the commit: the change stays, nothing is raised, and the
+    outbox row waits for the sweep instead of waiting for ever."""
+    anna = make_person()
+    clear_queue()
+
+    class QueueDown:
+        def enqueue(self, *args, **kwargs):
+            raise ConnectionError("queue down")
+
+    monkeypatch.setattr(notifications, "send_email", QueueDown())
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(anna, "test.news", {"thing": "x"})
+    [waiting] = OutgoingEmail.objects.all()
+    assert waiting.enqueued_at is None
+    monkeypatch.undo()
+
+    assert notifications.sweep_outbox() == 0  # too young: its enqueue may still come
+    later = waiting.created_at + notifications.SWEEP_AFTER + datetime.timedelta(seconds=1)
+    assert notifications.sweep_outbox(now=later) == 1
+    assert notifications.sweep_outbox(now=later) == 0  # enqueued once, never twice
+    run_queued_tasks()
+    assert [m.to for m in mail.outbox] == [[anna.email]]
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_the_outbox_sweep_is_a_scheduled_job():
+    from buurtbasis.platform import schedule
+
+    assert "platform.sweep_outbox" in [job.name for job in schedule.registered()]
