@@ -30,6 +30,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from buurtcore.cliargs import positive_float, positive_int
+
 NAME = "match"
 HELP = "buddy households (maatjes): suggestions and batch proposals (JSON in and out)"
 
@@ -39,26 +41,6 @@ EXIT_OK, EXIT_INVALID = 0, 1
 def example_path() -> Path:
     """A small example input shipped with the package (tests/data/households.json)."""
     return Path(__file__).resolve().parent / "tests" / "data" / "households.json"
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
 
 
 def _float(text: str) -> float:
@@ -76,7 +58,7 @@ def _constraint_options(p: argparse.ArgumentParser) -> None:
     dist = g.add_mutually_exclusive_group()
     dist.add_argument(
         "--max-km",
-        type=_positive_float,
+        type=positive_float,
         default=None,
         metavar="X",
         help="maximum distance in km (default: the file's, else 10)",
@@ -90,7 +72,7 @@ def _constraint_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--half-km",
-        type=_positive_float,
+        type=positive_float,
         default=None,
         metavar="X",
         help="distance at which the distance component halves (default 2)",
@@ -105,7 +87,7 @@ def register(parser: argparse.ArgumentParser, *, common_options) -> None:
     p = cmds.add_parser("suggest", help="ranked candidates for one household")
     p.add_argument("file", metavar="HOUSEHOLDS.json", help="input file ('-' for stdin)")
     p.add_argument("--for", dest="for_id", required=True, metavar="ID", help="the household")
-    p.add_argument("--top", type=_positive_int, default=10, metavar="N", help="how many (10)")
+    p.add_argument("--top", type=positive_int, default=10, metavar="N", help="how many (10)")
     _constraint_options(p)
     common_options(p)
     p.set_defaults(func=cmd_suggest)

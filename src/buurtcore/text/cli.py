@@ -18,6 +18,8 @@ import json
 import sys
 from typing import Any
 
+from buurtcore.cliargs import positive_int
+
 NAME = "text"
 HELP = "Dutch story texts: themes and similar stories"
 
@@ -194,9 +196,6 @@ def cmd_themes(args, rep) -> int:
 def cmd_similar(args, rep) -> int:
     from . import similar
 
-    if args.top < 1:
-        rep.message("--top must be at least 1", "--top moet minstens 1 zijn")
-        return EXIT_INVALID
     try:
         stories = read_stories(args.file)
     except InputError as err:
@@ -244,7 +243,9 @@ def register(parser, *, common_options) -> None:
     p.add_argument(
         "file", metavar="STORIES.jsonl", help='one {"id", "text"} per line (- for stdin)'
     )
-    p.add_argument("--top", type=int, default=5, metavar="K", help="neighbours per story (5)")
+    p.add_argument(
+        "--top", type=positive_int, default=5, metavar="K", help="neighbours per story (5)"
+    )
     p.add_argument("--backend", choices=("lexical", "embeddings"), default="lexical")
     p.add_argument("--json", action="store_true", help="JSON output (the default)")
     common_options(p)

@@ -398,8 +398,8 @@ def test_cli_examples_with_unknown_theme(tmp_path, capsys, files):
 
 
 def test_cli_top_must_be_positive(files, capsys):
-    assert main(["text", "similar", files["stories"], "--top", "0"]) == 1
-    assert "--top must be at least 1" in capsys.readouterr().err
+    assert main(["text", "similar", files["stories"], "--top", "0"]) == 2  # wrong usage
+    assert "expected 1 or more, got 0" in capsys.readouterr().err
 
 
 def test_cli_dutch_message(tmp_path, capsys):
