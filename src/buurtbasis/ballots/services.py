@@ -903,9 +903,17 @@ def create_paper_batch(
     label: str = "",
     origin: Origin | None = None,
 ) -> PaperBatch:
-    ensure_voting_open(budget_round)
+    # Not the end date but the close decides: forms handed in by the last day are entered
+    # afterwards, until the vote closes (the phase is checked under the round's lock).
     with transaction.atomic():
-        BudgetRound.objects.select_for_update().filter(pk=budget_round.pk).first()
+        phase = (
+            BudgetRound.objects.select_for_update()
+            .filter(pk=budget_round.pk)
+            .values_list("phase", flat=True)
+            .first()
+        )
+        if phase != PhaseKind.VOTING:
+            raise VotingClosedError(_("Voting in this round is closed."), code="voting_closed")
         number = (
             PaperBatch.objects.filter(budget_round=budget_round).aggregate(n=Count("pk"))["n"] + 1
         )

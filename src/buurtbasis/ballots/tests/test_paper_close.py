@@ -145,3 +145,25 @@ def test_the_batch_page_after_the_close_says_it_no_longer_counts(client, setting
     assert "Het stemmen is gesloten" in response.content.decode()
     batch.refresh_from_db()
     assert batch.status == BatchStatus.SUBMITTED
+
+
+def test_a_new_batch_can_start_after_the_end_date_until_the_vote_closes(setting):
+    """The close waits for a batch being checked; forms that came in meanwhile go into a
+    new batch (it was refused by the end date, so they had to be put in the waiting one)."""
+    budget_round, plans, enterer, checker = setting
+    waiting = _submitted_batch(budget_round, plans, enterer)
+    voting = budget_round.phases.get(kind="voting")
+    voting.ends_at = timezone.now() - timezone.timedelta(minutes=1)
+    voting.save()
+    budget_round = BudgetRound.objects.get(pk=budget_round.pk)
+    assert not services.is_voting_open(budget_round)
+    late = services.create_paper_batch(budget_round=budget_round, actor=checker, declared_count=1)
+    _add(late, checker, plans[1])
+    services.submit_paper_batch(batch=late, actor=checker)
+    services.confirm_paper_batch(batch=waiting, actor=checker)
+    services.confirm_paper_batch(batch=late, actor=enterer)
+    advance_phase(budget_round=budget_round, to_phase="results", actor=checker)
+    budget_round = BudgetRound.objects.get(pk=budget_round.pk)
+    assert budget_round.phase == "results"
+    with pytest.raises(services.VotingClosedError):
+        services.create_paper_batch(budget_round=budget_round, actor=checker, declared_count=1)
