@@ -32,6 +32,13 @@ logger = logging.getLogger(__name__)
 def compute_outcome(budget_round: BudgetRound) -> dict:
     """The round's outcome as :class:`Outcome` field values (reads only; stores nothing)."""
     data = services.export_pabulib(budget_round)
+    if not services.has_counted_ballots(budget_round):
+        return adapters.no_votes_values(
+            data,
+            plans=services.ballot_plans(budget_round),
+            budget_cents=budget_round.budget_cents,
+            params=budget_services.engine_params(budget_round),
+        )
     return adapters.outcome_values(
         data,
         params=budget_services.engine_params(budget_round),

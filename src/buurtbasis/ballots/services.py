@@ -1199,6 +1199,11 @@ def _ballot_rows(budget_round: BudgetRound) -> list[tuple[dict[int, int], str]]:
     return list(ballots.values())
 
 
+def has_counted_ballots(budget_round: BudgetRound) -> bool:
+    """Whether anything will be counted (a round nobody voted in has no Pabulib votes)."""
+    return _counted_ballots(budget_round).exists()
+
+
 def ballots_for_tally(budget_round: BudgetRound) -> list[dict[int, int]]:
     """The current ballots of the round (paper ones after confirmation) as {plan_id: points}.
 

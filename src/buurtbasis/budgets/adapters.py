@@ -262,6 +262,46 @@ def outcome_values(data: bytes, *, params: Mapping, compare_with_greedy: bool) -
     }
 
 
+NO_VOTES_TEXT = "Niemand heeft gestemd. Geen plan krijgt geld; het hele budget blijft over."
+
+
+def no_votes_values(data: bytes, *, plans: Iterable[Plan], budget_cents: int, params) -> dict:
+    """The :class:`Outcome` fields of a round in which nobody voted: nothing is chosen.
+
+    The engine's reader refuses a file without votes (there is nothing to count), so
+    this outcome is written here: every plan on the ballot with 0 votes, not funded,
+    and the whole budget left. The published file is still the one hashed.
+    """
+    text = data.decode("utf-8")
+    projects = [
+        {
+            "id": str(plan.pk),
+            "name": plan.title,
+            "cost": str(plan.cost_cents),
+            "votes": 0,
+            "funded": False,
+            "reason": "no_votes",
+            "text": f"{plan.title}: niemand heeft gestemd.",
+        }
+        for plan in plans
+    ]
+    return {
+        "funded_plan_ids": [],
+        "total_cost_cents": 0,
+        "budget_cents": budget_cents,
+        "n_ballots": 0,
+        "params": _jsonable(dict(params)),
+        "engine_version": engine_version(),
+        "pabulib_sha256": hashlib.sha256(data).hexdigest(),
+        "pabulib_text": text,
+        "explanation": {
+            "projects": projects,
+            "summary": {"text": NO_VOTES_TEXT, "no_votes": True},
+        },
+        "greedy_plan_ids": None,
+    }
+
+
 def _jsonable(value):
     """Engine values (fractions, tuples) as JSON.
 

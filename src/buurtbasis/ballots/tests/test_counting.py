@@ -5,6 +5,7 @@ import hashlib
 import pytest
 from django.db import transaction
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import timezone
 
 from buurtbasis.ballots import counting
@@ -259,3 +260,24 @@ def test_the_round_moves_on_to_execution_only_when_counted(
     assert exc.value.code == "not_counted"
     run_queued_tasks()
     assert _advance_phase(budget_round=budget_round).phase == "execution"
+
+
+@pytest.mark.parametrize("rule", ["mes", "greedy"])
+def test_a_round_without_votes_is_counted_as_nothing_chosen(rule, client):
+    """Nobody voted: the count used to fail for ever (the file had no votes, which the
+    reader refuses) and the round stayed "failed". Now no plan is chosen, the whole
+    budget is left, and the results page says so."""
+    budget_round = BudgetRoundFactory(phase="voting", budget_cents=10_000, rule=rule)
+    plan = PlanFactory(budget_round=budget_round, cost_cents=4_000, status="feasible")
+    advance_phase(budget_round=budget_round, to_phase="results")
+    budget_round.refresh_from_db()
+    assert budget_round.count_status == "done", budget_round.count_error
+    outcome = Outcome.objects.get(budget_round=budget_round)
+    assert outcome.funded_plan_ids == []
+    assert (outcome.n_ballots, outcome.total_cost_cents, outcome.budget_cents) == (0, 0, 10_000)
+    assert outcome.pabulib_sha256 == hashlib.sha256(outcome.pabulib_text.encode()).hexdigest()
+    [entry] = outcome.explanation["projects"]
+    assert (int(entry["id"]), entry["votes"], entry["funded"]) == (plan.pk, 0, False)
+    response = client.get(reverse("budgets:round-results", kwargs={"slug": budget_round.slug}))
+    assert response.status_code == 200
+    assert "Niemand heeft gestemd" in response.content.decode()
