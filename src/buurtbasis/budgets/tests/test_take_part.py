@@ -461,3 +461,59 @@ def test_the_share_block_has_the_absolute_url_with_the_tenant_prefix(client):
     # the copy button is progressive enhancement: hidden until the script shows it
     assert 'data-copy-from="share-url"' in page and "budgets/share.js" in page
     assert "<script>" not in page
+
+
+# -- privacy ------------------------------------------------------------------------------
+
+
+def test_the_export_holds_supports_comments_and_reports():
+    from buurtbasis.platform import privacy
+
+    plan = PlanFactory(title="Speeltuin")
+    person = UserFactory()
+    participation.support_plan(plan=plan, actor=person)
+    comment = participation.add_comment(plan=plan, actor=person, body="Heel goed plan.")
+    other = participation.add_comment(plan=plan, actor=UserFactory(), body="Reclame!")
+    participation.report_comment(comment=other, actor=person, reason="Reclame")
+    officer = civil_servant_for(plan.budget_round)
+    participation.hide_comment(comment=other, actor=officer, reason="Reclame")
+    data = privacy.export_personal_data(person)["budgets_participation"]
+    assert [s["plan"] for s in data["supported_plans"]] == ["Speeltuin"]
+    assert [c["comment"] for c in data["comments"]] == ["Heel goed plan."]
+    assert [r["reason"] for r in data["reported_comments"]] == ["Reclame"]
+    assert data["reported_comments"][0]["handled_at"] is not None
+    hidden = privacy.export_personal_data(officer)["budgets_participation"]
+    assert hidden["comments_hidden_as_moderator"][0]["reason"] == "Reclame"
+    assert comment.pk  # placed
+
+
+def test_deleting_an_account_keeps_comments_as_deleted_user_and_supports_counting(client):
+    from buurtbasis.accounts.services import delete_account
+
+    budget_round = BudgetRoundFactory(supporters_needed=5)
+    plan = PlanFactory(budget_round=budget_round)
+    person = UserFactory(display_name="Jan Jansen")
+    participation.support_plan(plan=plan, actor=person)
+    participation.add_comment(plan=plan, actor=person, body="Ik doe mee.")
+    other = participation.add_comment(plan=plan, actor=UserFactory(), body="Spam")
+    participation.report_comment(comment=other, actor=person, reason="Spam")
+    delete_account(user=person)
+    comment = PlanComment.objects.get(body="Ik doe mee.")
+    assert comment.author is None
+    assert CommentReport.objects.get().reporter is None
+    assert PlanSupport.objects.get().user is None
+    assert supporters_by_plan(budget_round) == {}
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "verwijderde gebruiker" in page
+    assert "Jan Jansen" not in page
+    assert "1 van 5 steunbetuigingen" in page
+    event = AuditEvent.objects.get(action="accounts.deleted")
+    assert "budgets_participation" in event.details["erasers"]
+    from buurtbasis.platform import privacy
+
+    assert privacy.export_personal_data(person)["budgets_participation"] == {
+        "supported_plans": [],
+        "comments": [],
+        "reported_comments": [],
+        "comments_hidden_as_moderator": [],
+    }
