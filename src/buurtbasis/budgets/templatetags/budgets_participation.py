@@ -61,6 +61,21 @@ def supporter_count(plan, budget_round):
     return counts.get(plan.pk, 0)
 
 
+@register.simple_tag
+def open_report_count(budget_round) -> int:
+    """The reported comments of a round that wait for a moderator."""
+    return (
+        CommentReport.objects.filter(
+            comment__plan__budget_round=budget_round,
+            comment__hidden_at__isnull=True,
+            handled_at__isnull=True,
+        )
+        .values("comment_id")
+        .distinct()
+        .count()
+    )
+
+
 @register.simple_tag(takes_context=True)
 def take_part_info(context, plan):
     """Sharing and comments under a plan: ``{% take_part_info plan as take_part %}``."""
@@ -69,18 +84,11 @@ def take_part_info(context, plan):
     text = f"{plan.title} {url}"
     budget_round = plan.budget_round
     is_manager = access.can_manage_round(user, budget_round)
-    open_reports = 0
-    if is_manager:
-        open_reports = CommentReport.objects.filter(
-            comment__plan__budget_round=budget_round,
-            comment__hidden_at__isnull=True,
-            handled_at__isnull=True,
-        ).count()
+    open_reports = open_report_count(budget_round) if is_manager else 0
     return {
         "share_url": url,
         "whatsapp_url": "https://wa.me/?" + urlencode({"text": text}, quote_via=quote),
-        "mailto_url": "mailto:?"
-        + urlencode({"subject": plan.title, "body": url}, quote_via=quote),
+        "mailto_url": "mailto:?" + urlencode({"subject": plan.title, "body": url}, quote_via=quote),
         "comments": participation.visible_comments(plan),
         "can_comment": participation.can_comment(user, plan),
         "commentable": plan.status in participation.COMMENTABLE,

@@ -517,3 +517,13 @@ def test_deleting_an_account_keeps_comments_as_deleted_user_and_supports_countin
         "reported_comments": [],
         "comments_hidden_as_moderator": [],
     }
+
+
+def test_the_round_page_links_the_moderation_queue_for_its_civil_servants(client):
+    comment = _reported_comment()
+    budget_round = comment.plan.budget_round
+    queue = reverse("budgets:moderation", args=[budget_round.slug])
+    assert queue not in client.get(budget_round.get_absolute_url()).content.decode()
+    client.force_login(civil_servant_for(budget_round))
+    page = client.get(budget_round.get_absolute_url()).content.decode()
+    assert f'<a href="{queue}">Gemelde reacties: 1</a>' in page
