@@ -11,6 +11,9 @@ from .participation import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
 
 
 class CommentForm(platform_forms.Form):
+    # an empty required box would look invalid (red) under every plan before anyone typed
+    use_required_attribute = False
+
     body = forms.CharField(
         label=_("Your comment"),
         max_length=COMMENT_MAX_LENGTH,

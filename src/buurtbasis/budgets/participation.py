@@ -239,12 +239,13 @@ def report_comment(
 
 def moderation_queue(budget_round):
     """The round's visible comments with open reports, the longest-waiting first."""
-    from django.db.models import Count, Min, Q
+    from django.db.models import Count, Exists, Min, OuterRef, Q
 
     open_reports = Q(reports__handled_at__isnull=True)
+    waiting = CommentReport.objects.filter(comment=OuterRef("pk"), handled_at__isnull=True)
     return (
         PlanComment.objects.filter(plan__budget_round=budget_round, hidden_at__isnull=True)
-        .filter(open_reports)
+        .filter(Exists(waiting))
         .annotate(
             n_reports=Count("reports", filter=open_reports),
             first_report=Min("reports__created_at", filter=open_reports),

@@ -172,6 +172,7 @@ def test_the_assessment_list_shows_plans_waiting_for_support(client):
     page = client.get(reverse("budgets:assessment", args=[budget_round.slug])).content.decode()
     rows = {title: page[page.index(title) :][:1500] for title in ("Weinig steun", "Genoeg steun")}
     assert "wacht op steun" in rows["Weinig steun"].split("</tr>")[0]
+    assert "0 van 2" in rows["Weinig steun"].split("</tr>")[0]
     assert "wacht op steun" not in rows["Genoeg steun"].split("</tr>")[0]
     assert waiting.title in page
 
@@ -359,8 +360,14 @@ def test_a_civil_servant_hides_a_reported_comment_with_a_public_reason(client):
     officer = civil_servant_for(budget_round)
     client.force_login(officer)
     queue = reverse("budgets:moderation", args=[budget_round.slug])
+    participation.add_comment(plan=comment.plan, actor=UserFactory(), body="Niet gemeld.")
+    kept = participation.add_comment(plan=comment.plan, actor=UserFactory(), body="Al bekeken.")
+    participation.report_comment(comment=kept, actor=UserFactory(), reason="Flauw")
+    participation.keep_comment(comment=kept, actor=officer)
     page = client.get(queue).content.decode()
     assert "Jullie zijn dom." in page and "Beledigend" in page
+    assert "Niet gemeld." not in page and "Al bekeken." not in page
+    assert [c.pk for c in participation.moderation_queue(budget_round)] == [comment.pk]
     action = reverse("budgets:moderate-comment", args=[budget_round.slug, comment.pk])
     response = client.post(action, {"action": "hide", "reason": ""}, follow=True)
     assert "Geef de reden om te verbergen" in response.content.decode()
