@@ -534,3 +534,37 @@ def test_the_round_page_links_the_moderation_queue_for_its_civil_servants(client
     client.force_login(civil_servant_for(budget_round))
     page = client.get(budget_round.get_absolute_url()).content.decode()
     assert f'<a href="{queue}">Gemelde reacties: 1</a>' in page
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["budgets:round-detail", "budgets:assessment"])
+def test_supporter_counts_do_not_grow_with_plans(client, name):
+    small, large = (BudgetRoundFactory(supporters_needed=3) for _i in range(2))
+    for budget_round, n in ((small, 2), (large, 12)):
+        for _i in range(n):
+            plan = PlanFactory(budget_round=budget_round)
+            PlanSupport.objects.create(plan=plan, user=UserFactory())
+    officer = civil_servant_for(small)
+    officer.memberships.create(organisation=large.organisation, role="civil_servant")
+    client.force_login(officer)
+    small_url, large_url = (reverse(name, args=[r.slug]) for r in (small, large))
+    client.get(small_url)  # the first request after logging in stores the session's language
+    assert _queries(client, small_url) == _queries(client, large_url)
+    assert "1 van 3" in client.get(large_url).content.decode()
+
+
+def test_the_plan_page_does_not_grow_with_comments(client):
+    few, many = PlanFactory(), PlanFactory()
+    for plan, n in ((few, 2), (many, 15)):
+        for i in range(n):
+            participation.add_comment(plan=plan, actor=UserFactory(), body=f"Reactie {i}")
+    client.force_login(UserFactory())
+    assert _queries(client, few.get_absolute_url()) == _queries(client, many.get_absolute_url())
