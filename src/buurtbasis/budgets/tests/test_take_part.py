@@ -568,3 +568,30 @@ def test_the_plan_page_does_not_grow_with_comments(client):
             participation.add_comment(plan=plan, actor=UserFactory(), body=f"Reactie {i}")
     client.force_login(UserFactory())
     assert _queries(client, few.get_absolute_url()) == _queries(client, many.get_absolute_url())
+
+
+def test_any_comment_text_is_stored_as_written_or_refused_with_a_message(settings):
+    """Whatever text arrives, the service keeps it (stripped) or says what is wrong."""
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis import strategies as st
+
+    settings.RATELIMIT_ENABLED = False
+    plan = PlanFactory()
+    writer = UserFactory()
+
+    @hypothesis_settings(
+        max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    @given(st.text(max_size=2100))
+    def check(body):
+        try:
+            comment = participation.add_comment(plan=plan, actor=writer, body=body)
+        except BudgetError as exc:
+            assert exc.code in ("empty", "too_long", "control")
+            assert exc.message
+        else:
+            assert comment.body == body.strip()
+            assert 0 < len(comment.body) <= participation.COMMENT_MAX_LENGTH
+
+    check()
