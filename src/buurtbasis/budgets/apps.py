@@ -54,3 +54,6 @@ class BudgetsConfig(AppConfig):
             text="budgets/email/plan_assessed.txt",
             line=folder + "plan_assessed_line.txt",
         )
+        from . import participation_setup
+
+        participation_setup.register()

@@ -140,6 +140,13 @@ class RoundForm(platform_forms.Form):
         label=_("Voting with a verified account"), required=False
     )
     is_public = forms.BooleanField(label=_("Visible to everyone"), required=False, initial=True)
+    supporters_needed = forms.IntegerField(
+        label=_("Supporters needed before assessment"),
+        min_value=1,
+        max_value=100_000,
+        required=False,
+        help_text=_("Optional. A plan needs this many supporters before it can be feasible."),
+    )
 
     def __init__(
         self,
@@ -219,6 +226,7 @@ class RoundForm(platform_forms.Form):
             "allow_code_voting": budget_round.allow_code_voting,
             "allow_account_voting": budget_round.allow_account_voting,
             "is_public": budget_round.is_public,
+            "supporters_needed": budget_round.supporters_needed,
         }
         for phase in budget_round.phases.all():
             initial[f"{phase.kind}_starts_at"] = timezone.localtime(phase.starts_at)
@@ -294,6 +302,7 @@ class RoundForm(platform_forms.Form):
             allow_code_voting=c.get("allow_code_voting", False),
             allow_account_voting=c.get("allow_account_voting", False),
             is_public=c.get("is_public", False),
+            supporters_needed=c.get("supporters_needed"),
             schedule=schedule,
         )
 

@@ -126,6 +126,9 @@ class BudgetRound(models.Model):
         _("current phase"), max_length=16, choices=PhaseKind.choices, default=PhaseKind.SUBMISSION
     )
     is_public = models.BooleanField(_("visible to everyone"), default=True)
+    supporters_needed = models.PositiveIntegerField(
+        _("supporters needed before assessment"), null=True, blank=True
+    )
     # The count (MES + Add1 can take seconds) runs in a background task. Every request
     # for a count gets the next number; a task only counts for the request it was
     # enqueued for, so an older or duplicate task never overwrites a newer count.
@@ -548,3 +551,117 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.funded_plan}: {self.happened_on}"
+
+
+# -- taking part: supporting plans, comments, reports --------------------------------------------
+
+
+class PlanSupport(models.Model):
+    """A resident supports a plan during submission (a round may need N of them).
+
+    ``user`` is cleared when the account is deleted: the support still counts, but no
+    longer points at anyone.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supporter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_supports",
+    )
+    created_at = models.DateTimeField(_("supported at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("support for a plan")
+        verbose_name_plural = _("supports for plans")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "user"], name="unique_plan_support"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.user_id or '-'}"
+
+
+class PlanComment(models.Model):
+    """A public comment on a plan; a moderator may hide it with a public reason.
+
+    ``author`` is cleared when the account is deleted (shown as "deleted user").
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_comments",
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("placed at"), default=timezone.now)
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hidden by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    hide_reason = models.CharField(_("reason for hiding (public)"), max_length=280, blank=True)
+
+    class Meta:
+        verbose_name = _("comment on a plan")
+        verbose_name_plural = _("comments on plans")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.pk}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class CommentReport(models.Model):
+    """Someone reports a comment; the round's civil servants handle it (hide or keep)."""
+
+    comment = models.ForeignKey(PlanComment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comment_reports",
+    )
+    reason = models.CharField(_("reason"), max_length=280)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("report of a comment")
+        verbose_name_plural = _("reports of comments")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"],
+                condition=models.Q(handled_at__isnull=True),
+                name="one_open_report_per_reporter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.comment}: {self.reason[:40]}"

@@ -42,6 +42,7 @@ from .models import (
     Rule,
     draw_seed,
 )
+from .queries import lacks_support, support_count, supporters_by_plan  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ class RoundData:
     allow_code_voting: bool = True
     allow_account_voting: bool = False
     is_public: bool = True
+    supporters_needed: int | None = None
     # phase kind -> (starts_at, ends_at or None)
     schedule: dict[str, tuple[datetime, datetime | None]] = field(default_factory=dict)
 
@@ -105,6 +107,7 @@ ROUND_FIELDS = [
     "allow_code_voting",
     "allow_account_voting",
     "is_public",
+    "supporters_needed",
 ]
 
 # Settings that decide the outcome may not change once voting has started.
@@ -651,6 +654,15 @@ def assess_plan(
     if feasible and new_cost > budget_round.budget_cents:
         raise BudgetError(
             _("A feasible plan cannot cost more than the whole budget."), code="too_expensive"
+        )
+    if feasible and lacks_support(plan):
+        raise BudgetError(
+            _(
+                "This plan has %(n)s of the %(needed)s supporters the round asks for; "
+                "it cannot be found feasible."
+            )
+            % {"n": support_count(plan), "needed": budget_round.supporters_needed},
+            code="too_few_supporters",
         )
     Assessment.objects.create(
         plan=plan,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views_participation import urlpatterns as participation_urls
 
 app_name = "budgets"
 urlpatterns = [
@@ -30,3 +31,4 @@ urlpatterns = [
         name="progress-photo",
     ),
 ]
+urlpatterns += participation_urls
