@@ -315,7 +315,7 @@ class PlanForm(platform_forms.Form):
         label=_("Where"), queryset=Area.objects.none(), required=False, empty_label=_("Whole round")
     )
     address = forms.CharField(
-        label=_("Address or place (optional)"),
+        label=_("Address or place"),
         max_length=200,
         required=False,
         help_text=_("For example: Assendorperstraat 12, or: the playground behind the library."),

@@ -99,7 +99,7 @@ class LocationPicker:
             '<?xml version="1.0" encoding="UTF-8"?>',
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.width} {self.height}" '
             f'width="{self.width}" height="{self.height}" font-family="sans-serif" '
-            'font-size="11">',
+            'font-size="12">',
             f'<rect width="{self.width}" height="{self.height}" fill="#ffffff"/>',
         ]
         for area in self.areas:
