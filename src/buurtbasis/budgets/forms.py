@@ -318,7 +318,10 @@ class PlanForm(platform_forms.Form):
         label=_("Address or place"),
         max_length=200,
         required=False,
-        help_text=_("For example: Assendorperstraat 12, or: the playground behind the library."),
+        help_text=_(
+            "For example: Assendorperstraat 12, or: the playground behind the library. "
+            "It is shown with your plan."
+        ),
     )
     # the place picked on the map; filled by the server from a click, never typed
     latitude = forms.DecimalField(

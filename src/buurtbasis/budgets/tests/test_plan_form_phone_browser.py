@@ -110,7 +110,9 @@ def test_without_javascript_the_map_and_an_extra_cost_line_keep_what_was_typed(
     assert page.locator('[name="costs-0-description"]').input_value() == "Bankjes"
     page.locator('[name="costs-3-description"]').fill("Plaatsen")
     page.locator('[name="costs-3-amount"]').fill("300")
-    page.get_by_role("button", name="Plan indienen").last.click()
+    # Enter in a text field saves the plan (the form's first button is "Plan indienen",
+    # not a click on the map at 0, 0 or "Regel toevoegen")
+    page.locator('[name="title"]').press("Enter")
     page.wait_for_url("**/plannen/*/")
     plan = Plan.objects.get()
     assert plan.address == "Vijverweg 3"
