@@ -12,7 +12,7 @@ from buurtbasis.budgets.maps import location_picker
 from buurtbasis.budgets.models import Plan
 from buurtbasis.budgets.services import BudgetError, PlanData, submit_plan
 
-from .factories import AreaFactory, BudgetRoundFactory
+from .factories import AreaFactory, BudgetRoundFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +203,35 @@ def test_a_plan_can_have_many_cost_lines_and_empty_rows_are_ignored(client, budg
     plan = Plan.objects.get()
     assert plan.cost_lines.count() == 30
     assert plan.cost_cents == 30 * 1000
+
+
+def test_editing_a_plan_moves_its_place_and_keeps_the_address(client, budget_round):
+    assendorp = budget_round.areas.get(name="Assendorp")
+    plan = PlanFactory(
+        budget_round=budget_round,
+        area=assendorp,
+        latitude=Decimal("52.52"),
+        longitude=Decimal("6.05"),
+        address="Vijverweg 3",
+    )
+    client.force_login(plan.submitted_by)
+    url = reverse("budgets:plan-edit", args=[budget_round.slug, plan.pk])
+    page = client.get(url)
+    assert "U hebt een plek aangeduid in Assendorp." in page.content.decode()
+    assert "lat=52.520000" in page.content.decode()  # the map shows the stored place
+    data = _data(
+        budget_round,
+        address="Vijverweg 3",
+        area=str(assendorp.pk),
+        latitude="52,520000",
+        longitude="6,050000",
+        **_click(budget_round, 6.15, 52.51),
+    )
+    moved = client.post(url, data)
+    assert moved.context["plan"] == plan
+    assert str(moved.context["form"]["area"].value()) == str(
+        budget_round.areas.get(name="Diezerpoort").pk
+    )
+    assert 'value="Vijverweg 3"' in moved.content.decode()
+    plan.refresh_from_db()
+    assert plan.longitude == Decimal("6.05")  # nothing is saved before "Wijzigingen opslaan"
