@@ -265,7 +265,7 @@ def _plan_form_page(request, *, budget_round, plan=None):
         action = plan_form_action(request.POST)
         if action is not None:  # a map click, "remove the place" or "add a line"
             form, formset, extra = redisplay_plan_form(
-                request, budget_round=budget_round, plan=plan, action=action
+                request, budget_round=budget_round, action=action
             )
             return _render_plan_form(request, budget_round, plan, form, formset, None, **extra)
         if "check" in request.POST:

@@ -71,7 +71,7 @@ def place_context(budget_round, picker: LocationPicker | None, form) -> dict:
     }
 
 
-def redisplay_plan_form(request, *, budget_round, plan, action: str):
+def redisplay_plan_form(request, *, budget_round, action: str):
     """Show the form again after a map click, "remove the place" or "add a line".
 
     Nothing is validated yet (no error messages for fields the resident has not reached);
