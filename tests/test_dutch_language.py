@@ -204,3 +204,162 @@ def test_dutch_plurals_have_a_singular_and_a_plural_form():
             if len(forms) != 2 or not all(forms) or forms[0] == forms[1]:
                 report.append(f"{rel}: msgid {entry.msgid!r}: {forms!r}")
     assert not report, "Dutch plurals to fix:\n" + "\n".join(report)
+
+
+#: A number followed by a counted noun ("%(n)s plans") needs ngettext or {% blocktranslate
+#: count %}: Dutch says "1 plan" but "2 plannen", and English "1 plan" but "2 plans".
+COUNTED_NOUN = re.compile(r"%\((?P<name>\w+)\)[sd]\s+(?P<noun>[a-z]+s|wijken|buurten)\b")
+#: Words after a number that are not counted nouns: verbs, and units that do not change.
+NOT_COUNTED = {
+    "is", "was", "has", "does", "appears", "waits", "invites", "starts", "lies", "as", "its",
+    "this", "plus", "megapixels",
+}  # fmt: skip
+
+
+def counted_without_plural(msgid: str) -> list[str]:
+    return [m.group(0) for m in COUNTED_NOUN.finditer(msgid) if m.group("noun") not in NOT_COUNTED]
+
+
+def test_a_number_with_a_counted_noun_has_two_forms():
+    """ "1 plannen" is a slip: a msgid that counts something is a plural entry (ngettext)."""
+    report = []
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete or entry.msgid_plural:
+                continue
+            if found := counted_without_plural(entry.msgid):
+                report.append(f"{path.relative_to(ROOT)}: msgid {entry.msgid!r}: {found}")
+    assert not report, (
+        f"{len(report)} counted messages without a plural form (use ngettext or "
+        "{% blocktranslate count %}):\n" + "\n".join(report)
+    )
+
+
+@pytest.mark.parametrize(
+    ("msgid", "slip"),
+    [
+        ("You chose %(n)s plans.", True),
+        ("It works for %(days)s days.", True),
+        ("Map of %(count)s wijken.", True),
+        ("%(name)s is now active.", False),
+        ("At most %(mb)s MB.", False),
+        ("at most %(megapixels)s megapixels", False),
+        ("Forms counted: %(declared)s; ballots entered: %(entered)s.", False),
+    ],
+)
+def test_the_plural_checker(msgid, slip):
+    assert bool(counted_without_plural(msgid)) is slip
+
+
+#: Month names come from Django's Dutch date formats in lower case ("F", "b"), never from
+#: strftime (English, or the server's locale) and never capitalised afterwards. Django writes
+#: the short month of "M" with a capital in Dutch ("4 Dec"), so templates use "F" or "b".
+HAND_MADE_DATE_PY = re.compile(r"strftime\([^)]*%[aAbB]")
+CAPITALISED_DATE_TEMPLATE = re.compile(
+    r"\|\s*date(?::\"[^\"]*\"|:'[^']*')?\s*\|\s*(capfirst|title|upper)"
+)
+DATE_FORMAT_IN_TEMPLATE = re.compile(r"\|\s*date:(?:\"([^\"]*)\"|'([^']*)')")
+
+
+def capital_month_formats(fmt: str) -> list[str]:
+    """The format characters that give a capitalised Dutch month ("M", "N"); "\\M" is text."""
+    return re.findall(r"(?<!\\)[MN]", fmt)
+
+
+def test_dates_are_not_formatted_by_hand_or_capitalised():
+    report = []
+    for path in source_modules():
+        text = path.read_text(encoding="utf-8")
+        report += [
+            f"{path.relative_to(ROOT)}: {m.group(0)}" for m in HAND_MADE_DATE_PY.finditer(text)
+        ]
+    for path in templates():
+        text = path.read_text(encoding="utf-8")
+        report += [
+            f"{path.relative_to(ROOT)}: {m.group(0)}"
+            for m in CAPITALISED_DATE_TEMPLATE.finditer(text)
+        ]
+        report += [
+            f"{path.relative_to(ROOT)}: {m.group(0)} (use F or b for the month)"
+            for m in DATE_FORMAT_IN_TEMPLATE.finditer(text)
+            if capital_month_formats(m.group(1) or m.group(2))
+        ]
+    assert not report, "Dates formatted by hand or with a capital month:\n" + "\n".join(report)
+
+
+def test_django_writes_dutch_months_in_lower_case_with_f_and_b_but_not_m():
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{{ d|date:"F Y" }}, {{ d|date:"j F Y" }}, {{ d|date:"j b" }}')
+    with translation.override("nl"):
+        text = template.render(Context({"d": datetime.date(2026, 3, 1)}))
+        capital = Template('{{ d|date:"j M" }}').render(Context({"d": datetime.date(2026, 3, 1)}))
+    assert text == "maart 2026, 1 maart 2026, 1 mrt"
+    assert capital == "1 Mrt"  # why the test above refuses "M"
+    assert capital_month_formats("j M Y") == ["M"]
+    assert capital_month_formats("j F Y H:i") == []
+    assert capital_month_formats("\\M\\a\\a\\n\\d") == []
+
+
+#: A vocabulary row (theme, target group) stores an English msgid: templates print the row
+#: (its __str__ translates), never its raw name.
+RAW_VOCABULARY_NAME = re.compile(r"\{\{\s*(theme|group|target_group|tg)\.name\b")
+
+
+def test_vocabulary_names_are_translated_when_shown():
+    report = [
+        f"{path.relative_to(ROOT)}:{no}: {line.strip()[:100]}"
+        for path in templates()
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if RAW_VOCABULARY_NAME.search(line)
+    ]
+    assert not report, "Print {{ theme }}, not {{ theme.name }}:\n" + "\n".join(report)
+
+
+#: Text in templates goes through {% translate %}; these names stay as they are.
+PROPER_NAMES = {
+    "Buurtbasis", "CBS", "Kadaster", "Kerncijfers wijken en buurten", "Wijk- en buurtkaart",
+    "Nederlands", "English", "Nederlands English",
+}  # fmt: skip
+_NOT_TEXT = [
+    re.compile(r"\{#.*?#\}|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}|<!--.*?-->", re.S),
+    re.compile(r"\{%\s*blocktrans(?:late)?\b.*?\{%\s*endblocktrans(?:late)?\s*%\}", re.S),
+    re.compile(r"<(script|style|svg)\b.*?</\1>", re.S),
+    re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S),
+]
+_TEXT_ATTRIBUTE = re.compile(r'\b(?:alt|title|aria-label|placeholder)="([^"]*)"')
+
+
+def untranslated_template_text(source: str) -> list[str]:
+    for pattern in _NOT_TEXT:
+        source = pattern.sub(" ", source)
+    found = [m.group(1) for m in _TEXT_ATTRIBUTE.finditer(source)]
+    text = re.sub(r"&[a-z]+;|&#\d+;", " ", re.sub(r"<[^>]*>", " ", source))
+    found += re.findall(r"[A-Za-z][A-Za-z'’-]+(?:[ \t]+[A-Za-z][A-Za-z'’-]+)*", text)
+    return [
+        " ".join(f.split())
+        for f in found
+        if re.search(r"[A-Za-z]{3,}", f) and " ".join(f.split()) not in PROPER_NAMES
+    ]
+
+
+def test_templates_hold_no_untranslated_text():
+    report = [
+        f"{path.relative_to(ROOT)}: {found}"
+        for path in templates()
+        if path.suffix == ".html"
+        and (found := untranslated_template_text(path.read_text(encoding="utf-8")))
+    ]
+    assert not report, "Template text outside {% translate %}:\n" + "\n".join(report)
+
+
+def test_the_template_text_checker():
+    assert untranslated_template_text("<p>Submit your plan</p>") == ["Submit your plan"]
+    assert untranslated_template_text('<img src="x.png" alt="A bench">') == ["A bench"]
+    assert not untranslated_template_text(
+        '<p>{% translate "Submit" %} {{ plan.title }}</p>{# a note #}'
+        "{% blocktranslate %}Hello {{ name }}{% endblocktranslate %}<p>CBS</p>"
+    )

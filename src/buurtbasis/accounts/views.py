@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from buurtbasis.platform import privacy
@@ -35,8 +36,10 @@ from .tokens import InvalidToken
 def _too_many(request, template: str, context: dict, limit_name: str) -> HttpResponse:
     """The form again, with a clear message, as HTTP 429."""
     minutes = ratelimits.retry_minutes(limit_name)
-    context["rate_limited"] = _(
-        "You tried this too often. For your safety, wait %(minutes)s minutes and try again."
+    context["rate_limited"] = ngettext(
+        "You tried this too often. For your safety, wait %(minutes)s minute and try again.",
+        "You tried this too often. For your safety, wait %(minutes)s minutes and try again.",
+        minutes,
     ) % {"minutes": minutes}
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(ratelimits.limit(limit_name)[1])

@@ -26,6 +26,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtcore.geo import GeometryProblem, validate_geometry
 
@@ -323,8 +324,10 @@ def geometry_message(problem: GeometryProblem) -> str:
         "missing": _("the feature has no geometry."),
         "type": _("the geometry is a %(value)s; only Polygon and MultiPolygon are allowed."),
         "structure": _("the coordinates of polygon %(polygon)s are not a list of rings."),
-        "too_few_points": _(
-            "ring %(ring)s of polygon %(polygon)s has %(value)s points; a ring needs at least 4."
+        "too_few_points": ngettext(
+            "ring %(ring)s of polygon %(polygon)s has %(value)s point; a ring needs at least 4.",
+            "ring %(ring)s of polygon %(polygon)s has %(value)s points; a ring needs at least 4.",
+            problem.value if isinstance(problem.value, int) else 0,
         ),
         "not_closed": _(
             "ring %(ring)s of polygon %(polygon)s is not closed (its last point must "
@@ -470,7 +473,11 @@ def parse_csv(path: Path, text: str, *, year: int | None, gemeente: str | None) 
             raise AreaImportError(
                 path.name,
                 location,
-                _("the row has %(cells)s fields, but the header has %(columns)s.")
+                ngettext(
+                    "the row has %(cells)s field, but the header has %(columns)s.",
+                    "the row has %(cells)s fields, but the header has %(columns)s.",
+                    len(cells),
+                )
                 % {"cells": len(cells), "columns": len(header)},
             )
         row = dict(zip(header, cells, strict=True))
@@ -533,7 +540,11 @@ def parse_variables(path: Path, header: list[str], rows: list[list[str]]) -> Par
             raise AreaImportError(
                 path.name,
                 location,
-                _("the row has %(cells)s fields, but the header has %(columns)s.")
+                ngettext(
+                    "the row has %(cells)s field, but the header has %(columns)s.",
+                    "the row has %(cells)s fields, but the header has %(columns)s.",
+                    len(cells),
+                )
                 % {"cells": len(cells), "columns": len(header)},
             )
         row = {k: v.strip() for k, v in zip(header, cells, strict=True)}

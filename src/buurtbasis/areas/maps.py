@@ -189,10 +189,14 @@ def _choropleth_svg(
         "indicator": indicator.title,
         "year": municipality.year,
     }
-    desc = _(
+    desc = ngettext(
+        "Map of %(count)s wijk. A darker colour means a higher value; hatched "
+        "wijken have no data. Circles show the number of active initiatives. The "
+        "table below the map gives the same figures.",
         "Map of %(count)s wijken. A darker colour means a higher value; hatched "
         "wijken have no data. Circles show the number of active initiatives. The "
-        "table below the map gives the same figures."
+        "table below the map gives the same figures.",
+        len(drawable),
     ) % {"count": len(drawable)}
     parts = _svg_open(dom_id, projection.width, projection.height, title, desc)
     parts.append(_no_data_pattern(dom_id))

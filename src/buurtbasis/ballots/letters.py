@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.budgets.models import BudgetRound
 from buurtbasis.platform.tenancy import path_without_prefix, site_url
@@ -126,7 +127,12 @@ def read_addresses(raw: bytes) -> list[Address]:
         )
         if len(addresses) > MAX_ADDRESSES:
             raise AddressFileError(
-                _("At most %(max)s addresses per file. Split the file.") % {"max": MAX_ADDRESSES}
+                ngettext(
+                    "At most %(max)s address per file. Split the file.",
+                    "At most %(max)s addresses per file. Split the file.",
+                    MAX_ADDRESSES,
+                )
+                % {"max": MAX_ADDRESSES}
             )
     if not addresses:
         raise AddressFileError(_("The file has no addresses."))

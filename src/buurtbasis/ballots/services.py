@@ -247,7 +247,12 @@ def make_code_batch(
     """:func:`generate_codes`, also returning the batch (to discard it if printing fails)."""
     if not 1 <= n <= MAX_CODES_PER_RUN:
         raise VotingError(
-            _("You can make between 1 and %(max)s codes at a time.") % {"max": MAX_CODES_PER_RUN},
+            ngettext(
+                "You can make between 1 and %(max)s code at a time.",
+                "You can make between 1 and %(max)s codes at a time.",
+                MAX_CODES_PER_RUN,
+            )
+            % {"max": MAX_CODES_PER_RUN},
             code="count",
         )
     now = timezone.now()
@@ -548,8 +553,19 @@ def check_choices(
             errors.append(
                 (
                     None,
-                    _("You gave %(used)s points. You have %(total)s points to give.")
-                    % {"used": summary.total_points, "total": total},
+                    ngettext(
+                        "You gave %(used)s point.",
+                        "You gave %(used)s points.",
+                        summary.total_points,
+                    )
+                    % {"used": summary.total_points}
+                    + " "
+                    + ngettext(
+                        "You have %(total)s point to give.",
+                        "You have %(total)s points to give.",
+                        total,
+                    )
+                    % {"total": total},
                 )
             )
         cap = budget_round.max_points_per_plan
@@ -559,7 +575,11 @@ def check_choices(
                     errors.append(
                         (
                             f"points-{plan.pk}",
-                            _("You can give at most %(max)s points to one plan (%(plan)s).")
+                            ngettext(
+                                "You can give at most %(max)s point to one plan (%(plan)s).",
+                                "You can give at most %(max)s points to one plan (%(plan)s).",
+                                cap,
+                            )
                             % {"max": cap, "plan": plan.title},
                         )
                     )
@@ -1012,7 +1032,11 @@ def add_paper_ballot(*, batch: PaperBatch, actor, choices: Mapping[int, int], co
             entered = batch.ballots.count() + batch.invalid_count
             if entered >= batch.declared_count:
                 raise PaperBatchError(
-                    _("This batch already holds the %(count)s forms you counted.")
+                    ngettext(
+                        "This batch already holds the %(count)s form you counted.",
+                        "This batch already holds the %(count)s forms you counted.",
+                        batch.declared_count,
+                    )
                     % {"count": batch.declared_count},
                     code="batch_full",
                 )
@@ -1057,7 +1081,11 @@ def add_invalid_paper_form(*, batch: PaperBatch, actor) -> PaperBatch:
             raise PaperBatchError(_("This batch is closed for entry."), code="batch_closed")
         if batch.ballots.count() + batch.invalid_count >= batch.declared_count:
             raise PaperBatchError(
-                _("This batch already holds the %(count)s forms you counted.")
+                ngettext(
+                    "This batch already holds the %(count)s form you counted.",
+                    "This batch already holds the %(count)s forms you counted.",
+                    batch.declared_count,
+                )
                 % {"count": batch.declared_count},
                 code="batch_full",
             )
@@ -1098,8 +1126,8 @@ def submit_paper_batch(*, batch: PaperBatch, actor, origin: Origin | None = None
         if entered + batch.invalid_count != batch.declared_count:
             raise PaperBatchError(
                 _(
-                    "You counted %(declared)s forms, but entered %(entered)s ballots and "
-                    "%(invalid)s invalid forms. Check the stack."
+                    "The numbers do not match. Forms counted: %(declared)s; ballots entered: "
+                    "%(entered)s; invalid forms: %(invalid)s. Check the stack."
                 )
                 % {
                     "declared": batch.declared_count,
@@ -1319,7 +1347,12 @@ def request_letters(
     n = len(addresses) if addresses else int(count or 0)
     if not 1 <= n <= MAX_CODES_PER_RUN:
         raise VotingError(
-            _("You can make between 1 and %(max)s codes at a time.") % {"max": MAX_CODES_PER_RUN},
+            ngettext(
+                "You can make between 1 and %(max)s code at a time.",
+                "You can make between 1 and %(max)s codes at a time.",
+                MAX_CODES_PER_RUN,
+            )
+            % {"max": MAX_CODES_PER_RUN},
             code="count",
         )
     saved = letters.save_addresses(addresses) if addresses else ""

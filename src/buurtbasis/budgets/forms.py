@@ -14,6 +14,7 @@ from buurtbasis.platform import uploads
 from buurtbasis.platform.money import AmountError, cents_to_input, parse_euros
 
 from . import access
+from .maps import location_picker
 from .models import (
     PHASE_ORDER,
     BallotType,
@@ -322,25 +323,35 @@ class PlanForm(platform_forms.Form):
     area = forms.ModelChoiceField(
         label=_("Where"), queryset=Area.objects.none(), required=False, empty_label=_("Whole round")
     )
+    address = forms.CharField(
+        label=_("Address or place"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "For example: Assendorperstraat 12, or: the playground behind the library. "
+            "It is shown with your plan."
+        ),
+    )
+    # the place picked on the map; filled by the server from a click, never typed
     latitude = forms.DecimalField(
-        label=_("Latitude (optional)"),
+        label=_("Latitude"),
         required=False,
         max_digits=9,
         decimal_places=6,
         min_value=Decimal("-90"),
         max_value=Decimal("90"),
-        help_text=_("For example 52.512345. Leave empty if there is no exact place."),
         localize=True,
+        widget=forms.HiddenInput,
     )
     longitude = forms.DecimalField(
-        label=_("Longitude (optional)"),
+        label=_("Longitude"),
         required=False,
         max_digits=9,
         decimal_places=6,
         min_value=Decimal("-180"),
         max_value=Decimal("180"),
-        help_text=_("For example 6.091234."),
         localize=True,
+        widget=forms.HiddenInput,
     )
     initiative = forms.ModelChoiceField(
         label=_("On behalf of an initiative (optional)"),
@@ -371,6 +382,7 @@ class PlanForm(platform_forms.Form):
     def __init__(self, *args, budget_round: BudgetRound, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.budget_round = budget_round
+        self.picker = location_picker(budget_round)
         self.fields["area"].queryset = budget_round.areas.all()
         initiatives = access.initiatives_for(user)
         partners = Organisation.objects.exclude(kind=OrganisationKind.MUNICIPALITY)
@@ -395,6 +407,7 @@ class PlanForm(platform_forms.Form):
             "area": plan.area_id,
             "latitude": plan.latitude,
             "longitude": plan.longitude,
+            "address": plan.address,
             "initiative": plan.initiative_id,
             "partner_organisation": plan.partner_organisation_id,
             "photo_alt": plan.photo_alt,
@@ -418,6 +431,8 @@ class PlanForm(platform_forms.Form):
                 "longitude" if lon is None else "latitude",
                 _("Give both latitude and longitude, or neither."),
             )
+        elif lat is not None and lon is not None and self.picker is not None:
+            self._check_place(cleaned, lat, lon)
         if cleaned.get("partner_organisation") and not cleaned.get("initiative"):
             self.add_error(
                 "initiative", _("A joint plan with an organisation needs an initiative too.")
@@ -425,6 +440,30 @@ class PlanForm(platform_forms.Form):
         if cleaned.get("photo") and not cleaned.get("photo_alt"):
             self.add_error("photo_alt", _("Describe the photo in a few words."))
         return cleaned
+
+    def _check_place(self, cleaned, lat, lon) -> None:
+        """The place on the map lies in one of the round's areas, and in the chosen one."""
+        place_area = self.picker.area_at(lat, lon)
+        chosen = cleaned.get("area")
+        if place_area is None:
+            self.add_error(
+                "area",
+                _(
+                    "The place on the map lies outside the areas of this round. "
+                    "Click inside an area."
+                ),
+            )
+        elif chosen is None and "area" not in self.errors:
+            cleaned["area"] = place_area
+        elif chosen is not None and chosen.pk != place_area.pk:
+            self.add_error(
+                "area",
+                _(
+                    "The place on the map lies in %(area)s. Choose that area, "
+                    "or click another place on the map."
+                )
+                % {"area": place_area.name},
+            )
 
     def to_data(self, cost_lines) -> PlanData:
         c = self.cleaned_data
@@ -436,6 +475,7 @@ class PlanForm(platform_forms.Form):
             area=c.get("area"),
             latitude=c.get("latitude"),
             longitude=c.get("longitude"),
+            address=c.get("address", ""),
             initiative=c.get("initiative"),
             partner_organisation=c.get("partner_organisation"),
             photo=photo or None,
@@ -484,9 +524,35 @@ class BaseCostLineFormSet(forms.BaseFormSet):
         return total
 
 
+#: A plan may have any number of cost lines; this cap only stops a runaway form.
+MAX_COST_LINES = 100
+
 CostLineFormSet = forms.formset_factory(
-    CostLineForm, formset=BaseCostLineFormSet, extra=2, max_num=20, validate_max=True
+    CostLineForm,
+    formset=BaseCostLineFormSet,
+    extra=2,
+    max_num=MAX_COST_LINES,
+    validate_max=True,
+    absolute_max=MAX_COST_LINES,
 )
+
+
+def posted_cost_rows(data, prefix: str = "costs") -> list[dict]:
+    """The cost rows as typed (not cleaned), to show them again with one more row or a point.
+
+    Reads at most ``MAX_COST_LINES`` rows; a missing or broken row count reads as none.
+    """
+    try:
+        count = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    except (TypeError, ValueError):
+        count = 0
+    return [
+        {
+            "description": data.get(f"{prefix}-{i}-description", ""),
+            "amount": data.get(f"{prefix}-{i}-amount", ""),
+        }
+        for i in range(max(0, min(count, MAX_COST_LINES)))
+    ]
 
 
 def cost_line_initial(plan: Plan) -> list[dict]:

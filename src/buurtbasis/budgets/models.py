@@ -325,6 +325,7 @@ class Plan(models.Model):
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
+    address = models.CharField(_("address or place"), max_length=200, blank=True)
     photo, photo_alt = photo_fields(plan_photo_path)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

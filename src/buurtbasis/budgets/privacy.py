@@ -56,6 +56,7 @@ def _plan(plan: Plan, user) -> dict[str, Any]:
         "area": plan.area.name if plan.area_id else None,
         "latitude": plan.latitude,
         "longitude": plan.longitude,
+        "address": plan.address,
         "initiative": plan.initiative.name if plan.initiative_id else None,
         "partner_organisation": (
             plan.partner_organisation.name if plan.partner_organisation_id else None

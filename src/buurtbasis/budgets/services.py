@@ -21,6 +21,7 @@ from buurtbasis.platform import notifications, uploads
 from buurtbasis.platform.audit import record_event
 
 from . import access, signals
+from .maps import location_picker
 from .models import (
     PHASE_ORDER,
     Assessment,
@@ -423,6 +424,7 @@ class PlanData:
     area: object = None
     latitude: object = None
     longitude: object = None
+    address: str = ""
     initiative: object = None
     partner_organisation: object = None
     photo: object = None  # an uploaded file, or None to keep the current photo
@@ -438,6 +440,7 @@ PLAN_FIELDS = [
     "area",
     "latitude",
     "longitude",
+    "address",
     "initiative",
     "partner_organisation",
     "photo_alt",
@@ -452,6 +455,7 @@ def plan_snapshot(plan: Plan) -> dict:
         "area": plan.area.name if plan.area_id else None,
         "latitude": str(plan.latitude) if plan.latitude is not None else None,
         "longitude": str(plan.longitude) if plan.longitude is not None else None,
+        "address": plan.address,
         "initiative": plan.initiative.name if plan.initiative_id else None,
         "partner_organisation": (
             plan.partner_organisation.name if plan.partner_organisation_id else None
@@ -489,6 +493,12 @@ def _check_plan_data(*, budget_round: BudgetRound, data: PlanData, author) -> No
         raise BudgetError(_("This area is not part of the round."), code="area")
     if (data.latitude is None) != (data.longitude is None):
         raise BudgetError(_("Give both latitude and longitude, or neither."), code="point")
+    if data.latitude is not None and data.longitude is not None:
+        picker = location_picker(budget_round)
+        if picker is not None and picker.area_at(data.latitude, data.longitude) is None:
+            raise BudgetError(
+                _("The place on the map lies outside the areas of this round."), code="point"
+            )
 
 
 def _write_plan(plan: Plan, data: PlanData) -> None:

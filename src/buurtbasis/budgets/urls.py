@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_plan
 from .views_participation import urlpatterns as participation_urls
 
 app_name = "budgets"
@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:slug>/uitslag/herberekenen/", views.round_recount, name="round-recount"),
     path("<slug:slug>/uitslag/status/", views.round_count_status, name="round-count-status"),
     path("<slug:slug>/plannen/nieuw/", views.plan_create, name="plan-create"),
+    path("<slug:slug>/kaart.svg", views_plan.round_location_map, name="round-location-map"),
     path("<slug:slug>/plannen/<int:pk>/", views.plan_detail, name="plan-detail"),
     path("<slug:slug>/plannen/<int:pk>/bewerken/", views.plan_edit, name="plan-edit"),
     path("<slug:slug>/plannen/<int:pk>/intrekken/", views.plan_withdraw, name="plan-withdraw"),

@@ -41,6 +41,7 @@ from .models import (
     ProgressUpdate,
 )
 from .services import BudgetError
+from .views_plan import place_context, plan_form_action, redisplay_plan_form
 
 
 def _plans_with_relations(qs):
@@ -261,6 +262,12 @@ def _plan_form_page(request, *, budget_round, plan=None):
     if request.method == "POST":
         form = PlanForm(request.POST, request.FILES, budget_round=budget_round, user=request.user)
         formset = CostLineFormSet(request.POST, prefix="costs")
+        action = plan_form_action(request.POST)
+        if action is not None:  # a map click, "remove the place" or "add a line"
+            form, formset, extra = redisplay_plan_form(
+                request, budget_round=budget_round, action=action
+            )
+            return _render_plan_form(request, budget_round, plan, form, formset, None, **extra)
         if "check" in request.POST:
             # "check and compute the total": validate, show the total and two fresh lines
             form.is_valid()
@@ -302,7 +309,7 @@ def _plan_form_page(request, *, budget_round, plan=None):
     return _render_plan_form(request, budget_round, plan, form, formset, total)
 
 
-def _render_plan_form(request, budget_round, plan, form, formset, total):
+def _render_plan_form(request, budget_round, plan, form, formset, total, **extra):
     return render(
         request,
         "budgets/plan_form.html",
@@ -313,6 +320,8 @@ def _render_plan_form(request, budget_round, plan, form, formset, total):
             "formset": formset,
             "total_cents": total,
             "deadline": access.submission_deadline(budget_round),
+            **place_context(budget_round, form.picker, form),
+            **extra,
         },
     )
 

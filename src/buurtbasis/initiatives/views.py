@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.areas.models import Area
 from buurtbasis.organisations.models import Role
@@ -248,7 +249,11 @@ def members(request, slug):
             else:
                 messages.success(
                     request,
-                    _("We sent an invitation to %(email)s. It works for %(days)s days.")
+                    ngettext(
+                        "We sent an invitation to %(email)s. It works for %(days)s day.",
+                        "We sent an invitation to %(email)s. It works for %(days)s days.",
+                        services.INVITE_DAYS,
+                    )
                     % {"email": email, "days": services.INVITE_DAYS},
                 )
                 return redirect("initiatives:members", slug=initiative.slug)

@@ -4,7 +4,14 @@ No Django here: the web project turns the results into SVG and messages.
 """
 
 from .classify import CLASS_COUNT, PALETTE, class_breaks, class_index
-from .projection import Projection, fit_projection, iter_positions, label_point, path_data
+from .projection import (
+    Projection,
+    contains_point,
+    fit_projection,
+    iter_positions,
+    label_point,
+    path_data,
+)
 from .validate import GeometryProblem, validate_geometry
 
 __all__ = [
@@ -14,6 +21,7 @@ __all__ = [
     "Projection",
     "class_breaks",
     "class_index",
+    "contains_point",
     "fit_projection",
     "iter_positions",
     "label_point",

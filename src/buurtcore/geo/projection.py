@@ -11,7 +11,14 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["Projection", "fit_projection", "iter_positions", "label_point", "path_data"]
+__all__ = [
+    "Projection",
+    "contains_point",
+    "fit_projection",
+    "iter_positions",
+    "label_point",
+    "path_data",
+]
 
 
 def iter_positions(geometry: dict) -> Iterator[tuple[float, float]]:
@@ -53,6 +60,19 @@ class Projection:
         x = self.margin + (lon - self.min_lon) * self.cos_lat * self.scale
         y = self.margin + (self.max_lat - lat) * self.scale
         return round(x, 1), round(y, 1)
+
+    def unproject(self, x: float, y: float) -> tuple[float, float]:
+        """The (lon, lat) under SVG position ``x``, ``y``: the inverse of :meth:`project`.
+
+        >>> p = fit_projection([(0.0, 0.0), (1.0, 1.0)], width=100, margin=0)
+        >>> p.unproject(0.0, 0.0)
+        (0.0, 1.0)
+        >>> [round(v, 3) for v in p.unproject(*p.project(0.25, 0.75))]
+        [0.25, 0.75]
+        """
+        lon = self.min_lon + (x - self.margin) / (self.cos_lat * self.scale)
+        lat = self.max_lat - (y - self.margin) / self.scale
+        return lon, lat
 
 
 def fit_projection(
@@ -151,3 +171,34 @@ def label_point(geometry: dict) -> tuple[float, float]:
         first = polygons[0][0][0]
         return float(first[0]), float(first[1])
     return best[1], best[2]
+
+
+def contains_point(geometry: dict, lon: float, lat: float) -> bool:
+    """Whether (lon, lat) lies inside a Polygon or MultiPolygon (holes excluded).
+
+    Ray casting with the even-odd rule over every ring, so a point in a hole is outside.
+    A point exactly on an edge may fall either way.
+
+    >>> square = {"type": "Polygon", "coordinates": [[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]]}
+    >>> contains_point(square, 1, 1), contains_point(square, 5, 1)
+    (True, False)
+    >>> holed = {"type": "Polygon", "coordinates": [
+    ...     [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]], [[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]]]}
+    >>> contains_point(holed, 2, 2), contains_point(holed, 0.5, 2)
+    (False, True)
+    """
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    inside = False
+    for rings in polygons:
+        for ring in rings:
+            count = len(ring)
+            for i in range(count):
+                x0, y0 = ring[i - 1][0], ring[i - 1][1]
+                x1, y1 = ring[i][0], ring[i][1]
+                if (y1 > lat) != (y0 > lat):
+                    cross_x = x1 + (lat - y1) * (x0 - x1) / (y0 - y1)
+                    if lon < cross_x:
+                        inside = not inside
+    return inside

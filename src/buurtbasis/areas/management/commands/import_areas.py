@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.areas.services import import_area_files
 
@@ -37,8 +38,8 @@ class Command(BaseCommand):
         report = import_area_files(paths=options["files"], year=options["year"], gemeente=gemeente)
         for item in report.imported:
             line = _(
-                "%(file)s: %(created)s areas added, %(updated)s updated, %(figures)s "
-                "key figures, %(indicators)s indicators."
+                "%(file)s: areas added: %(created)s, updated: %(updated)s; "
+                "key figures: %(figures)s; indicators: %(indicators)s."
             ) % {
                 "file": item.name,
                 "created": item.created,
@@ -47,9 +48,11 @@ class Command(BaseCommand):
                 "indicators": item.indicators,
             }
             if item.skipped:
-                line += " " + _("%(count)s rows or features of other municipalities skipped.") % {
-                    "count": item.skipped
-                }
+                line += " " + ngettext(
+                    "%(count)s row or feature of another municipality skipped.",
+                    "%(count)s rows or features of other municipalities skipped.",
+                    item.skipped,
+                ) % {"count": item.skipped}
             self.stdout.write(self.style.SUCCESS(line))
             if item.unknown_keys:
                 self.stdout.write(

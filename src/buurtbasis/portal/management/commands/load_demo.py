@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.areas.services import ROTTERDAM_CODE, ZWOLLE_CODE, load_bundled_municipality
 from buurtbasis.platform.tenancy import ensure_tenant, tenant_home_url
@@ -42,7 +43,11 @@ class Command(BaseCommand):
         rotterdam = load_bundled_municipality(ROTTERDAM_CODE)
         for area in (gemeente, rotterdam):
             self.stdout.write(
-                _("Areas: %(name)s with %(n)d wijken (source: CBS).")
+                ngettext(
+                    "Areas: %(name)s with %(n)d wijk (source: CBS).",
+                    "Areas: %(name)s with %(n)d wijken (source: CBS).",
+                    area.children.count(),
+                )
                 % {"name": area.name, "n": area.children.count()}
             )
         result = demo.load_people_and_initiatives(gemeente=gemeente)
