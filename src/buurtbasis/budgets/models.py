@@ -543,3 +543,97 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.funded_plan}: {self.happened_on}"
+
+
+class AssessmentCriterion(models.Model):
+    """A criterion of a round that every plan's assessment ticks (e.g. "public space")."""
+
+    budget_round = models.ForeignKey(
+        BudgetRound, on_delete=models.CASCADE, related_name="criteria"
+    )
+    text = models.CharField(_("criterion"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("assessment criterion")
+        verbose_name_plural = _("assessment criteria")
+        ordering = ["budget_round", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CriterionCheck(models.Model):
+    """Whether a plan met one criterion in one assessment (the text is kept as it was)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="criterion_checks"
+    )
+    criterion = models.ForeignKey(
+        AssessmentCriterion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.CharField(_("criterion"), max_length=200)
+    met = models.BooleanField(_("met"), default=False)
+
+    class Meta:
+        verbose_name = _("criterion check")
+        verbose_name_plural = _("criterion checks")
+        ordering = ["assessment", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.text}: {self.met}"
+
+
+class PlanNote(models.Model):
+    """An internal note on a plan: only the round's managers see it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="internal_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.created_at:%Y-%m-%d}"
+
+
+class PlanQuestion(models.Model):
+    """A question of an assessor to the submitter, answered on the plan page."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="questions")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    question = models.TextField(_("question"))
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question to the submitter")
+        verbose_name_plural = _("questions to the submitter")
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.question[:40]}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
