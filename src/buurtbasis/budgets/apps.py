@@ -54,3 +54,10 @@ class BudgetsConfig(AppConfig):
             text="budgets/email/plan_assessed.txt",
             line=folder + "plan_assessed_line.txt",
         )
+        register_kind(
+            "budgets.plan_question",
+            label=_("The municipality asks a question about my plan"),
+            subject=folder + "plan_question_subject.txt",
+            text=folder + "plan_question_body.txt",
+            line=folder + "plan_question_line.txt",
+        )
