@@ -14,7 +14,7 @@ class BudgetsConfig(AppConfig):
         from buurtbasis.platform.notifications import register_followable, register_kind
         from buurtbasis.platform.privacy import register_eraser, register_exporter
 
-        from . import access, dashboard, privacy
+        from . import access, dashboard, privacy, todo
         from .models import BudgetRound, Plan
         from .tasks import advance_phases
 
@@ -26,6 +26,13 @@ class BudgetsConfig(AppConfig):
             template="budgets/_dashboard.html",
             context=dashboard.my_budget_block,
             order=40,
+        )
+        register_block(
+            "dashboard",
+            key="budgets.todo",
+            template="budgets/_todo.html",
+            context=todo.civil_servant_todo,
+            order=10,
         )
         # Phases start at their set time: manage.py enqueue_scheduled (cron, every few
         # minutes) enqueues the task that moves the rounds every five minutes.
