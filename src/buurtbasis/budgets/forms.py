@@ -155,7 +155,10 @@ class RoundForm(platform_forms.Form):
     )
     budget = EuroField(label=_("Budget in euros"), help_text=_("For example 25000 or 25.000,00."))
     ballot_type = forms.ChoiceField(
-        label=_("Ballot"), choices=BallotType.choices, widget=forms.RadioSelect
+        label=_("Ballot"),
+        choices=BallotType.choices,
+        widget=forms.RadioSelect,
+        initial=BallotType.APPROVAL,
     )
     max_choices = forms.IntegerField(
         label=_("Maximum number of plans per voter"),
