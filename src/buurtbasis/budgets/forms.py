@@ -23,6 +23,7 @@ from .models import (
     ExecutionStatus,
     PhaseKind,
     Plan,
+    PlanCategory,
     PlanStatus,
     Rule,
     TieBreak,
@@ -255,7 +256,10 @@ class RoundForm(platform_forms.Form):
             )
         self.fields["areas"].queryset = areas
         self.fields["organisation"].queryset = orgs
-        if instance is not None and instance.phase_index() >= PHASE_ORDER.index(PhaseKind.VOTING):
+        locked = instance is not None and instance.phase_index() >= PHASE_ORDER.index(
+            PhaseKind.VOTING
+        )
+        if locked:
             # the outcome depends on these: shown, but fixed once voting has started
             for name in (
                 "budget",
@@ -270,6 +274,13 @@ class RoundForm(platform_forms.Form):
             ):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Fixed: voting has started.")
+        for value, label in PlanCategory.choices:
+            self.fields[f"category_budget_{value}"] = EuroField(
+                label=_("%(category)s: at most, in euros") % {"category": label},
+                required=False,
+            )
+            if locked:
+                self.fields[f"category_budget_{value}"].disabled = True
         for kind in PHASE_ORDER:
             label = PhaseKind(kind).label
             if kind in DEFAULT_PHASE_DAYS:
@@ -317,6 +328,8 @@ class RoundForm(platform_forms.Form):
             "allow_account_voting": budget_round.allow_account_voting,
             "criteria": "\n".join(c.text for c in budget_round.criteria.all()),
         }
+        for limit in budget_round.category_budgets.all():
+            initial[f"category_budget_{limit.category}"] = limit.amount_cents
         if budget_round.rule == Rule.GREEDY:
             # switching to equal shares starts from the usual completion
             initial["completion"] = Completion.ADD1
@@ -331,6 +344,16 @@ class RoundForm(platform_forms.Form):
             (PhaseKind(kind).label, self[f"{kind}_starts_at"], self[f"{kind}_ends_at"])
             for kind in PHASE_ORDER
         ]
+
+    def category_budget_fields(self):
+        return [self[f"category_budget_{value}"] for value in PlanCategory.values]
+
+    def _category_budgets(self, cleaned) -> dict[str, int]:
+        return {
+            value: cleaned[f"category_budget_{value}"]
+            for value in PlanCategory.values
+            if cleaned.get(f"category_budget_{value}")
+        }
 
     def duration_fields(self):
         return [self[f"{kind}_days"] for kind in PHASE_ORDER if kind in DEFAULT_PHASE_DAYS]
@@ -406,6 +429,22 @@ class RoundForm(platform_forms.Form):
                 _("Allow voting with a code letter, with an account, or both."),
             )
         self._clean_schedule(cleaned)
+        limits = self._category_budgets(cleaned)
+        if limits and cleaned.get("rule") == Rule.MES:
+            self.add_error(
+                f"category_budget_{next(iter(limits))}",
+                _(
+                    "Budgets per category only work with “most votes first” (greedy): the "
+                    "counting of the Method of Equal Shares cannot limit the spending per "
+                    "category. Choose greedy, or leave these amounts empty."
+                ),
+            )
+        for value, cents in limits.items():
+            if budget and cents > budget:
+                self.add_error(
+                    f"category_budget_{value}",
+                    _("The budget of a category cannot be more than the whole budget."),
+                )
         return cleaned
 
     def to_data(self) -> RoundData:
@@ -435,6 +474,7 @@ class RoundForm(platform_forms.Form):
             is_public=self.instance.is_public if self.instance is not None else False,
             schedule=schedule,
             criteria=c.get("criteria", "").splitlines(),
+            category_budgets=self._category_budgets(c),
         )
 
 
@@ -452,6 +492,11 @@ class PlanForm(platform_forms.Form):
     )
     area = forms.ModelChoiceField(
         label=_("Where"), queryset=Area.objects.none(), required=False, empty_label=_("Whole round")
+    )
+    category = forms.ChoiceField(
+        label=_("What is the plan about?"),
+        choices=[("", _("Choose a category"))] + PlanCategory.choices,
+        required=False,
     )
     latitude = forms.DecimalField(
         label=_("Latitude (optional)"),
@@ -529,6 +574,7 @@ class PlanForm(platform_forms.Form):
             "initiative": plan.initiative_id,
             "partner_organisation": plan.partner_organisation_id,
             "photo_alt": plan.photo_alt,
+            "category": plan.category,
         }
 
     def clean_photo(self):
@@ -573,6 +619,7 @@ class PlanForm(platform_forms.Form):
             remove_photo=photo is False,
             photo_alt=c.get("photo_alt", ""),
             cost_lines=cost_lines,
+            category=c.get("category", ""),
         )
 
 

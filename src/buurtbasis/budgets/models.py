@@ -258,6 +258,20 @@ class PlanStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class PlanCategory(models.TextChoices):
+    """What a plan is about; a round can set a budget per category (greedy only).
+
+    The values are Pabulib category names (no commas or spaces)."""
+
+    GREENERY = "groen", _("Greenery and nature")
+    PLAY = "spelen", _("Play and sport")
+    MEETING = "ontmoeten", _("Meeting each other")
+    TRAFFIC = "verkeer", _("Traffic and safety")
+    CULTURE = "cultuur", _("Culture")
+    CARE = "zorg", _("Care and wellbeing")
+    OTHER = "overig", _("Other")
+
+
 def _random_photo_name(folder: str, filename: str) -> str:
     """A stored name that reveals nothing of the uploaded file's name.
 
@@ -318,6 +332,9 @@ class Plan(models.Model):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     photo, photo_alt = photo_fields(plan_photo_path)
+    category = models.CharField(
+        _("category"), max_length=16, choices=PlanCategory.choices, blank=True
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -548,9 +565,7 @@ class ProgressUpdate(models.Model):
 class AssessmentCriterion(models.Model):
     """A criterion of a round that every plan's assessment ticks (e.g. "public space")."""
 
-    budget_round = models.ForeignKey(
-        BudgetRound, on_delete=models.CASCADE, related_name="criteria"
-    )
+    budget_round = models.ForeignKey(BudgetRound, on_delete=models.CASCADE, related_name="criteria")
     text = models.CharField(_("criterion"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -637,3 +652,29 @@ class PlanQuestion(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+
+class CategoryBudget(models.Model):
+    """The most a round spends on the plans of one category (greedy rule only)."""
+
+    budget_round = models.ForeignKey(
+        BudgetRound, on_delete=models.CASCADE, related_name="category_budgets"
+    )
+    category = models.CharField(_("category"), max_length=16, choices=PlanCategory.choices)
+    amount_cents = models.BigIntegerField(_("budget (cents)"))
+
+    class Meta:
+        verbose_name = _("budget per category")
+        verbose_name_plural = _("budgets per category")
+        ordering = ["budget_round", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget_round", "category"], name="unique_category_budget"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="category_budget_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget_round}: {self.category}"

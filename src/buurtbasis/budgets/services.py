@@ -27,6 +27,7 @@ from .models import (
     AssessmentCriterion,
     BallotType,
     BudgetRound,
+    CategoryBudget,
     Completion,
     CountStatus,
     CriterionCheck,
@@ -37,6 +38,7 @@ from .models import (
     PhaseChange,
     PhaseKind,
     Plan,
+    PlanCategory,
     PlanCostLine,
     PlanNote,
     PlanQuestion,
@@ -92,6 +94,8 @@ class RoundData:
     schedule: dict[str, tuple[datetime, datetime | None]] = field(default_factory=dict)
     # the round's assessment criteria in order (None: leave them as they are)
     criteria: list[str] | None = None
+    # category -> the most spent on its plans, in cents (greedy only; None: leave as is)
+    category_budgets: dict[str, int] | None = None
 
 
 ROUND_FIELDS = [
@@ -170,6 +174,7 @@ def _check_round_data(data: RoundData) -> None:
         raise BudgetError(
             _("Allow voting with a code letter, with an account, or both."), code="voting"
         )
+    _check_category_budgets(data)
     if not data.areas:
         raise BudgetError(_("Choose at least one area."), code="areas")
     _check_areas_in_municipality(data)
@@ -238,6 +243,7 @@ def create_round(*, data: RoundData, actor, slug: str | None = None) -> BudgetRo
     budget_round.areas.set(data.areas)
     _save_schedule(budget_round, data.schedule)
     _save_criteria(budget_round, data.criteria)
+    _save_category_budgets(budget_round, data.category_budgets)
     PhaseChange.objects.create(
         budget_round=budget_round,
         from_phase="",
@@ -270,6 +276,16 @@ def update_round(*, budget_round: BudgetRound, data: RoundData, actor) -> Budget
     _save_schedule(budget_round, data.schedule)
     if _save_criteria(budget_round, data.criteria):
         changed.append("criteria")
+    if data.category_budgets is not None and data.category_budgets != category_budgets_of(
+        budget_round
+    ):
+        if budget_round.phase_index() >= PHASE_ORDER.index(PhaseKind.VOTING):
+            raise BudgetError(
+                _("Voting has started: the budgets per category can no longer change."),
+                code="locked",
+            )
+        _save_category_budgets(budget_round, data.category_budgets)
+        changed.append("category_budgets")
     _audit(
         actor=actor,
         action="budgets.round_updated",
@@ -433,6 +449,7 @@ class PlanData:
     photo: object = None  # an uploaded file, or None to keep the current photo
     photo_alt: str = ""
     remove_photo: bool = False
+    category: str = ""
     cost_lines: list[tuple[str, int]] = field(default_factory=list)
 
 
@@ -446,6 +463,7 @@ PLAN_FIELDS = [
     "initiative",
     "partner_organisation",
     "photo_alt",
+    "category",
 ]
 
 
@@ -462,6 +480,7 @@ def plan_snapshot(plan: Plan) -> dict:
             plan.partner_organisation.name if plan.partner_organisation_id else None
         ),
         "photo": plan.photo.name if plan.photo else None,
+        "category": plan.category,
         "cost_lines": [
             {"description": line.description, "amount_cents": line.amount_cents}
             for line in plan.cost_lines.all()
@@ -757,20 +776,29 @@ def merge_plans(
 
 
 def engine_params(budget_round: BudgetRound) -> dict:
-    """The keyword arguments for ``buurtcore.voting.tally`` that this round uses."""
-    return {
+    """The keyword arguments for ``buurtcore.voting.tally`` that this round uses.
+
+    Budgets per category are written into the Pabulib file's META (``categories``,
+    ``budget_per_category``; see ``adapters.round_meta``) and read back from there, so
+    the published file alone gives the same outcome.
+    """
+    params = {
         "rule": budget_round.rule,
         "completion": budget_round.completion if budget_round.rule == Rule.MES else Completion.NONE,
         "tie_break": budget_round.tie_break,
         "seed": budget_round.tie_break_seed,
     }
+    if budget_round.rule == Rule.GREEDY and budget_round.category_budgets.exists():
+        params["category_budgets"] = "meta"
+    return params
 
 
 def recompute_command(budget_round: BudgetRound, filename: str) -> str:
     p = engine_params(budget_round)
+    categories = " --category-budgets meta" if p.get("category_budgets") else ""
     return (
         f"buurtbasis pb tally {filename} --rule {p['rule']} --completion {p['completion']} "
-        f"--tie-break {p['tie_break']} --seed {p['seed']} --json"
+        f"--tie-break {p['tie_break']} --seed {p['seed']}{categories} --json"
     )
 
 
@@ -1132,3 +1160,45 @@ def answer_question(*, question: PlanQuestion, answerer, answer: str) -> PlanQue
         data={"question": question.pk},
     )
     return question
+
+
+# ---------------------------------------------------------------------------------------------
+# Budgets per category (the engine supports them with the greedy rule only)
+# ---------------------------------------------------------------------------------------------
+
+
+def category_budgets_of(budget_round: BudgetRound) -> dict[str, int]:
+    """The round's budgets per category, in cents, by category value."""
+    return {c.category: c.amount_cents for c in budget_round.category_budgets.all()}
+
+
+def _check_category_budgets(data: RoundData) -> None:
+    if not data.category_budgets:
+        return
+    if data.rule != Rule.GREEDY:
+        raise BudgetError(
+            _(
+                "Budgets per category only work with “most votes first” (greedy): the "
+                "counting of the Method of Equal Shares cannot limit the spending per category."
+            ),
+            code="category_budgets_rule",
+        )
+    for category, cents in data.category_budgets.items():
+        if category not in PlanCategory.values:
+            raise BudgetError(_("Choose a valid category."), code="category")
+        if cents <= 0 or cents > data.budget_cents:
+            raise BudgetError(
+                _("The budget for %(category)s must be more than zero and at most the budget.")
+                % {"category": PlanCategory(category).label},
+                code="category_budget",
+            )
+
+
+def _save_category_budgets(budget_round: BudgetRound, budgets: dict[str, int] | None) -> None:
+    if budgets is None:
+        return
+    budget_round.category_budgets.exclude(category__in=list(budgets)).delete()
+    for category, cents in budgets.items():
+        CategoryBudget.objects.update_or_create(
+            budget_round=budget_round, category=category, defaults={"amount_cents": cents}
+        )

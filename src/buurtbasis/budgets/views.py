@@ -220,9 +220,11 @@ def round_results(request, slug):
             {**count, "budget_round": budget_round},
             status=200,
         )
+    from .category_results import category_results
     from .results import results_context
 
     context = {**count, **results_context(budget_round, outcome)}
+    context.update(category_results(budget_round, context["rows"]))
     context["is_manager"] = access.can_manage_round(request.user, budget_round)
     return render(request, "budgets/round_results.html", context)
 
