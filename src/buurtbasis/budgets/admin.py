@@ -6,13 +6,27 @@ and recorded; here they are shown read-only.
 
 from django.contrib import admin
 
-from .models import Assessment, AssessmentCriterion, BudgetRound, Phase, Plan, PlanCostLine
+from .models import (
+    Assessment,
+    AssessmentCriterion,
+    BudgetRound,
+    CategoryBudget,
+    Phase,
+    Plan,
+    PlanCostLine,
+)
 
 
 class PhaseInline(admin.TabularInline):
     model = Phase
     extra = 0
     fields = ("kind", "starts_at", "ends_at")
+
+
+class CategoryBudgetInline(admin.TabularInline):
+    model = CategoryBudget
+    extra = 0
+    fields = ("category", "amount_cents")
 
 
 class CriterionInline(admin.TabularInline):
@@ -53,7 +67,7 @@ class BudgetRoundAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
-    inlines = [PhaseInline, CriterionInline]
+    inlines = [PhaseInline, CriterionInline, CategoryBudgetInline]
 
 
 class CostLineInline(admin.TabularInline):
@@ -77,7 +91,7 @@ class AssessmentInline(admin.TabularInline):
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = ("title", "budget_round", "status", "cost_cents", "area", "created_at")
-    list_filter = ("status", "budget_round", "area")
+    list_filter = ("status", "category", "budget_round", "area")
     search_fields = ("title", "summary", "description", "submitted_by__email")
     list_select_related = ("budget_round", "area")
     raw_id_fields = ("submitted_by", "initiative", "partner_organisation", "merged_into", "area")

@@ -14,12 +14,14 @@ class BudgetsConfig(AppConfig):
         from buurtbasis.platform.notifications import register_followable, register_kind
         from buurtbasis.platform.privacy import register_eraser, register_exporter
 
-        from . import access, dashboard, privacy, todo
+        from . import access, dashboard, privacy, privacy_assessment, todo
         from .models import BudgetRound, Plan
         from .tasks import advance_phases
 
         register_exporter("budgets", privacy.export_budgets)
         register_eraser("budgets", privacy.erase_budgets)
+        register_exporter("budgets_assessment", privacy_assessment.export_assessment)
+        register_eraser("budgets_assessment", privacy_assessment.erase_assessment)
         register_block(
             "dashboard",
             key="budgets.plans",

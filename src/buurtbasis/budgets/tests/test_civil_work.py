@@ -335,3 +335,27 @@ def test_only_the_submitter_may_answer(client):
     assert client.post(answer, {"answer": "Hier"}).status_code == 403
     question.refresh_from_db()
     assert question.answered_at is None
+
+
+def test_questions_answers_and_notes_are_in_the_download_and_unlinked_on_deletion():
+    from buurtbasis.accounts.services import delete_account
+    from buurtbasis.platform import privacy
+
+    budget_round = BudgetRoundFactory()
+    plan = PlanFactory(budget_round=budget_round)
+    officer = civil_servant_for(budget_round)
+    question = services.ask_submitter(plan=plan, asker=officer, question="Waar precies?")
+    services.answer_question(question=question, answerer=plan.submitted_by, answer="Op het plein")
+    services.add_internal_note(plan=plan, author=officer, text="Klopt met de kaart.")
+
+    resident = privacy.export_personal_data(plan.submitted_by)["budgets_assessment"]
+    assert resident["questions_answered"][0]["answer"] == "Op het plein"
+    assert resident["internal_notes"] == []  # a submitter never sees internal notes
+    staff = privacy.export_personal_data(officer)["budgets_assessment"]
+    assert staff["questions_asked"][0]["question"] == "Waar precies?"
+    assert staff["internal_notes"][0]["note"] == "Klopt met de kaart."
+
+    delete_account(user=officer)
+    question.refresh_from_db()
+    assert question.asked_by is None and question.question == "Waar precies?"
+    assert PlanNote.objects.get().author is None
