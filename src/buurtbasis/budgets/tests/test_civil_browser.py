@@ -103,3 +103,30 @@ def test_civil_servant_pages_fit_a_desktop(live_server, _chromium, axe_violation
     assert axe_violations(page) == []
     assert measured >= 4
     context.close()
+
+
+def test_the_submitter_answers_a_question_on_a_phone(page, live_server, axe_violations):
+    from buurtbasis.budgets import services
+    from buurtbasis.budgets.models import AssessmentCriterion, PlanQuestion
+
+    budget_round = BudgetRoundFactory(phase="assessment")
+    AssessmentCriterion.objects.create(budget_round=budget_round, text="In de openbare ruimte")
+    plan = PlanFactory(budget_round=budget_round)
+    officer = civil_servant_for(budget_round)
+    services.ask_submitter(plan=plan, asker=officer, question="Heeft u een offerte?")
+    services.add_internal_note(plan=plan, author=officer, text="Navragen bij groenbeheer.")
+    login(page, live_server, plan.submitted_by)
+    page.goto(live_server.url + plan.get_absolute_url())
+    assert "Navragen" not in page.content()
+    assert axe_violations(page) == []
+    page.get_by_label("Uw antwoord").fill("Ja, van de hovenier.")
+    page.get_by_role("button", name="Antwoord versturen").click()
+    assert page.locator(".message-success").count() == 1
+    assert PlanQuestion.objects.get().answer == "Ja, van de hovenier."
+    assert axe_violations(page) == []
+
+    login(page, live_server, officer)
+    page.goto(live_server.url + reverse("budgets:plan-assess", args=[budget_round.slug, plan.pk]))
+    assert "Ja, van de hovenier." in page.content()
+    assert "Navragen bij groenbeheer." in page.content()
+    assert axe_violations(page) == []
