@@ -89,6 +89,10 @@ def test_civil_servant_pages_fit_a_desktop(live_server, _chromium, axe_violation
         reverse("portal:dashboard"),
         reverse("budgets:assessment", args=[assessing.slug]),
         reverse("ballots:paper-batches", args=[voting.slug]),
+        reverse("ballots:paper-batch", args=[voting.slug, batch.pk]),
+        reverse("ballots:manage", args=[voting.slug]),
+        reverse("budgets:round-detail", args=[voting.slug]),
+        reverse("budgets:plan-assess", args=[assessing.slug, assessing.plans.first().pk]),
     ]
     measured = 0
     for url in pages:
