@@ -11,9 +11,10 @@ class BallotsConfig(AppConfig):
     def ready(self):
         from buurtbasis.budgets.signals import count_requested, voting_close_blockers
         from buurtbasis.platform import schedule
+        from buurtbasis.platform.blocks import register_block
         from buurtbasis.platform.privacy import register_eraser, register_exporter
 
-        from . import counting, privacy, services
+        from . import counting, dashboard, privacy, services
         from .tasks import purge_old_letters
 
         register_exporter("ballots", privacy.export_ballots)
@@ -25,4 +26,12 @@ class BallotsConfig(AppConfig):
         # voting may not close while a paper batch can still change the ballots
         voting_close_blockers.connect(
             services.on_voting_close_blockers, dispatch_uid="ballots.paper_batches"
+        )
+        # the civil servant's to-do list: batches waiting for a second person
+        register_block(
+            "dashboard",
+            key="ballots.paper_todo",
+            template="ballots/_todo_paper.html",
+            context=dashboard.paper_batches_todo,
+            order=11,
         )

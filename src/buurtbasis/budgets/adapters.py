@@ -95,6 +95,12 @@ def round_meta(budget_round: BudgetRound, *, n_projects: int, n_votes: int) -> d
         meta["max_sum_cost"] = meta["budget"]
         if budget_round.min_spend_cents:
             meta["min_sum_cost"] = fraction_to_text(cents_to_fraction(budget_round.min_spend_cents))
+    limits = sorted((c.category, c.amount_cents) for c in budget_round.category_budgets.all())
+    if limits and budget_round.rule == "greedy":
+        meta["categories"] = ",".join(name for name, _cents in limits)
+        meta["budget_per_category"] = ",".join(
+            fraction_to_text(cents_to_fraction(cents)) for _name, cents in limits
+        )
     if budget_round.ballot_type == BallotType.POINTS and budget_round.points_total:
         meta["max_sum_points"] = str(budget_round.points_total)
         if budget_round.max_points_per_plan:
@@ -112,6 +118,8 @@ def round_instance(
         fields = {"name": plan.title}
         if plan.area_id:
             fields["neighborhood"] = plan.area.name
+        if plan.category:
+            fields["category"] = plan.category
         if plan.latitude is not None and plan.longitude is not None:
             fields["latitude"] = str(plan.latitude)
             fields["longitude"] = str(plan.longitude)
@@ -125,6 +133,8 @@ def round_instance(
     columns = ["project_id", "cost", "name"]
     if any("neighborhood" in p.fields for p in projects.values()):
         columns.append("neighborhood")
+    if any("category" in p.fields for p in projects.values()):
+        columns.append("category")
     if any("latitude" in p.fields for p in projects.values()):
         columns += ["latitude", "longitude"]
     return Instance(

@@ -14,18 +14,27 @@ class BudgetsConfig(AppConfig):
         from buurtbasis.platform.notifications import register_followable, register_kind
         from buurtbasis.platform.privacy import register_eraser, register_exporter
 
-        from . import access, dashboard, privacy
+        from . import access, dashboard, privacy, privacy_assessment, todo
         from .models import BudgetRound, Plan
         from .tasks import advance_phases
 
         register_exporter("budgets", privacy.export_budgets)
         register_eraser("budgets", privacy.erase_budgets)
+        register_exporter("budgets_assessment", privacy_assessment.export_assessment)
+        register_eraser("budgets_assessment", privacy_assessment.erase_assessment)
         register_block(
             "dashboard",
             key="budgets.plans",
             template="budgets/_dashboard.html",
             context=dashboard.my_budget_block,
             order=40,
+        )
+        register_block(
+            "dashboard",
+            key="budgets.todo",
+            template="budgets/_todo.html",
+            context=todo.civil_servant_todo,
+            order=10,
         )
         # Phases start at their set time: manage.py enqueue_scheduled (cron, every few
         # minutes) enqueues the task that moves the rounds every five minutes.
@@ -57,3 +66,10 @@ class BudgetsConfig(AppConfig):
         from . import participation_setup
 
         participation_setup.register()
+        register_kind(
+            "budgets.plan_question",
+            label=_("The municipality asks a question about my plan"),
+            subject=folder + "plan_question_subject.txt",
+            text=folder + "plan_question_body.txt",
+            line=folder + "plan_question_line.txt",
+        )

@@ -17,12 +17,14 @@ from . import access
 from .maps import location_picker
 from .models import (
     PHASE_ORDER,
+    AssessmentCriterion,
     BallotType,
     BudgetRound,
     Completion,
     ExecutionStatus,
     PhaseKind,
     Plan,
+    PlanCategory,
     PlanStatus,
     Rule,
     TieBreak,
@@ -79,6 +81,63 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+RULE_HELP = _(
+    "Most votes first (greedy): the plans with the most votes are funded one after "
+    "another, as long as there is money left. It is easy to explain, but a large group "
+    "of voters can win every plan. "
+    "Method of Equal Shares: every voter gets an equal share of the budget to spend on "
+    "the plans they chose. A plan is funded when its voters can pay for it together, so "
+    "smaller groups of voters also get plans funded."
+)
+
+#: Default length in days of each phase when the dates follow from one start date.
+DEFAULT_PHASE_DAYS = {
+    PhaseKind.SUBMISSION: 28,
+    PhaseKind.ASSESSMENT: 14,
+    PhaseKind.VOTING: 14,
+    PhaseKind.RESULTS: None,
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def schedule_from_start(
+    start: dt.date, days: dict[str, int | None]
+) -> dict[str, tuple[dt.datetime, dt.datetime | None]]:
+    """The phases one after another from ``start`` (midnight, local time).
+
+    Each phase lasts its number of days and the next starts when it ends; a phase
+    without a number of days has no end date, and the phases after it are not
+    scheduled (they are moved by hand).
+
+    >>> from django.utils import timezone as tz
+    >>> s = schedule_from_start(dt.date(2026, 3, 1), {"submission": 10, "assessment": 5,
+    ...     "voting": 7, "results": None})
+    >>> [(k, tz.localtime(a).date().isoformat(), b and tz.localtime(b).date().isoformat())
+    ...  for k, (a, b) in s.items()]  # doctest: +NORMALIZE_WHITESPACE
+    [('submission', '2026-03-01', '2026-03-11'), ('assessment', '2026-03-11', '2026-03-16'),
+     ('voting', '2026-03-16', '2026-03-23'), ('results', '2026-03-23', None)]
+    """
+    schedule: dict[str, tuple[dt.datetime, dt.datetime | None]] = {}
+    day = start
+    for kind in PHASE_ORDER:
+        if kind not in days:
+            break
+        begins = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        length = days[kind]
+        if not length:
+            schedule[kind] = (begins, None)
+            break
+        day = day + dt.timedelta(days=length)
+        schedule[kind] = (begins, timezone.make_aware(dt.datetime.combine(day, dt.time.min)))
+    return schedule
+
+
 class RoundForm(platform_forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
@@ -98,7 +157,10 @@ class RoundForm(platform_forms.Form):
     )
     budget = EuroField(label=_("Budget in euros"), help_text=_("For example 25000 or 25.000,00."))
     ballot_type = forms.ChoiceField(
-        label=_("Ballot"), choices=BallotType.choices, widget=forms.RadioSelect
+        label=_("Ballot"),
+        choices=BallotType.choices,
+        widget=forms.RadioSelect,
+        initial=BallotType.APPROVAL,
     )
     max_choices = forms.IntegerField(
         label=_("Maximum number of plans per voter"),
@@ -123,12 +185,20 @@ class RoundForm(platform_forms.Form):
         label=_("Maximum points per plan"), min_value=1, max_value=1000, required=False
     )
     rule = forms.ChoiceField(
-        label=_("Allocation rule"), choices=Rule.choices, widget=forms.RadioSelect
+        label=_("Allocation rule"),
+        choices=Rule.choices,
+        widget=forms.RadioSelect,
+        initial=Rule.MES,
+        help_text=RULE_HELP,
     )
     completion = forms.ChoiceField(
         label=_("Completion"),
         choices=Completion.choices,
-        help_text=_("Only for the Method of Equal Shares: spend leftover money fairly."),
+        initial=Completion.ADD1,
+        help_text=_(
+            "Only for the Method of Equal Shares: spend leftover money fairly. "
+            "Add1 is the usual choice."
+        ),
     )
     tie_break = forms.ChoiceField(label=_("Tie-break"), choices=TieBreak.choices)
     min_voter_age = forms.IntegerField(
@@ -140,13 +210,29 @@ class RoundForm(platform_forms.Form):
     allow_account_voting = forms.BooleanField(
         label=_("Voting with a verified account"), required=False
     )
-    is_public = forms.BooleanField(label=_("Visible to everyone"), required=False, initial=True)
     supporters_needed = forms.IntegerField(
         label=_("Supporters needed before assessment"),
         min_value=1,
         max_value=100_000,
         required=False,
         help_text=_("Optional. A plan needs this many supporters before it can be feasible."),
+    )
+    criteria = forms.CharField(
+        label=_("Assessment criteria"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4500,
+        help_text=_(
+            "One criterion per line, for example “The plan is in public space”. "
+            "Every assessment ticks them."
+        ),
+    )
+    start_date = forms.DateField(
+        label=_("Start date"),
+        required=False,
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        help_text=_("The first day on which residents can submit plans."),
     )
 
     def __init__(
@@ -158,6 +244,7 @@ class RoundForm(platform_forms.Form):
         **kwargs,
     ):
         self.instance = instance
+        self.schedule: dict = {}
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(instance)
         super().__init__(*args, **kwargs)
@@ -177,7 +264,10 @@ class RoundForm(platform_forms.Form):
             )
         self.fields["areas"].queryset = areas
         self.fields["organisation"].queryset = orgs
-        if instance is not None and instance.phase_index() >= PHASE_ORDER.index(PhaseKind.VOTING):
+        locked = instance is not None and instance.phase_index() >= PHASE_ORDER.index(
+            PhaseKind.VOTING
+        )
+        if locked:
             # the outcome depends on these: shown, but fixed once voting has started
             for name in (
                 "budget",
@@ -192,12 +282,30 @@ class RoundForm(platform_forms.Form):
             ):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Fixed: voting has started.")
+        for value, label in PlanCategory.choices:
+            self.fields[f"category_budget_{value}"] = EuroField(
+                label=_("%(category)s: at most, in euros") % {"category": label},
+                required=False,
+            )
+            if locked:
+                self.fields[f"category_budget_{value}"].disabled = True
         for kind in PHASE_ORDER:
             label = PhaseKind(kind).label
+            if kind in DEFAULT_PHASE_DAYS:
+                self.fields[f"{kind}_days"] = forms.IntegerField(
+                    label=_("%(phase)s: number of days") % {"phase": label},
+                    min_value=1,
+                    max_value=365,
+                    required=False,
+                    initial=DEFAULT_PHASE_DAYS[kind],
+                    help_text=_("Leave empty to move on to execution by hand.")
+                    if kind == PhaseKind.RESULTS
+                    else "",
+                )
             self.fields[f"{kind}_starts_at"] = forms.DateTimeField(
                 label=_("%(phase)s: starts") % {"phase": label},
                 widget=DateTimeLocalInput(),
-                required=kind in (PhaseKind.SUBMISSION, PhaseKind.VOTING),
+                required=False,
                 input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"],
             )
             self.fields[f"{kind}_ends_at"] = forms.DateTimeField(
@@ -226,9 +334,14 @@ class RoundForm(platform_forms.Form):
             "min_voter_age": budget_round.min_voter_age,
             "allow_code_voting": budget_round.allow_code_voting,
             "allow_account_voting": budget_round.allow_account_voting,
-            "is_public": budget_round.is_public,
             "supporters_needed": budget_round.supporters_needed,
+            "criteria": "\n".join(c.text for c in budget_round.criteria.all()),
         }
+        for limit in budget_round.category_budgets.all():
+            initial[f"category_budget_{limit.category}"] = limit.amount_cents
+        if budget_round.rule == Rule.GREEDY:
+            # switching to equal shares starts from the usual completion
+            initial["completion"] = Completion.ADD1
         for phase in budget_round.phases.all():
             initial[f"{phase.kind}_starts_at"] = timezone.localtime(phase.starts_at)
             if phase.ends_at:
@@ -240,6 +353,69 @@ class RoundForm(platform_forms.Form):
             (PhaseKind(kind).label, self[f"{kind}_starts_at"], self[f"{kind}_ends_at"])
             for kind in PHASE_ORDER
         ]
+
+    def category_budget_fields(self):
+        return [self[f"category_budget_{value}"] for value in PlanCategory.values]
+
+    def _category_budgets(self, cleaned) -> dict[str, int]:
+        return {
+            value: cleaned[f"category_budget_{value}"]
+            for value in PlanCategory.values
+            if cleaned.get(f"category_budget_{value}")
+        }
+
+    def duration_fields(self):
+        return [self[f"{kind}_days"] for kind in PHASE_ORDER if kind in DEFAULT_PHASE_DAYS]
+
+    def schedule_preview(self) -> list[dict]:
+        """The phases as they will be saved (after a valid form), for the preview table."""
+        schedule = getattr(self, "schedule", None) or {}
+        return [
+            {"label": PhaseKind(kind).label, "starts_at": start, "ends_at": end}
+            for kind, (start, end) in schedule.items()
+        ]
+
+    def _clean_schedule(self, cleaned) -> None:
+        """From the start date and durations when a start date is given (new rounds),
+        otherwise from the dates per phase (editing a round)."""
+        start = cleaned.get("start_date")
+        if start:
+            if self.instance is None and start < timezone.localdate():
+                self.add_error("start_date", _("The start date cannot be in the past."))
+            days = {k: cleaned.get(f"{k}_days") for k in DEFAULT_PHASE_DAYS}
+            missing = [
+                k
+                for k in DEFAULT_PHASE_DAYS
+                if k != PhaseKind.RESULTS and not days[k] and f"{k}_days" not in self.errors
+            ]
+            for kind in missing:
+                self.add_error(f"{kind}_days", _("Give the number of days of this phase."))
+            if not missing:
+                self.schedule = schedule_from_start(start, days)
+            return
+        for kind in (PhaseKind.SUBMISSION, PhaseKind.VOTING):
+            if self.instance is None and not self.data.get(f"{kind}_starts_at"):
+                self.add_error("start_date", _("Give the start date of the round."))
+                return
+            if not cleaned.get(f"{kind}_starts_at") and f"{kind}_starts_at" not in self.errors:
+                self.add_error(f"{kind}_starts_at", _("Give a start date for this phase."))
+        previous = None
+        schedule = {}
+        for kind in PHASE_ORDER:
+            start = cleaned.get(f"{kind}_starts_at")
+            end = cleaned.get(f"{kind}_ends_at")
+            if end and not start:
+                self.add_error(f"{kind}_starts_at", _("Give a start date for this phase too."))
+            if start and end and end <= start:
+                self.add_error(f"{kind}_ends_at", _("The phase must end after it starts."))
+            if start and previous and start < previous:
+                self.add_error(
+                    f"{kind}_starts_at", _("This phase cannot start before the previous one.")
+                )
+            if start:
+                schedule[kind] = (start, end)
+            previous = start or previous
+        self.schedule = schedule
 
     def clean(self):
         cleaned = super().clean()
@@ -261,28 +437,29 @@ class RoundForm(platform_forms.Form):
                 "allow_code_voting",
                 _("Allow voting with a code letter, with an account, or both."),
             )
-        previous = None
-        for kind in PHASE_ORDER:
-            start = cleaned.get(f"{kind}_starts_at")
-            end = cleaned.get(f"{kind}_ends_at")
-            if end and not start:
-                self.add_error(f"{kind}_starts_at", _("Give a start date for this phase too."))
-            if start and end and end <= start:
-                self.add_error(f"{kind}_ends_at", _("The phase must end after it starts."))
-            if start and previous and start < previous:
+        self._clean_schedule(cleaned)
+        limits = self._category_budgets(cleaned)
+        if limits and cleaned.get("rule") == Rule.MES:
+            self.add_error(
+                f"category_budget_{next(iter(limits))}",
+                _(
+                    "Budgets per category only work with “most votes first” (greedy): the "
+                    "counting of the Method of Equal Shares cannot limit the spending per "
+                    "category. Choose greedy, or leave these amounts empty."
+                ),
+            )
+        for value, cents in limits.items():
+            if budget and cents > budget:
                 self.add_error(
-                    f"{kind}_starts_at", _("This phase cannot start before the previous one.")
+                    f"category_budget_{value}",
+                    _("The budget of a category cannot be more than the whole budget."),
                 )
-            previous = start or previous
         return cleaned
 
     def to_data(self) -> RoundData:
         c = self.cleaned_data
         ballot = c["ballot_type"]
-        schedule = {}
-        for kind in PHASE_ORDER:
-            if c.get(f"{kind}_starts_at"):
-                schedule[kind] = (c[f"{kind}_starts_at"], c.get(f"{kind}_ends_at"))
+        schedule = self.schedule
         return RoundData(
             title=c["title"],
             description=c.get("description", ""),
@@ -302,9 +479,12 @@ class RoundForm(platform_forms.Form):
             min_voter_age=c["min_voter_age"],
             allow_code_voting=c.get("allow_code_voting", False),
             allow_account_voting=c.get("allow_account_voting", False),
-            is_public=c.get("is_public", False),
+            # a new round is a draft until it is published ("Publish")
+            is_public=self.instance.is_public if self.instance is not None else False,
             supporters_needed=c.get("supporters_needed"),
             schedule=schedule,
+            criteria=c.get("criteria", "").splitlines(),
+            category_budgets=self._category_budgets(c),
         )
 
 
@@ -322,6 +502,11 @@ class PlanForm(platform_forms.Form):
     )
     area = forms.ModelChoiceField(
         label=_("Where"), queryset=Area.objects.none(), required=False, empty_label=_("Whole round")
+    )
+    category = forms.ChoiceField(
+        label=_("What is the plan about?"),
+        choices=[("", _("Choose a category"))] + PlanCategory.choices,
+        required=False,
     )
     address = forms.CharField(
         label=_("Address or place"),
@@ -411,6 +596,7 @@ class PlanForm(platform_forms.Form):
             "initiative": plan.initiative_id,
             "partner_organisation": plan.partner_organisation_id,
             "photo_alt": plan.photo_alt,
+            "category": plan.category,
         }
 
     def clean_photo(self):
@@ -482,6 +668,7 @@ class PlanForm(platform_forms.Form):
             remove_photo=photo is False,
             photo_alt=c.get("photo_alt", ""),
             cost_lines=cost_lines,
+            category=c.get("category", ""),
         )
 
 
@@ -562,6 +749,18 @@ def cost_line_initial(plan: Plan) -> list[dict]:
     ]
 
 
+def last_criteria_met(plan: Plan) -> list[int]:
+    """The criteria ticked in the plan's latest assessment (to start the next one from)."""
+    from .models import CriterionCheck
+
+    latest = plan.assessments.order_by("-created_at", "-pk").values("pk")[:1]
+    return list(
+        CriterionCheck.objects.filter(
+            assessment__in=latest, met=True, criterion__isnull=False
+        ).values_list("criterion_id", flat=True)
+    )
+
+
 class AssessmentForm(platform_forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -587,6 +786,14 @@ class AssessmentForm(platform_forms.Form):
         required=False,
     )
 
+    criteria_met = forms.ModelMultipleChoiceField(
+        label=_("Criteria the plan meets"),
+        queryset=AssessmentCriterion.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tick every criterion of the round that the plan meets."),
+    )
+
     def __init__(self, *args, plan: Plan, **kwargs):
         kwargs.setdefault(
             "initial",
@@ -597,10 +804,12 @@ class AssessmentForm(platform_forms.Form):
                 "public_reason": plan.public_reason,
                 "cost": plan.cost_cents,
                 "cost_explanation": plan.cost_explanation,
+                "criteria_met": last_criteria_met(plan),
             },
         )
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.fields["criteria_met"].queryset = plan.budget_round.criteria.all()
         prefix = f"plan{plan.pk}"
         self.auto_id = f"id_{prefix}_%s"
 
@@ -679,3 +888,27 @@ class ProgressForm(platform_forms.Form):
         if cleaned.get("photo") and not cleaned.get("photo_alt"):
             self.add_error("photo_alt", _("Describe the photo in a few words."))
         return cleaned
+
+
+class NoteForm(platform_forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("Only civil servants of the municipality see this note."),
+    )
+
+
+class QuestionForm(platform_forms.Form):
+    question = forms.CharField(
+        label=_("Question to the submitter"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text=_("The submitter gets a message and answers on the page of the plan."),
+    )
+
+
+class AnswerForm(platform_forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )

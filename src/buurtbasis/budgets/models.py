@@ -266,6 +266,20 @@ class PlanStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class PlanCategory(models.TextChoices):
+    """What a plan is about; a round can set a budget per category (greedy only).
+
+    The values are Pabulib category names (no commas or spaces)."""
+
+    GREENERY = "groen", _("Greenery and nature")
+    PLAY = "spelen", _("Play and sport")
+    MEETING = "ontmoeten", _("Meeting each other")
+    TRAFFIC = "verkeer", _("Traffic and safety")
+    CULTURE = "cultuur", _("Culture")
+    CARE = "zorg", _("Care and wellbeing")
+    OTHER = "overig", _("Other")
+
+
 def _random_photo_name(folder: str, filename: str) -> str:
     """A stored name that reveals nothing of the uploaded file's name.
 
@@ -327,6 +341,9 @@ class Plan(models.Model):
     )
     address = models.CharField(_("address or place"), max_length=200, blank=True)
     photo, photo_alt = photo_fields(plan_photo_path)
+    category = models.CharField(
+        _("category"), max_length=16, choices=PlanCategory.choices, blank=True
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -666,3 +683,121 @@ class CommentReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comment}: {self.reason[:40]}"
+
+
+class AssessmentCriterion(models.Model):
+    """A criterion of a round that every plan's assessment ticks (e.g. "public space")."""
+
+    budget_round = models.ForeignKey(BudgetRound, on_delete=models.CASCADE, related_name="criteria")
+    text = models.CharField(_("criterion"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("assessment criterion")
+        verbose_name_plural = _("assessment criteria")
+        ordering = ["budget_round", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CriterionCheck(models.Model):
+    """Whether a plan met one criterion in one assessment (the text is kept as it was)."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="criterion_checks"
+    )
+    criterion = models.ForeignKey(
+        AssessmentCriterion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.CharField(_("criterion"), max_length=200)
+    met = models.BooleanField(_("met"), default=False)
+
+    class Meta:
+        verbose_name = _("criterion check")
+        verbose_name_plural = _("criterion checks")
+        ordering = ["assessment", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.text}: {self.met}"
+
+
+class PlanNote(models.Model):
+    """An internal note on a plan: only the round's managers see it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="internal_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.created_at:%Y-%m-%d}"
+
+
+class PlanQuestion(models.Model):
+    """A question of an assessor to the submitter, answered on the plan page."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="questions")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    question = models.TextField(_("question"))
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question to the submitter")
+        verbose_name_plural = _("questions to the submitter")
+        ordering = ["asked_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.question[:40]}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class CategoryBudget(models.Model):
+    """The most a round spends on the plans of one category (greedy rule only)."""
+
+    budget_round = models.ForeignKey(
+        BudgetRound, on_delete=models.CASCADE, related_name="category_budgets"
+    )
+    category = models.CharField(_("category"), max_length=16, choices=PlanCategory.choices)
+    amount_cents = models.BigIntegerField(_("budget (cents)"))
+
+    class Meta:
+        verbose_name = _("budget per category")
+        verbose_name_plural = _("budgets per category")
+        ordering = ["budget_round", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget_round", "category"], name="unique_category_budget"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="category_budget_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget_round}: {self.category}"

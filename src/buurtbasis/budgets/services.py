@@ -7,7 +7,7 @@ people plus a stable ``code``) when something is not allowed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -25,10 +25,13 @@ from .maps import location_picker
 from .models import (
     PHASE_ORDER,
     Assessment,
+    AssessmentCriterion,
     BallotType,
     BudgetRound,
+    CategoryBudget,
     Completion,
     CountStatus,
+    CriterionCheck,
     ExecutionStatus,
     FundedPlan,
     Outcome,
@@ -36,7 +39,10 @@ from .models import (
     PhaseChange,
     PhaseKind,
     Plan,
+    PlanCategory,
     PlanCostLine,
+    PlanNote,
+    PlanQuestion,
     PlanStatus,
     PlanVersion,
     ProgressUpdate,
@@ -89,6 +95,10 @@ class RoundData:
     supporters_needed: int | None = None
     # phase kind -> (starts_at, ends_at or None)
     schedule: dict[str, tuple[datetime, datetime | None]] = field(default_factory=dict)
+    # the round's assessment criteria in order (None: leave them as they are)
+    criteria: list[str] | None = None
+    # category -> the most spent on its plans, in cents (greedy only; None: leave as is)
+    category_budgets: dict[str, int] | None = None
 
 
 ROUND_FIELDS = [
@@ -168,6 +178,7 @@ def _check_round_data(data: RoundData) -> None:
         raise BudgetError(
             _("Allow voting with a code letter, with an account, or both."), code="voting"
         )
+    _check_category_budgets(data)
     if not data.areas:
         raise BudgetError(_("Choose at least one area."), code="areas")
     _check_areas_in_municipality(data)
@@ -235,6 +246,8 @@ def create_round(*, data: RoundData, actor, slug: str | None = None) -> BudgetRo
     budget_round.save()
     budget_round.areas.set(data.areas)
     _save_schedule(budget_round, data.schedule)
+    _save_criteria(budget_round, data.criteria)
+    _save_category_budgets(budget_round, data.category_budgets)
     PhaseChange.objects.create(
         budget_round=budget_round,
         from_phase="",
@@ -265,6 +278,18 @@ def update_round(*, budget_round: BudgetRound, data: RoundData, actor) -> Budget
     budget_round.save()
     budget_round.areas.set(data.areas)
     _save_schedule(budget_round, data.schedule)
+    if _save_criteria(budget_round, data.criteria):
+        changed.append("criteria")
+    if data.category_budgets is not None and data.category_budgets != category_budgets_of(
+        budget_round
+    ):
+        if budget_round.phase_index() >= PHASE_ORDER.index(PhaseKind.VOTING):
+            raise BudgetError(
+                _("Voting has started: the budgets per category can no longer change."),
+                code="locked",
+            )
+        _save_category_budgets(budget_round, data.category_budgets)
+        changed.append("category_budgets")
     _audit(
         actor=actor,
         action="budgets.round_updated",
@@ -430,6 +455,7 @@ class PlanData:
     photo: object = None  # an uploaded file, or None to keep the current photo
     photo_alt: str = ""
     remove_photo: bool = False
+    category: str = ""
     cost_lines: list[tuple[str, int]] = field(default_factory=list)
 
 
@@ -444,6 +470,7 @@ PLAN_FIELDS = [
     "initiative",
     "partner_organisation",
     "photo_alt",
+    "category",
 ]
 
 
@@ -461,6 +488,7 @@ def plan_snapshot(plan: Plan) -> dict:
             plan.partner_organisation.name if plan.partner_organisation_id else None
         ),
         "photo": plan.photo.name if plan.photo else None,
+        "category": plan.category,
         "cost_lines": [
             {"description": line.description, "amount_cents": line.amount_cents}
             for line in plan.cost_lines.all()
@@ -628,8 +656,12 @@ def assess_plan(
     cost_cents: int | None = None,
     cost_explanation: str = "",
     notify: bool = True,
+    criteria_met: Collection[int] = (),
 ) -> Plan:
     """Mark a plan feasible or not, with a public reason; optionally adjust its cost.
+
+    ``criteria_met`` are the ids of the round's criteria the plan meets; every criterion
+    of the round is recorded with the assessment, met or not.
 
     The submitter gets an e-mail after the transaction commits (``notify=False`` for
     demo data and imports).
@@ -674,7 +706,7 @@ def assess_plan(
             % {"n": support_count(plan), "needed": budget_round.supporters_needed},
             code="too_few_supporters",
         )
-    Assessment.objects.create(
+    decision = Assessment.objects.create(
         plan=plan,
         assessor=assessor,
         status=PlanStatus.FEASIBLE if feasible else PlanStatus.NOT_FEASIBLE,
@@ -683,6 +715,7 @@ def assess_plan(
         cost_after_cents=new_cost,
         cost_explanation=cost_explanation.strip(),
     )
+    checks = _record_criteria(decision, budget_round, criteria_met)
     if new_cost != plan.cost_cents:
         plan.cost_explanation = cost_explanation.strip()
     plan.cost_cents = new_cost
@@ -703,7 +736,7 @@ def assess_plan(
         actor=assessor,
         action="budgets.plan_assessed",
         target=plan,
-        data={"status": plan.status, "cost_cents": new_cost},
+        data={"status": plan.status, "cost_cents": new_cost, "criteria_met": checks},
     )
     if notify:
         _notify_plan_status(plan, actor=assessor)
@@ -774,20 +807,29 @@ def merge_plans(
 
 
 def engine_params(budget_round: BudgetRound) -> dict:
-    """The keyword arguments for ``buurtcore.voting.tally`` that this round uses."""
-    return {
+    """The keyword arguments for ``buurtcore.voting.tally`` that this round uses.
+
+    Budgets per category are written into the Pabulib file's META (``categories``,
+    ``budget_per_category``; see ``adapters.round_meta``) and read back from there, so
+    the published file alone gives the same outcome.
+    """
+    params = {
         "rule": budget_round.rule,
         "completion": budget_round.completion if budget_round.rule == Rule.MES else Completion.NONE,
         "tie_break": budget_round.tie_break,
         "seed": budget_round.tie_break_seed,
     }
+    if budget_round.rule == Rule.GREEDY and budget_round.category_budgets.exists():
+        params["category_budgets"] = "meta"
+    return params
 
 
 def recompute_command(budget_round: BudgetRound, filename: str) -> str:
     p = engine_params(budget_round)
+    categories = " --category-budgets meta" if p.get("category_budgets") else ""
     return (
         f"buurtbasis pb tally {filename} --rule {p['rule']} --completion {p['completion']} "
-        f"--tie-break {p['tie_break']} --seed {p['seed']} --json"
+        f"--tie-break {p['tie_break']} --seed {p['seed']}{categories} --json"
     )
 
 
@@ -993,3 +1035,201 @@ def add_progress_update(
         data={"status": status},
     )
     return update
+
+
+# ---------------------------------------------------------------------------------------------
+# Civil servants: publishing, criteria, internal notes, questions to the submitter
+# ---------------------------------------------------------------------------------------------
+
+#: At most this many criteria per round, each at most this long.
+MAX_CRITERIA = 20
+MAX_CRITERION_LENGTH = 200
+
+
+def _save_criteria(budget_round: BudgetRound, texts: list[str] | None) -> bool:
+    """Replace the round's criteria by ``texts`` (in order); True when they changed.
+
+    A criterion whose text stays keeps its row; earlier assessments keep the text they
+    were checked against.
+    """
+    if texts is None:
+        return False
+    wanted = []
+    for text in texts:
+        text = " ".join(text.split())
+        if text and text not in wanted:
+            wanted.append(text)
+    if len(wanted) > MAX_CRITERIA:
+        raise BudgetError(
+            _("A round can have at most %(n)s criteria.") % {"n": MAX_CRITERIA}, code="criteria"
+        )
+    if any(len(text) > MAX_CRITERION_LENGTH for text in wanted):
+        raise BudgetError(
+            _("A criterion can be at most %(n)s characters long.") % {"n": MAX_CRITERION_LENGTH},
+            code="criteria",
+        )
+    current = {c.text: c for c in budget_round.criteria.all()}
+    if list(current) == wanted:
+        return False
+    budget_round.criteria.exclude(text__in=wanted).delete()
+    for position, text in enumerate(wanted):
+        criterion = current.get(text)
+        if criterion is None:
+            AssessmentCriterion.objects.create(
+                budget_round=budget_round, text=text, position=position
+            )
+        elif criterion.position != position:
+            criterion.position = position
+            criterion.save(update_fields=["position"])
+    return True
+
+
+def _record_criteria(
+    decision: Assessment, budget_round: BudgetRound, criteria_met: Collection[int]
+) -> list[int]:
+    """One check per criterion of the round; returns the ids of the criteria met."""
+    criteria = list(budget_round.criteria.all())
+    known = {c.pk for c in criteria}
+    met = {int(pk) for pk in criteria_met}
+    if met - known:
+        raise BudgetError(_("Tick only criteria of this round."), code="criteria")
+    CriterionCheck.objects.bulk_create(
+        [
+            CriterionCheck(assessment=decision, criterion=c, text=c.text, met=c.pk in met)
+            for c in criteria
+        ]
+    )
+    return sorted(met)
+
+
+@transaction.atomic
+def publish_round(*, budget_round: BudgetRound, actor) -> BudgetRound:
+    """Make a draft round visible to everyone (lists, its pages, following, voting)."""
+    budget_round = BudgetRound.objects.select_for_update().get(pk=budget_round.pk)
+    if not access.can_manage_round(actor, budget_round):
+        raise BudgetError(_("You may not publish this round."), code="forbidden")
+    if budget_round.is_public:
+        raise BudgetError(_("This round has already been published."), code="published")
+    budget_round.is_public = True
+    budget_round.save(update_fields=["is_public", "updated_at"])
+    _audit(actor=actor, action="budgets.round_published", target=budget_round)
+    return budget_round
+
+
+#: Notes, questions and answers are at most this long.
+MAX_NOTE_LENGTH = 5000
+
+
+def _clean_text(text: str, *, empty: str, code: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise BudgetError(empty, code=code)
+    if len(text) > MAX_NOTE_LENGTH:
+        raise BudgetError(
+            _("Use at most %(n)s characters.") % {"n": MAX_NOTE_LENGTH}, code="too_long"
+        )
+    return text
+
+
+@transaction.atomic
+def add_internal_note(*, plan: Plan, author, text: str) -> PlanNote:
+    """An internal note on a plan; only the round's managers see it (not the submitter)."""
+    if not access.can_manage_round(author, plan.budget_round):
+        raise BudgetError(_("You may not write notes on this plan."), code="forbidden")
+    text = _clean_text(text, empty=_("Write a note."), code="text")
+    note = PlanNote.objects.create(plan=plan, author=author, text=text)
+    # the audit line says that a note was written, not what it says
+    _audit(actor=author, action="budgets.plan_note_added", target=plan, data={"note": note.pk})
+    return note
+
+
+@transaction.atomic
+def ask_submitter(*, plan: Plan, asker, question: str) -> PlanQuestion:
+    """Ask the submitter a question; they get a notification and answer on the plan page."""
+    plan = Plan.objects.select_related("budget_round", "submitted_by").get(pk=plan.pk)
+    if not access.can_manage_round(asker, plan.budget_round):
+        raise BudgetError(_("You may not ask questions about this plan."), code="forbidden")
+    if plan.status in (PlanStatus.MERGED, PlanStatus.WITHDRAWN):
+        raise BudgetError(
+            _("This plan has been merged or withdrawn; there is nobody to ask."), code="closed"
+        )
+    question = _clean_text(question, empty=_("Write your question."), code="question")
+    asked = PlanQuestion.objects.create(plan=plan, asked_by=asker, question=question)
+    _audit(
+        actor=asker, action="budgets.plan_question_asked", target=plan, data={"question": asked.pk}
+    )
+    if plan.submitted_by_id is not None:
+        notifications.notify(
+            plan.submitted_by,
+            "budgets.plan_question",
+            {"plan": plan, "question": question, "link": plan.get_absolute_url()},
+        )
+    return asked
+
+
+@transaction.atomic
+def answer_question(*, question: PlanQuestion, answerer, answer: str) -> PlanQuestion:
+    """The submitter (or an initiator of the plan's initiative) answers once; the assessors
+    see the answer next to the plan."""
+    question = (
+        PlanQuestion.objects.select_for_update()
+        .select_related("plan__budget_round")
+        .get(pk=question.pk)
+    )
+    if not access.is_plan_owner(answerer, question.plan):
+        raise BudgetError(_("Only the submitter can answer this question."), code="forbidden")
+    if question.is_answered:
+        raise BudgetError(_("This question has already been answered."), code="answered")
+    question.answer = _clean_text(answer, empty=_("Write your answer."), code="answer")
+    question.answered_by = answerer
+    question.answered_at = timezone.now()
+    question.save(update_fields=["answer", "answered_by", "answered_at"])
+    _audit(
+        actor=answerer,
+        action="budgets.plan_question_answered",
+        target=question.plan,
+        data={"question": question.pk},
+    )
+    return question
+
+
+# ---------------------------------------------------------------------------------------------
+# Budgets per category (the engine supports them with the greedy rule only)
+# ---------------------------------------------------------------------------------------------
+
+
+def category_budgets_of(budget_round: BudgetRound) -> dict[str, int]:
+    """The round's budgets per category, in cents, by category value."""
+    return {c.category: c.amount_cents for c in budget_round.category_budgets.all()}
+
+
+def _check_category_budgets(data: RoundData) -> None:
+    if not data.category_budgets:
+        return
+    if data.rule != Rule.GREEDY:
+        raise BudgetError(
+            _(
+                "Budgets per category only work with “most votes first” (greedy): the "
+                "counting of the Method of Equal Shares cannot limit the spending per category."
+            ),
+            code="category_budgets_rule",
+        )
+    for category, cents in data.category_budgets.items():
+        if category not in PlanCategory.values:
+            raise BudgetError(_("Choose a valid category."), code="category")
+        if cents <= 0 or cents > data.budget_cents:
+            raise BudgetError(
+                _("The budget for %(category)s must be more than zero and at most the budget.")
+                % {"category": PlanCategory(category).label},
+                code="category_budget",
+            )
+
+
+def _save_category_budgets(budget_round: BudgetRound, budgets: dict[str, int] | None) -> None:
+    if budgets is None:
+        return
+    budget_round.category_budgets.exclude(category__in=list(budgets)).delete()
+    for category, cents in budgets.items():
+        CategoryBudget.objects.update_or_create(
+            budget_round=budget_round, category=category, defaults={"amount_cents": cents}
+        )

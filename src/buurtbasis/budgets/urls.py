@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_plan
+from . import views, views_civil, views_plan
 from .views_participation import urlpatterns as participation_urls
 
 app_name = "budgets"
@@ -11,9 +11,17 @@ urlpatterns = [
     path("<slug:slug>/", views.round_detail, name="round-detail"),
     path("<slug:slug>/bewerken/", views.round_edit, name="round-edit"),
     path("<slug:slug>/fase/", views.round_advance, name="round-advance"),
+    path("<slug:slug>/publiceren/", views_civil.round_publish, name="round-publish"),
     path("<slug:slug>/toetsing/", views.assessment, name="assessment"),
     path("<slug:slug>/toetsing/<int:pk>/", views.plan_assess, name="plan-assess"),
     path("<slug:slug>/toetsing/<int:pk>/samenvoegen/", views.plan_merge, name="plan-merge"),
+    path("<slug:slug>/toetsing/<int:pk>/notitie/", views_civil.plan_note, name="plan-note"),
+    path("<slug:slug>/toetsing/<int:pk>/vraag/", views_civil.plan_question, name="plan-question"),
+    path(
+        "<slug:slug>/plannen/<int:pk>/vragen/<int:question_pk>/antwoord/",
+        views_civil.plan_answer,
+        name="plan-answer",
+    ),
     path("<slug:slug>/uitslag/", views.round_results, name="round-results"),
     path("<slug:slug>/uitslag/stemmen.pb", views.round_pabulib, name="round-pabulib"),
     path("<slug:slug>/uitslag/herberekenen/", views.round_recount, name="round-recount"),

@@ -41,6 +41,7 @@ from .models import (
     ProgressUpdate,
 )
 from .services import BudgetError
+from .views_civil import assessment_extras
 from .views_plan import place_context, plan_form_action, redisplay_plan_form
 
 
@@ -220,9 +221,11 @@ def round_results(request, slug):
             {**count, "budget_round": budget_round},
             status=200,
         )
+    from .category_results import category_results
     from .results import results_context
 
     context = {**count, **results_context(budget_round, outcome)}
+    context.update(category_results(budget_round, context["rows"]))
     context["is_manager"] = access.can_manage_round(request.user, budget_round)
     return render(request, "budgets/round_results.html", context)
 
@@ -373,13 +376,15 @@ def round_create(request):
     if not access.can_create_round(request.user, _code(request)):
         raise PermissionDenied
     form = RoundForm(request.POST or None, user=request.user, municipality=_code(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
         try:
             budget_round = services.create_round(data=form.to_data(), actor=request.user)
         except BudgetError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("The round has been created."))
+            messages.success(
+                request, _("The round has been saved as a draft. Publish it when it is ready.")
+            )
             return redirect(budget_round.get_absolute_url())
     return render(request, "budgets/round_form.html", {"form": form, "budget_round": None})
 
@@ -521,6 +526,7 @@ def plan_assess(request, slug, pk):
                 public_reason=c.get("public_reason", ""),
                 cost_cents=c["cost"],
                 cost_explanation=c.get("cost_explanation", ""),
+                criteria_met=[criterion.pk for criterion in c.get("criteria_met") or []],
             )
         except BudgetError as exc:
             form.add_error(None, exc.message)
@@ -540,8 +546,11 @@ def plan_assess(request, slug, pk):
             "form": form,
             "merge_form": merge_form,
             "cost_lines": plan.cost_lines.all(),
-            "assessments": plan.assessments.select_related("assessor", "merged_into"),
+            "assessments": plan.assessments.select_related(
+                "assessor", "merged_into"
+            ).prefetch_related("criterion_checks"),
             "open": budget_round.phase in services.ASSESSABLE_PHASES,
+            **assessment_extras(plan),
         },
     )
 
