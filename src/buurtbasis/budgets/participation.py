@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.platform import notifications, ratelimit
 from buurtbasis.platform.audit import Origin, record_event
@@ -175,7 +176,11 @@ def _clean_text(value: str, *, max_length: int, empty: str, single_line: bool = 
         raise BudgetError(empty, code="empty")
     if len(value) > max_length:
         raise BudgetError(
-            _("Use at most %(n)s characters (you used %(used)s).")
+            ngettext(
+                "Use at most %(n)s character (you used %(used)s).",
+                "Use at most %(n)s characters (you used %(used)s).",
+                max_length,
+            )
             % {"n": max_length, "used": len(value)},
             code="too_long",
         )

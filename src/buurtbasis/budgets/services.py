@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.platform import notifications, uploads
@@ -699,9 +700,12 @@ def assess_plan(
         )
     if feasible and lacks_support(plan):
         raise BudgetError(
-            _(
+            ngettext(
+                "This plan has %(n)s of the %(needed)s supporter the round asks for; "
+                "it cannot be found feasible.",
                 "This plan has %(n)s of the %(needed)s supporters the round asks for; "
-                "it cannot be found feasible."
+                "it cannot be found feasible.",
+                budget_round.supporters_needed,
             )
             % {"n": support_count(plan), "needed": budget_round.supporters_needed},
             code="too_few_supporters",
