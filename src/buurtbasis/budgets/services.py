@@ -1069,7 +1069,12 @@ def _save_criteria(budget_round: BudgetRound, texts: list[str] | None) -> bool:
         )
     if any(len(text) > MAX_CRITERION_LENGTH for text in wanted):
         raise BudgetError(
-            _("A criterion can be at most %(n)s characters long.") % {"n": MAX_CRITERION_LENGTH},
+            ngettext(
+                "A criterion can be at most %(n)s character long.",
+                "A criterion can be at most %(n)s characters long.",
+                MAX_CRITERION_LENGTH,
+            )
+            % {"n": MAX_CRITERION_LENGTH},
             code="criteria",
         )
     current = {c.text: c for c in budget_round.criteria.all()}
@@ -1130,7 +1135,11 @@ def _clean_text(text: str, *, empty: str, code: str) -> str:
         raise BudgetError(empty, code=code)
     if len(text) > MAX_NOTE_LENGTH:
         raise BudgetError(
-            _("Use at most %(n)s characters.") % {"n": MAX_NOTE_LENGTH}, code="too_long"
+            ngettext(
+                "Use at most %(n)s character.", "Use at most %(n)s characters.", MAX_NOTE_LENGTH
+            )
+            % {"n": MAX_NOTE_LENGTH},
+            code="too_long",
         )
     return text
 
