@@ -140,6 +140,12 @@ class RoundForm(platform_forms.Form):
         label=_("Voting with a verified account"), required=False
     )
     is_public = forms.BooleanField(label=_("Visible to everyone"), required=False, initial=True)
+    leftover_text = forms.CharField(
+        label=_("What happens to the money left over"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Shown on the results page, in plain language."),
+    )
 
     def __init__(
         self,
@@ -219,6 +225,7 @@ class RoundForm(platform_forms.Form):
             "allow_code_voting": budget_round.allow_code_voting,
             "allow_account_voting": budget_round.allow_account_voting,
             "is_public": budget_round.is_public,
+            "leftover_text": budget_round.leftover_text,
         }
         for phase in budget_round.phases.all():
             initial[f"{phase.kind}_starts_at"] = timezone.localtime(phase.starts_at)
@@ -294,6 +301,7 @@ class RoundForm(platform_forms.Form):
             allow_code_voting=c.get("allow_code_voting", False),
             allow_account_voting=c.get("allow_account_voting", False),
             is_public=c.get("is_public", False),
+            leftover_text=c.get("leftover_text", ""),
             schedule=schedule,
         )
 

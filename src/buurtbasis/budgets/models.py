@@ -126,6 +126,7 @@ class BudgetRound(models.Model):
         _("current phase"), max_length=16, choices=PhaseKind.choices, default=PhaseKind.SUBMISSION
     )
     is_public = models.BooleanField(_("visible to everyone"), default=True)
+    leftover_text = models.TextField(_("what happens to the money left over"), blank=True)
     # The count (MES + Add1 can take seconds) runs in a background task. Every request
     # for a count gets the next number; a task only counts for the request it was
     # enqueued for, so an older or duplicate task never overwrites a newer count.

@@ -84,6 +84,7 @@ class RoundData:
     allow_code_voting: bool = True
     allow_account_voting: bool = False
     is_public: bool = True
+    leftover_text: str = ""
     # phase kind -> (starts_at, ends_at or None)
     schedule: dict[str, tuple[datetime, datetime | None]] = field(default_factory=dict)
 
@@ -105,6 +106,7 @@ ROUND_FIELDS = [
     "allow_code_voting",
     "allow_account_voting",
     "is_public",
+    "leftover_text",
 ]
 
 # Settings that decide the outcome may not change once voting has started.
