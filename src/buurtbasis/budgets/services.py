@@ -964,3 +964,14 @@ def add_progress_update(
         data={"status": status},
     )
     return update
+
+
+def record_rule_preview(*, budget_round: BudgetRound, actor, source: str | None) -> None:
+    """A civil servant looked at what each rule would fund with the support so far
+    (while voting is open that is the votes cast so far, so it is on the audit trail)."""
+    _audit(
+        actor=actor,
+        action="budgets.rule_preview_viewed",
+        target=budget_round,
+        data={"source": source or ""},
+    )

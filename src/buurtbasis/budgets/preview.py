@@ -1,0 +1,82 @@
+"""Before the outcome: what each rule would fund with the support gathered so far.
+
+:func:`rule_preview` takes a plain mapping ``plan_id -> set of supporter ids``, so any
+source of support can be previewed: supporters of plans, or the votes cast so far
+(``ballots`` answers :data:`signals.support_requested` while voting is open).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from . import adapters, reasons
+from .models import PHASE_ORDER, BudgetRound, Completion, PhaseKind, Plan, PlanStatus, Rule
+from .signals import support_requested
+
+
+def preview_plans(budget_round: BudgetRound) -> list[Plan]:
+    """The plans a preview is about: those on the ballot once voting has begun,
+    before that also the plans that still wait for their assessment."""
+    plans = budget_round.plans.select_related("area")
+    if budget_round.phase_index() >= PHASE_ORDER.index(PhaseKind.VOTING):
+        plans = plans.on_ballot()
+    else:
+        plans = plans.filter(status__in=[PlanStatus.SUBMITTED, PlanStatus.FEASIBLE])
+    return list(plans.order_by("pk"))
+
+
+def support_so_far(budget_round: BudgetRound) -> tuple[str | None, dict[int, set]]:
+    """The first source that has support for this round: (kind, plan_id -> supporters)."""
+    for _receiver, answer in support_requested.send(sender=BudgetRound, budget_round=budget_round):
+        if answer and answer.get("support"):
+            return answer.get("kind"), {int(k): set(v) for k, v in answer["support"].items()}
+    return None, {}
+
+
+def _is_rounds_rule(budget_round: BudgetRound, rule: str, completion: str) -> bool:
+    if budget_round.rule == Rule.GREEDY:
+        return rule == "greedy"
+    return rule == "mes" and completion == (budget_round.completion or Completion.NONE)
+
+
+def rule_preview(
+    budget_round: BudgetRound,
+    support: Mapping[int, Iterable],
+    *,
+    plans: list[Plan] | None = None,
+) -> dict:
+    """Per rule the plans it would fund, with cost, money left and supporters served."""
+    plans = plans if plans is not None else preview_plans(budget_round)
+    by_id = {plan.pk: plan for plan in plans}
+    counts = {plan.pk: len(set(support.get(plan.pk, ()))) for plan in plans}
+    outcomes = adapters.preview_outcomes(budget_round, plans, support) if plans else []
+    columns = []
+    for result in outcomes:
+        chosen = set(result["selected"])
+        columns.append(
+            {
+                **result,
+                "label": reasons.rule_label(
+                    {"rule": result["rule"], "completion": result["completion"]}
+                ),
+                "is_rounds_rule": _is_rounds_rule(
+                    budget_round, result["rule"], result["completion"]
+                ),
+                "chosen": chosen,
+                "plans": [by_id[pid] for pid in result["selected"] if pid in by_id],
+                "leftover_cents": budget_round.budget_cents - result["total_cost_cents"],
+            }
+        )
+    rows = [
+        {
+            "plan": plan,
+            "supporters": counts[plan.pk],
+            "chosen": [plan.pk in column["chosen"] for column in columns],
+        }
+        for plan in sorted(plans, key=lambda p: (-counts[p.pk], p.pk))
+    ]
+    return {
+        "columns": columns,
+        "rows": rows,
+        "n_supporters": outcomes[0]["n_supporters"] if outcomes else 0,
+    }
