@@ -58,7 +58,7 @@ def export_table(budget_round: BudgetRound, outcome: Outcome) -> tuple[list[str]
             r["plan"].title,
             r["area"],
             r["category"],
-            Decimal(r["plan"].cost_cents) / 100,
+            (Decimal(r["plan"].cost_cents) / 100).quantize(Decimal("0.01")),
             r["score"],
             _("yes") if r["funded"] else _("no"),
             r["text"],
