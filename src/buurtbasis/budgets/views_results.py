@@ -3,19 +3,18 @@ of what each rule would fund."""
 
 from __future__ import annotations
 
-import logging
-import time
-
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 
 from buurtbasis.platform.tenancy import get_tenant
+from buurtbasis.platform.uploads import private_storage
 
 from . import access, exports, preview, services
-from .models import Outcome
-
-logger = logging.getLogger(__name__)
+from .models import CouncilReport, Outcome
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,17 +35,41 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+def _report_language() -> str:
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+@never_cache
 def round_report(request, slug):
+    """The council report as PDF; the first request for an outcome has it rendered in
+    the background and shows a page that says so."""
     budget_round, outcome = _published(request, slug)
-    started = time.perf_counter()
-    pdf = exports.report_pdf(budget_round, outcome)
-    logger.info(
-        "council report for %s: %d bytes in %.2f s",
-        budget_round.slug,
-        len(pdf),
-        time.perf_counter() - started,
+    language = _report_language()
+    report = CouncilReport.objects.filter(budget_round=budget_round, language=language).first()
+    if report is None or not report.is_ready_for(outcome):
+        report = services.request_council_report(
+            budget_round=budget_round, outcome=outcome, language=language
+        )
+    if report.is_ready_for(outcome):
+        try:
+            handle = private_storage().open(report.file, "rb")
+        except (FileNotFoundError, OSError):
+            CouncilReport.objects.filter(pk=report.pk).update(file="")
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=exports.export_filename(budget_round, "pdf"),
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    return render(
+        request,
+        "budgets/report_pending.html",
+        {"budget_round": budget_round, "report": report},
     )
-    return _download(pdf, "application/pdf", exports.export_filename(budget_round, "pdf"))
 
 
 def round_export(request, slug, fmt):

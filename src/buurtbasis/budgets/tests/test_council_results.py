@@ -8,14 +8,17 @@ import time
 
 import pytest
 from django.conf import settings
+from django.test import TestCase
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.ballots.tests.helpers import close_and_count, vote
 from buurtbasis.budgets import exports, preview, reasons
-from buurtbasis.budgets.models import FundedPlan
+from buurtbasis.budgets.models import CouncilReport, FundedPlan, Outcome
 from buurtbasis.platform.models import AuditEvent
+from buurtbasis.platform.testing import run_queued_tasks
+from buurtbasis.platform.uploads import private_storage
 
 from .factories import BudgetRoundFactory, PlanFactory, civil_servant_elsewhere, civil_servant_for
 
@@ -182,17 +185,27 @@ def test_a_reason_reads_in_dutch_by_default():
 # -- council report and exports -----------------------------------------------------------------
 
 
+def _report(client, budget_round):
+    return client.get(reverse("budgets:round-report", args=[budget_round.slug]))
+
+
 def test_the_council_report_is_a_pdf_with_the_outcome_and_the_reasons(client, counted):
     import pypdf
 
     budget_round, a, b, c = counted
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        first = _report(client, budget_round)
+    assert first.status_code == 200
+    assert "Het rapport voor de gemeenteraad wordt gemaakt." in first.content.decode()
     started = time.perf_counter()
-    response = client.get(reverse("budgets:round-report", args=[budget_round.slug]))
+    run_queued_tasks()
     elapsed = time.perf_counter() - started
+    response = _report(client, budget_round)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    content = b"".join(response.streaming_content)
+    reader = pypdf.PdfReader(io.BytesIO(content))
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     assert "Rapport voor de gemeenteraad" in text
     assert budget_round.title in text
@@ -200,10 +213,44 @@ def test_the_council_report_is_a_pdf_with_the_outcome_and_the_reasons(client, co
         assert plan.title in text
     assert "Het geld dat over is, gaat naar de speeltuin." in text
     assert "is niet gekozen" in text
+    assert "De 6 mensen die erop stemden" in text
     assert budget_round.outcome.pabulib_sha256[:16] in text.replace(" ", "")
-    print(
-        f"council report: {len(reader.pages)} pages, {len(response.content)} bytes, {elapsed:.2f} s"
-    )
+    pages, size = len(reader.pages), len(content)
+    print(f"council report: {pages} pages, {size} bytes, task {elapsed:.2f} s")
+
+
+def test_the_english_report_is_in_english_and_a_recount_makes_a_new_one(client, counted):
+    import pypdf
+
+    budget_round, *_ = counted
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert "being prepared" in _report(client, budget_round).content.decode()
+    run_queued_tasks()
+    report = CouncilReport.objects.get(budget_round=budget_round, language="en")
+    first_file = report.file
+    content = b"".join(_report(client, budget_round).streaming_content)
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(content)).pages)
+    assert "Council report" in text and "was not chosen" in text
+    # a new outcome: the old report is not served, a new one is made and the old file goes
+    Outcome.objects.filter(budget_round=budget_round).update(computed_at=timezone.now())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert "being prepared" in _report(client, budget_round).content.decode()
+    run_queued_tasks()
+    report.refresh_from_db()
+    assert report.file != first_file
+    assert not private_storage().exists(first_file)
+    assert _report(client, budget_round)["Content-Type"] == "application/pdf"
+
+
+def test_asking_twice_while_it_is_prepared_enqueues_one_task(client, counted):
+    from django_tasks_db.models import DBTaskResult
+
+    budget_round, *_ = counted
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        _report(client, budget_round)
+        _report(client, budget_round)
+    assert DBTaskResult.objects.filter(task_path__endswith="make_council_report").count() == 1
 
 
 def test_the_csv_has_every_plan_and_no_formula(client, counted):
