@@ -49,7 +49,7 @@ def whole(value: Any) -> int:
 
 
 def score_sentence(entry: Mapping[str, Any], title: str) -> str:
-    """"<plan> (<cost>) got <n> votes." (or points)."""
+    """The first sentence: the plan, its cost and its votes (or points)."""
     cost = money(entry.get("cost"))
     if entry.get("points") is not None:
         n = whole(entry["points"])
@@ -124,9 +124,9 @@ def reason_sentence(entry: Mapping[str, Any]) -> str | None:
         return _("That is less than the minimum. So this plan gets no money.")
     if reason == "category_budget_exhausted":
         if entry.get("category"):
-            return _(
-                "The money for “%(part)s” had run out. So this plan gets no money."
-            ) % {"part": entry["category"]}
+            return _("The money for “%(part)s” had run out. So this plan gets no money.") % {
+                "part": entry["category"]
+            }
         return _(
             "The money for this subject or neighbourhood had run out. So this plan gets no money."
         )
@@ -206,10 +206,7 @@ def endowment_sentences(explanation: Mapping[str, Any]) -> list[str]:
         return []
     start, end = explanation.get("initial_endowment"), explanation["endowment"]
     lines = [
-        _(
-            "Endowment: with equal shares every voter first got %(start)s of the budget "
-            "to pay with."
-        )
+        _("Endowment: with equal shares every voter first got %(start)s of the budget to pay with.")
         % {"start": money(start)}
     ]
     if start is not None and Fraction(str(end)) != Fraction(str(start)):

@@ -44,6 +44,7 @@ def results_context(budget_round: BudgetRound, outcome: Outcome) -> dict:
             continue
         points = entry.get("points")
         score = reasons.whole(points) if is_points and points is not None else entry.get("votes", 0)
+        text = reasons.plan_text(entry, plan.title)
         rows.append(
             {
                 "plan": plan,
@@ -53,7 +54,8 @@ def results_context(budget_round: BudgetRound, outcome: Outcome) -> dict:
                 "funded": bool(entry.get("funded")),
                 "greedy_funded": pid in greedy_set if greedy is not None else None,
                 "reason": entry.get("reason", ""),
-                "text": reasons.plan_text(entry, plan.title),
+                "text": text,
+                "reason_text": reasons.reason_sentence(entry) or text,
                 "engine_text": entry.get("text", ""),
                 "area": plan.area.name if plan.area_id else "",
                 "category": _category(plan),
