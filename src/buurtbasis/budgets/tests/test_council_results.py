@@ -399,3 +399,27 @@ def test_the_leftover_text_is_set_on_the_round_form(client):
     assert response.status_code == 302, response.context["form"].errors
     budget_round.refresh_from_db()
     assert budget_round.leftover_text == "Wat over is, gaat naar volgend jaar."
+
+
+def test_the_leftover_text_can_be_set_after_the_count(client, counted):
+    budget_round, *_ = counted
+    client.force_login(civil_servant_for(budget_round))
+    url = reverse("budgets:round-edit", args=[budget_round.slug])
+    form = client.get(url).context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if field.disabled:
+            continue
+        if isinstance(value, list):
+            data[name] = [getattr(v, "pk", v) for v in value]
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
+    data["leftover_text"] = "Het geld gaat terug naar de gemeente."
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    _response, html = _page(client, budget_round)
+    assert "Het geld gaat terug naar de gemeente." in _text(html)
