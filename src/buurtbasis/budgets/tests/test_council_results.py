@@ -423,3 +423,29 @@ def test_the_leftover_text_can_be_set_after_the_count(client, counted):
     assert response.status_code == 302, response.context["form"].errors
     _response, html = _page(client, budget_round)
     assert "Het geld gaat terug naar de gemeente." in _text(html)
+
+
+def test_before_voting_the_preview_uses_supporters_from_any_source(client):
+    """Supporters of plans (another part of the platform) answer the same signal."""
+    from buurtbasis.budgets.signals import support_requested
+
+    budget_round = BudgetRoundFactory(phase="assessment", budget_cents=10_000)
+    a, b = (
+        PlanFactory(budget_round=budget_round, cost_cents=cost, status="submitted")
+        for cost in (8_000, 4_000)
+    )
+
+    def supporters(sender, *, budget_round, **kwargs):
+        return {"kind": "supporters", "support": {a.pk: {1, 2, 3}, b.pk: {4, 5}}}
+
+    support_requested.connect(supporters, dispatch_uid="test.supporters")
+    try:
+        client.force_login(civil_servant_for(budget_round))
+        response = client.get(reverse("budgets:rule-preview", args=[budget_round.slug]))
+    finally:
+        support_requested.disconnect(dispatch_uid="test.supporters")
+    text = _text(response.content.decode())
+    assert "Op basis van de steun tot nu toe: 5 mensen." in text
+    columns = response.context["preview"]["columns"]
+    assert [p.pk for p in columns[0]["plans"]] == [a.pk]  # most support first
+    assert [p.pk for p in columns[1]["plans"]] == [b.pk]  # equal shares: 3 × € 20 < € 80
