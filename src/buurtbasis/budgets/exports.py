@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .models import BudgetRound, Outcome
@@ -70,7 +71,8 @@ def export_table(budget_round: BudgetRound, outcome: Outcome) -> tuple[list[str]
 
 
 def export_filename(budget_round: BudgetRound, extension: str) -> str:
-    return f"{budget_round.slug}-{_('results')}.{extension}"
+    label = _("results")  # part of a file name
+    return f"{budget_round.slug}-{slugify(label)}.{extension}"
 
 
 def csv_bytes(header: list[str], rows: list[list]) -> bytes:

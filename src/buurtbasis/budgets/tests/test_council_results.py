@@ -259,6 +259,8 @@ def test_the_csv_has_every_plan_and_no_formula(client, counted):
     response = client.get(reverse("budgets:round-export", args=[budget_round.slug, "csv"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+    disposition = f'attachment; filename="{budget_round.slug}-uitslag.csv"'
+    assert response["Content-Disposition"] == disposition
     assert not response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
     assert rows[0] == [
@@ -290,6 +292,7 @@ def test_the_xlsx_opens_with_every_plan_and_no_formula(client, counted):
     response = client.get(reverse("budgets:round-export", args=[budget_round.slug, "xlsx"]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response["Content-Disposition"].endswith(f'{budget_round.slug}-results.xlsx"')
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Plan number", "Title", "Area")
