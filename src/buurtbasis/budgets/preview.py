@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from . import adapters, reasons
 from .models import PHASE_ORDER, BudgetRound, Completion, PhaseKind, Plan, PlanStatus, Rule
@@ -77,6 +78,17 @@ def _outcomes(budget_round: BudgetRound, plans: list[Plan], support: Mapping[int
     return outcomes
 
 
+def _short_label(rule: str, completion: str) -> str:
+    """A column heading that fits a phone."""
+    if rule != "mes":
+        return _("Most votes first")
+    if completion == "add1u":
+        return _("Equal shares, Add1, most votes")
+    if completion == "add1":
+        return _("Equal shares, Add1")
+    return _("Equal shares")
+
+
 def rule_preview(
     budget_round: BudgetRound,
     support: Mapping[int, Iterable],
@@ -97,6 +109,7 @@ def rule_preview(
                 "label": reasons.rule_label(
                     {"rule": result["rule"], "completion": result["completion"]}
                 ),
+                "short_label": _short_label(result["rule"], result["completion"]),
                 "is_rounds_rule": _is_rounds_rule(
                     budget_round, result["rule"], result["completion"]
                 ),
