@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .charts import results_chart
 from .models import BudgetRound, Outcome
 from .results import results_context
 
@@ -109,9 +110,27 @@ def xlsx_bytes(header: list[str], rows: list[list], *, title: str) -> bytes:
     return buffer.getvalue()
 
 
+#: Plans per chart in the report: an SVG cannot break across pages, so the chart of a
+#: large round is printed in parts that each fit an A4 page.
+REPORT_CHART_ROWS = 12
+
+
 def report_html(budget_round: BudgetRound, outcome: Outcome) -> str:
     context = results_context(budget_round, outcome)
     context["printed_at"] = timezone.now()
+    bars = [
+        {
+            "title": r["plan"].title,
+            "score": r["score"],
+            "cost_cents": r["plan"].cost_cents,
+            "funded": r["funded"],
+        }
+        for r in context["rows"]
+    ]
+    context["chart_parts"] = [
+        results_chart(bars[i : i + REPORT_CHART_ROWS])
+        for i in range(0, len(bars), REPORT_CHART_ROWS)
+    ]
     return render_to_string("budgets/council_report.html", context)
 
 

@@ -452,3 +452,24 @@ def test_before_voting_the_preview_uses_supporters_from_any_source(client):
     columns = response.context["preview"]["columns"]
     assert [p.pk for p in columns[0]["plans"]] == [a.pk]  # most support first
     assert [p.pk for p in columns[1]["plans"]] == [b.pk]  # equal shares: 3 × € 20 < € 80
+
+
+def test_the_report_prints_the_chart_of_a_large_round_in_parts_that_fit_a_page():
+    from buurtbasis.budgets.adapters import outcome_values, pabulib_bytes
+    from buurtbasis.budgets.services import engine_params
+
+    budget_round = BudgetRoundFactory(phase="results", budget_cents=100_000, max_choices=3)
+    plans = [
+        PlanFactory(budget_round=budget_round, cost_cents=10_000, status="feasible")
+        for _ in range(30)
+    ]
+    ballots = [{p.pk: 1 for p in plans[i % 30 : i % 30 + 3]} for i in range(60)]
+    values = outcome_values(
+        pabulib_bytes(budget_round, ballots),
+        params=engine_params(budget_round),
+        compare_with_greedy=True,
+    )
+    outcome = Outcome.objects.create(budget_round=budget_round, **values)
+    html = exports.report_html(budget_round, outcome)
+    assert html.count("<svg") == 3  # 12 + 12 + 6 plans
+    assert html.count('class="chart-row') == 30
