@@ -66,6 +66,10 @@ def score_sentence(entry: Mapping[str, Any], title: str) -> str:
     ) % {"title": title, "cost": cost, "n": n}
 
 
+#: Up to this many different amounts are listed one by one; more are given as a range.
+MAX_PAYMENT_GROUPS = 3
+
+
 def _mes_paid(entry: Mapping[str, Any]) -> str:
     n_sup = int(entry.get("supporters", entry.get("votes")) or 0)
     who = ngettext(
@@ -76,7 +80,7 @@ def _mes_paid(entry: Mapping[str, Any]) -> str:
     groups = entry.get("payments") or []
     if len(groups) == 1 and n_sup > 1:
         who += " " + _("Each of them paid %(amount)s.") % {"amount": money(groups[0]["amount"])}
-    elif len(groups) > 1:
+    elif 1 < len(groups) <= MAX_PAYMENT_GROUPS:
         parts = [
             ngettext(
                 "%(n)s person paid %(amount)s",
@@ -87,6 +91,12 @@ def _mes_paid(entry: Mapping[str, Any]) -> str:
             for g in groups
         ]
         who += " " + _("This is how they paid: %(parts)s.") % {"parts": "; ".join(parts)}
+    elif groups:
+        amounts = [Fraction(str(g["amount"])) for g in groups]
+        who += " " + _("Each of them paid between %(low)s and %(high)s.") % {
+            "low": money(min(amounts)),
+            "high": money(max(amounts)),
+        }
     return who + " " + _("So this plan gets money.")
 
 

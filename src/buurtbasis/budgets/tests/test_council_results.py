@@ -473,3 +473,20 @@ def test_the_report_prints_the_chart_of_a_large_round_in_parts_that_fit_a_page()
     html = exports.report_html(budget_round, outcome)
     assert html.count("<svg") == 3  # 12 + 12 + 6 plans
     assert html.count('class="chart-row') == 30
+
+
+def test_many_different_payments_read_as_a_range():
+    entry = {
+        "reason": "mes_bought",
+        "votes": 5,
+        "supporters": 5,
+        "cost": 100,
+        "funded": True,
+        "payments": [{"amount": str(a), "voters": 1} for a in (30, 25, 20, "31/2", "19/2")],
+    }
+    with translation.override("nl"):
+        text = reasons.plan_text(entry, "Speeltuin")
+    assert text.endswith(
+        "De 5 mensen die erop stemden, betaalden het samen uit hun deel van het budget. Ieder "
+        "van hen betaalde tussen €\xa09,50 en €\xa030. Daarom krijgt dit plan geld."
+    )
