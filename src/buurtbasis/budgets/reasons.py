@@ -282,9 +282,12 @@ def compare_sentences(compare: Mapping[str, Any]) -> list[str]:
         if not side:
             continue
         lines.append(
-            _(
-                "%(rule)s spends %(spent)s and keeps %(left)s. %(happy)s of the %(n)s voters "
-                "(%(pct)s) voted for at least one chosen plan."
+            ngettext(
+                "%(rule)s: %(spent)s spent, %(left)s left. %(happy)s of the %(n)s voter "
+                "(%(pct)s) voted for at least one chosen plan.",
+                "%(rule)s: %(spent)s spent, %(left)s left. %(happy)s of the %(n)s voters "
+                "(%(pct)s) voted for at least one chosen plan.",
+                n,
             )
             % {
                 "rule": label,
