@@ -490,3 +490,19 @@ def test_many_different_payments_read_as_a_range():
         "De 5 mensen die erop stemden, betaalden het samen uit hun deel van het budget. Ieder "
         "van hen betaalde tussen €\xa09,50 en €\xa030. Daarom krijgt dit plan geld."
     )
+
+
+def test_a_round_that_is_not_public_keeps_its_report_and_exports_to_its_managers(client, counted):
+    budget_round, *_ = counted
+    budget_round.is_public = False
+    budget_round.save(update_fields=["is_public"])
+    urls = [
+        reverse("budgets:round-report", args=[budget_round.slug]),
+        reverse("budgets:round-export", args=[budget_round.slug, "csv"]),
+        reverse("budgets:round-export", args=[budget_round.slug, "xlsx"]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404
+    client.force_login(civil_servant_for(budget_round))
+    for url in urls:
+        assert client.get(url).status_code == 200
