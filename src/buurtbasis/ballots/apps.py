@@ -9,7 +9,11 @@ class BallotsConfig(AppConfig):
     verbose_name = _("Voting")
 
     def ready(self):
-        from buurtbasis.budgets.signals import count_requested, voting_close_blockers
+        from buurtbasis.budgets.signals import (
+            count_requested,
+            support_requested,
+            voting_close_blockers,
+        )
         from buurtbasis.platform import schedule
         from buurtbasis.platform.blocks import register_block
         from buurtbasis.platform.privacy import register_eraser, register_exporter
@@ -21,6 +25,8 @@ class BallotsConfig(AppConfig):
         register_eraser("ballots", privacy.erase_ballots)
         # budgets announces that a round must be counted; counting lives here
         count_requested.connect(counting.on_count_requested, dispatch_uid="ballots.counting")
+        # the civil servant's rule preview uses the votes so far while voting is open
+        support_requested.connect(counting.on_support_requested, dispatch_uid="ballots.support")
         # PDFs of code letters are deleted after LETTERS_KEEP_DAYS
         schedule.register("ballots.purge_old_letters", purge_old_letters, every=timedelta(days=1))
         # voting may not close while a paper batch can still change the ballots

@@ -108,3 +108,19 @@ def count_now(*, budget_round: BudgetRound, actor=None) -> Outcome | None:
         actor_id=getattr(actor, "pk", None),
     )
     return Outcome.objects.filter(budget_round=budget_round).first()
+
+
+def on_support_requested(sender, *, budget_round, **kwargs) -> dict | None:
+    """Answer ``budgets.signals.support_requested``: while voting is open, the votes so far.
+
+    Each current ballot is one supporter (numbered after a canonical sort, so the ids say
+    nothing about who voted when) of every plan it chose.
+    """
+    if not budget_round.is_voting_open():
+        return None
+    support: dict[int, set[int]] = {}
+    for n, ballot in enumerate(services.ballots_for_tally(budget_round)):
+        for plan_id, points in ballot.items():
+            if points > 0:
+                support.setdefault(int(plan_id), set()).add(n)
+    return {"kind": "votes", "support": support}

@@ -327,3 +327,57 @@ def _jsonable(value):
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)
+
+
+#: The rules the civil servant's preview compares (rule, completion).
+PREVIEW_RULES = [("greedy", "none"), ("mes", "add1"), ("mes", "add1u")]
+
+
+def preview_outcomes(
+    budget_round: BudgetRound,
+    plans: list[Plan],
+    support: Mapping[int, Iterable],
+    *,
+    rules: Iterable[tuple[str, str]] = PREVIEW_RULES,
+) -> list[dict]:
+    """What each rule would fund if ``support`` (plan id -> supporter ids) were the votes.
+
+    Every supporter counts as an approval ballot of the plans they support (also for a
+    points round: support has no points). Plain values per rule: ``rule``,
+    ``completion``, ``selected`` (plan ids in the order chosen), ``total_cost_cents``
+    and ``satisfied`` (supporters with at least one chosen plan), with ``n_supporters``.
+    """
+    instance = round_instance(budget_round, plans=plans)
+    instance.vote_type = "approval"
+    instance.meta["vote_type"] = "approval"
+    known = {plan.pk for plan in plans}
+    ballots: dict[str, dict[int, int]] = {}
+    for plan_id, supporters in support.items():
+        if int(plan_id) not in known:
+            continue
+        for supporter in supporters:
+            ballots.setdefault(str(supporter), {})[int(plan_id)] = 1
+    ordered = [ballots[key] for key in sorted(ballots)]
+    instance.meta["num_votes"] = str(len(ordered))
+    profile = ballots_profile(instance, ordered)
+    results = []
+    for rule, completion in rules:
+        outcome = voting.tally(
+            instance,
+            profile,
+            rule=rule,
+            completion=completion,
+            tie_break=budget_round.tie_break,
+            seed=budget_round.tie_break_seed,
+        )
+        results.append(
+            {
+                "rule": rule,
+                "completion": completion,
+                "selected": [int(pid) for pid in outcome.selected],
+                "total_cost_cents": fraction_to_cents(outcome.total_cost),
+                "satisfied": explain.satisfied_voters(instance, profile, outcome.selected),
+                "n_supporters": profile.n_voters,
+            }
+        )
+    return results

@@ -234,6 +234,12 @@ class RoundForm(platform_forms.Form):
         input_formats=["%Y-%m-%d", "%d-%m-%Y"],
         help_text=_("The first day on which residents can submit plans."),
     )
+    leftover_text = forms.CharField(
+        label=_("What happens to the money left over"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Shown on the results page, in plain language."),
+    )
 
     def __init__(
         self,
@@ -336,6 +342,7 @@ class RoundForm(platform_forms.Form):
             "allow_account_voting": budget_round.allow_account_voting,
             "supporters_needed": budget_round.supporters_needed,
             "criteria": "\n".join(c.text for c in budget_round.criteria.all()),
+            "leftover_text": budget_round.leftover_text,
         }
         for limit in budget_round.category_budgets.all():
             initial[f"category_budget_{limit.category}"] = limit.amount_cents
@@ -482,6 +489,7 @@ class RoundForm(platform_forms.Form):
             # a new round is a draft until it is published ("Publish")
             is_public=self.instance.is_public if self.instance is not None else False,
             supporters_needed=c.get("supporters_needed"),
+            leftover_text=c.get("leftover_text", ""),
             schedule=schedule,
             criteria=c.get("criteria", "").splitlines(),
             category_budgets=self._category_budgets(c),

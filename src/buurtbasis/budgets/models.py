@@ -129,6 +129,7 @@ class BudgetRound(models.Model):
     supporters_needed = models.PositiveIntegerField(
         _("supporters needed before assessment"), null=True, blank=True
     )
+    leftover_text = models.TextField(_("what happens to the money left over"), blank=True)
     # The count (MES + Add1 can take seconds) runs in a background task. Every request
     # for a count gets the next number; a task only counts for the request it was
     # enqueued for, so an older or duplicate task never overwrites a newer count.
@@ -801,3 +802,56 @@ class CategoryBudget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.budget_round}: {self.category}"
+
+
+class ReportStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class CouncilReport(models.Model):
+    """The printable council report (PDF) of a round's outcome, one per language.
+
+    WeasyPrint takes seconds for a round with hundreds of plans, so a background task
+    renders it into private storage; it belongs to the outcome computed at
+    ``outcome_computed_at`` and is made again after a recount.
+    """
+
+    budget_round = models.ForeignKey(
+        BudgetRound, on_delete=models.CASCADE, related_name="council_reports"
+    )
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.PENDING
+    )
+    outcome_computed_at = models.DateTimeField(_("outcome computed at"), null=True, blank=True)
+    requested_for = models.DateTimeField(_("requested for the outcome of"), null=True, blank=True)
+    file = models.CharField(_("PDF in private storage"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("council report")
+        verbose_name_plural = _("council reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget_round", "language"], name="unique_council_report_per_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.budget_round}: {self.language}"
+
+    def is_ready_for(self, outcome: Outcome) -> bool:
+        return (
+            self.status == ReportStatus.DONE
+            and bool(self.file)
+            and self.outcome_computed_at == outcome.computed_at
+        )
+
+    def is_stuck(self, *, now=None, after_minutes: int = 15) -> bool:
+        return self.status == ReportStatus.PENDING and (
+            (now or timezone.now()) - self.requested_at > dt.timedelta(minutes=after_minutes)
+        )

@@ -7,6 +7,7 @@ people plus a stable ``code``) when something is not allowed.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -94,6 +95,7 @@ class RoundData:
     allow_account_voting: bool = False
     is_public: bool = True
     supporters_needed: int | None = None
+    leftover_text: str = ""
     # phase kind -> (starts_at, ends_at or None)
     schedule: dict[str, tuple[datetime, datetime | None]] = field(default_factory=dict)
     # the round's assessment criteria in order (None: leave them as they are)
@@ -120,6 +122,7 @@ ROUND_FIELDS = [
     "allow_account_voting",
     "is_public",
     "supporters_needed",
+    "leftover_text",
 ]
 
 # Settings that decide the outcome may not change once voting has started.
@@ -1246,3 +1249,95 @@ def _save_category_budgets(budget_round: BudgetRound, budgets: dict[str, int] | 
         CategoryBudget.objects.update_or_create(
             budget_round=budget_round, category=category, defaults={"amount_cents": cents}
         )
+
+
+def record_rule_preview(*, budget_round: BudgetRound, actor, source: str | None) -> None:
+    """A civil servant looked at what each rule would fund with the support so far
+    (while voting is open that is the votes cast so far, so it is on the audit trail)."""
+    _audit(
+        actor=actor,
+        action="budgets.rule_preview_viewed",
+        target=budget_round,
+        data={"source": source or ""},
+    )
+
+
+# The council report (PDF) is rendered by a background task (``tasks.make_council_report``):
+# WeasyPrint needs seconds for a round with hundreds of plans.
+
+
+def request_council_report(*, budget_round: BudgetRound, outcome, language: str):
+    """Ask for the council report of this outcome in this language; returns its row.
+
+    A report that is ready for this outcome, or already being prepared for it, is not
+    asked for again (unless its task seems lost: pending for more than 15 minutes).
+    """
+    from buurtbasis.platform.tasks import enqueue_on_commit
+
+    from .models import CouncilReport, ReportStatus
+    from .tasks import make_council_report
+
+    with transaction.atomic():
+        report, created = CouncilReport.objects.select_for_update().get_or_create(
+            budget_round=budget_round,
+            language=language,
+            defaults={"requested_for": outcome.computed_at},
+        )
+        if report.is_ready_for(outcome):
+            return report
+        waiting = (
+            report.status == ReportStatus.PENDING and report.requested_for == outcome.computed_at
+        )
+        if not created and waiting and not report.is_stuck():
+            return report
+        report.status = ReportStatus.PENDING
+        report.requested_for = outcome.computed_at
+        report.requested_at = timezone.now()
+        report.error = ""
+        report.save()
+        enqueue_on_commit(make_council_report, report_id=report.pk)
+    return report
+
+
+def render_council_report(*, report_id: int) -> str:
+    """What the report task does: render the PDF of the current outcome and store it."""
+    from django.core.files.base import ContentFile
+    from django.utils import translation
+
+    from .exports import report_pdf
+    from .models import CouncilReport, ReportStatus
+
+    report = CouncilReport.objects.select_related("budget_round").filter(pk=report_id).first()
+    if report is None or report.status != ReportStatus.PENDING:
+        return "skipped"
+    budget_round = report.budget_round
+    outcome = Outcome.objects.filter(budget_round=budget_round).first()
+    if outcome is None:
+        return "skipped"
+    try:
+        with translation.override(report.language):
+            pdf = report_pdf(budget_round, outcome)
+    except Exception as exc:
+        logger.exception("council report %s failed", report_id)
+        CouncilReport.objects.filter(pk=report_id).update(
+            status=ReportStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            finished_at=timezone.now(),
+        )
+        raise
+    storage = uploads.private_storage()
+    name = storage.save(
+        f"reports/{budget_round.slug}-{report.language}-{uuid.uuid4().hex[:12]}.pdf",
+        ContentFile(pdf),
+    )
+    with transaction.atomic():
+        current = CouncilReport.objects.select_for_update().get(pk=report_id)
+        old = current.file
+        current.file = name
+        current.status = ReportStatus.DONE
+        current.outcome_computed_at = outcome.computed_at
+        current.finished_at = timezone.now()
+        current.save()
+    if old and old != name:
+        storage.delete(old)
+    return "rendered"

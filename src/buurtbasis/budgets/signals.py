@@ -20,3 +20,10 @@ count_requested = Signal()
 #: ballots: a paper batch that waits for its second person. Keyword argument:
 #: ``budget_round``.
 voting_close_blockers = Signal()
+
+#: Sent to collect the support gathered so far for a round's plans, for the civil
+#: servant's preview of what each rule would fund. A receiver answers with None (it has
+#: nothing for this round) or a dict ``{"kind": str, "support": {plan_id: set of
+#: supporter ids}}``; ``kind`` is ``"votes"`` (ballots cast so far, while voting is open)
+#: or ``"supporters"``. Keyword argument: ``budget_round``.
+support_requested = Signal()

@@ -17,3 +17,12 @@ def advance_phases() -> list[str]:
         f"{budget_round.slug}: {start} -> {result}"
         for budget_round, start, result in advance_due_phases()
     ]
+
+
+@background(retries=2, backoff=30)
+def make_council_report(report_id: int) -> str:
+    """Render a round's council report (PDF) into private storage (see
+    ``services.request_council_report``)."""
+    from buurtbasis.budgets.services import render_council_report
+
+    return render_council_report(report_id=report_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_civil, views_plan
+from . import views, views_civil, views_plan, views_results
 from .views_participation import urlpatterns as participation_urls
 
 app_name = "budgets"
@@ -26,6 +26,9 @@ urlpatterns = [
     path("<slug:slug>/uitslag/stemmen.pb", views.round_pabulib, name="round-pabulib"),
     path("<slug:slug>/uitslag/herberekenen/", views.round_recount, name="round-recount"),
     path("<slug:slug>/uitslag/status/", views.round_count_status, name="round-count-status"),
+    path("<slug:slug>/uitslag/raadsrapport.pdf", views_results.round_report, name="round-report"),
+    path("<slug:slug>/uitslag/export.<str:fmt>", views_results.round_export, name="round-export"),
+    path("<slug:slug>/regels-vooraf/", views_results.round_rule_preview, name="rule-preview"),
     path("<slug:slug>/plannen/nieuw/", views.plan_create, name="plan-create"),
     path("<slug:slug>/kaart.svg", views_plan.round_location_map, name="round-location-map"),
     path("<slug:slug>/plannen/<int:pk>/", views.plan_detail, name="plan-detail"),
