@@ -287,7 +287,7 @@ def no_votes_values(data: bytes, *, plans: Iterable[Plan], budget_cents: int, pa
         {
             "id": str(plan.pk),
             "name": plan.title,
-            "cost": str(plan.cost_cents),
+            "cost": str(Fraction(plan.cost_cents, 100)),  # euros, as the engine stores them
             "votes": 0,
             "funded": False,
             "reason": "no_votes",
