@@ -267,7 +267,7 @@ def test_the_csv_has_every_plan_and_no_formula(client, counted):
         "Plannummer",
         "Titel",
         "Gebied",
-        "Onderwerp",
+        "Categorie",
         "Kosten (euro)",
         "Stemmen",
         "Gekozen",
