@@ -72,6 +72,7 @@ def mes_candidates(prep: Prepared) -> tuple[list[int], list[int]]:
     return cands, free
 
 
+_ZERO = Fraction(0)
 _TOL = 1e-9  # relative float margin; anything closer is settled with Fractions
 
 
@@ -213,9 +214,16 @@ class _State:
         g = prep.sup_group[a:b]
         s = self.group_state[g]
         key = s if prep.uniform else s * self.U + prep.sup_u[a:b]
-        agg = np.bincount(key, weights=self.weights_f[g])
-        nz = np.flatnonzero(agg)
-        cnt = agg[nz].astype(np.int64)
+        span = self.n * (1 if prep.uniform else self.U)
+        if span > 8 * len(key) + 64:
+            # many budget states (Borda, points: one per state and unit): a
+            # bincount over all keys would cost O(states) per project
+            nz, inverse = np.unique(key, return_inverse=True)
+            cnt = np.bincount(inverse, weights=self.weights_f[g]).astype(np.int64)
+        else:
+            agg = np.bincount(key, weights=self.weights_f[g])
+            nz = np.flatnonzero(agg)
+            cnt = agg[nz].astype(np.int64)
         if prep.uniform:
             st = nz
             uu = np.ones(len(nz), dtype=np.int64)
@@ -332,8 +340,9 @@ class _State:
                 if keep[i]:
                     self.memo[int(new_state[i])] = rest
             if self.track:
-                for i in np.flatnonzero(poor).tolist():
-                    self.memo[int(new_state[i])] = Fraction(0)
+                memo = self.memo
+                for s_ in new_state[poor].tolist():
+                    memo[s_] = _ZERO
         payments: dict[str, int] = {}
         if trace:
             rx = split.exact()
