@@ -346,13 +346,21 @@ class _State:
         payments: dict[str, int] = {}
         if trace:
             rx = split.exact()
-            # keyed by (numerator, denominator): hashing a Fraction is slow
+            # one amount per unit u (those who pay their share rho * u) or per
+            # budget state (those who pay all they have), in the order the
+            # entries first name it; keyed by (numerator, denominator): hashing
+            # a Fraction is slow
+            big = self.U
+            ident = np.where(poor, st + big, uu)
+            uniq, first, inverse = np.unique(ident, return_index=True, return_inverse=True)
+            sums = np.bincount(inverse.ravel(), weights=cnt).astype(np.int64).tolist()
             paid: dict[tuple[int, int], int] = {}
-            for i, s_, u_, c_ in zip(range(m), st.tolist(), uu.tolist(), cnt.tolist(), strict=True):
-                amount = self.exact(s_) if poor[i] else rx * u_
+            for j in np.argsort(first, kind="stable").tolist():
+                code = int(uniq[j])
+                amount = self.exact(code - big) if code >= big else rx * code
                 if amount:
                     key = (amount.numerator, amount.denominator)
-                    paid[key] = paid.get(key, 0) + c_
+                    paid[key] = paid.get(key, 0) + sums[j]
             payments = {fmt(Fraction(*key)): c_ for key, c_ in paid.items()}
         a, b_ = int(prep.sup_ptr[split.p]), int(prep.sup_ptr[split.p + 1])
         g = prep.sup_group[a:b_]
