@@ -93,14 +93,7 @@ class _Split:
         """The exact price per unit (computed from the exact budgets of those who pay all)."""
         if self.rho_x is None:
             _, st, uu, cnt = self.full
-            ex = self.state.exact
-            paid = sum(
-                (
-                    c * ex(s)
-                    for s, c in zip(st[self.poor].tolist(), cnt[self.poor].tolist(), strict=True)
-                ),
-                Fraction(0),
-            )
+            paid = self.state.exact_sum(st[self.poor], cnt[self.poor])
             units = int(np.dot(cnt[~self.poor], uu[~self.poor]))
             self.rho_x = (self.state.prep.costs[self.p] - paid) / units
         return self.rho_x
@@ -474,21 +467,25 @@ class _State:
         one Fraction per budget state.
         """
         _, st, _, cnt = self.entries(p)
-        if self.track:  # children of poor supporters are kept (with 0) while tracking
-            return sum(
-                (c * self.exact(s) for s, c in zip(st.tolist(), cnt.tolist(), strict=True)),
-                Fraction(0),
-            )
-        live = st > 0
-        t, c = st[live], cnt[live]
-        weight = int(c.sum())
+        return self.exact_sum(st, cnt)
+
+    def exact_sum(self, st: np.ndarray, cnt: np.ndarray) -> Fraction:
+        """``sum(cnt[i] * budget of state st[i])``, exactly (see :meth:`budget_left`).
+
+        Empty budgets are the states whose float is 0 (state 0, and while
+        tracking the kept children of those who paid all they had); every
+        other budget is positive, and so is every budget on its chain.
+        """
+        live = self.flt[st] > 0
+        t, c = st[live], cnt[live].astype(object)
+        weight = int(c.sum()) if len(c) else 0
         per_buy = np.zeros(len(self.buys) + 1, dtype=object)
         while len(t):
             inner = t > 1
             t, c = t[inner], c[inner]
             if not len(t):
                 break
-            np.add.at(per_buy, self.buy[t], (c * self.unit[t]).astype(object))
+            np.add.at(per_buy, self.buy[t], c * self.unit[t].astype(object))
             t = self.parent[t]
         total = self.endowment * weight
         for j, k in enumerate(per_buy[:-1].tolist()):
