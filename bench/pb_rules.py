@@ -17,6 +17,14 @@ Usage::
     .venv/bin/python bench/pb_rules.py --quick         # a few files
     .venv/bin/python bench/pb_rules.py --files 'Poland_Warszawa_2026*' --rules mes-cost-add1
     .venv/bin/python bench/pb_rules.py --no-pabutools  # only this engine (fast)
+    .venv/bin/python bench/pb_rules.py --cli-timing    # `pb tally` cold, warm and CLI wall time
+
+``--cli-timing`` times ``buurtbasis pb tally --json`` on an ordinal election of
+7,262 voters and 50 projects (Borda, MES + Add1; generated with a fixed seed, or
+``--ordinal FILE``) and on the ordinal Pabulib files that are present: the
+``seconds`` the command reports (read, count) on a first call in a fresh process,
+the count repeated in one process (warm), and the wall time of the whole command;
+medians of ``--repeat`` runs.
 
 Rule names are the case names of ``scripts/reference_outcomes.py`` (``--list-rules``).
 """
@@ -132,6 +140,104 @@ def scaling_one(n_voters: int, n_projects: int, case: str, seed: int = 1) -> dic
     return {"status": "ok", "seconds": time.perf_counter() - t0, "peak_rss_mb": _peak_mb()}
 
 
+# ----------------------------------------------------------------------- CLI timing
+
+
+def ordinal_election_text(
+    n_voters: int = 7_262, n_projects: int = 50, max_rank: int = 10, seed: int = 7
+) -> str:
+    """A generated ordinal Pabulib file: skewed popularity, rankings of 1..max_rank projects."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    costs = rng.integers(20, 400, size=n_projects) * 1000
+    weights = rng.pareto(1.5, size=n_projects) + 0.05
+    weights /= weights.sum()
+    lines = [
+        "META",
+        "key;value",
+        "description;generated ordinal election (bench/pb_rules.py)",
+        f"budget;{int(costs.sum()) * 3 // 10}",
+        "vote_type;ordinal",
+        f"num_projects;{n_projects}",
+        f"num_votes;{n_voters}",
+        "PROJECTS",
+        "project_id;cost",
+        *(f"{j + 1};{int(c)}" for j, c in enumerate(costs)),
+        "VOTES",
+        "voter_id;vote",
+    ]
+    for v in range(n_voters):
+        k = int(rng.integers(1, max_rank + 1))
+        ranking = rng.choice(n_projects, size=k, replace=False, p=weights)
+        lines.append(f"{v + 1};{','.join(str(j + 1) for j in ranking)}")
+    return "\n".join(lines) + "\n"
+
+
+TALLY_ARGS = ["--rule", "mes", "--completion", "add1"]
+
+
+def warm_one(path: str, repeat: int) -> dict:
+    """In one process: the first count (cold) and ``repeat`` more (warm), in seconds."""
+    sys.path.insert(0, str(REPO / "src"))
+    from buurtcore.voting import pabulib, tally
+
+    t0 = time.perf_counter()
+    instance, profile = pabulib.read(path)
+    read = time.perf_counter() - t0
+    times, cpu = [], []
+    for _ in range(repeat + 1):
+        t0, c0 = time.perf_counter(), time.process_time()
+        outcome = tally(instance, profile, rule="mes", completion="add1")
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return {
+        "read": read,
+        "first": times[0],
+        "first_cpu": cpu[0],
+        "warm": sorted(times[1:])[len(times[1:]) // 2],
+        "warm_cpu": sorted(cpu[1:])[len(cpu[1:]) // 2],
+        "runs": outcome.params.get("add1_runs"),
+        "selected": len(outcome.selected),
+    }
+
+
+def cli_timing(paths: list[Path], repeat: int) -> list[list[str]]:
+    """Median figures of `pb tally` per file (see the module docstring)."""
+    import statistics
+
+    py = sys.executable
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    rows = []
+    for path in paths:
+        walls, reads, counts = [], [], []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            proc = subprocess.run(
+                [py, "-m", "buurtcore", "pb", "tally", str(path), *TALLY_ARGS, "--json"],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
+            walls.append(time.perf_counter() - t0)
+            seconds = json.loads(proc.stdout)["seconds"]
+            reads.append(seconds["read"])
+            counts.append(seconds["count"])
+        warm = run([py, __file__, "--warm-one", str(path), str(repeat)], None)
+        row = [
+            path.name.removesuffix(".pb")[:40],
+            f"{statistics.median(reads):.3f} s",
+            f"{statistics.median(counts):.3f} s",
+            f"{warm['warm']:.3f} s ({warm['warm_cpu']:.3f} s CPU)",
+            f"{statistics.median(walls):.3f} s",
+            str(warm["runs"]),
+        ]
+        rows.append(row)
+        print("  ".join(row), flush=True)
+    return rows
+
+
 # ------------------------------------------------------------------------- parent
 
 
@@ -209,7 +315,39 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list-rules", action="store_true")
     ap.add_argument("--engine-one", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--scaling-one", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--warm-one", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--cli-timing", action="store_true", help="time `pb tally` (see above)")
+    ap.add_argument("--ordinal", help="ordinal file for --cli-timing (default: generated)")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per figure (5)")
     args = ap.parse_args(argv)
+
+    if args.warm_one:
+        print(json.dumps(warm_one(args.warm_one[0], int(args.warm_one[1]))))
+        return 0
+    if args.cli_timing:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            if args.ordinal:
+                paths = [Path(args.ordinal)]
+            else:
+                generated = Path(tmp) / "generated_ordinal_7262x50.pb"
+                generated.write_text(ordinal_election_text(), encoding="utf-8")
+                paths = [generated]
+            directory = _ref().pabulib_dir()
+            paths += [
+                f
+                for f in sorted(directory.glob("*.pb"), key=lambda p: p.stat().st_size)
+                if _ref().read_meta(f).get("vote_type") == "ordinal" and f.stat().st_size < 2e6
+            ]
+            note = f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}"
+            print(f"# pb tally {' '.join(TALLY_ARGS)} --json, medians of {args.repeat} ({note})\n")
+            rows = cli_timing(paths, args.repeat)
+        print()
+        header = ["file", "read", "count (first call)", "count (warm)", "CLI wall", "Add1 runs"]
+        # the CPU time counts both threads of Add1's pieces
+        print(table(rows, header))
+        return 0
 
     if args.engine_one:
         print(json.dumps(engine_one(*args.engine_one)))

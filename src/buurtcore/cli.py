@@ -356,10 +356,15 @@ def cmd_stats(args: argparse.Namespace, rep: _Reporter) -> int:
 
 def cmd_tally(args: argparse.Namespace, rep: _Reporter) -> int:
     kwargs = _rule_kwargs(args)
+    t0 = time.perf_counter()
     instance, profile = _read(args.file, rep)
+    t1 = time.perf_counter()
     outcome = _tally(instance, profile, kwargs, rep)
+    t2 = time.perf_counter()
     result = _outcome_json(outcome, instance, args.file, steps=args.steps)
     result["n_voters"] = profile.n_voters
+    # wall-clock seconds of reading the file and of counting (rule and trace)
+    result["seconds"] = {"read": round(t1 - t0, 4), "count": round(t2 - t1, 4)}
     _print_json(result)
     return EXIT_OK
 
@@ -498,14 +503,19 @@ def _add_common_options(p: argparse.ArgumentParser, *, top_level: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; for a ``pb`` command line (``argv``) without the other groups.
+
+    The other groups' modules are only imported when they may be needed: their
+    packages pull in scipy and friends, which a ``pb tally`` does not need.
+    """
     parser = _Parser(
         prog="buurtbasis",
         description="Buurtbasis tools. `buurtbasis pb --help` for participatory-budgeting files.",
     )
     _add_common_options(parser, top_level=True)
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    groups = _group_modules()
+    groups = {} if _group_of(argv) == "pb" else _group_modules()
     top = parser.add_subparsers(
         dest="group", metavar="{" + ",".join(["pb", *groups]) + "}", parser_class=_Parser
     )
@@ -575,6 +585,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _group_of(argv: Sequence[str] | None) -> str | None:
+    """The command group named on the command line (the first positional argument).
+
+    >>> _group_of(["--lang", "nl", "pb", "tally", "x.pb"]), _group_of(["sepa"]), _group_of([])
+    ('pb', 'sepa', None)
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--lang":
+            i += 2
+            continue
+        if not arg.startswith("-"):
+            return arg
+        i += 1
+    return None
+
+
 def _group_modules() -> dict[str, Any]:
     import importlib
     import importlib.util
@@ -599,7 +628,7 @@ def _report_error(path: str, err: Exception, rep: _Reporter) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = build_parser()
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
         if args.group is None:

@@ -72,6 +72,7 @@ def mes_candidates(prep: Prepared) -> tuple[list[int], list[int]]:
     return cands, free
 
 
+_ZERO = Fraction(0)
 _TOL = 1e-9  # relative float margin; anything closer is settled with Fractions
 
 
@@ -92,14 +93,7 @@ class _Split:
         """The exact price per unit (computed from the exact budgets of those who pay all)."""
         if self.rho_x is None:
             _, st, uu, cnt = self.full
-            ex = self.state.exact
-            paid = sum(
-                (
-                    c * ex(s)
-                    for s, c in zip(st[self.poor].tolist(), cnt[self.poor].tolist(), strict=True)
-                ),
-                Fraction(0),
-            )
+            paid = self.state.exact_sum(st[self.poor], cnt[self.poor])
             units = int(np.dot(cnt[~self.poor], uu[~self.poor]))
             self.rho_x = (self.state.prep.costs[self.p] - paid) / units
         return self.rho_x
@@ -213,9 +207,16 @@ class _State:
         g = prep.sup_group[a:b]
         s = self.group_state[g]
         key = s if prep.uniform else s * self.U + prep.sup_u[a:b]
-        agg = np.bincount(key, weights=self.weights_f[g])
-        nz = np.flatnonzero(agg)
-        cnt = agg[nz].astype(np.int64)
+        span = self.n * (1 if prep.uniform else self.U)
+        if span > 8 * len(key) + 64:
+            # many budget states (Borda, points: one per state and unit): a
+            # bincount over all keys would cost O(states) per project
+            nz, inverse = np.unique(key, return_inverse=True)
+            cnt = np.bincount(inverse, weights=self.weights_f[g]).astype(np.int64)
+        else:
+            agg = np.bincount(key, weights=self.weights_f[g])
+            nz = np.flatnonzero(agg)
+            cnt = agg[nz].astype(np.int64)
         if prep.uniform:
             st = nz
             uu = np.ones(len(nz), dtype=np.int64)
@@ -332,18 +333,27 @@ class _State:
                 if keep[i]:
                     self.memo[int(new_state[i])] = rest
             if self.track:
-                for i in np.flatnonzero(poor).tolist():
-                    self.memo[int(new_state[i])] = Fraction(0)
+                memo = self.memo
+                for s_ in new_state[poor].tolist():
+                    memo[s_] = _ZERO
         payments: dict[str, int] = {}
         if trace:
             rx = split.exact()
-            # keyed by (numerator, denominator): hashing a Fraction is slow
+            # one amount per unit u (those who pay their share rho * u) or per
+            # budget state (those who pay all they have), in the order the
+            # entries first name it; keyed by (numerator, denominator): hashing
+            # a Fraction is slow
+            big = self.U
+            ident = np.where(poor, st + big, uu)
+            uniq, first, inverse = np.unique(ident, return_index=True, return_inverse=True)
+            sums = np.bincount(inverse.ravel(), weights=cnt).astype(np.int64).tolist()
             paid: dict[tuple[int, int], int] = {}
-            for i, s_, u_, c_ in zip(range(m), st.tolist(), uu.tolist(), cnt.tolist(), strict=True):
-                amount = self.exact(s_) if poor[i] else rx * u_
+            for j in np.argsort(first, kind="stable").tolist():
+                code = int(uniq[j])
+                amount = self.exact(code - big) if code >= big else rx * code
                 if amount:
                     key = (amount.numerator, amount.denominator)
-                    paid[key] = paid.get(key, 0) + c_
+                    paid[key] = paid.get(key, 0) + sums[j]
             payments = {fmt(Fraction(*key)): c_ for key, c_ in paid.items()}
         a, b_ = int(prep.sup_ptr[split.p]), int(prep.sup_ptr[split.p + 1])
         g = prep.sup_group[a:b_]
@@ -457,21 +467,25 @@ class _State:
         one Fraction per budget state.
         """
         _, st, _, cnt = self.entries(p)
-        if self.track:  # children of poor supporters are kept (with 0) while tracking
-            return sum(
-                (c * self.exact(s) for s, c in zip(st.tolist(), cnt.tolist(), strict=True)),
-                Fraction(0),
-            )
-        live = st > 0
-        t, c = st[live], cnt[live]
-        weight = int(c.sum())
+        return self.exact_sum(st, cnt)
+
+    def exact_sum(self, st: np.ndarray, cnt: np.ndarray) -> Fraction:
+        """``sum(cnt[i] * budget of state st[i])``, exactly (see :meth:`budget_left`).
+
+        Empty budgets are the states whose float is 0 (state 0, and while
+        tracking the kept children of those who paid all they had); every
+        other budget is positive, and so is every budget on its chain.
+        """
+        live = self.flt[st] > 0
+        t, c = st[live], cnt[live].astype(object)
+        weight = int(c.sum()) if len(c) else 0
         per_buy = np.zeros(len(self.buys) + 1, dtype=object)
         while len(t):
             inner = t > 1
             t, c = t[inner], c[inner]
             if not len(t):
                 break
-            np.add.at(per_buy, self.buy[t], (c * self.unit[t]).astype(object))
+            np.add.at(per_buy, self.buy[t], c * self.unit[t].astype(object))
             t = self.parent[t]
         total = self.endowment * weight
         for j, k in enumerate(per_buy[:-1].tolist()):

@@ -227,6 +227,32 @@ def test_tally_with_steps_includes_the_trace(capsys):
     assert bought == result["selected"]
 
 
+def test_tally_reports_the_seconds_of_reading_and_counting(capsys):
+    result = run_json(
+        capsys, "pb", "tally", APPROVAL, "--rule", "mes", "--completion", "add1", "--json"
+    )
+    assert set(result["seconds"]) == {"read", "count"}
+    assert all(isinstance(v, float) and 0 <= v < 60 for v in result["seconds"].values())
+    # the fields around it are unchanged
+    for key in ("file", "vote_type", "n_voters", "selected", "total_cost", "budget", "params"):
+        assert key in result
+
+
+def test_a_pb_command_line_does_not_import_the_other_command_groups():
+    code = (
+        "import sys; from buurtcore.cli import main; "
+        f"rc = main(['pb', 'tally', {str(APPROVAL)!r}, '--rule', 'greedy']); "
+        "heavy = sorted(m for m in ('scipy', 'sklearn', 'buurtcore.matching', 'buurtcore.sepa', "
+        "'buurtcore.bank', 'buurtcore.text', 'numba') if m in sys.modules); "
+        "print(rc, heavy, file=sys.stderr)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])}
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert proc.stderr.strip().splitlines()[-1] == "0 []", proc.stderr
+
+
 def test_tally_uses_the_meta_category_budgets_when_asked(capsys):
     plain = run_json(capsys, "pb", "tally", CATEGORIES)
     limited = run_json(capsys, "pb", "tally", CATEGORIES, "--category-budgets", "meta")
