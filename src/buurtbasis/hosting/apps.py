@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HostingConfig(AppConfig):
+    name = "buurtbasis.hosting"
+    verbose_name = _("Fiscal hosting")
+
+    def ready(self):
+        from buurtbasis.platform.blocks import register_block
+
+        from . import blocks, receivers  # noqa: F401  (receivers connect on import)
+
+        register_block(
+            "plan",
+            key="hosting.plan_money",
+            template="hosting/_plan_money.html",
+            context=blocks.plan_money_block,
+            order=50,
+        )
+        register_block(
+            "organisation",
+            key="hosting.host_overview",
+            template="hosting/_organisation_block.html",
+            context=blocks.organisation_block,
+            order=60,
+        )
