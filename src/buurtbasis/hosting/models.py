@@ -303,8 +303,10 @@ class LedgerTransaction(AppendOnlyModel):
         blank=True,
         related_name="ledger_transactions",
     )
+    # PROTECT: accounts are anonymised, never deleted (SET NULL would be an UPDATE,
+    # which the database refuses for ledger rows).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     reverses = models.OneToOneField(
