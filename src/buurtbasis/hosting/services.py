@@ -479,7 +479,7 @@ def grant_from_plan(plan, origin: Origin) -> Grant | None:
         return None
     if active_agreement(plan.initiative) is None:
         return None
-    label = _("%(round)s, plan %(number)s") % {"round": plan.budget_round.name, "number": plan.pk}
+    label = _("%(round)s, plan %(number)s") % {"round": plan.budget_round.title, "number": plan.pk}
     try:
         with transaction.atomic():
             return record_grant(
