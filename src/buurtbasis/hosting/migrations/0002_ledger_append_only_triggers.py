@@ -13,17 +13,19 @@ TABLES = ["hosting_ledgerentry", "hosting_ledgertransaction"]
 
 
 def forwards(apps, schema_editor):
+    # params=None: the PL/pgSQL bodies hold "%" placeholders of RAISE, not query parameters.
+    run = lambda sql: schema_editor.execute(sql, params=None)  # noqa: E731
     connection = schema_editor.connection
     if connection.vendor == "sqlite":
         for table in TABLES:
             for event in ("UPDATE", "DELETE"):
-                schema_editor.execute(
+                run(
                     f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
                     f"BEGIN SELECT RAISE(ABORT, 'ledger is append-only: {event} of {table} "
                     f"refused'); END"
                 )
     elif connection.vendor == "postgresql":
-        schema_editor.execute(
+        run(
             """
             CREATE FUNCTION hosting_ledger_append_only() RETURNS trigger AS $$
             BEGIN
@@ -33,11 +35,11 @@ def forwards(apps, schema_editor):
             """
         )
         for table in TABLES:
-            schema_editor.execute(
+            run(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION hosting_ledger_append_only()"
             )
-        schema_editor.execute(
+        run(
             """
             CREATE FUNCTION hosting_ledger_balanced() RETURNS trigger AS $$
             DECLARE
@@ -61,7 +63,7 @@ def forwards(apps, schema_editor):
             """
         )
         for table in TABLES:
-            schema_editor.execute(
+            run(
                 f"CREATE CONSTRAINT TRIGGER {table}_balanced AFTER INSERT ON {table} "
                 "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
                 "EXECUTE FUNCTION hosting_ledger_balanced()"
