@@ -92,7 +92,14 @@ def fill(args):
     )
     hashed = make_password(password)  # once: hashing is slow on purpose
     officers = User.objects.bulk_create(
-        [User(email=f"fin@{host.slug}.example", password=hashed) for host in hosts]
+        [
+            User(
+                email=f"fin@{host.slug}.example",
+                username=f"fin@{host.slug}.example",
+                password=hashed,
+            )
+            for host in hosts
+        ]
     )
     Membership.objects.bulk_create(
         [
