@@ -201,6 +201,14 @@ def end(
         raise HostingError(_("This agreement has already ended."), code="state")
     if not reason.strip():
         raise HostingError(_("Give a reason."), code="reason")
+    if ExpenseClaim.objects.filter(
+        grant__initiative=agreement.initiative,
+        grant__host=agreement.host,
+        state__in=COMMITTED_STATES,
+    ).exists():
+        raise HostingError(
+            _("Approved claims wait for payment: pay or reject them first."), code="claims_open"
+        )
     remaining = [
         (grant, left)
         for grant, left in earmark_balances(agreement.initiative, agreement.host).items()
@@ -337,9 +345,11 @@ def _post(
     reverses: LedgerTransaction | None = None,
     reason: str = "",
     category: str = "",
+    paying_claim: ExpenseClaim | None = None,
 ) -> LedgerTransaction:
     """Write one balanced transaction; refuses what does not sum to zero or would leave
-    an earmark below zero. Must run inside ``transaction.atomic``."""
+    an earmark below zero or below what approved claims still wait for (except the claim
+    being paid). Must run inside ``transaction.atomic``."""
     if len(lines) < 2:
         raise HostingError(_("A transaction needs at least two entries."), code="entries")
     if any(amount == 0 for _account, amount in lines):
@@ -362,7 +372,9 @@ def _post(
                 and initiative is not None
             ):
                 delta += change
-            if change < 0 and account_balance(earmarks[pk]) + change < 0:
+            if change < 0 and account_balance(earmarks[pk]) + change < _committed(
+                earmarks[pk].grant_id, excluding=paying_claim
+            ):
                 raise HostingError(
                     _("Not enough money is left in %(grant)s.")
                     % {"grant": earmarks[pk].grant.label},
@@ -395,6 +407,14 @@ def _post(
         },
     )
     return txn
+
+
+def _committed(grant_id, *, excluding: ExpenseClaim | None = None) -> int:
+    """What approved claims on the grant still wait for (they hold their money)."""
+    held = ExpenseClaim.objects.filter(grant_id=grant_id, state__in=COMMITTED_STATES)
+    if excluding is not None:
+        held = held.exclude(pk=excluding.pk)
+    return held.aggregate(total=Sum("amount_cents"))["total"] or 0
 
 
 def _require_finance(origin: Origin, host) -> None:
@@ -737,11 +757,7 @@ def treasurer_check(claim: ExpenseClaim, origin: Origin) -> ExpenseClaim:
 
 def available_cents(grant: Grant, *, excluding: ExpenseClaim | None = None) -> int:
     """What is left in the earmark minus approved claims that are not paid yet."""
-    left = account_balance(earmark_account(grant))
-    held = ExpenseClaim.objects.filter(grant=grant, state__in=COMMITTED_STATES)
-    if excluding is not None:
-        held = held.exclude(pk=excluding.pk)
-    return left - (held.aggregate(total=Sum("amount_cents"))["total"] or 0)
+    return account_balance(earmark_account(grant)) - _committed(grant.pk, excluding=excluding)
 
 
 @transaction.atomic
@@ -820,6 +836,7 @@ def mark_paid(claim: ExpenseClaim, origin: Origin, reason: str = "") -> ExpenseC
         ],
         origin=origin,
         category=claim.category,
+        paying_claim=claim,
     )
     claim.payment = txn
     claim.save(update_fields=["payment"])
