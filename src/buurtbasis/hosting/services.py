@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buurtbasis.budgets.models import FundedPlan
 from buurtbasis.platform.audit import Origin, record_event
 
 from . import access
@@ -501,8 +502,8 @@ def grant_from_plan(plan, origin: Origin) -> Grant | None:
     existing = Grant.objects.filter(plan=plan).first()
     if existing is not None:
         return existing
-    funding = getattr(plan, "funding", None)
-    if funding is None or plan.initiative_id is None:
+    funding = FundedPlan.objects.filter(plan=plan).first()
+    if funding is None or plan.initiative_id is None or funding.amount_cents <= 0:
         return None
     if active_agreement(plan.initiative) is None:
         return None
