@@ -588,7 +588,13 @@ def record_expense(
 @transaction.atomic
 def reverse(txn: LedgerTransaction, reason: str, origin: Origin) -> LedgerTransaction:
     """Correct a transaction by one with the opposite entries (never an edit)."""
-    txn = LedgerTransaction.objects.select_related("host", "initiative").get(pk=txn.pk)
+    # Lock the original (a row lock, not a change) so two corrections of it queue and the
+    # second one sees the first.
+    txn = (
+        LedgerTransaction.objects.select_for_update(of=("self",))
+        .select_related("host", "initiative")
+        .get(pk=txn.pk)
+    )
     _require_finance(origin, txn.host)
     if not reason.strip():
         raise HostingError(_("Give a reason for the correction."), code="reason")
