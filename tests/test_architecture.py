@@ -20,6 +20,7 @@ FLOORS = [
     "initiatives",
     "budgets",
     "ballots",
+    "hosting",
     "portal",
 ]
 #: Modules of the project package that are not apps: they may wire everything together.

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "buurtbasis.initiatives",
     "buurtbasis.budgets",
     "buurtbasis.ballots",
+    "buurtbasis.hosting",
     "buurtbasis.portal",
 ]
 

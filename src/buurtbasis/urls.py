@@ -12,6 +12,7 @@ urlpatterns = [
     path("initiatieven/", include("buurtbasis.initiatives.urls")),
     path("buurtbudget/", include("buurtbasis.budgets.urls")),
     path("stemmen/", include("buurtbasis.ballots.urls")),
+    path("gastorganisatie/", include("buurtbasis.hosting.urls")),
     path("", include("buurtbasis.platform.urls")),
     path("", include("buurtbasis.portal.urls")),
 ]

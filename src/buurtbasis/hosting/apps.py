@@ -1,0 +1,61 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HostingConfig(AppConfig):
+    name = "buurtbasis.hosting"
+    verbose_name = _("Fiscal hosting")
+
+    def ready(self):
+        from buurtbasis.platform.blocks import register_block
+        from buurtbasis.platform.notifications import register_kind
+        from buurtbasis.platform.privacy import register_eraser, register_exporter
+
+        from . import blocks, privacy, receivers  # noqa: F401  (receivers connect on import)
+
+        folder = "hosting/notifications/"
+        for key, label in [
+            (
+                "agreement",
+                _("The fiscal hosting of my initiative or of an initiative we host changes"),
+            ),
+            ("claim", _("An expense claim I submitted or must check changes")),
+        ]:
+            register_kind(
+                f"hosting.{key}_changed",
+                label=label,
+                subject=f"{folder}{key}_subject.txt",
+                text=f"{folder}{key}_body.txt",
+                line=f"{folder}{key}_line.txt",
+            )
+        register_exporter("hosting", privacy.export_hosting)
+        register_eraser("hosting", privacy.erase_hosting)
+
+        register_block(
+            "plan",
+            key="hosting.plan_money",
+            template="hosting/_plan_money.html",
+            context=blocks.plan_money_block,
+            order=50,
+        )
+        register_block(
+            "dashboard",
+            key="hosting.money",
+            template="hosting/_dashboard.html",
+            context=blocks.dashboard_block,
+            order=45,
+        )
+        register_block(
+            "initiative",
+            key="hosting.initiative",
+            template="hosting/_initiative_block.html",
+            context=blocks.initiative_block,
+            order=50,
+        )
+        register_block(
+            "organisation",
+            key="hosting.host_overview",
+            template="hosting/_organisation_block.html",
+            context=blocks.organisation_block,
+            order=60,
+        )

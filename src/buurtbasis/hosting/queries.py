@@ -1,0 +1,91 @@
+"""Read-only views of the ledger: balances, budget against actuals, the public ledger.
+
+Every function runs a fixed, small number of queries whatever the size of the ledger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Sum, Window
+
+from .models import AccountKind, Category, Grant, LedgerEntry, LedgerTransaction
+
+
+@dataclass
+class GrantSummary:
+    grant: Grant
+    received: int = 0
+    spent_by_category: dict[str, int] = field(default_factory=dict)
+    left: int = 0
+
+    @property
+    def spent(self) -> int:
+        return sum(self.spent_by_category.values())
+
+    @property
+    def rows(self) -> list[tuple[str, int]]:
+        labels = dict(Category.choices)
+        return [(labels.get(c, c), v) for c, v in sorted(self.spent_by_category.items())]
+
+
+@dataclass
+class Books:
+    grants: list[GrantSummary]
+
+    @property
+    def received(self) -> int:
+        return sum(g.received for g in self.grants)
+
+    @property
+    def spent(self) -> int:
+        return sum(g.spent for g in self.grants)
+
+    @property
+    def left(self) -> int:
+        return sum(g.left for g in self.grants)
+
+
+def books(initiative, grants=None) -> Books:
+    """Per grant: received, spent by category and left, in two queries."""
+    if grants is None:
+        grants = list(Grant.objects.filter(initiative=initiative).select_related("plan"))
+    summaries = {g.pk: GrantSummary(g) for g in grants}
+    if not summaries:
+        return Books([])
+    rows = (
+        LedgerEntry.objects.filter(account__grant_id__in=list(summaries))
+        .values("account__grant_id", "account__kind", "account__category")
+        .annotate(total=Sum("amount_cents"))
+        .order_by()
+    )
+    for row in rows:
+        summary = summaries[row["account__grant_id"]]
+        kind, total = row["account__kind"], row["total"] or 0
+        if kind == AccountKind.INCOME:
+            summary.received += -total
+        elif kind == AccountKind.EXPENSE:
+            summary.spent_by_category[row["account__category"]] = total
+        elif kind == AccountKind.EARMARK:
+            summary.left += total
+    return Books(list(summaries.values()))
+
+
+def plan_money(plan) -> GrantSummary | None:
+    grant = Grant.objects.filter(plan=plan).first()
+    if grant is None:
+        return None
+    return books(grant.initiative, [grant]).grants[0]
+
+
+def public_ledger(initiative):
+    """The initiative's transactions, newest first, each with the balance after it."""
+    return (
+        LedgerTransaction.objects.filter(initiative=initiative)
+        .exclude(earmark_delta_cents=0)
+        .annotate(
+            balance=Window(Sum("earmark_delta_cents"), order_by=[F("date").asc(), F("id").asc()])
+        )
+        .only("date", "description", "category", "kind", "earmark_delta_cents")
+        .order_by("-date", "-id")
+    )

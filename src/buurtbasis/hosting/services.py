@@ -1,0 +1,916 @@
+"""Every write of fiscal hosting: agreements and the append-only ledger.
+
+Services take plain values and an :class:`~buurtbasis.platform.audit.Origin`
+(``origin.actor`` acts; None is the system) and check who may act. Every change is
+recorded in the audit trail. A refused write raises :class:`HostingError` with a
+message for people and stores nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.urls import reverse as url_for
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buurtbasis.accounts.models import User
+from buurtbasis.budgets.models import FundedPlan
+from buurtbasis.platform.audit import Origin, record_event
+from buurtbasis.platform.notifications import notify
+
+from . import access
+from .models import (
+    OPEN_STATES,
+    AccountKind,
+    AgreementState,
+    Category,
+    ClaimApproval,
+    ClaimState,
+    ClaimStep,
+    ExpenseClaim,
+    Grant,
+    GrantSource,
+    HostingAgreement,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    TransactionKind,
+)
+
+MAX_AMOUNT_CENTS = 10**11  # a billion euros: far beyond any initiative
+
+
+class HostingError(ValidationError):
+    """A write that is refused; ``message`` is for people, ``code`` for code."""
+
+
+def _actor(origin: Origin):
+    return origin.actor if origin is not None else None
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise HostingError(_("You may not do this."), code="forbidden")
+
+
+# ---------------------------------------------------------------------------------------------
+# Telling people
+# ---------------------------------------------------------------------------------------------
+
+
+def _host_people(host_id, roles=access.COORDINATOR_ROLES):
+    return User.objects.filter(
+        memberships__organisation_id=host_id, memberships__role__in=list(roles), is_active=True
+    ).distinct()
+
+
+def _tell(people, kind: str, context: dict, origin: Origin) -> None:
+    actor = _actor(origin)
+    for person in people:
+        if actor is not None and person.pk == actor.pk:
+            continue  # the person who made the change knows
+        notify(person, kind, context, language=origin.language if origin else "")
+
+
+def _tell_agreement(agreement: HostingAgreement, origin: Origin, reason: str = "") -> None:
+    """Both sides hear of every change of an agreement (except the one who made it)."""
+    link = url_for("hosting:initiative", args=[agreement.initiative.slug])
+    context = {
+        "agreement": agreement,
+        "state": agreement.get_state_display(),
+        "reason": reason,
+        "link": link,
+    }
+    people = list(_host_people(agreement.host_id)) + list(
+        agreement.initiative.members.filter(is_active=True)
+    )
+    _tell({p.pk: p for p in people}.values(), "hosting.agreement_changed", context, origin)
+
+
+def _tell_claim(claim: ExpenseClaim, origin: Origin, reason: str = "") -> None:
+    """The submitter hears of every change with its reason; the checkers hear of new claims."""
+    link = url_for("hosting:initiative", args=[claim.grant.initiative.slug])
+    context = {"claim": claim, "state": claim.get_state_display(), "reason": reason, "link": link}
+    people = [claim.submitted_by]
+    if claim.state == ClaimState.SUBMITTED:
+        people += list(_host_people(claim.grant.host_id, access.FINANCE_ROLES))
+        agreement = active_agreement(claim.grant.initiative)
+        if agreement is not None and agreement.treasurer is not None:
+            people.append(agreement.treasurer)
+    _tell({p.pk: p for p in people}.values(), "hosting.claim_changed", context, origin)
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreements
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_hosting(*, initiative, host, message: str = "", origin: Origin) -> HostingAgreement:
+    """An initiator asks ``host`` to host ``initiative``."""
+    actor = _actor(origin)
+    _require(access.is_initiator(actor, initiative))
+    if HostingAgreement.objects.filter(initiative=initiative, state__in=OPEN_STATES).exists():
+        raise HostingError(
+            _("This initiative already has a hosting request or agreement."), code="open"
+        )
+    try:
+        with transaction.atomic():
+            agreement = HostingAgreement.objects.create(
+                host=host, initiative=initiative, message=message.strip(), requested_by=actor
+            )
+    except IntegrityError:  # a request made at the same moment
+        raise HostingError(
+            _("This initiative already has a hosting request or agreement."), code="open"
+        ) from None
+    record_event(action="hosting.requested", target=agreement, origin=origin)
+    _tell_agreement(agreement, origin, agreement.message)
+    return agreement
+
+
+def _lock(agreement: HostingAgreement) -> HostingAgreement:
+    return (
+        HostingAgreement.objects.select_for_update()
+        .select_related("host", "initiative")
+        .get(pk=agreement.pk)
+    )
+
+
+def validate_bands(bands, threshold_cents: int) -> list[dict]:
+    """Approver bands: ``[{"from_cents": int, "approvers": int}, ...]``, ascending."""
+    clean = []
+    for band in bands or []:
+        try:
+            start, approvers = int(band["from_cents"]), int(band["approvers"])
+        except (KeyError, TypeError, ValueError):
+            raise HostingError(_("An approver band is not complete."), code="bands") from None
+        if start < 0 or not 1 <= approvers <= 10:
+            raise HostingError(
+                _("An approver band needs an amount of 0 or more and 1 to 10 approvers."),
+                code="bands",
+            )
+        clean.append({"from_cents": start, "approvers": approvers})
+    clean.sort(key=lambda b: b["from_cents"])
+    starts = [b["from_cents"] for b in clean]
+    if len(set(starts)) != len(starts):
+        raise HostingError(_("Two approver bands start at the same amount."), code="bands")
+    if any(b["approvers"] < a["approvers"] for a, b in zip(clean, clean[1:], strict=False)):
+        raise HostingError(
+            _("A higher amount cannot need fewer approvers than a lower one."), code="bands"
+        )
+    return clean
+
+
+@transaction.atomic
+def offer(
+    *,
+    agreement: HostingAgreement,
+    start_date: datetime.date,
+    fee_basis_points: int,
+    approval_threshold_cents: int,
+    approver_bands: list[dict],
+    required_receipts: str,
+    origin: Origin,
+) -> HostingAgreement:
+    """The host's coordinator offers terms for a request (or changes an open offer)."""
+    agreement = _lock(agreement)
+    _require(access.is_coordinator(_actor(origin), agreement.host_id))
+    if agreement.state not in (AgreementState.REQUESTED, AgreementState.OFFERED):
+        raise HostingError(_("Only a request can get an offer."), code="state")
+    if not 0 <= fee_basis_points <= 10000:
+        raise HostingError(_("The host fee is between 0 and 100 percent."), code="fee")
+    if not 0 <= approval_threshold_cents <= MAX_AMOUNT_CENTS:
+        raise HostingError(_("The approval amount cannot be negative."), code="threshold")
+    agreement.approver_bands = validate_bands(approver_bands, approval_threshold_cents)
+    agreement.start_date = start_date
+    agreement.fee_basis_points = fee_basis_points
+    agreement.approval_threshold_cents = approval_threshold_cents
+    agreement.required_receipts = required_receipts.strip()
+    agreement.state = AgreementState.OFFERED
+    agreement.offered_by = _actor(origin)
+    agreement.offered_at = timezone.now()
+    agreement.save()
+    record_event(
+        action="hosting.offered",
+        target=agreement,
+        origin=origin,
+        details={
+            "fee_basis_points": fee_basis_points,
+            "approval_threshold_cents": approval_threshold_cents,
+            "approver_bands": agreement.approver_bands,
+            "start_date": start_date,
+        },
+    )
+    _tell_agreement(agreement, origin)
+    return agreement
+
+
+@transaction.atomic
+def accept(*, agreement: HostingAgreement, origin: Origin) -> HostingAgreement:
+    """An initiator accepts the offer; they become the treasurer until another is chosen."""
+    agreement = _lock(agreement)
+    actor = _actor(origin)
+    _require(access.is_initiator(actor, agreement.initiative))
+    if agreement.state != AgreementState.OFFERED:
+        raise HostingError(_("There is no offer to accept."), code="state")
+    agreement.state = AgreementState.ACTIVE
+    agreement.accepted_by = actor
+    agreement.accepted_at = timezone.now()
+    agreement.treasurer = actor
+    agreement.save()
+    initiative = agreement.initiative
+    if initiative.host_organisation_id != agreement.host_id:
+        initiative.host_organisation = agreement.host
+        initiative.save(update_fields=["host_organisation", "updated_at"])
+    record_event(action="hosting.accepted", target=agreement, origin=origin)
+    _tell_agreement(agreement, origin)
+    return agreement
+
+
+@transaction.atomic
+def end(
+    *,
+    agreement: HostingAgreement,
+    reason: str,
+    origin: Origin,
+    settle_to: str = "",
+) -> HostingAgreement:
+    """Either side ends a request, an offer or an agreement.
+
+    An active agreement with money left needs ``settle_to`` (where the balance goes,
+    e.g. "returned to Gemeente Zwolle" or "transferred to Stichting X"): every earmark
+    is emptied by a transfer recorded in the ledger, in the same transaction.
+    """
+    agreement = _lock(agreement)
+    actor = _actor(origin)
+    _require(
+        access.is_coordinator(actor, agreement.host_id)
+        or access.is_initiator(actor, agreement.initiative)
+    )
+    if agreement.state == AgreementState.ENDED:
+        raise HostingError(_("This agreement has already ended."), code="state")
+    if not reason.strip():
+        raise HostingError(_("Give a reason."), code="reason")
+    if ExpenseClaim.objects.filter(
+        grant__initiative=agreement.initiative,
+        grant__host=agreement.host,
+        state__in=COMMITTED_STATES,
+    ).exists():
+        raise HostingError(
+            _("Approved claims wait for payment: pay or reject them first."), code="claims_open"
+        )
+    remaining = [
+        (grant, left)
+        for grant, left in earmark_balances(agreement.initiative, agreement.host).items()
+        if left
+    ]
+    if remaining and not settle_to.strip():
+        raise HostingError(
+            _("Money is left: say where the balance is transferred or returned to."),
+            code="settle",
+        )
+    for grant, left in remaining:
+        _post(
+            host=agreement.host,
+            initiative=agreement.initiative,
+            date=timezone.localdate(),
+            kind=TransactionKind.TRANSFER,
+            description=_("Balance of %(grant)s: %(to)s")
+            % {"grant": grant.label, "to": settle_to.strip()},
+            lines=[
+                (earmark_account(grant), -left),
+                (expense_account(grant, Category.TRANSFER), left),
+            ],
+            origin=origin,
+        )
+    agreement.state = AgreementState.ENDED
+    agreement.ended_at = timezone.now()
+    agreement.ended_by = actor
+    agreement.end_reason = reason.strip()
+    agreement.save()
+    record_event(
+        action="hosting.ended",
+        target=agreement,
+        origin=origin,
+        details={"reason": agreement.end_reason, "settled_to": settle_to.strip()},
+    )
+    _tell_agreement(agreement, origin, agreement.end_reason)
+    return agreement
+
+
+def active_agreement(initiative) -> HostingAgreement | None:
+    return (
+        HostingAgreement.objects.filter(initiative=initiative, state=AgreementState.ACTIVE)
+        .select_related("host")
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Accounts
+# ---------------------------------------------------------------------------------------------
+
+
+def _account(kind, host_id, initiative_id=None, grant_id=None, category="") -> LedgerAccount:
+    key = LedgerAccount.make_key(kind, host_id, initiative_id, grant_id, category)
+    account, _created = LedgerAccount.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "host_id": host_id,
+            "initiative_id": initiative_id,
+            "grant_id": grant_id,
+            "category": category,
+        },
+    )
+    return account
+
+
+def earmark_account(grant: Grant) -> LedgerAccount:
+    return _account(AccountKind.EARMARK, grant.host_id, grant.initiative_id, grant.pk)
+
+
+def income_account(grant: Grant) -> LedgerAccount:
+    return _account(AccountKind.INCOME, grant.host_id, grant.initiative_id, grant.pk)
+
+
+def expense_account(grant: Grant, category: str) -> LedgerAccount:
+    if category not in Category.values:
+        raise HostingError(_("Choose a valid category."), code="category")
+    return _account(AccountKind.EXPENSE, grant.host_id, grant.initiative_id, grant.pk, category)
+
+
+def host_bank_account(host) -> LedgerAccount:
+    return _account(AccountKind.BANK, host.pk)
+
+
+def host_fees_account(host) -> LedgerAccount:
+    return _account(AccountKind.FEES, host.pk)
+
+
+def account_balance(account: LedgerAccount) -> int:
+    """The sum of the account's entries (debit positive)."""
+    return account.entries.aggregate(total=Sum("amount_cents"))["total"] or 0
+
+
+def earmark_balances(initiative, host=None) -> dict[Grant, int]:
+    """What is left per grant of the initiative (with ``host``: only what that host holds)."""
+    grants = Grant.objects.filter(initiative=initiative)
+    if host is not None:
+        grants = grants.filter(host=host)
+    grants = {g.pk: g for g in grants}
+    sums = dict(
+        LedgerEntry.objects.filter(
+            account__kind=AccountKind.EARMARK, account__grant_id__in=list(grants)
+        )
+        .values_list("account__grant_id")
+        .annotate(total=Sum("amount_cents"))
+        .values_list("account__grant_id", "total")
+    )
+    return {grant: sums.get(pk, 0) for pk, grant in grants.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Posting
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_amount(amount_cents: int) -> None:
+    if not isinstance(amount_cents, int) or isinstance(amount_cents, bool):
+        raise HostingError(_("The amount must be whole cents."), code="amount")
+    if amount_cents <= 0:
+        raise HostingError(_("The amount must be more than zero."), code="amount")
+    if amount_cents > MAX_AMOUNT_CENTS:
+        raise HostingError(_("The amount is too large."), code="amount")
+
+
+def _post(
+    *,
+    host,
+    initiative,
+    date: datetime.date,
+    kind: str,
+    description: str,
+    lines: list[tuple[LedgerAccount, int]],
+    origin: Origin,
+    reverses: LedgerTransaction | None = None,
+    reason: str = "",
+    category: str = "",
+    paying_claim: ExpenseClaim | None = None,
+) -> LedgerTransaction:
+    """Write one balanced transaction; refuses what does not sum to zero or would leave
+    an earmark below zero or below what approved claims still wait for (except the claim
+    being paid). Must run inside ``transaction.atomic``."""
+    if len(lines) < 2:
+        raise HostingError(_("A transaction needs at least two entries."), code="entries")
+    if any(amount == 0 for _account, amount in lines):
+        raise HostingError(_("An entry cannot be zero."), code="entries")
+    if sum(amount for _account, amount in lines) != 0:
+        raise HostingError(_("The entries of a transaction must sum to zero."), code="unbalanced")
+    description = description.strip()
+    if not description:
+        raise HostingError(_("Describe the transaction."), code="description")
+    earmarks = {a.pk: a for a, _amount in lines if a.kind == AccountKind.EARMARK}
+    delta = 0
+    if earmarks:
+        # Lock the earmark accounts (in a fixed order) so two payments cannot both
+        # spend the last euro.
+        list(LedgerAccount.objects.select_for_update().filter(pk__in=sorted(earmarks)))
+        for pk in sorted(earmarks):
+            change = sum(amount for a, amount in lines if a.pk == pk)
+            if (
+                earmarks[pk].initiative_id == (initiative.pk if initiative else None)
+                and initiative is not None
+            ):
+                delta += change
+            if change < 0 and account_balance(earmarks[pk]) + change < _committed(
+                earmarks[pk].grant_id, excluding=paying_claim
+            ):
+                raise HostingError(
+                    _("Not enough money is left in %(grant)s.")
+                    % {"grant": earmarks[pk].grant.label},
+                    code="insufficient",
+                )
+    txn = LedgerTransaction.objects.create(
+        date=date,
+        kind=kind,
+        description=description[:200],
+        host=host,
+        initiative=initiative,
+        created_by=_actor(origin),
+        reverses=reverses,
+        reason=reason,
+        earmark_delta_cents=delta,
+        category=category,
+        origin_ip_hash=origin.ip_hash if origin else "",
+    )
+    LedgerEntry.objects.bulk_create(
+        [LedgerEntry(transaction=txn, account=a, amount_cents=amount) for a, amount in lines]
+    )
+    record_event(
+        action=f"hosting.ledger_{kind}",
+        target=txn,
+        origin=origin,
+        details={
+            "entries": [[a.key, amount] for a, amount in lines],
+            "reverses": reverses.pk if reverses else None,
+            "reason": reason,
+        },
+    )
+    return txn
+
+
+def _committed(grant_id, *, excluding: ExpenseClaim | None = None) -> int:
+    """What approved claims on the grant still wait for (they hold their money)."""
+    held = ExpenseClaim.objects.filter(grant_id=grant_id, state__in=COMMITTED_STATES)
+    if excluding is not None:
+        held = held.exclude(pk=excluding.pk)
+    return held.aggregate(total=Sum("amount_cents"))["total"] or 0
+
+
+def _require_finance(origin: Origin, host) -> None:
+    actor = _actor(origin)
+    if actor is None:
+        return  # the system (a signal, a command, the demo loader)
+    _require(access.is_finance_officer(actor, host))
+
+
+@transaction.atomic
+def record_grant(
+    *,
+    initiative,
+    source: str,
+    label: str,
+    amount_cents: int,
+    date: datetime.date,
+    origin: Origin,
+    plan=None,
+) -> Grant:
+    """Money for an initiative arrived at its host: a new earmark, minus the host fee."""
+    agreement = active_agreement(initiative)
+    if agreement is None:
+        raise HostingError(_("This initiative has no active host."), code="not_hosted")
+    _require_finance(origin, agreement.host)
+    _check_amount(amount_cents)
+    if source not in GrantSource.values or source == GrantSource.DONATIONS:
+        raise HostingError(_("Choose a valid source."), code="source")
+    if not label.strip():
+        raise HostingError(_("Describe where the money comes from."), code="label")
+    grant = Grant.objects.create(
+        initiative=initiative,
+        host=agreement.host,
+        source=source,
+        label=label.strip()[:200],
+        plan=plan,
+        budget_cents=amount_cents,
+        created_by=_actor(origin),
+    )
+    _receive(agreement, grant, amount_cents, date, label.strip(), TransactionKind.GRANT, origin)
+    record_event(
+        action="hosting.grant_created",
+        target=grant,
+        origin=origin,
+        details={"amount_cents": amount_cents, "plan": plan.pk if plan else None},
+    )
+    return grant
+
+
+def _receive(agreement, grant, amount_cents, date, description, kind, origin):
+    fee = amount_cents * agreement.fee_basis_points // 10000
+    lines = [(earmark_account(grant), amount_cents), (income_account(grant), -amount_cents)]
+    if fee:
+        lines += [
+            (earmark_account(grant), -fee),
+            (expense_account(grant, Category.HOST_FEE), fee),
+        ]
+        # The fee leaves the initiative's money and becomes the host's.
+        lines += [
+            (host_bank_account(agreement.host), fee),
+            (host_fees_account(agreement.host), -fee),
+        ]
+    # one entry per account
+    merged: dict[int, list] = {}
+    for account, amount in lines:
+        merged.setdefault(account.pk, [account, 0])[1] += amount
+    return _post(
+        host=agreement.host,
+        initiative=grant.initiative,
+        date=date,
+        kind=kind,
+        description=description,
+        lines=[(a, amt) for a, amt in merged.values() if amt],
+        origin=origin,
+    )
+
+
+def grant_from_plan(plan, origin: Origin) -> Grant | None:
+    """The funded plan's money as an earmarked grant of the initiative that carries it.
+
+    Idempotent: a plan has at most one grant (a second call returns it). Returns None
+    when the plan is not funded, has no initiative or the initiative has no host.
+    """
+    existing = Grant.objects.filter(plan=plan).first()
+    if existing is not None:
+        return existing
+    funding = FundedPlan.objects.filter(plan=plan).first()
+    if funding is None or plan.initiative_id is None or funding.amount_cents <= 0:
+        return None
+    if active_agreement(plan.initiative) is None:
+        return None
+    label = _("%(round)s, plan %(number)s") % {"round": plan.budget_round.title, "number": plan.pk}
+    try:
+        with transaction.atomic():
+            return record_grant(
+                initiative=plan.initiative,
+                source=GrantSource.BUURTBUDGET,
+                label=label,
+                amount_cents=funding.amount_cents,
+                date=timezone.localdate(),
+                origin=origin,
+                plan=plan,
+            )
+    except IntegrityError:  # made at the same moment by another process
+        return Grant.objects.get(plan=plan)
+
+
+def donations_grant(agreement) -> Grant:
+    grant, _created = Grant.objects.get_or_create(
+        initiative=agreement.initiative,
+        host=agreement.host,
+        source=GrantSource.DONATIONS,
+        defaults={"label": _("Donations")},
+    )
+    return grant
+
+
+@transaction.atomic
+def record_donation(
+    *, initiative, amount_cents: int, date: datetime.date, description: str, origin: Origin
+) -> LedgerTransaction:
+    """A donation the host received for the initiative (no donor's name in the ledger)."""
+    agreement = active_agreement(initiative)
+    if agreement is None:
+        raise HostingError(_("This initiative has no active host."), code="not_hosted")
+    _require_finance(origin, agreement.host)
+    _check_amount(amount_cents)
+    if date > timezone.localdate():
+        raise HostingError(_("The date cannot be in the future."), code="date")
+    grant = donations_grant(agreement)
+    return _receive(
+        agreement,
+        grant,
+        amount_cents,
+        date,
+        description.strip() or _("Donation"),
+        TransactionKind.DONATION,
+        origin,
+    )
+
+
+@transaction.atomic
+def record_expense(
+    *,
+    grant: Grant,
+    category: str,
+    amount_cents: int,
+    date: datetime.date,
+    description: str,
+    origin: Origin,
+) -> LedgerTransaction:
+    """A payment from an earmark (the expense claims will call this once paid)."""
+    _require_finance(origin, grant.host)
+    _check_amount(amount_cents)
+    return _post(
+        host=grant.host,
+        initiative=grant.initiative,
+        date=date,
+        kind=TransactionKind.EXPENSE,
+        description=description,
+        lines=[
+            (expense_account(grant, category), amount_cents),
+            (earmark_account(grant), -amount_cents),
+        ],
+        origin=origin,
+        category=category,
+    )
+
+
+@transaction.atomic
+def reverse(txn: LedgerTransaction, reason: str, origin: Origin) -> LedgerTransaction:
+    """Correct a transaction by one with the opposite entries (never an edit)."""
+    # Lock the original (a row lock, not a change) so two corrections of it queue and the
+    # second one sees the first.
+    txn = (
+        LedgerTransaction.objects.select_for_update(of=("self",))
+        .select_related("host", "initiative")
+        .get(pk=txn.pk)
+    )
+    _require_finance(origin, txn.host)
+    if not reason.strip():
+        raise HostingError(_("Give a reason for the correction."), code="reason")
+    if txn.kind == TransactionKind.REVERSAL:
+        raise HostingError(_("A correction cannot be reversed; record it anew."), code="reversal")
+    if LedgerTransaction.objects.filter(reverses=txn).exists():
+        raise HostingError(_("This transaction has already been corrected."), code="reversed")
+    lines = [(e.account, -e.amount_cents) for e in txn.entries.select_related("account__grant")]
+    try:
+        with transaction.atomic():
+            return _post(
+                host=txn.host,
+                initiative=txn.initiative,
+                date=timezone.localdate(),
+                kind=TransactionKind.REVERSAL,
+                description=_("Correction: %(description)s") % {"description": txn.description},
+                lines=lines,
+                origin=origin,
+                reverses=txn,
+                reason=reason.strip(),
+                category=txn.category,
+            )
+    except IntegrityError:  # reversed at the same moment
+        raise HostingError(
+            _("This transaction has already been corrected."), code="reversed"
+        ) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Expense claims
+# ---------------------------------------------------------------------------------------------
+
+#: Categories a member may claim (host fees and transfers are booked by the host).
+CLAIM_CATEGORIES = [c for c in Category.values if c not in (Category.HOST_FEE, Category.TRANSFER)]
+#: Approved claims that are not paid yet hold their money.
+COMMITTED_STATES = (ClaimState.APPROVED, ClaimState.SCHEDULED)
+
+
+def _claim(claim: ExpenseClaim) -> ExpenseClaim:
+    return (
+        ExpenseClaim.objects.select_for_update()
+        .select_related("grant__host", "grant__initiative")
+        .get(pk=claim.pk)
+    )
+
+
+def _step(claim: ExpenseClaim, to_state: str, origin: Origin, reason: str = "") -> ExpenseClaim:
+    ClaimStep.objects.create(
+        claim=claim,
+        from_state=claim.state,
+        to_state=to_state,
+        actor=_actor(origin),
+        reason=reason,
+    )
+    record_event(
+        action=f"hosting.claim_{to_state}",
+        target=claim,
+        origin=origin,
+        details={"from": claim.state, "reason": reason, "amount_cents": claim.amount_cents},
+    )
+    claim.state = to_state
+    claim.save(update_fields=["state"])
+    _tell_claim(claim, origin, reason)
+    return claim
+
+
+def _agreement_for_claim(claim_or_grant) -> HostingAgreement:
+    grant = getattr(claim_or_grant, "grant", claim_or_grant)
+    agreement = active_agreement(grant.initiative)
+    if agreement is None or agreement.host_id != grant.host_id:
+        raise HostingError(_("This initiative has no active host."), code="not_hosted")
+    return agreement
+
+
+@transaction.atomic
+def create_claim(
+    *,
+    grant: Grant,
+    description: str,
+    amount_cents: int,
+    spent_on: datetime.date,
+    category: str,
+    payee_name: str,
+    payee_iban: str,
+    origin: Origin,
+) -> ExpenseClaim:
+    """An initiator drafts a claim on one of the initiative's grants."""
+    from .adapters import BadIban, checked_iban
+
+    _require(access.is_initiator(_actor(origin), grant.initiative))
+    _agreement_for_claim(grant)
+    _check_amount(amount_cents)
+    if category not in CLAIM_CATEGORIES:
+        raise HostingError(_("Choose a valid category."), code="category")
+    if not description.strip():
+        raise HostingError(_("Describe what the money was spent on."), code="description")
+    if not payee_name.strip():
+        raise HostingError(_("Say who is paid."), code="payee")
+    if spent_on > timezone.localdate():
+        raise HostingError(_("The date cannot be in the future."), code="date")
+    try:
+        iban = checked_iban(payee_iban)
+    except BadIban as error:
+        raise HostingError(
+            _("This IBAN cannot be used: %(reason)s.") % {"reason": error}, code="iban"
+        ) from None
+    claim = ExpenseClaim.objects.create(
+        grant=grant,
+        submitted_by=_actor(origin),
+        description=description.strip()[:200],
+        amount_cents=amount_cents,
+        spent_on=spent_on,
+        category=category,
+        payee_name=payee_name.strip()[:70],
+        payee_iban=iban.iban,
+        payee_bank=iban.bank_name[:100],
+    )
+    record_event(action="hosting.claim_created", target=claim, origin=origin)
+    return claim
+
+
+@transaction.atomic
+def submit_claim(claim: ExpenseClaim, origin: Origin) -> ExpenseClaim:
+    claim = _claim(claim)
+    _require(_actor(origin) is not None and claim.submitted_by_id == _actor(origin).pk)
+    if claim.state not in (ClaimState.DRAFT, ClaimState.NEEDS_INFO):
+        raise HostingError(_("This claim has already been submitted."), code="state")
+    return _step(claim, ClaimState.SUBMITTED, origin)
+
+
+def _checker(claim: ExpenseClaim, agreement: HostingAgreement, actor) -> bool:
+    """The treasurer (first check) or a finance officer of the host."""
+    if actor is None:
+        return False
+    return agreement.treasurer_id == actor.pk or access.is_finance_officer(
+        actor, claim.grant.host_id
+    )
+
+
+@transaction.atomic
+def request_information(claim: ExpenseClaim, reason: str, origin: Origin) -> ExpenseClaim:
+    claim = _claim(claim)
+    agreement = _agreement_for_claim(claim)
+    _require(_checker(claim, agreement, _actor(origin)))
+    if claim.state != ClaimState.SUBMITTED:
+        raise HostingError(_("Only a submitted claim can be asked about."), code="state")
+    if not reason.strip():
+        raise HostingError(_("Say what information is missing."), code="reason")
+    return _step(claim, ClaimState.NEEDS_INFO, origin, reason.strip())
+
+
+@transaction.atomic
+def treasurer_check(claim: ExpenseClaim, origin: Origin) -> ExpenseClaim:
+    """The initiative's treasurer checks the claim before the host's approvers."""
+    claim = _claim(claim)
+    agreement = _agreement_for_claim(claim)
+    actor = _actor(origin)
+    _require(actor is not None and agreement.treasurer_id == actor.pk)
+    if claim.submitted_by_id == actor.pk:
+        raise HostingError(_("Nobody checks or approves their own claim."), code="self")
+    if claim.state != ClaimState.SUBMITTED:
+        raise HostingError(_("Only a submitted claim can be checked."), code="state")
+    claim.treasurer_checked_by = actor
+    claim.save(update_fields=["treasurer_checked_by"])
+    record_event(action="hosting.claim_checked", target=claim, origin=origin)
+    return claim
+
+
+def available_cents(grant: Grant, *, excluding: ExpenseClaim | None = None) -> int:
+    """What is left in the earmark minus approved claims that are not paid yet."""
+    return account_balance(earmark_account(grant)) - _committed(grant.pk, excluding=excluding)
+
+
+@transaction.atomic
+def approve_claim(claim: ExpenseClaim, origin: Origin) -> ExpenseClaim:
+    """One approval by a host finance officer; the quorum of the amount's band approves.
+
+    Nobody approves their own claim; a claim larger than what is left in its earmark
+    (minus approved claims not paid yet) cannot be approved.
+    """
+    claim = _claim(claim)
+    agreement = _agreement_for_claim(claim)
+    actor = _actor(origin)
+    _require(actor is not None and access.is_finance_officer(actor, claim.grant.host_id))
+    if claim.submitted_by_id == actor.pk:
+        raise HostingError(_("Nobody checks or approves their own claim."), code="self")
+    if claim.state != ClaimState.SUBMITTED:
+        raise HostingError(_("Only a submitted claim can be approved."), code="state")
+    needs_treasurer = agreement.treasurer_id not in (None, claim.submitted_by_id)
+    if needs_treasurer and claim.treasurer_checked_by_id is None:
+        raise HostingError(
+            _("The initiative's treasurer checks the claim first."), code="treasurer"
+        )
+    # Lock the earmark so two approvals of different claims cannot both use the last euro.
+    LedgerAccount.objects.select_for_update().filter(pk=earmark_account(claim.grant).pk).first()
+    if claim.amount_cents > available_cents(claim.grant, excluding=claim):
+        raise HostingError(
+            _("Not enough money is left in %(grant)s.") % {"grant": claim.grant.label},
+            code="insufficient",
+        )
+    if ClaimApproval.objects.filter(claim=claim, approver=actor).exists():
+        raise HostingError(_("You have already approved this claim."), code="twice")
+    ClaimApproval.objects.create(claim=claim, approver=actor)
+    record_event(action="hosting.claim_approval", target=claim, origin=origin)
+    needed = max(1, agreement.approvers_needed(claim.amount_cents))
+    if claim.approvals.count() >= needed:
+        _step(claim, ClaimState.APPROVED, origin)
+    return claim
+
+
+@transaction.atomic
+def reject_claim(claim: ExpenseClaim, reason: str, origin: Origin) -> ExpenseClaim:
+    claim = _claim(claim)
+    _require(access.is_finance_officer(_actor(origin), claim.grant.host_id))
+    if claim.state not in (ClaimState.SUBMITTED, ClaimState.NEEDS_INFO, ClaimState.APPROVED):
+        raise HostingError(_("This claim can no longer be rejected."), code="state")
+    if not reason.strip():
+        raise HostingError(_("Give a reason."), code="reason")
+    return _step(claim, ClaimState.REJECTED, origin, reason.strip())
+
+
+@transaction.atomic
+def schedule_claim(claim: ExpenseClaim, origin: Origin) -> ExpenseClaim:
+    claim = _claim(claim)
+    _require(access.is_finance_officer(_actor(origin), claim.grant.host_id))
+    if claim.state not in (ClaimState.APPROVED, ClaimState.FAILED):
+        raise HostingError(_("Only an approved claim can be scheduled."), code="state")
+    return _step(claim, ClaimState.SCHEDULED, origin)
+
+
+@transaction.atomic
+def mark_paid(claim: ExpenseClaim, origin: Origin, reason: str = "") -> ExpenseClaim:
+    """The claim was paid: the expense is booked in the ledger, once."""
+    claim = _claim(claim)
+    _require_finance(origin, claim.grant.host)
+    if claim.state != ClaimState.SCHEDULED or claim.payment_id is not None:
+        raise HostingError(_("Only a scheduled claim can be marked paid."), code="state")
+    txn = _post(
+        host=claim.grant.host,
+        initiative=claim.grant.initiative,
+        date=timezone.localdate(),
+        kind=TransactionKind.EXPENSE,
+        description=claim.description,
+        lines=[
+            (expense_account(claim.grant, claim.category), claim.amount_cents),
+            (earmark_account(claim.grant), -claim.amount_cents),
+        ],
+        origin=origin,
+        category=claim.category,
+        paying_claim=claim,
+    )
+    claim.payment = txn
+    claim.save(update_fields=["payment"])
+    return _step(claim, ClaimState.PAID, origin, reason.strip())
+
+
+@transaction.atomic
+def mark_failed(claim: ExpenseClaim, reason: str, origin: Origin) -> ExpenseClaim:
+    claim = _claim(claim)
+    _require_finance(origin, claim.grant.host)
+    if claim.state != ClaimState.SCHEDULED:
+        raise HostingError(_("Only a scheduled claim can fail."), code="state")
+    if not reason.strip():
+        raise HostingError(_("Give a reason."), code="reason")
+    return _step(claim, ClaimState.FAILED, origin, reason.strip())
