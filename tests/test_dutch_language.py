@@ -363,3 +363,23 @@ def test_the_template_text_checker():
         '<p>{% translate "Submit" %} {{ plan.title }}</p>{# a note #}'
         "{% blocktranslate %}Hello {{ name }}{% endblocktranslate %}<p>CBS</p>"
     )
+
+
+def test_one_english_text_has_one_dutch_translation_in_every_catalogue():
+    """Django merges the apps' catalogues and the app listed first wins: a msgid translated
+    differently in two apps shows the first app's words on the other app's pages too
+    (the initiatives app once turned every "initiative" into "Initiatieven")."""
+    seen: dict[tuple, dict[str, object]] = {}
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)):
+            if entry.obsolete:
+                continue
+            value = (
+                tuple(sorted(entry.msgstr_plural.items())) if entry.msgid_plural else entry.msgstr
+            )
+            app = path.relative_to(PROJECT).parts[0]
+            seen.setdefault((entry.msgctxt, entry.msgid), {})[app] = value
+    differing = {key[1]: apps for key, apps in seen.items() if len(set(apps.values())) > 1}
+    assert not differing, "Translated differently per app (use one wording):\n" + "\n".join(
+        f"{msgid!r}: {apps}" for msgid, apps in sorted(differing.items())
+    )

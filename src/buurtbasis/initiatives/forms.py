@@ -253,7 +253,7 @@ class SearchForm(platform_forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     wijk = forms.ModelChoiceField(
-        label=_("Neighbourhood"),
+        label=_("District"),
         queryset=Area.objects.none(),
         required=False,
         to_field_name="code",

@@ -155,6 +155,7 @@ def test_submit_assess_vote_results_download_recompute(live_server, _chromium, t
     outcome = Outcome.objects.get(budget_round=budget_round)
     public = new_page(_chromium, live_server)
     public.goto(live_server.url + reverse("budgets:round-results", args=[budget_round.slug]))
+    public.get_by_text("Voor wie het precies wil weten").click()  # the hash is in the details
     shown_hash = public.locator("code.hash").inner_text().strip()
     assert shown_hash == outcome.pabulib_sha256
     command = public.locator("code.command").inner_text()

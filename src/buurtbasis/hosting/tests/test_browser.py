@@ -95,7 +95,7 @@ def test_asking_offering_and_accepting_without_javascript(page, axe_violations, 
 
         _log_in(phone, live_server, h.coordinator)
         phone.goto(f"{live_server.url}/gastorganisatie/overeenkomst/{agreement.pk}/aanbod/")
-        phone.get_by_label("Startdatum").fill("2026-04-01")
+        phone.get_by_label("Begindatum").fill("2026-04-01")
         phone.get_by_label("Bijdrage voor de gastorganisatie in procent").fill("5")
         phone.get_by_label("Uitgaven boven dit bedrag").fill("250")
         phone.get_by_role("button", name="Het aanbod versturen").click()
