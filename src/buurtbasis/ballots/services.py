@@ -389,7 +389,7 @@ def check_account_eligibility(budget_round: BudgetRound, user) -> None:
         )
     if user.birth_date is None:
         raise NotEligible(
-            _("Fill in your date of birth in your profile. We need it to check your age."),
+            _("Fill in your date of birth. We need it to check your age."),
             code="no_birth_date",
         )
     if age_on(user.birth_date, timezone.localdate()) < budget_round.min_voter_age:
@@ -402,7 +402,7 @@ def check_account_eligibility(budget_round: BudgetRound, user) -> None:
     if round_areas:
         if user.home_area_id is None:
             raise NotEligible(
-                _("Fill in your neighbourhood in your profile. Only residents can vote."),
+                _("Fill in the wijk or buurt where you live. Only residents can vote."),
                 code="no_home_area",
             )
         if not (_area_and_parents(user.home_area) & set(round_areas)):

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_details
 
 app_name = "ballots"
 urlpatterns = [
     path("<slug:slug>/", views.start, name="start"),
     path("<slug:slug>/stembiljet/", views.ballot, name="ballot"),
     path("<slug:slug>/ontvangen/<str:receipt>/", views.receipt, name="receipt"),
+    path("<slug:slug>/mijn-gegevens/", views_details.voter_details, name="voter-details"),
     path("<slug:slug>/bon/", views.receipt_lookup, name="receipt-lookup"),
     path("<slug:slug>/beheer/", views.manage, name="manage"),
     path("<slug:slug>/beheer/brieven/", views.print_letters, name="letters"),

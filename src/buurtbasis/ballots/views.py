@@ -28,7 +28,7 @@ from buurtbasis.budgets.models import BallotType, BudgetRound
 from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.tenancy import get_tenant
 
-from . import letters, limits, pagecache, services
+from . import letters, limits, pagecache, services, views_details
 from .forms import CodeForm, LettersForm, PaperBatchForm, RejectForm, parse_choices
 from .models import Ballot, BatchStatus, LetterRun, LetterStatus, PaperBatch, VotingCode
 
@@ -153,7 +153,11 @@ def _voting_right(request, budget_round: BudgetRound) -> VotingRight | HttpRespo
             return render(
                 request,
                 "ballots/not_eligible.html",
-                {"budget_round": budget_round, "reason": exc.message},
+                {
+                    "budget_round": budget_round,
+                    "reason": exc.message,
+                    "details_url": views_details.link_for(budget_round, exc),
+                },
                 status=403,
             )
         return VotingRight(voter=request.user)
@@ -161,12 +165,13 @@ def _voting_right(request, budget_round: BudgetRound) -> VotingRight | HttpRespo
 
 
 def _start_page(request, budget_round: BudgetRound, form: CodeForm, *, status: int = 200):
-    account_problem = None
+    account_problem = details_url = None
     if budget_round.allow_account_voting and request.user.is_authenticated:
         try:
             services.check_account_eligibility(budget_round, request.user)
         except services.NotEligible as exc:
             account_problem = exc.message
+            details_url = views_details.link_for(budget_round, exc)
     return render(
         request,
         "ballots/start.html",
@@ -176,6 +181,7 @@ def _start_page(request, budget_round: BudgetRound, form: CodeForm, *, status: i
             "is_open": services.is_voting_open(budget_round),
             "phase": services.voting_phase(budget_round),
             "account_problem": account_problem,
+            "details_url": details_url,
         },
         status=status,
     )
@@ -325,7 +331,11 @@ def ballot(request, slug: str):
         return render(
             request,
             "ballots/not_eligible.html",
-            {"budget_round": budget_round, "reason": exc.message},
+            {
+                "budget_round": budget_round,
+                "reason": exc.message,
+                "details_url": views_details.link_for(budget_round, exc),
+            },
             status=403,
         )
     except services.VotingError as exc:
