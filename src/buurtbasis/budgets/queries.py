@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from .models import BudgetRound, FundedPlan, Outcome, Phase, PhaseKind
+from .models import BudgetRound, FundedPlan, Outcome, Phase, PhaseKind, PlanStatus
 
 OPEN_PHASES = (PhaseKind.SUBMISSION, PhaseKind.VOTING)
 
@@ -84,7 +84,8 @@ def plan_results(plans: Iterable) -> dict[int, PlanResult]:
     """``{plan id: PlanResult}`` for the plans whose round has published its result.
 
     A plan of a round in the results or execution phase with an outcome is chosen
-    when it is among the outcome's funded plans; its execution status comes from
+    when it is among the outcome's funded plans, not chosen when it was on the ballot
+    (feasible) but is not; its execution status comes from
     its ``FundedPlan`` (kept up to date by progress updates). Plans of other rounds
     are left out. Two queries, whatever the number of plans.
     """
@@ -112,6 +113,8 @@ def plan_results(plans: Iterable) -> dict[int, PlanResult]:
     for plan in plans:
         if plan.budget_round_id not in funded_ids:
             continue
+        if plan.pk not in funded_ids[plan.budget_round_id] and plan.status != PlanStatus.FEASIBLE:
+            continue  # never on the ballot (not feasible, merged): its status says why
         if plan.pk in funded_ids[plan.budget_round_id]:
             funded = funding.get(plan.pk)
             results[plan.pk] = PlanResult(
@@ -122,3 +125,37 @@ def plan_results(plans: Iterable) -> dict[int, PlanResult]:
         else:
             results[plan.pk] = PlanResult(chosen=False)
     return results
+
+
+def published_funded_ids(budget_round) -> set[int] | None:
+    """The ids of the chosen plans once the round's result is published, else None."""
+    if budget_round.phase not in (PhaseKind.RESULTS, PhaseKind.EXECUTION):
+        return None
+    ids = (
+        Outcome.objects.filter(budget_round=budget_round)
+        .values_list("funded_plan_ids", flat=True)
+        .first()
+    )
+    return None if ids is None else {int(pk) for pk in ids}
+
+
+def filter_by_result(plans, budget_round, result: str):
+    """``plans`` narrowed to the chosen (``gekozen``) or not chosen (``niet-gekozen``) ones.
+
+    Unchanged when the result is not published yet or ``result`` is neither.
+    """
+    funded = published_funded_ids(budget_round)
+    if funded is None or result not in (CHOSEN, NOT_CHOSEN):
+        return plans
+    if result == CHOSEN:
+        return plans.filter(pk__in=funded)
+    return plans.filter(status=PlanStatus.FEASIBLE).exclude(pk__in=funded)
+
+
+def attach_results(plans) -> list:
+    """The plans as a list, each with ``result`` (a ``PlanResult`` or None)."""
+    plans = list(plans)
+    results = plan_results(plans)
+    for plan in plans:
+        plan.result = results.get(plan.pk)
+    return plans
