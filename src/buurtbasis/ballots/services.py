@@ -19,6 +19,7 @@ import random
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -1309,6 +1310,20 @@ def request_letters(
             _("You can make between 1 and %(max)s codes at a time.") % {"max": MAX_CODES_PER_RUN},
             code="count",
         )
+    if not settings.DEBUG:
+        from .letter_site import is_local_host
+
+        site = letters.round_site_url(budget_round)
+        if is_local_host(urlsplit(site).hostname or ""):
+            raise VotingError(
+                _(
+                    "The address %(address)s only works on this computer or network, not for "
+                    "residents at home. Set SITE_URL (or the municipality's host name) to the "
+                    "public address of this site."
+                )
+                % {"address": site},
+                code="local_site",
+            )
     saved = letters.save_addresses(addresses) if addresses else ""
     try:
         with transaction.atomic():

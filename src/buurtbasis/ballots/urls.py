@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_details
+from . import views, views_details, views_preview
 
 app_name = "ballots"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("<slug:slug>/beheer/", views.manage, name="manage"),
     path("<slug:slug>/beheer/brieven/", views.print_letters, name="letters"),
     path("<slug:slug>/beheer/brieven/lijst/", views.letter_runs, name="letter-runs"),
+    path(
+        "<slug:slug>/beheer/brieven/voorbeeld.pdf",
+        views_preview.letters_preview,
+        name="letters-preview",
+    ),
     path(
         "<slug:slug>/beheer/brieven/<int:pk>/pdf/", views.letters_download, name="letters-download"
     ),
