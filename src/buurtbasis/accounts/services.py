@@ -152,3 +152,35 @@ def delete_account(*, user: User, origin: Origin | None = None) -> None:
         details={"erasers": erased},
         origin=origin,
     )
+
+
+# --- What a person states about themselves to vote with their account -------------
+
+_UNSET = object()
+
+
+def set_voter_details(
+    *, user: User, birth_date=_UNSET, home_area=_UNSET, origin: Origin | None = None
+) -> User:
+    """Store the date of birth and/or the area where ``user`` lives (as they state them).
+
+    Only the values passed are changed. Voting with an account relies on what the
+    person declares; the audit trail notes that the details changed, not the values.
+    """
+    fields = []
+    if birth_date is not _UNSET:
+        user.birth_date = birth_date
+        fields.append("birth_date")
+    if home_area is not _UNSET:
+        user.home_area = home_area
+        fields.append("home_area")
+    if fields:
+        user.save(update_fields=fields)
+        record_event(
+            actor=user,
+            action="accounts.voter_details_changed",
+            target=user,
+            details={"fields": fields},
+            origin=origin,
+        )
+    return user

@@ -332,3 +332,42 @@ def municipality_map(
         "choropleth": choropleth,
         "active_total": sum(counts.values()),
     }
+
+
+def build_pick_map(*, areas: Sequence[Area], href, width: int = MAP_WIDTH) -> SafeString:
+    """A map on which each area is a link (``href(area)``) that picks it; no JavaScript.
+
+    Where an area and the buurten in it are both given, the buurten are drawn. The
+    links lie in a layer hidden from assistive technology, like the home page's map:
+    the same choice is always offered as a list next to the map.
+    """
+    drawable = [a for a in areas if a.boundary]
+    parents = {a.parent_id for a in drawable}
+    drawable = [a for a in drawable if a.pk not in parents]
+    if not drawable:
+        return mark_safe("")
+    projection = fit_projection(
+        (p for a in drawable for p in iter_positions(a.boundary)), width=width
+    )
+    title = _("Map of the areas of this round")
+    desc = _("Choose the area where you live on the map or in the list below it.")
+    parts = _svg_open("kies-gebied", projection.width, projection.height, title, desc)
+    parts.append('<g stroke="#1b1b1b" stroke-width="1.2" fill="#e4e7eb" fill-rule="evenodd">')
+    links = []
+    for area in drawable:
+        shape = path_data(area.boundary, projection)
+        parts.append(f'<path d="{shape}"/>')
+        links.append(
+            f'<a href="{escape(href(area))}" tabindex="-1" class="pick-area" '
+            f'data-area="{area.pk}"><path d="{shape}"><title>{escape(area.name)}</title>'
+            "</path></a>"
+        )
+    parts.append("</g></svg>")
+    overlay = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="area-map-links" aria-hidden="true" '
+        f'focusable="false" viewBox="0 0 {projection.width:.0f} {projection.height:.0f}">'
+        '<g fill="#000000" fill-opacity="0" stroke="none" fill-rule="evenodd">'
+        + "".join(links)
+        + "</g></svg>"
+    )
+    return mark_safe(f'<div class="area-map-wrap">{"".join(parts)}{overlay}</div>')  # noqa: S308

@@ -121,3 +121,48 @@ class RejectForm(platform_forms.Form):
         max_length=280,
         error_messages={"required": _("Say what must be corrected.")},
     )
+
+
+class VoterDetailsForm(platform_forms.Form):
+    """What a person states to vote with their account: date of birth and where they live."""
+
+    birth_date = forms.DateField(
+        label=_("Your date of birth"),
+        help_text=_("For example 15-03-1980."),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Fill in your date of birth."),
+            "invalid": _("Fill in a date like 15-03-1980."),
+        },
+    )
+    home_area = forms.ModelChoiceField(
+        label=_("Where you live"),
+        queryset=None,
+        required=False,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the wijk or buurt where you live."),
+            "invalid_choice": _("Choose one of the areas in the list."),
+        },
+    )
+
+    def __init__(self, *args, areas=None, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        self.today = today or timezone.localdate()
+        if areas:
+            self.fields["home_area"].queryset = areas
+            self.fields["home_area"].required = True
+        else:
+            del self.fields["home_area"]
+
+    def clean_birth_date(self):
+        value = self.cleaned_data["birth_date"]
+        if value > self.today:
+            raise forms.ValidationError(_("Your date of birth cannot be in the future."))
+        if value.year < 1900:
+            raise forms.ValidationError(_("Check the year of your date of birth."))
+        return value

@@ -159,13 +159,30 @@ def ballot_url(budget_round: BudgetRound, code: str | None = None, *, site: str 
     return f"{site}{path}?{urlencode({'code': code})}"
 
 
+# The code on a sample letter: never stored, and not even a well-formed code (voting codes
+# never contain a U, see ``codes.normalise_code``), so it can never open a ballot.
+PREVIEW_CODE = "VOOR-BEEL-DUUU"
+PREVIEW_ADDRESS = Address(
+    name="A. Voorbeeld", street="Voorbeeldstraat 1", postcode="1234 AB", place="Voorbeeld"
+)
+
+
+def render_preview_pdf(budget_round: BudgetRound) -> bytes:
+    """One sample letter, exactly as a run prints it but with a code that does not exist."""
+    return render_letters_pdf(budget_round, [PREVIEW_CODE], [PREVIEW_ADDRESS], preview=True)
+
+
 def qr_data_uri(url: str) -> str:
     """A PNG QR code of ``url`` as a data URI (so the PDF needs no files)."""
     return segno.make(url, error="m").png_data_uri(scale=5, border=4)
 
 
 def render_letters_html(
-    budget_round: BudgetRound, plain_codes: list[str], addresses: list[Address] | None = None
+    budget_round: BudgetRound,
+    plain_codes: list[str],
+    addresses: list[Address] | None = None,
+    *,
+    preview: bool = False,
 ) -> str:
     from . import services
 
@@ -188,17 +205,22 @@ def render_letters_html(
             "phase": phase,
             "start_url": ballot_url(budget_round, site=site),
             "organisation": budget_round.organisation,
+            "preview": preview,
         },
     )
 
 
 def render_letters_pdf(
-    budget_round: BudgetRound, plain_codes: list[str], addresses: list[Address] | None = None
+    budget_round: BudgetRound,
+    plain_codes: list[str],
+    addresses: list[Address] | None = None,
+    *,
+    preview: bool = False,
 ) -> bytes:
     """One A4 page per code, as PDF bytes (WeasyPrint), in one go: for small runs."""
     from weasyprint import HTML
 
-    html = render_letters_html(budget_round, plain_codes, addresses)
+    html = render_letters_html(budget_round, plain_codes, addresses, preview=preview)
     return HTML(string=html, base_url=settings.SITE_URL).write_pdf()
 
 

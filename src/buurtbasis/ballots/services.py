@@ -19,6 +19,7 @@ import random
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -394,7 +395,7 @@ def check_account_eligibility(budget_round: BudgetRound, user) -> None:
         )
     if user.birth_date is None:
         raise NotEligible(
-            _("Fill in your date of birth in your profile. We need it to check your age."),
+            _("Fill in your date of birth. We need it to check your age."),
             code="no_birth_date",
         )
     if age_on(user.birth_date, timezone.localdate()) < budget_round.min_voter_age:
@@ -407,7 +408,7 @@ def check_account_eligibility(budget_round: BudgetRound, user) -> None:
     if round_areas:
         if user.home_area_id is None:
             raise NotEligible(
-                _("Fill in your neighbourhood in your profile. Only residents can vote."),
+                _("Fill in the wijk or buurt where you live. Only residents can vote."),
                 code="no_home_area",
             )
         if not (_area_and_parents(user.home_area) & set(round_areas)):
@@ -1355,6 +1356,20 @@ def request_letters(
             % {"max": MAX_CODES_PER_RUN},
             code="count",
         )
+    if not settings.DEBUG:
+        from .letter_site import is_local_host
+
+        site = letters.round_site_url(budget_round)
+        if is_local_host(urlsplit(site).hostname or ""):
+            raise VotingError(
+                _(
+                    "The address %(address)s only works on this computer or network, not for "
+                    "residents at home. Set SITE_URL (or the municipality's host name) to the "
+                    "public address of this site."
+                )
+                % {"address": site},
+                code="local_site",
+            )
     saved = letters.save_addresses(addresses) if addresses else ""
     try:
         with transaction.atomic():

@@ -28,7 +28,7 @@ from buurtbasis.budgets.models import BallotType, BudgetRound
 from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.tenancy import get_tenant
 
-from . import letters, limits, pagecache, services
+from . import letter_site, letters, limits, pagecache, services, views_details
 from .forms import CodeForm, LettersForm, PaperBatchForm, RejectForm, parse_choices
 from .models import Ballot, BatchStatus, LetterRun, LetterStatus, PaperBatch, VotingCode
 
@@ -153,7 +153,11 @@ def _voting_right(request, budget_round: BudgetRound) -> VotingRight | HttpRespo
             return render(
                 request,
                 "ballots/not_eligible.html",
-                {"budget_round": budget_round, "reason": exc.message},
+                {
+                    "budget_round": budget_round,
+                    "reason": exc.message,
+                    "details_url": views_details.link_for(budget_round, exc),
+                },
                 status=403,
             )
         return VotingRight(voter=request.user)
@@ -161,12 +165,13 @@ def _voting_right(request, budget_round: BudgetRound) -> VotingRight | HttpRespo
 
 
 def _start_page(request, budget_round: BudgetRound, form: CodeForm, *, status: int = 200):
-    account_problem = None
+    account_problem = details_url = None
     if budget_round.allow_account_voting and request.user.is_authenticated:
         try:
             services.check_account_eligibility(budget_round, request.user)
         except services.NotEligible as exc:
             account_problem = exc.message
+            details_url = views_details.link_for(budget_round, exc)
     return render(
         request,
         "ballots/start.html",
@@ -176,6 +181,7 @@ def _start_page(request, budget_round: BudgetRound, form: CodeForm, *, status: i
             "is_open": services.is_voting_open(budget_round),
             "phase": services.voting_phase(budget_round),
             "account_problem": account_problem,
+            "details_url": details_url,
         },
         status=status,
     )
@@ -325,7 +331,11 @@ def ballot(request, slug: str):
         return render(
             request,
             "ballots/not_eligible.html",
-            {"budget_round": budget_round, "reason": exc.message},
+            {
+                "budget_round": budget_round,
+                "reason": exc.message,
+                "details_url": views_details.link_for(budget_round, exc),
+            },
             status=403,
         )
     except services.VotingError as exc:
@@ -412,13 +422,22 @@ def _runs_context(budget_round: BudgetRound) -> dict:
     }
 
 
-def _manage_context(budget_round: BudgetRound, form: LettersForm) -> dict:
+def _site_check(request, budget_round: BudgetRound) -> letter_site.SiteCheck:
+    return letter_site.check(letters.round_site_url(budget_round), letter_site.served_site(request))
+
+
+def _manage_context(request, budget_round: BudgetRound, form: LettersForm) -> dict:
+    site_check = _site_check(request, budget_round)
     return {
         **_runs_context(budget_round),
         "counts": services.ballot_counts(budget_round),
         "form": form,
         "batches": budget_round.paper_batches.select_related("entered_by", "confirmed_by"),
-        "start_url": letters.ballot_url(budget_round),
+        "start_url": letters.ballot_url(budget_round, site=site_check.printed),
+        "sample_url": letters.ballot_url(
+            budget_round, letters.PREVIEW_CODE, site=site_check.printed
+        ),
+        "site_check": site_check,
         "keep_days": settings.LETTERS_KEEP_DAYS,
     }
 
@@ -428,7 +447,9 @@ def manage(request, slug: str):
     budget_round = budget_access.get_round_for_manager(
         request.user, slug, get_tenant(request).cbs_code
     )
-    return render(request, "ballots/manage.html", _manage_context(budget_round, LettersForm()))
+    return render(
+        request, "ballots/manage.html", _manage_context(request, budget_round, LettersForm())
+    )
 
 
 @never_cache
@@ -538,6 +559,10 @@ def _print_letters(request, slug: str):
         finally:
             upload.close()
     if not form.errors:
+        site_check = _site_check(request, budget_round)
+        for problem in site_check.problems if site_check.refused else []:
+            form.add_error(None, problem)
+    if not form.errors:
         try:
             services.request_letters(
                 budget_round=budget_round,
@@ -551,7 +576,7 @@ def _print_letters(request, slug: str):
     del addresses
     if form.errors:
         return render(
-            request, "ballots/manage.html", _manage_context(budget_round, form), status=400
+            request, "ballots/manage.html", _manage_context(request, budget_round, form), status=400
         )
     messages.success(
         request,

@@ -8,12 +8,13 @@ from buurtbasis.platform.tenancy import get_tenant
 
 from .access import municipalities_managed_by
 from .models import BudgetRound, Plan
+from .queries import attach_results
 
 
 def my_budget_block(request, limit: int = 10) -> dict | None:
     """My plans with status and reason, and (for civil servants) the rounds I manage, in
-    the current municipality. Two or three queries, whatever the counts; None when there
-    is nothing to show."""
+    the current municipality (with the published result of each plan). At most five
+    queries, whatever the counts; None when there is nothing to show."""
     user = request.user
     if not user.is_authenticated:
         return None
@@ -38,4 +39,4 @@ def my_budget_block(request, limit: int = 10) -> dict | None:
     )
     if not plans and not rounds:
         return None
-    return {"plans": plans, "rounds": rounds}
+    return {"plans": attach_results(plans), "rounds": rounds}

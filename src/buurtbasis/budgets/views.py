@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from buurtbasis.platform.blocks import blocks_for
 from buurtbasis.platform.tenancy import get_tenant
 
-from . import access, services
+from . import access, queries, services
 from .forms import (
     AssessmentForm,
     CostLineFormSet,
@@ -111,11 +111,14 @@ def round_detail(request, slug):
     status = request.GET.get("status")
     if status in PlanStatus.values:
         plans = plans.filter(status=status)
+    result_filter = request.GET.get("uitslag", "")
+    plans = queries.filter_by_result(plans, budget_round, result_filter)
     is_manager = access.can_manage_round(request.user, budget_round)
     context = {
         "budget_round": budget_round,
         "timeline": _phase_timeline(budget_round),
-        "plans": plans,
+        "plans": queries.attach_results(plans),
+        "result_filter": result_filter,
         "areas": budget_round.areas.all(),
         "is_manager": is_manager,
         "can_submit": access.can_submit_plan(request.user, budget_round),
@@ -143,6 +146,7 @@ def round_detail(request, slug):
 def plan_detail(request, slug, pk):
     budget_round = access.get_round_for_viewer(request.user, slug, _code(request))
     plan = access.get_plan_for_viewer(request.user, budget_round, pk)
+    plan.result = queries.plan_results([plan]).get(plan.pk)
     funding = FundedPlan.objects.filter(plan=plan).first()
     updates = (
         ProgressUpdate.objects.filter(funded_plan=funding).order_by("happened_on", "pk")
@@ -256,7 +260,7 @@ def my_plans(request):
         .select_related("budget_round", "merged_into", "initiative")
         .order_by("-updated_at")
     )
-    return render(request, "budgets/my_plans.html", {"plans": plans})
+    return render(request, "budgets/my_plans.html", {"plans": queries.attach_results(plans)})
 
 
 # -- plans: submit and edit ----------------------------------------------------------------------

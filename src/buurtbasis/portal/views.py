@@ -2,6 +2,7 @@ from django.shortcuts import render
 
 from buurtbasis.areas import services as area_services
 from buurtbasis.areas.maps import municipality_map
+from buurtbasis.budgets.queries import open_rounds
 from buurtbasis.initiatives.models import Initiative
 from buurtbasis.initiatives.queries import count_active_initiatives
 from buurtbasis.initiatives.views import login_required
@@ -36,6 +37,7 @@ def home(request):
         .order_by("-created_at")
         .prefetch_related("areas")[:RECENT_INITIATIVES]
     )
+    context["open_rounds"] = open_rounds(code)
     return render(request, "portal/home.html", context)
 
 
@@ -47,6 +49,8 @@ def dashboard(request):
         "portal/dashboard.html",
         {
             "blocks": blocks_for("dashboard", request),
+            "open_rounds": open_rounds(get_tenant(request).cbs_code, area=request.user.home_area),
+            "open_rounds_area": request.user.home_area,
             "is_platform_admin": is_platform_admin(request.user),
         },
     )

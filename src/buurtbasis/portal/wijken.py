@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from buurtbasis.areas import services
 from buurtbasis.areas.maps import build_location_map
 from buurtbasis.areas.models import Area, AreaLevel
+from buurtbasis.budgets.queries import open_rounds
 from buurtbasis.initiatives.queries import count_active_initiatives, initiatives_in
 from buurtbasis.platform.tenancy import get_tenant
 
@@ -66,6 +67,8 @@ def _render_detail(request, area: Area):
         "location_map": build_location_map(area=area, siblings=siblings),
         "page": page,
         "children": list(area.children.order_by("code").only("pk", "name", "code", "year")),
+        "open_rounds": open_rounds(get_tenant(request).cbs_code, area=area),
+        "open_rounds_area": area,
     }
     return render(request, "areas/district_detail.html", context)
 

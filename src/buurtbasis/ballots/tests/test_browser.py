@@ -129,6 +129,9 @@ def test_letters_are_printed_in_the_background_and_offered_for_download(
     from .queue import run_queued_tasks
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    # The live server is local: allowed (with a warning) only in development mode.
+    settings.DEBUG = True
+    settings.SITE_URL = live_server.url
     storages._storages.pop("private", None)
     budget_round, _plans = knapsack_round
     login(page, live_server, civil_servant_for(budget_round))
