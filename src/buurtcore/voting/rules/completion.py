@@ -38,6 +38,7 @@ __all__ = [
     "CHUNK_AT_STEPS",
     "COMPILE_AT_ENTRIES",
     "PYTHON_SECONDS",
+    "SWITCH_AT_FORECAST",
     "add1_threads",
     "is_exhaustive",
     "rounds_by_endowment",
@@ -75,6 +76,13 @@ def rounds_by_endowment(
 COMPILE_AT_ENTRIES = 50_000
 #: Estimated seconds of Python runs after which Add1 switches to the compiled runs.
 PYTHON_SECONDS = 0.25
+#: Add1 also switches as soon as the Python runs left are forecast to cost more
+#: than this many estimated seconds (see ``_forecast``): loading numba costs
+#: about 0.5 s, so on an election that needs many runs switching early pays.
+SWITCH_AT_FORECAST = 0.6
+#: ... once the Python runs have cost this many estimated seconds (the rate of
+#: the first few runs says little: the probes only learn to skip later).
+FORECAST_AFTER = 0.025
 #: With the compiled runs, the endowments still to try are split into this many
 #: pieces of equal length, worked on by ``add1_threads()`` threads in parallel ...
 CHUNKS = 8
@@ -103,6 +111,31 @@ def _python_cost(prep: Prepared, bought: int) -> float:
     purchase and 46 ns per supporter entry; Toulouse 2024 13 ms, Warszawa 2026
     16 ms, Budapest 2024 12 ms)."""
     return 1e-4 * bought + 4.6e-8 * len(prep.sup_group)
+
+
+def _forecast(
+    prep: Prepared, res: MesResult, used: float, covered: Fraction, nxt: Fraction
+) -> float:
+    """Estimated seconds of the Python runs left, after the run ``res``.
+
+    MES spends about in proportion to the endowment, so Add1 should stop near
+    ``endowment * budget / spent``; the runs so far cost ``used`` estimated
+    seconds for ``covered`` raises (probes skip some). The forecast is the
+    endowments left to that stop at the same rate. Only the moment of the
+    switch to the compiled runs depends on it, never an outcome; it uses
+    estimates, not the clock, so the rounds are the same on every machine.
+
+    >>> from buurtcore.voting.rules.equal_shares import MesResult
+    >>> res = MesResult([0], Fraction(50), Fraction(10), [], [])
+    >>> prep = type("P", (), {"budget": Fraction(100)})()
+    >>> _forecast(prep, res, 0.1, Fraction(2), Fraction(12))  # stop near 20: 8 raises left
+    0.4
+    """
+    if res.total_cost <= 0 or covered <= 0:
+        return 0.0
+    stop = res.endowment * prep.budget / res.total_cost
+    left = max(Fraction(0), stop - nxt)
+    return float(used * left / covered)
 
 
 def _python_probe(prep: Prepared, tie: TieBreak, fast, endowment: Fraction, horizon) -> MesResult:
@@ -419,6 +452,9 @@ def run_add1(
     else:
         python_left = PYTHON_SECONDS
 
+    start = walk.endowment
+    used = [0.0]  # estimated seconds of the Python runs so far
+
     def python_steps() -> Iterator[_Step]:
         nonlocal python_left
         while True:
@@ -436,7 +472,13 @@ def run_add1(
                 walk.use_compiled(None, probe_mes)
             step = walk.step()
             if python_left != math.inf:
-                python_left -= _python_cost(prep, len(step.res.selected)) * (3 if step.probe else 1)
+                cost = _python_cost(prep, len(step.res.selected)) * (3 if step.probe else 1)
+                python_left -= cost
+                used[0] += cost
+                covered = walk.endowment - start
+                forecast = _forecast(prep, step.res, used[0], covered, walk.endowment)
+                if used[0] >= FORECAST_AFTER and forecast > SWITCH_AT_FORECAST:
+                    python_left = 0.0
             yield step
 
     rounds: list[Add1Round] = []
