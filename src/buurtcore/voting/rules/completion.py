@@ -411,6 +411,7 @@ def run_add1(
     compiled: bool | None = None,
     threads: int | None = None,
     progress: Callable[[int, Fraction], None] | None = None,
+    trace: bool = True,
 ) -> tuple[MesResult, list[Add1Round]]:
     """MES with Add1; returns the final run (with its trace) and the rounds.
 
@@ -433,13 +434,14 @@ def run_add1(
     ``threads`` threads (default :func:`add1_threads`; see ``_chunked``). The
     outcome is the same either way; only which endowments are probed
     (``Add1Round.repeated``) may differ, and not with the number of threads.
-    The final run is repeated once in Python with tracing switched on.
+    The final run is repeated once in Python with tracing switched on
+    (``trace=False`` skips that: the result then has no steps).
     """
     if stop not in ADD1_STOPS:
         raise ValueError(f"unknown add1_stop {stop!r}")
     n = prep.n_voters
     if n == 0:
-        res = run_mes(prep, tie, Fraction(0), trace=True)
+        res = run_mes(prep, tie, Fraction(0), trace=trace)
         return res, []
     cands, _ = mes_candidates(prep)
     limit = sum((prep.costs[p] for p in cands), Fraction(0)) + 1
@@ -519,5 +521,9 @@ def run_add1(
             steps += step.repeat + 1
     finally:
         gen.close()
+    if not trace:
+        # the final run bought the same as a run at its endowment (proven when
+        # it stands for skipped raises): only its trace is missing
+        return MesResult(final.selected, final.total_cost, final.endowment, [], []), rounds
     traced = run_mes(prep, tie, final.endowment, trace=True)
     return traced, rounds
