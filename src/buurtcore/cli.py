@@ -355,6 +355,9 @@ def cmd_stats(args: argparse.Namespace, rep: _Reporter) -> int:
 
 
 def cmd_tally(args: argparse.Namespace, rep: _Reporter) -> int:
+    from buurtcore.voting.rules import completion
+
+    completion.LEAN_NUMBA = True  # one thread: numba may load without scipy.linalg
     kwargs = _rule_kwargs(args)
     t0 = time.perf_counter()
     instance, profile = _read(args.file, rep)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import math
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -83,6 +84,9 @@ SWITCH_AT_FORECAST = 0.6
 #: ... once the Python runs have cost this many estimated seconds (the rate of
 #: the first few runs says little: the probes only learn to skip later).
 FORECAST_AFTER = 0.025
+#: Set by the command line, which counts in one thread and imports nothing
+#: else meanwhile: load numba without scipy's linear algebra (see ``_lean_numba``).
+LEAN_NUMBA = False
 #: With the compiled runs, the endowments still to try are split into this many
 #: pieces of equal length, worked on by ``add1_threads()`` threads in parallel ...
 CHUNKS = 8
@@ -136,6 +140,31 @@ def _forecast(
     stop = res.endowment * prep.budget / res.total_cost
     left = max(Fraction(0), stop - nxt)
     return float(used * left / covered)
+
+
+def _lean_numba() -> None:
+    """Load numba's array functions without importing ``scipy.linalg`` (about 0.2 s CPU).
+
+    On its first compilation or cache load numba imports
+    ``numba.np.arraymath``, which imports ``scipy.linalg`` only to see whether
+    ``np.dot`` may call BLAS; without it, ``np.dot`` in compiled code loops in
+    this process (the MES kernels do not use it). ``scipy.linalg`` is hidden
+    only while that module loads, and only when nothing imported it before.
+    Not thread-safe: another thread importing ``scipy.linalg`` at that moment
+    would fail, hence only for the command line (``LEAN_NUMBA``).
+    """
+    if "scipy.linalg" in sys.modules or "numba.np.arraymath" in sys.modules:
+        return
+    if os.environ.get("BUURTCORE_NO_JIT"):
+        return
+    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]
+    try:
+        import numba.np.arraymath  # noqa: F401
+    except ImportError:  # pragma: no cover - without numba
+        pass
+    finally:
+        if sys.modules.get("scipy.linalg", 0) is None:
+            del sys.modules["scipy.linalg"]
 
 
 def _python_probe(prep: Prepared, tie: TieBreak, fast, endowment: Fraction, horizon) -> MesResult:
@@ -464,6 +493,8 @@ def run_add1(
                 python_left = math.inf
                 # imported only here: numba costs about 0.5 s and 90 MB per
                 # process, and nothing but Add1 needs it
+                if LEAN_NUMBA:
+                    _lean_numba()
                 from buurtcore.voting.rules._mes_fast import fast_run
                 from buurtcore.voting.rules._mes_probe import probe_mes
 
