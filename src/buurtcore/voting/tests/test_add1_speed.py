@@ -1,4 +1,4 @@
-"""``pb tally`` loads numba without scipy's linear algebra (``completion.LEAN_NUMBA``)."""
+"""Add1 and `pb tally` load numba late and lean (`completion.LEAN_NUMBA`, the forecast switch)."""
 
 from __future__ import annotations
 
@@ -50,3 +50,35 @@ def test_pb_tally_loads_numba_without_scipy_and_counts_the_same(pabulib_file):
     assert result["selected"] == outcome.selected
     assert result["final_endowment"] == str(outcome.final_endowment)
     assert result["params"] == {k: v for k, v in outcome.to_dict()["params"].items()}
+
+
+@needs_numba
+@pytest.mark.parametrize(
+    ("name", "before"),
+    [
+        ("Netherlands_Amsterdam_179.pb", 106),  # rounds in Python before this forecast
+        ("Netherlands_Amsterdam_166.pb", 77),
+    ],
+)
+def test_add1_switches_to_the_compiled_runs_after_a_few_python_runs(pabulib_file, name, before):
+    from buurtcore.voting.rules import completion
+    from buurtcore.voting.rules._data import natural_sat, prepare
+    from buurtcore.voting.tiebreak import TieBreak
+
+    instance, profile = pabulib.read(pabulib_file(name))
+    prep = prepare(instance, profile, natural_sat(instance.vote_type))
+    tie = TieBreak.make("lexico", prep.ids, prep.costs, prep.votes)
+    seen: list[int] = []
+    switched_at: list[int] = []
+    real = _mes_fast.fast_run
+
+    def spy(*args):
+        switched_at.append(len(seen))
+        return real(*args)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_mes_fast, "fast_run", spy)
+        res, rounds = completion.run_add1(prep, tie, progress=lambda s, e: seen.append(s))
+    assert switched_at and switched_at[0] <= 20 < before
+    plain, _ = completion.run_add1(prep, tie, compiled=False)
+    assert (res.selected, res.endowment) == (plain.selected, plain.endowment)
