@@ -355,15 +355,19 @@ def cmd_stats(args: argparse.Namespace, rep: _Reporter) -> int:
 
 
 def cmd_tally(args: argparse.Namespace, rep: _Reporter) -> int:
+    from buurtcore.voting.rules import completion
+
+    completion.LEAN_NUMBA = True  # one thread: numba may load without scipy.linalg
     kwargs = _rule_kwargs(args)
     t0 = time.perf_counter()
     instance, profile = _read(args.file, rep)
     t1 = time.perf_counter()
-    outcome = _tally(instance, profile, kwargs, rep)
+    # without --steps the trace is not printed, so MES need not record it
+    outcome = _tally(instance, profile, {**kwargs, "trace": args.steps}, rep)
     t2 = time.perf_counter()
     result = _outcome_json(outcome, instance, args.file, steps=args.steps)
     result["n_voters"] = profile.n_voters
-    # wall-clock seconds of reading the file and of counting (rule and trace)
+    # wall-clock seconds of reading the file and of counting (rule, and trace with --steps)
     result["seconds"] = {"read": round(t1 - t0, 4), "count": round(t2 - t1, 4)}
     _print_json(result)
     return EXIT_OK
@@ -476,6 +480,17 @@ def _version() -> str:
         return "unknown"
 
 
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked (importlib.metadata costs a few ms)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, help=None, **_):
+        super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        sys.stdout.write(f"{parser.prog} {_version()}\n")
+        parser.exit()
+
+
 def _add_common_options(p: argparse.ArgumentParser, *, top_level: bool) -> None:
     # On the subcommands the defaults are SUPPRESS, so that `buurtbasis --lang nl pb ...`
     # and `buurtbasis pb tally FILE --lang nl` both work.
@@ -514,7 +529,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         description="Buurtbasis tools. `buurtbasis pb --help` for participatory-budgeting files.",
     )
     _add_common_options(parser, top_level=True)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     groups = {} if _group_of(argv) == "pb" else _group_modules()
     top = parser.add_subparsers(
         dest="group", metavar="{" + ",".join(["pb", *groups]) + "}", parser_class=_Parser

@@ -190,6 +190,7 @@ def tally(
     category_budgets: Mapping[str, object] | str | None = None,
     neighborhood_budgets: Mapping[str, object] | str | None = None,
     progress: Callable[[int, Fraction], None] | None = None,
+    trace: bool = True,
 ) -> Outcome:
     """Count an election with a registered rule.
 
@@ -227,6 +228,9 @@ def tally(
         spent in score order without these limits.
     progress : callable, optional
         Called after every Add1 run with ``(run, endowment)``.
+    trace : bool
+        MES only: ``False`` leaves out the purchases and unfunded projects of
+        the trace (the same selection; Add1 then saves a final run in Python).
 
     Returns
     -------
@@ -362,9 +366,9 @@ def tally(
     steps: list = []
     if completion == "none":
         endowment = prep.budget / prep.n_voters if prep.n_voters else Fraction(0)
-        res = run_mes(prep, tie, endowment, trace=True)
+        res = run_mes(prep, tie, endowment, trace=trace)
     else:
-        res, rounds = run_add1(prep, tie, stop=add1_stop, progress=progress)
+        res, rounds = run_add1(prep, tie, stop=add1_stop, progress=progress, trace=trace)
         steps.extend(rounds)
         params["add1_runs"] = len(rounds)
     steps.extend(res.steps)

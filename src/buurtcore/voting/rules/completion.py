@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import math
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ __all__ = [
     "CHUNK_AT_STEPS",
     "COMPILE_AT_ENTRIES",
     "PYTHON_SECONDS",
+    "SWITCH_AT_FORECAST",
     "add1_threads",
     "is_exhaustive",
     "rounds_by_endowment",
@@ -75,6 +77,16 @@ def rounds_by_endowment(
 COMPILE_AT_ENTRIES = 50_000
 #: Estimated seconds of Python runs after which Add1 switches to the compiled runs.
 PYTHON_SECONDS = 0.25
+#: Add1 also switches as soon as the Python runs left are forecast to cost more
+#: than this many estimated seconds (see ``_forecast``): loading numba costs
+#: about 0.5 s, so on an election that needs many runs switching early pays.
+SWITCH_AT_FORECAST = 0.6
+#: ... once the Python runs have cost this many estimated seconds (the rate of
+#: the first few runs says little: the probes only learn to skip later).
+FORECAST_AFTER = 0.025
+#: Set by the command line, which counts in one thread and imports nothing
+#: else meanwhile: load numba without scipy's linear algebra (see ``_lean_numba``).
+LEAN_NUMBA = False
 #: With the compiled runs, the endowments still to try are split into this many
 #: pieces of equal length, worked on by ``add1_threads()`` threads in parallel ...
 CHUNKS = 8
@@ -103,6 +115,56 @@ def _python_cost(prep: Prepared, bought: int) -> float:
     purchase and 46 ns per supporter entry; Toulouse 2024 13 ms, Warszawa 2026
     16 ms, Budapest 2024 12 ms)."""
     return 1e-4 * bought + 4.6e-8 * len(prep.sup_group)
+
+
+def _forecast(
+    prep: Prepared, res: MesResult, used: float, covered: Fraction, nxt: Fraction
+) -> float:
+    """Estimated seconds of the Python runs left, after the run ``res``.
+
+    MES spends about in proportion to the endowment, so Add1 should stop near
+    ``endowment * budget / spent``; the runs so far cost ``used`` estimated
+    seconds for ``covered`` raises (probes skip some). The forecast is the
+    endowments left to that stop at the same rate. Only the moment of the
+    switch to the compiled runs depends on it, never an outcome; it uses
+    estimates, not the clock, so the rounds are the same on every machine.
+
+    >>> from buurtcore.voting.rules.equal_shares import MesResult
+    >>> res = MesResult([0], Fraction(50), Fraction(10), [], [])
+    >>> prep = type("P", (), {"budget": Fraction(100)})()
+    >>> _forecast(prep, res, 0.1, Fraction(2), Fraction(12))  # stop near 20: 8 raises left
+    0.4
+    """
+    if res.total_cost <= 0 or covered <= 0:
+        return 0.0
+    stop = res.endowment * prep.budget / res.total_cost
+    left = max(Fraction(0), stop - nxt)
+    return float(used * left / covered)
+
+
+def _lean_numba() -> None:
+    """Load numba's array functions without importing ``scipy.linalg`` (about 0.2 s CPU).
+
+    On its first compilation or cache load numba imports
+    ``numba.np.arraymath``, which imports ``scipy.linalg`` only to see whether
+    ``np.dot`` may call BLAS; without it, ``np.dot`` in compiled code loops in
+    this process (the MES kernels do not use it). ``scipy.linalg`` is hidden
+    only while that module loads, and only when nothing imported it before.
+    Not thread-safe: another thread importing ``scipy.linalg`` at that moment
+    would fail, hence only for the command line (``LEAN_NUMBA``).
+    """
+    if "scipy.linalg" in sys.modules or "numba.np.arraymath" in sys.modules:
+        return
+    if os.environ.get("BUURTCORE_NO_JIT"):
+        return
+    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]
+    try:
+        import numba.np.arraymath  # noqa: F401
+    except ImportError:  # pragma: no cover - without numba
+        pass
+    finally:
+        if sys.modules.get("scipy.linalg", 0) is None:
+            del sys.modules["scipy.linalg"]
 
 
 def _python_probe(prep: Prepared, tie: TieBreak, fast, endowment: Fraction, horizon) -> MesResult:
@@ -378,6 +440,7 @@ def run_add1(
     compiled: bool | None = None,
     threads: int | None = None,
     progress: Callable[[int, Fraction], None] | None = None,
+    trace: bool = True,
 ) -> tuple[MesResult, list[Add1Round]]:
     """MES with Add1; returns the final run (with its trace) and the rounds.
 
@@ -400,13 +463,14 @@ def run_add1(
     ``threads`` threads (default :func:`add1_threads`; see ``_chunked``). The
     outcome is the same either way; only which endowments are probed
     (``Add1Round.repeated``) may differ, and not with the number of threads.
-    The final run is repeated once in Python with tracing switched on.
+    The final run is repeated once in Python with tracing switched on
+    (``trace=False`` skips that: the result then has no steps).
     """
     if stop not in ADD1_STOPS:
         raise ValueError(f"unknown add1_stop {stop!r}")
     n = prep.n_voters
     if n == 0:
-        res = run_mes(prep, tie, Fraction(0), trace=True)
+        res = run_mes(prep, tie, Fraction(0), trace=trace)
         return res, []
     cands, _ = mes_candidates(prep)
     limit = sum((prep.costs[p] for p in cands), Fraction(0)) + 1
@@ -419,6 +483,9 @@ def run_add1(
     else:
         python_left = PYTHON_SECONDS
 
+    start = walk.endowment
+    used = [0.0]  # estimated seconds of the Python runs so far
+
     def python_steps() -> Iterator[_Step]:
         nonlocal python_left
         while True:
@@ -426,6 +493,8 @@ def run_add1(
                 python_left = math.inf
                 # imported only here: numba costs about 0.5 s and 90 MB per
                 # process, and nothing but Add1 needs it
+                if LEAN_NUMBA:
+                    _lean_numba()
                 from buurtcore.voting.rules._mes_fast import fast_run
                 from buurtcore.voting.rules._mes_probe import probe_mes
 
@@ -436,7 +505,13 @@ def run_add1(
                 walk.use_compiled(None, probe_mes)
             step = walk.step()
             if python_left != math.inf:
-                python_left -= _python_cost(prep, len(step.res.selected)) * (3 if step.probe else 1)
+                cost = _python_cost(prep, len(step.res.selected)) * (3 if step.probe else 1)
+                python_left -= cost
+                used[0] += cost
+                covered = walk.endowment - start
+                forecast = _forecast(prep, step.res, used[0], covered, walk.endowment)
+                if used[0] >= FORECAST_AFTER and forecast > SWITCH_AT_FORECAST:
+                    python_left = 0.0
             yield step
 
     rounds: list[Add1Round] = []
@@ -477,5 +552,9 @@ def run_add1(
             steps += step.repeat + 1
     finally:
         gen.close()
+    if not trace:
+        # the final run bought the same as a run at its endowment (proven when
+        # it stands for skipped raises): only its trace is missing
+        return MesResult(final.selected, final.total_cost, final.endowment, [], []), rounds
     traced = run_mes(prep, tie, final.endowment, trace=True)
     return traced, rounds
