@@ -8,6 +8,7 @@ class HostingConfig(AppConfig):
 
     def ready(self):
         from buurtbasis.platform.blocks import register_block
+        from buurtbasis.platform.notifications import register_kind
 
         from . import blocks, receivers  # noqa: F401  (receivers connect on import)
 
@@ -24,4 +25,11 @@ class HostingConfig(AppConfig):
             template="hosting/_organisation_block.html",
             context=blocks.organisation_block,
             order=60,
+        )
+        register_kind(
+            "hosting.expense_changed",
+            label=_("An expense I submitted or must check changes"),
+            subject="hosting/notifications/expense_changed_subject.txt",
+            text="hosting/notifications/expense_changed_body.txt",
+            line="hosting/notifications/expense_changed_line.txt",
         )

@@ -355,3 +355,4 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.amount_cents}"
+from .models_expenses import *  # noqa: E402,F401,F403  (expenses, payouts, bank statements)
