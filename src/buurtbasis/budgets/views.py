@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from buurtbasis.platform.blocks import blocks_for
 from buurtbasis.platform.tenancy import get_tenant
 
 from . import access, services
@@ -162,6 +163,7 @@ def plan_detail(request, slug, pk):
         and (is_manager or access.is_plan_owner(request.user, plan)),
         "n_versions": plan.versions.count(),
         "point_map": plan_point_map(plan),
+        "blocks": blocks_for("plan", request, plan=plan),  # e.g. hosting: received/spent/left
     }
     return render(request, "budgets/plan_detail.html", context)
 

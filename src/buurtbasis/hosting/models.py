@@ -234,9 +234,7 @@ class LedgerAccount(models.Model):
     grant = models.ForeignKey(
         Grant, on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
     )
-    category = models.CharField(
-        _("category"), max_length=16, choices=Category.choices, blank=True
-    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, blank=True)
 
     class Meta:
         verbose_name = _("ledger account")
@@ -321,9 +319,7 @@ class LedgerTransaction(AppendOnlyModel):
     #: Denormalised at insert (rows never change): the change of the initiative's
     #: earmarked money and the expense category, for the public ledger's running balance.
     earmark_delta_cents = models.BigIntegerField(default=0)
-    category = models.CharField(
-        _("category"), max_length=16, choices=Category.choices, blank=True
-    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, blank=True)
     origin_ip_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:

@@ -84,9 +84,7 @@ def public_ledger(initiative):
         LedgerTransaction.objects.filter(initiative=initiative)
         .exclude(earmark_delta_cents=0)
         .annotate(
-            balance=Window(
-                Sum("earmark_delta_cents"), order_by=[F("date").asc(), F("id").asc()]
-            )
+            balance=Window(Sum("earmark_delta_cents"), order_by=[F("date").asc(), F("id").asc()])
         )
         .only("date", "description", "category", "kind", "earmark_delta_cents")
         .order_by("-date", "-id")

@@ -449,7 +449,10 @@ def _receive(agreement, grant, amount_cents, date, description, kind, origin):
             (expense_account(grant, Category.HOST_FEE), fee),
         ]
         # The fee leaves the initiative's money and becomes the host's.
-        lines += [(host_bank_account(agreement.host), fee), (host_fees_account(agreement.host), -fee)]
+        lines += [
+            (host_bank_account(agreement.host), fee),
+            (host_fees_account(agreement.host), -fee),
+        ]
     # one entry per account
     merged: dict[int, list] = {}
     for account, amount in lines:
@@ -548,7 +551,10 @@ def record_expense(
         date=date,
         kind=TransactionKind.EXPENSE,
         description=description,
-        lines=[(expense_account(grant, category), amount_cents), (earmark_account(grant), -amount_cents)],
+        lines=[
+            (expense_account(grant, category), amount_cents),
+            (earmark_account(grant), -amount_cents),
+        ],
         origin=origin,
         category=category,
     )

@@ -75,8 +75,9 @@ def initiative_page(request, slug):
     plans_without_grant = []
     if is_officer:
         plans_without_grant = list(
-            Plan.objects.filter(initiative=initiative, funding__isnull=False, grant__isnull=True)
-            .select_related("budget_round", "funding")
+            Plan.objects.filter(
+                initiative=initiative, funding__isnull=False, grant__isnull=True
+            ).select_related("budget_round", "funding")
         )
     return render(
         request,
@@ -232,9 +233,7 @@ def donation(request, slug):
         else:
             messages.success(request, _("The donation has been recorded."))
             return redirect("hosting:initiative", slug=initiative.slug)
-    return render(
-        request, "hosting/donation.html", {"initiative": initiative, "form": form}
-    )
+    return render(request, "hosting/donation.html", {"initiative": initiative, "form": form})
 
 
 @login_required
@@ -246,7 +245,9 @@ def grant_plan(request, slug, plan_pk):
     if grant is None:
         messages.error(request, _("This plan has not been funded."))
     else:
-        messages.success(request, _("The grant has been recorded: %(label)s") % {"label": grant.label})
+        messages.success(
+            request, _("The grant has been recorded: %(label)s") % {"label": grant.label}
+        )
     return redirect("hosting:initiative", slug=initiative.slug)
 
 

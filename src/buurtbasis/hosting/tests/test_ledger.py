@@ -46,27 +46,28 @@ def test_a_grant_earmarks_money_and_takes_the_host_fee():
     assert sum(e.amount_cents for e in txn.entries.all()) == 0
     assert txn.earmark_delta_cents == 95_000
     assert services.account_balance(services.host_fees_account(h.host)) == -5_000
-    assert AuditEvent.objects.filter(action="hosting.grant_created", object_id=str(grant.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="hosting.grant_created", object_id=str(grant.pk)
+    ).exists()
 
 
 def test_an_unbalanced_transaction_is_refused_and_nothing_is_stored():
     h = hosted()
     grant = _grant(h)
     before = LedgerEntry.objects.count()
-    with pytest.raises(services.HostingError) as caught:
-        with transaction.atomic():
-            services._post(
-                host=h.host,
-                initiative=h.initiative,
-                date=DAY,
-                kind="expense",
-                description="Verf",
-                lines=[
-                    (services.expense_account(grant, Category.MATERIALS), 1_000),
-                    (services.earmark_account(grant), -999),
-                ],
-                origin=h.as_officer,
-            )
+    with pytest.raises(services.HostingError) as caught, transaction.atomic():
+        services._post(
+            host=h.host,
+            initiative=h.initiative,
+            date=DAY,
+            kind="expense",
+            description="Verf",
+            lines=[
+                (services.expense_account(grant, Category.MATERIALS), 1_000),
+                (services.earmark_account(grant), -999),
+            ],
+            origin=h.as_officer,
+        )
     assert caught.value.code == "unbalanced"
     assert LedgerEntry.objects.count() == before
 
@@ -189,9 +190,12 @@ def test_the_database_refuses_to_change_or_delete_ledger_rows(sql):
     h = hosted()
     _grant(h)
     before = list(LedgerEntry.objects.values_list("pk", "amount_cents"))
-    with pytest.raises(DatabaseError, match="append-only"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert list(LedgerEntry.objects.values_list("pk", "amount_cents")) == before
 
 
@@ -200,18 +204,21 @@ def test_postgresql_refuses_an_unbalanced_transaction_at_commit():
     h = hosted()
     grant = _grant(h)
     account = services.earmark_account(grant)
-    with pytest.raises(DatabaseError, match="not balanced"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO hosting_ledgertransaction (date, kind, description, host_id, "
-                "created_at, reason, earmark_delta_cents, category, origin_ip_hash) "
-                "VALUES (%s, 'expense', 'stiekem', %s, now(), '', 0, '', '') RETURNING id",
-                [DAY, h.host.pk],
-            )
-            txn_id = cursor.fetchone()[0]
-            cursor.execute(
-                "INSERT INTO hosting_ledgerentry (transaction_id, account_id, amount_cents) "
-                "VALUES (%s, %s, -500)",
-                [txn_id, account.pk],
-            )
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with (
+        pytest.raises(DatabaseError, match="not balanced"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "INSERT INTO hosting_ledgertransaction (date, kind, description, host_id, "
+            "created_at, reason, earmark_delta_cents, category, origin_ip_hash) "
+            "VALUES (%s, 'expense', 'stiekem', %s, now(), '', 0, '', '') RETURNING id",
+            [DAY, h.host.pk],
+        )
+        txn_id = cursor.fetchone()[0]
+        cursor.execute(
+            "INSERT INTO hosting_ledgerentry (transaction_id, account_id, amount_cents) "
+            "VALUES (%s, %s, -500)",
+            [txn_id, account.pk],
+        )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -156,7 +156,9 @@ class LedgerMachine(RuleBasedStateMachine):
             self.hosted_now = False
         else:
             agreement = services.request_hosting(
-                initiative=self.h.initiative, host=self.h.host, origin=Origin(actor=self.h.initiator)
+                initiative=self.h.initiative,
+                host=self.h.host,
+                origin=Origin(actor=self.h.initiator),
             )
             services.offer(
                 agreement=agreement,
@@ -178,7 +180,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if not hasattr(self, "h"):
             return
         unbalanced = (
-            LedgerTransaction.objects.annotate(total=Sum("entries__amount_cents"), n=Count("entries"))
+            LedgerTransaction.objects.annotate(
+                total=Sum("entries__amount_cents"), n=Count("entries")
+            )
             .exclude(total=0, n__gte=2)
             .count()
         )
@@ -192,9 +196,9 @@ class LedgerMachine(RuleBasedStateMachine):
         for summary in books.grants:
             accounts = LedgerAccount.objects.filter(grant=summary.grant)
             raw = {
-                kind: LedgerEntry.objects.filter(account__in=accounts, account__kind=kind).aggregate(
-                    s=Sum("amount_cents")
-                )["s"]
+                kind: LedgerEntry.objects.filter(
+                    account__in=accounts, account__kind=kind
+                ).aggregate(s=Sum("amount_cents"))["s"]
                 or 0
                 for kind in (AccountKind.EARMARK, AccountKind.INCOME, AccountKind.EXPENSE)
             }

@@ -1,0 +1,235 @@
+"""Hosting pages: who sees what (least privilege), the flow, money in, the public ledger."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from buurtbasis.accounts.tests.factories import OrganisationFactory, UserFactory
+from buurtbasis.budgets.models import FundedPlan
+from buurtbasis.budgets.tests.factories import InitiativeFactory, PlanFactory
+from buurtbasis.hosting import services
+from buurtbasis.hosting.models import AgreementState, Category, Grant, HostingAgreement
+from buurtbasis.organisations.models import Role
+from buurtbasis.platform.models import AuditEvent
+
+from .factories import hosted
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.date(2026, 3, 1)
+
+
+def _fund(plan, amount=None):
+    return FundedPlan.objects.create(
+        plan=plan,
+        budget_round=plan.budget_round,
+        amount_cents=amount or plan.cost_cents,
+        initiative=plan.initiative,
+    )
+
+
+def test_an_initiator_asks_a_host_the_host_offers_and_the_initiator_accepts(client):
+    host = OrganisationFactory(name="Stichting Welzijn Oost")
+    UserFactory(roles=[(Role.FINANCE_OFFICER, host)])
+    coordinator = UserFactory(roles=[(Role.COMMUNITY_WORKER, host)])
+    initiator = UserFactory()
+    initiative = InitiativeFactory(members=[initiator])
+    page = reverse("hosting:initiative", args=[initiative.slug])
+
+    client.force_login(initiator)
+    response = client.post(page, {"host": host.pk, "message": "Wij zoeken een gastorganisatie."})
+    assert response.status_code == 302
+    agreement = HostingAgreement.objects.get(initiative=initiative)
+    assert agreement.state == AgreementState.REQUESTED
+
+    client.force_login(coordinator)
+    offer = reverse("hosting:offer", args=[agreement.pk])
+    response = client.post(
+        offer,
+        {
+            "start_date": "2026-01-01",
+            "fee_percent": "-1",
+            "approval_threshold": "100",
+            "two_approvers_from": "500",
+            "required_receipts": "Bon",
+        },
+    )
+    assert response.status_code == 200
+    assert "De bijdrage voor de gastorganisatie ligt tussen 0 en 100 procent." in response.text
+    response = client.post(
+        offer,
+        {
+            "start_date": "2026-01-01",
+            "fee_percent": "2,5".replace(",", "."),
+            "approval_threshold": "100",
+            "two_approvers_from": "500",
+            "required_receipts": "Bon",
+        },
+    )
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.state == AgreementState.OFFERED
+    assert agreement.fee_basis_points == 250
+    assert agreement.approval_threshold_cents == 10_000
+    assert agreement.approvers_needed(60_000) == 2
+    assert agreement.approvers_needed(9_000) == 0
+
+    client.force_login(initiator)
+    response = client.post(reverse("hosting:accept", args=[agreement.pk]))
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    initiative.refresh_from_db()
+    assert agreement.state == AgreementState.ACTIVE
+    assert agreement.treasurer == initiator
+    assert initiative.host_organisation == host
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"hosting.requested", "hosting.offered", "hosting.accepted"} <= actions
+
+
+def test_another_host_and_strangers_see_nothing(client):
+    h = hosted()
+    other = hosted()
+    urls = [
+        reverse("hosting:initiative", args=[h.initiative.slug]),
+        reverse("hosting:donation", args=[h.initiative.slug]),
+        reverse("hosting:offer", args=[h.agreement.pk]),
+        reverse("hosting:end", args=[h.agreement.pk]),
+        reverse("hosting:host", args=[h.host.slug]),
+    ]
+    for person in (other.officer, other.coordinator, other.initiator, UserFactory()):
+        client.force_login(person)
+        for url in urls:
+            assert client.get(url).status_code == 404, (person, url)
+    client.force_login(h.officer)
+    for url in urls[:2] + urls[3:]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_host_overview_lists_what_it_hosts_with_the_balances(client):
+    h = hosted()
+    services.record_donation(
+        initiative=h.initiative,
+        amount_cents=12_345,
+        date=DAY,
+        description="Gift",
+        origin=h.as_officer,
+    )
+    other = hosted()
+    client.force_login(h.coordinator)
+    response = client.get(reverse("hosting:host", args=[h.host.slug]))
+    assert h.initiative.name in response.text
+    assert other.initiative.name not in response.text
+    assert "123,45" in response.text
+
+
+def test_a_funded_plan_of_a_hosted_initiative_becomes_a_grant_once(client):
+    h = hosted(fee_basis_points=500)
+    plan = PlanFactory(initiative=h.initiative, cost_cents=200_000)
+    _fund(plan)
+    grant = Grant.objects.get(plan=plan)
+    assert grant.budget_cents == 200_000
+    assert str(plan.pk) in grant.label
+    assert services.grant_from_plan(plan, h.as_officer) == grant  # idempotent
+    assert Grant.objects.filter(plan=plan).count() == 1
+    services.record_expense(
+        grant=grant,
+        category=Category.MATERIALS,
+        amount_cents=50_000,
+        date=DAY,
+        description="Bankjes",
+        origin=h.as_officer,
+    )
+    page = client.get(plan.get_absolute_url())
+    text = page.content.decode()
+    assert "ontvangen" in text and "uitgegeven" in text and "over" in text
+    assert "2.000" in text and "600" in text and "1.400" in text  # fee 100 + 500 spent
+
+
+def test_a_plan_funded_before_hosting_is_granted_by_hand(client):
+    initiator = UserFactory()
+    initiative = InitiativeFactory(members=[initiator])
+    plan = PlanFactory(initiative=initiative)
+    _fund(plan)
+    assert not Grant.objects.exists()  # not hosted yet: nothing to hold the money
+    h = hosted()
+    HostingAgreement.objects.filter(initiative=h.initiative).update(initiative=initiative)
+    initiative.members.add(h.initiator)
+    client.force_login(h.officer)
+    page = client.get(reverse("hosting:initiative", args=[initiative.slug]))
+    assert plan.title in page.text
+    response = client.post(reverse("hosting:grant-plan", args=[initiative.slug, plan.pk]))
+    assert response.status_code == 302
+    assert Grant.objects.get(plan=plan).budget_cents == plan.cost_cents
+    client.post(reverse("hosting:grant-plan", args=[initiative.slug, plan.pk]))
+    assert Grant.objects.filter(plan=plan).count() == 1
+
+
+def test_the_finance_officer_records_a_donation_and_bad_input_gets_a_clear_message(client):
+    h = hosted()
+    url = reverse("hosting:donation", args=[h.initiative.slug])
+    client.force_login(h.officer)
+    response = client.post(url, {"amount": "-5", "date": "2026-02-01", "description": ""})
+    assert response.status_code == 200
+    assert "negatief" in response.text or "meer dan nul" in response.text
+    response = client.post(url, {"amount": "25,50", "date": "2099-01-01", "description": ""})
+    assert "De datum kan niet in de toekomst liggen." in response.text
+    response = client.post(
+        url, {"amount": "25,50", "date": "2026-02-01", "description": "Collecte"}
+    )
+    assert response.status_code == 302
+    client.force_login(h.initiator)
+    assert client.post(url, {"amount": "1", "date": "2026-02-01"}).status_code == 404
+
+
+def test_ending_with_money_left_needs_a_destination_and_books_the_transfer(client):
+    h = hosted()
+    services.record_donation(
+        initiative=h.initiative,
+        amount_cents=5_000,
+        date=DAY,
+        description="Gift",
+        origin=h.as_officer,
+    )
+    client.force_login(h.initiator)
+    url = reverse("hosting:end", args=[h.agreement.pk])
+    response = client.post(url, {"reason": "We stoppen", "settle_to": ""})
+    assert "Er is nog geld over" in response.text
+    response = client.post(
+        url, {"reason": "We stoppen", "settle_to": "Teruggestort aan de gemeente"}
+    )
+    assert response.status_code == 302
+    h.agreement.refresh_from_db()
+    assert h.agreement.state == AgreementState.ENDED
+    ledger = client.get(reverse("hosting:ledger", args=[h.initiative.slug])).text
+    assert "Teruggestort aan de gemeente" in ledger
+
+
+def test_the_public_ledger_has_a_running_balance_no_names_and_bounded_queries(
+    client, django_assert_max_num_queries
+):
+    h = hosted()
+    for i in range(120):
+        services.record_donation(
+            initiative=h.initiative,
+            amount_cents=1_000 + i,
+            date=DAY,
+            description=f"Gift {i}",
+            origin=h.as_officer,
+        )
+    url = reverse("hosting:ledger", args=[h.initiative.slug])
+    client.logout()
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    text = response.text
+    assert "Gift 119" in text and "Gift 69" not in text  # newest first, 50 a page
+    total = sum(1_000 + i for i in range(120))
+    assert f"{total // 100:,}".replace(",", ".") in text
+    assert h.officer.display_name not in text and h.initiator.display_name not in text
+    with django_assert_max_num_queries(12):
+        last = client.get(url, {"pagina": 3})
+    assert "Gift 0" in last.text
+    client.force_login(h.officer)
+    with django_assert_max_num_queries(14):
+        assert (
+            client.get(reverse("hosting:initiative", args=[h.initiative.slug])).status_code == 200
+        )
