@@ -137,7 +137,7 @@ class StatementForm(Form):
     file = forms.FileField(
         label=_("Bank statement (CAMT.053, XML)"),
         help_text=_("Download it from your bank as CAMT.053. At most 100 MB."),
-        error_messages={"required": _("Choose a file.")},
+        error_messages={"required": _("Choose a file."), "empty": _("The file is empty.")},
     )
 
 

@@ -185,6 +185,8 @@ _ACTIONS = {
 @require_POST
 def expense_action(request, pk, action):
     expense = _expense(request, pk)
+    if action == "vragen" and request.POST.get("reject"):
+        action = "afwijzen"
     run = _ACTIONS.get(action)
     if run is None:
         raise Http404
