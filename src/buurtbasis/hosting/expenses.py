@@ -232,7 +232,7 @@ def submit_expense(
     if len(reference) > 35:
         raise HostingError(_("The reference is at most 35 characters."), code="reference")
     if receipt is None and not draft:
-        raise HostingError(_("Add a photo or PDF of the receipt."), code="receipt")
+        raise HostingError(_("Add a photo or PDF of the proof of purchase."), code="receipt")
     clean = _clean_receipt(receipt) if receipt is not None else None
     stored = uploads.save_private(clean, "receipts") if clean is not None else None
     try:
@@ -275,7 +275,7 @@ def submit_expense(
 
 def _submit(expense: Expense, origin: Origin, reason: str = ""):
     if not expense.receipt:
-        raise HostingError(_("Add a photo or PDF of the receipt."), code="receipt")
+        raise HostingError(_("Add a photo or PDF of the proof of purchase."), code="receipt")
     _transition(
         expense,
         ExpenseState.SUBMITTED,

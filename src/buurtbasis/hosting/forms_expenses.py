@@ -31,7 +31,7 @@ class ExpenseForm(Form):
     )
     amount = EuroField(label=_("Amount in euros"))
     date = forms.DateField(
-        label=_("Date of the receipt"),
+        label=_("Date of purchase"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": _("Enter a date."), "invalid": _("Enter a valid date.")},
     )
@@ -69,12 +69,12 @@ class ExpenseForm(Form):
         error_messages={"invalid": _("Enter a number of hours, e.g. 4 or 2.5.")},
     )
     receipt = forms.FileField(
-        label=_("Photo or PDF of the receipt"),
+        label=_("Photo or PDF of the proof of purchase"),
         help_text=_("A photo (JPEG, PNG) of at most 5 MB or a PDF of at most 10 MB."),
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
         ),
-        error_messages={"required": _("Add a photo or PDF of the receipt.")},
+        error_messages={"required": _("Add a photo or PDF of the proof of purchase.")},
     )
 
     def __init__(self, *args, initiative, host, **kwargs):
