@@ -17,7 +17,10 @@ What it does:
 3. Asks the initiative's hosting page (balances and budget against actuals per grant)
    and its public ledger through the whole Django stack (middleware, session, templates;
    DEBUG off) ``--requests`` times each for random initiatives, as the host's finance
-   officer, and reports the server time (median, p95) and the number of queries.
+   officer, and reports the server time (median, p95), the number of queries and the
+   time the database took for them. A plain initiative page is measured the same way
+   for comparison (what the machine needs for any page), and the load average is
+   printed: on a busy machine every figure grows.
 
 The last line is for scripts:
 ``ledger entries=N initiative_p50=Xms initiative_p95=Xms initiative_queries=Q ledger_p95=Xms ...``
@@ -92,7 +95,14 @@ def fill(args):
     )
     hashed = make_password(password)  # once: hashing is slow on purpose
     officers = User.objects.bulk_create(
-        [User(email=f"fin@{host.slug}.example", password=hashed) for host in hosts]
+        [
+            User(
+                email=f"fin@{host.slug}.example",
+                username=f"fin@{host.slug}.example",
+                password=hashed,
+            )
+            for host in hosts
+        ]
     )
     Membership.objects.bulk_create(
         [
@@ -281,8 +291,13 @@ def measure(args, initiatives, hosts, officers):
         client.force_login(officer)
         clients[host.pk] = client
     results = {}
-    for name, url_name in [("initiative", "hosting:initiative"), ("ledger", "hosting:ledger")]:
-        times, queries = [], []
+    pages = [
+        ("initiative", "hosting:initiative"),
+        ("ledger", "hosting:ledger"),
+        ("baseline", "initiatives:detail"),  # a plain initiative page, for comparison
+    ]
+    for name, url_name in pages:
+        times, queries, db_ms = [], [], []
         for n in range(args.requests + 20):
             initiative = rng.choice(initiatives)
             client = clients[initiative.host_organisation_id]
@@ -291,6 +306,7 @@ def measure(args, initiatives, hosts, officers):
                 with CaptureQueriesContext(connection) as captured:
                     response = client.get(url)
                 queries.append(len(captured.captured_queries))
+                db_ms.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
                 continue
             started = time.perf_counter()
             response = client.get(url)
@@ -303,6 +319,7 @@ def measure(args, initiatives, hosts, officers):
             "p50": statistics.median(times),
             "p95": times[int(len(times) * 0.95) - 1],
             "queries": max(queries),
+            "db_max": max(db_ms),
         }
     return results
 
@@ -329,7 +346,8 @@ def main(argv=None) -> int:
         for name, r in results.items():
             print(
                 f"{name} page: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, "
-                f"{r['queries']} queries ({args.requests} requests, {connection.vendor})"
+                f"{r['queries']} queries taking at most {r['db_max']:.1f} ms "
+                f"({args.requests} requests, {connection.vendor})"
             )
         print(
             f"ledger entries={n_entries} db={connection.vendor} load_s={load:.1f} "
@@ -338,7 +356,10 @@ def main(argv=None) -> int:
             f"initiative_queries={results['initiative']['queries']} "
             f"ledger_p50={results['ledger']['p50']:.1f}ms "
             f"ledger_p95={results['ledger']['p95']:.1f}ms "
-            f"ledger_queries={results['ledger']['queries']}"
+            f"ledger_queries={results['ledger']['queries']} "
+            f"baseline_p50={results['baseline']['p50']:.1f}ms "
+            f"baseline_p95={results['baseline']['p95']:.1f}ms "
+            f"load_average={os.getloadavg()[0]:.1f}"
         )
     return 0
 

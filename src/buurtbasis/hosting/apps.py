@@ -20,6 +20,20 @@ class HostingConfig(AppConfig):
             order=50,
         )
         register_block(
+            "dashboard",
+            key="hosting.money",
+            template="hosting/_dashboard.html",
+            context=blocks.dashboard_block,
+            order=45,
+        )
+        register_block(
+            "initiative",
+            key="hosting.initiative",
+            template="hosting/_initiative_block.html",
+            context=blocks.initiative_block,
+            order=50,
+        )
+        register_block(
             "organisation",
             key="hosting.host_overview",
             template="hosting/_organisation_block.html",

@@ -67,7 +67,7 @@ class OfferForm(Form):
         required=False,
     )
     required_receipts = forms.CharField(
-        label=_("Which receipts are required"),
+        label=_("Which proof of payment is required"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,

@@ -72,7 +72,7 @@ class HostingAgreement(models.Model):
     )
     approval_threshold_cents = models.BigIntegerField(_("approval needed above (cents)"), default=0)
     approver_bands = models.JSONField(_("approvers per amount band"), default=list, blank=True)
-    required_receipts = models.TextField(_("required receipts"), blank=True)
+    required_receipts = models.TextField(_("required proof of payment"), blank=True)
     offered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

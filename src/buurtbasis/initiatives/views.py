@@ -14,6 +14,7 @@ from buurtbasis.areas.models import Area
 from buurtbasis.organisations.models import Role
 from buurtbasis.platform import ratelimit
 from buurtbasis.platform.audit import Origin
+from buurtbasis.platform.blocks import blocks_for
 from buurtbasis.platform.tenancy import get_tenant
 
 from . import services
@@ -150,6 +151,7 @@ def detail(request, slug):
             and initiative.host_organisation_id is None
             and bool(organisation_ids_with_role(request.user, Role.COMMUNITY_WORKER)),
             "login_next_url": _login_url(request.get_full_path()),
+            "blocks": blocks_for("initiative", request, initiative=initiative),
         },
     )
 

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('fee_basis_points', models.PositiveIntegerField(default=0, verbose_name='host fee (hundredths of a percent)')),
                 ('approval_threshold_cents', models.BigIntegerField(default=0, verbose_name='approval needed above (cents)')),
                 ('approver_bands', models.JSONField(blank=True, default=list, verbose_name='approvers per amount band')),
-                ('required_receipts', models.TextField(blank=True, verbose_name='required receipts')),
+                ('required_receipts', models.TextField(blank=True, verbose_name='required proof of payment')),
                 ('offered_at', models.DateTimeField(blank=True, null=True, verbose_name='offered at')),
                 ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted at')),
                 ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended at')),

@@ -233,3 +233,22 @@ def test_the_public_ledger_has_a_running_balance_no_names_and_bounded_queries(
         assert (
             client.get(reverse("hosting:initiative", args=[h.initiative.slug])).status_code == 200
         )
+
+
+def test_the_initiative_page_and_the_dashboard_lead_to_the_money(client):
+    h = hosted()
+    detail = h.initiative.get_absolute_url()
+    ledger = reverse("hosting:ledger", args=[h.initiative.slug])
+    books = reverse("hosting:initiative", args=[h.initiative.slug])
+    text = client.get(detail).text
+    assert ledger in text and f'href="{books}"' not in text  # a visitor: the public ledger only
+    client.force_login(h.initiator)
+    assert f'href="{books}"' in client.get(detail).text
+    assert f'href="{books}"' in client.get(reverse("portal:dashboard")).text
+    client.force_login(h.officer)
+    assert (
+        reverse("hosting:host", args=[h.host.slug]) in client.get(reverse("portal:dashboard")).text
+    )
+    unhosted = InitiativeFactory()
+    client.logout()
+    assert "hosting-initiative-title" not in client.get(unhosted.get_absolute_url()).text

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from buurtbasis.areas.services import ROTTERDAM_CODE, ZWOLLE_CODE, load_bundled_municipality
 from buurtbasis.platform.tenancy import ensure_tenant, tenant_home_url
 from buurtbasis.portal.demo import budgets as budgets_demo
+from buurtbasis.portal.demo import hosting as hosting_demo
 from buurtbasis.portal.demo import initiatives as demo
 
 # The two demo tenants: Zwolle on 127.0.0.1 (the address `make run` prints) and
@@ -66,6 +67,8 @@ class Command(BaseCommand):
         budgets_demo.load_demo_rounds(stdout=self.stdout)
         self.stdout.write("")
         budgets_demo.load_second_municipality_rounds(stdout=self.stdout)
+        self.stdout.write("")
+        hosting_demo.load_demo_hosting(stdout=self.stdout)
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Municipalities (tenants):")))
