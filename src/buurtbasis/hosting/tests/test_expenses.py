@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
+from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.hosting import adapters, expenses, queries
 from buurtbasis.hosting.models import LedgerTransaction
 from buurtbasis.hosting.models_expenses import (
@@ -334,3 +335,58 @@ def test_a_batch_for_execution_in_the_past_is_refused():
         w.batch(one, day=datetime.date(2020, 1, 1))
     one.refresh_from_db()
     assert one.state == ExpenseState.APPROVED
+
+
+# --- volunteer allowances ------------------------------------------------------------------------
+
+
+def _allowance(w, person, amount, day=datetime.date(2026, 3, 5), hours=None):
+    return w.submit(
+        by=person,
+        amount=amount,
+        category="allowances",
+        description="Vrijwilligersvergoeding maart",
+        payee_name="Vrijwilliger",
+        date=day,
+        hours=hours,
+    )
+
+
+def test_allowances_count_across_initiatives_and_warn_before_the_month_goes_over():
+    first, second = World(), World()
+    volunteer = first.member
+    second.initiative.members.add(volunteer)
+    paid = first.approve_fully(_allowance(first, volunteer, 15_000))
+    assert paid.volunteer == volunteer
+    expenses.mark_paid_by_hand(expense=paid, reason="Contant", origin=Origin(actor=first.officer))
+    proposed = _allowance(second, volunteer, 10_000)
+    check = expenses.expense_allowance_check(proposed)
+    assert check.exceeded and check.taxable
+    assert check.month_total_cents == 25_000 and check.month_limit_cents == 22_000
+    assert any("maart 2026" in line and "€ 30,00 te veel" in line for line in check.lines)
+    assert "hele vergoeding belast" in check.taxable_text
+
+
+def test_what_the_volunteer_declared_elsewhere_counts_too():
+    w = World()
+    volunteer = w.member
+    with pytest.raises(expenses.HostingError):
+        expenses.declare_allowance(
+            year=2026, month=3, amount_cents=-5, origin=Origin(actor=volunteer)
+        )
+    expenses.declare_allowance(
+        year=2026, month=3, amount_cents=20_000, origin=Origin(actor=volunteer)
+    )
+    proposed = _allowance(w, volunteer, 5_000)
+    check = expenses.expense_allowance_check(proposed)
+    assert check.exceeded and check.taxable
+    assert check.month_total_cents == 25_000
+    other = expenses.allowance_check(
+        UserFactory(), day=datetime.date(2026, 3, 5), amount_cents=5_000
+    )
+    assert not other.exceeded  # declarations are per person
+
+
+def test_an_ordinary_expense_has_no_allowance_check():
+    w = World()
+    assert expenses.expense_allowance_check(w.submit()) is None
