@@ -119,7 +119,7 @@ class BankAccountForm(Form):
 class BatchForm(Form):
     execution_date = forms.DateField(
         label=_("Execution date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Enter a date."), "invalid": _("Enter a valid date.")},
     )
     expenses = forms.MultipleChoiceField(
