@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime
 import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models.signals import post_migrate
-
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from buurtbasis.accounts.tests.factories import UserFactory
