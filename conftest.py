@@ -151,6 +151,22 @@ def _fresh_ballot_caches(settings):
     pagecache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _flushable_ledger(request, django_db_blocker):
+    """After a transactional test, empty the append-only ledger so the flush can run
+    (SQLite refuses DELETE of ledger rows; see ``buurtbasis.hosting.testing``)."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if transactional:
+        from buurtbasis.hosting.testing import empty_ledger_for_flush
+
+        with django_db_blocker.unblock():
+            empty_ledger_for_flush()
+
+
 PABULIB_FIXTURES = {"pabulib_dir", "pabulib_file"}
 
 

@@ -35,8 +35,8 @@ def _text(en: str, nl: str) -> str:
 @dataclass(frozen=True)
 class CheckedIban:
     iban: str
-    formatted: str
     bank_name: str
+    formatted: str = ""
 
 
 def check_iban(value: str) -> CheckedIban:
@@ -48,7 +48,19 @@ def check_iban(value: str) -> CheckedIban:
         info = core_check(value or "")
     except IbanError as error:
         raise AdapterError(_text(error.message, error.message_nl)) from None
-    return CheckedIban(info.iban, info.formatted, info.bank_name or "")
+    return CheckedIban(info.iban, info.bank_name or "", info.formatted)
+
+
+class BadIban(ValueError):
+    """An IBAN that cannot be paid to; the message is in the active language."""
+
+
+def checked_iban(value: str) -> CheckedIban:
+    """The compact IBAN and its bank's name (schwifty's registry), or :class:`BadIban`."""
+    try:
+        return check_iban(value)
+    except AdapterError as error:
+        raise BadIban(error.message) from None
 
 
 # --- Payout files -------------------------------------------------------------------------

@@ -9,8 +9,12 @@ class HostingConfig(AppConfig):
     def ready(self):
         from buurtbasis.platform.blocks import register_block
         from buurtbasis.platform.notifications import register_kind
+        from buurtbasis.platform.privacy import register_eraser, register_exporter
 
-        from . import blocks, receivers  # noqa: F401  (receivers connect on import)
+        from . import blocks, privacy, receivers  # noqa: F401  (receivers connect on import)
+
+        register_exporter("hosting", privacy.export_hosting)
+        register_eraser("hosting", privacy.erase_hosting)
 
         register_block(
             "plan",

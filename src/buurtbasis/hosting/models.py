@@ -351,4 +351,99 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.amount_cents}"
+
+
+class ClaimState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    NEEDS_INFO = "needs_info", _("Needs more information")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SCHEDULED = "scheduled", _("Scheduled for payment")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Payment failed")
+
+
+class ExpenseClaim(models.Model):
+    """A member asks to be paid back (or asks the host to pay an invoice) from a grant."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="claims"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expense_claims"
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=ClaimState.choices, default=ClaimState.DRAFT
+    )
+    description = models.CharField(_("what"), max_length=200)
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    spent_on = models.DateField(_("date"))
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    payee_name = models.CharField(_("payee"), max_length=70)
+    payee_iban = models.CharField(_("payee IBAN"), max_length=34)
+    payee_bank = models.CharField(_("bank"), max_length=100, blank=True)
+    treasurer_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    payment = models.OneToOneField(
+        LedgerTransaction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claim",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("expense claim")
+        verbose_name_plural = _("expense claims")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_cents__gt=0), name="hosting_claim_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ClaimApproval(models.Model):
+    """One host approver's yes; a quorum of different approvers approves the claim."""
+
+    claim = models.ForeignKey(ExpenseClaim, on_delete=models.CASCADE, related_name="approvals")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "approver"], name="hosting_one_approval_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim}: {self.approver_id}"
+
+
+class ClaimStep(models.Model):
+    """The history of a claim: every change of state with who and why (for the notifications)."""
+
+    claim = models.ForeignKey(ExpenseClaim, on_delete=models.CASCADE, related_name="steps")
+    from_state = models.CharField(max_length=16, choices=ClaimState.choices, blank=True)
+    to_state = models.CharField(max_length=16, choices=ClaimState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.claim}: {self.from_state or '-'} -> {self.to_state}"
+
+
 from .models_expenses import *  # noqa: E402,F401,F403  (expenses, payouts, bank statements)

@@ -5,10 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.db.models.signals import post_migrate
-from PIL import Image
+from django.core.files.uploadedfile import SimpleUploadedFilefrom PIL import Image
 
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.hosting import expenses, services
@@ -137,27 +134,16 @@ def statement_for(batch_items, *, statement_id="ABN-1", opening=100_000, iban=HO
     )
 
 
-def keep_ledger_flushable_on_sqlite():
-    """After a ``transaction=True`` test on SQLite: let the flush empty the ledger.
+def empty_expenses_for_flush():
+    """After a transactional test: remove expense rows that refer to ledger transactions,
+    so the suite's fixture can empty the append-only ledger for the flush (SQLite)."""
+    from buurtbasis.hosting.models_expenses import (
+        BankLine,
+        BankStatement,
+        Expense,
+        PayoutBatch,
+        PayoutItem,
+    )
 
-    The append-only triggers refuse the DELETE with which Django's flush empties the
-    tables on SQLite (PostgreSQL truncates). They are dropped for the flush and made
-    again right after it (the flush sends ``post_migrate``)."""
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-            "AND tbl_name IN ('hosting_ledgerentry', 'hosting_ledgertransaction')"
-        )
-        triggers = cursor.fetchall()
-        for name, _sql in triggers:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-
-    def recreate(**kwargs):
-        post_migrate.disconnect(dispatch_uid="hosting.tests.recreate_triggers")
-        with connection.cursor() as cursor:
-            for _name, sql in triggers:
-                cursor.execute(sql)
-
-    post_migrate.connect(recreate, weak=False, dispatch_uid="hosting.tests.recreate_triggers")
+    for model in (BankLine, BankStatement, PayoutItem, PayoutBatch, Expense):
+        model.objects.all().delete()

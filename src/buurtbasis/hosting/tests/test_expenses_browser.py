@@ -13,7 +13,7 @@ from PIL import Image
 from buurtbasis.hosting import adapters
 from buurtbasis.hosting.models_expenses import Expense, ExpenseState, PayoutBatch
 
-from .expense_helpers import World, keep_ledger_flushable_on_sqlite, statement_for
+from .expense_helpers import World, empty_expenses_for_flush, statement_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ def _private_storage(settings, tmp_path):
         },
     }
     yield
-    keep_ledger_flushable_on_sqlite()
+    empty_expenses_for_flush()
 
 
 def login(page, live_server, user):

@@ -1,9 +1,11 @@
-"""Any sequence of grants, donations, expenses, reversals and transfers keeps the ledger whole.
+"""Any sequence of grants, donations, expenses, claims, approvals, payments, reversals and
+transfers keeps the ledger whole.
 
 A stateful property-based test: hypothesis chooses the steps, a plain Python model
 says what the balances must be, and after every step the invariants are checked
 against the database: every transaction sums to zero, every balance shown equals the
-sum of its entries, no earmark is below zero, and refused steps store nothing.
+sum of its entries, no earmark is below zero, refused steps store nothing, a claim is
+paid once, and approvals never promise more than the earmark holds.
 """
 
 import datetime
@@ -22,16 +24,21 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.hosting import queries, services
 from buurtbasis.hosting.models import (
     AccountKind,
     AgreementState,
     Category,
+    ClaimState,
+    ExpenseClaim,
+    Grant,
     GrantSource,
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
 )
+from buurtbasis.organisations.models import Role
 from buurtbasis.platform.audit import Origin
 
 from .factories import hosted
@@ -44,12 +51,17 @@ categories = st.sampled_from([c for c in Category.values if c != Category.HOST_F
 class LedgerMachine(RuleBasedStateMachine):
     grants = Bundle("grants")
     txns = Bundle("txns")
+    claims = Bundle("claims")
 
     @initialize(fee=st.sampled_from([0, 250, 1000]))
     def setup(self, fee):
         self.atomic = transaction.atomic()
         self.atomic.__enter__()
         self.h = hosted(fee_basis_points=fee)
+        self.officers = [
+            self.h.officer,
+            UserFactory(roles=[(Role.FINANCE_OFFICER, self.h.host)]),
+        ]
         self.fee = fee
         self.left: dict[int, int] = {}  # grant pk -> what the model expects is left
         self.reversed: set[int] = set()
@@ -146,6 +158,18 @@ class LedgerMachine(RuleBasedStateMachine):
     def end_and_host_again(self):
         """The agreement ends, the balance is returned, and the initiative is hosted anew."""
         if self.hosted_now:
+            for claim in ExpenseClaim.objects.filter(
+                state__in=[ClaimState.APPROVED, ClaimState.SCHEDULED]
+            ):
+                with pytest.raises(services.HostingError) as caught:
+                    services.end(
+                        agreement=self.h.agreement,
+                        reason="Nieuwe afspraken",
+                        settle_to="teruggestort",
+                        origin=Origin(actor=self.h.coordinator),
+                    )
+                assert caught.value.code == "claims_open"
+                services.reject_claim(claim, "De afspraak stopt", self.origin)
             services.end(
                 agreement=self.h.agreement,
                 reason="Nieuwe afspraken",
@@ -174,6 +198,72 @@ class LedgerMachine(RuleBasedStateMachine):
             )
             assert self.h.agreement.state == AgreementState.ACTIVE
             self.hosted_now = True
+
+    @rule(target=claims, grant=grants, amount=amounts)
+    def claim(self, grant, amount):
+        if grant is None or not self.hosted_now or grant.source == GrantSource.DONATIONS:
+            return None
+        if services.active_agreement(self.h.initiative).host_id != grant.host_id:
+            return None
+        claim = services.create_claim(
+            grant=grant,
+            description="Bon",
+            amount_cents=amount,
+            spent_on=DAY,
+            category=Category.MATERIALS,
+            payee_name="Zoë Çelik",
+            payee_iban="NL91ABNA0417164300",
+            origin=Origin(actor=self.h.initiator),
+        )
+        return services.submit_claim(claim, Origin(actor=self.h.initiator))
+
+    @rule(claim=claims, which=st.integers(0, 1))
+    def approve(self, claim, which):
+        if claim is None:
+            return
+        claim.refresh_from_db()
+        try:
+            with transaction.atomic():
+                services.approve_claim(claim, Origin(actor=self.officers[which]))
+        except services.HostingError as error:
+            assert error.code in ("state", "insufficient", "twice", "not_hosted"), error.code
+            if error.code == "insufficient":
+                assert claim.amount_cents > services.available_cents(claim.grant, excluding=claim)
+
+    @rule(claim=claims)
+    def schedule_and_pay(self, claim):
+        if claim is None:
+            return
+        claim.refresh_from_db()
+        try:
+            with transaction.atomic():
+                services.schedule_claim(claim, self.origin)
+                services.mark_paid(claim, self.origin)
+        except services.HostingError as error:
+            assert error.code in ("state", "insufficient"), error.code
+            return
+        self.left[claim.grant_id] -= claim.amount_cents
+
+    @invariant()
+    def claims_are_paid_once_and_never_approved_beyond_the_earmark(self):
+        if not hasattr(self, "h"):
+            return
+        for claim in ExpenseClaim.objects.all():
+            if claim.state == ClaimState.PAID:
+                assert claim.payment_id is not None
+            else:
+                assert claim.payment_id is None
+        paid = ExpenseClaim.objects.filter(state=ClaimState.PAID).count()
+        assert ExpenseClaim.objects.filter(payment__isnull=False).count() == paid
+        for grant in Grant.objects.all():
+            committed = (
+                ExpenseClaim.objects.filter(
+                    grant=grant, state__in=[ClaimState.APPROVED, ClaimState.SCHEDULED]
+                ).aggregate(s=Sum("amount_cents"))["s"]
+                or 0
+            )
+            left = services.account_balance(services.earmark_account(grant))
+            assert committed <= left  # approvals never promise more than is left
 
     @invariant()
     def every_transaction_sums_to_zero(self):

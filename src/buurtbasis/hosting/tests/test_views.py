@@ -9,7 +9,13 @@ from buurtbasis.accounts.tests.factories import OrganisationFactory, UserFactory
 from buurtbasis.budgets.models import FundedPlan
 from buurtbasis.budgets.tests.factories import InitiativeFactory, PlanFactory
 from buurtbasis.hosting import services
-from buurtbasis.hosting.models import AgreementState, Category, Grant, HostingAgreement
+from buurtbasis.hosting.models import (
+    AgreementState,
+    Category,
+    Grant,
+    HostingAgreement,
+    LedgerTransaction,
+)
 from buurtbasis.organisations.models import Role
 from buurtbasis.platform.models import AuditEvent
 
@@ -252,3 +258,29 @@ def test_the_initiative_page_and_the_dashboard_lead_to_the_money(client):
     unhosted = InitiativeFactory()
     client.logout()
     assert "hosting-initiative-title" not in client.get(unhosted.get_absolute_url()).text
+
+
+def test_personal_data_export_and_erasure_keep_the_financial_records():
+    from buurtbasis.accounts.services import delete_account
+    from buurtbasis.platform.privacy import export_personal_data
+
+    h = hosted()
+    services.record_donation(
+        initiative=h.initiative,
+        amount_cents=1_000,
+        date=DAY,
+        description="Gift",
+        origin=h.as_officer,
+    )
+    exported = export_personal_data(h.initiator)["hosting"]
+    assert exported["agreements"][0]["treasurer"] is True
+    assert "seven years" in exported["retention"]
+    assert export_personal_data(h.officer)["hosting"]["ledger_transactions_recorded"]
+    name = h.officer.display_name
+    delete_account(user=h.initiator)
+    delete_account(user=h.officer)
+    h.agreement.refresh_from_db()
+    assert h.agreement.treasurer is None
+    txn = LedgerTransaction.objects.get()
+    assert txn.created_by_id == h.officer.pk  # kept, pointing to the pseudonymised account
+    assert name and name != txn.created_by.display_name
