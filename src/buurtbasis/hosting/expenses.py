@@ -346,10 +346,7 @@ def reject(*, expense: Expense, reason: str, origin: Origin) -> Expense:
 def available_cents(grant: Grant, *, excluding: Expense | None = None) -> int:
     """What is left in the grant's earmark minus what is approved and not yet paid."""
     balance = services.account_balance(services.earmark_account(grant))
-    committed = Expense.objects.filter(grant=grant, state__in=COMMITTED_STATES)
-    if excluding is not None:
-        committed = committed.exclude(pk=excluding.pk)
-    return balance - (committed.aggregate(total=Sum("amount_cents"))["total"] or 0)
+    return balance - services._committed(grant.pk, excluding=excluding)
 
 
 @dataclass
@@ -593,6 +590,7 @@ def _pay(expense: Expense, origin: Origin, reason: str, date: datetime.date) -> 
         date=date,
         description=expense.description,
         origin=origin,
+        paying=expense,
     )
     _transition(expense, ExpenseState.PAID, origin, reason, payment=txn, paid_at=timezone.now())
     return expense

@@ -409,12 +409,19 @@ def _post(
     return txn
 
 
-def _committed(grant_id, *, excluding: ExpenseClaim | None = None) -> int:
-    """What approved claims on the grant still wait for (they hold their money)."""
-    held = ExpenseClaim.objects.filter(grant_id=grant_id, state__in=COMMITTED_STATES)
-    if excluding is not None:
-        held = held.exclude(pk=excluding.pk)
-    return held.aggregate(total=Sum("amount_cents"))["total"] or 0
+def _committed(grant_id, *, excluding=None) -> int:
+    """What approved claims and expenses on the grant still wait for (they hold their money).
+
+    ``excluding``: the claim or expense being paid or approved now."""
+    from .models_expenses import Expense
+
+    total = 0
+    for model in (ExpenseClaim, Expense):
+        held = model.objects.filter(grant_id=grant_id, state__in=COMMITTED_STATES)
+        if isinstance(excluding, model):
+            held = held.exclude(pk=excluding.pk)
+        total += held.aggregate(total=Sum("amount_cents"))["total"] or 0
+    return total
 
 
 def _require_finance(origin: Origin, host) -> None:
@@ -565,8 +572,9 @@ def record_expense(
     date: datetime.date,
     description: str,
     origin: Origin,
+    paying=None,
 ) -> LedgerTransaction:
-    """A payment from an earmark (the expense claims will call this once paid)."""
+    """A payment from an earmark (``paying``: the expense it pays, whose money it may use)."""
     _require_finance(origin, grant.host)
     _check_amount(amount_cents)
     return _post(
@@ -581,6 +589,7 @@ def record_expense(
         ],
         origin=origin,
         category=category,
+        paying_claim=paying,
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import io
 
-from django.core.files.uploadedfile import SimpleUploadedFilefrom PIL import Image
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.hosting import expenses, services

@@ -390,3 +390,22 @@ def test_what_the_volunteer_declared_elsewhere_counts_too():
 def test_an_ordinary_expense_has_no_allowance_check():
     w = World()
     assert expenses.expense_allowance_check(w.submit()) is None
+
+
+def test_an_approved_expense_holds_its_money_against_other_spending():
+    from buurtbasis.hosting import services
+
+    w = World(grant_cents=100_000)
+    expense = w.approve_fully(w.submit(amount=60_000))
+    with pytest.raises(expenses.HostingError):
+        services.record_expense(
+            grant=w.grant,
+            category="materials",
+            amount_cents=50_000,
+            date=datetime.date(2026, 3, 3),
+            description="Iets anders",
+            origin=Origin(actor=w.officer),
+        )
+    assert expenses.available_cents(w.grant) == 40_000
+    expenses.mark_paid_by_hand(expense=expense, reason="Contant", origin=Origin(actor=w.officer))
+    assert expenses.available_cents(w.grant) == 40_000

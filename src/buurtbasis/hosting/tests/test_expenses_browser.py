@@ -4,6 +4,7 @@ a bank statement that marks it paid, and the public ledger shows it. axe finds n
 WCAG 2.1 A/AA violations on the pages on the way."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -91,7 +92,7 @@ def test_a_receipt_goes_from_a_phone_to_the_public_ledger(live_server, page, axe
     batch = PayoutBatch.objects.get()
     with page.expect_download() as info:
         page.get_by_role("link", name=f"{batch.batch_id}.xml").click()
-    xml = open(info.value.path(), "rb").read()
+    xml = Path(info.value.path()).read_bytes()
     read = adapters.read_payout_file(xml)
     assert b"pain.001.001.09" in xml and b"<Nm>Zoe Celik</Nm>" in xml
     assert read is not None

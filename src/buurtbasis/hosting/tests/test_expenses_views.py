@@ -177,7 +177,8 @@ def test_a_negative_amount_is_refused(client, tmp_path):
         (b":20:STARTUMS\n:25:NL91ABNA0417164300\n:28C:1\n", "MT940"),
         (b"<Document><BkToCstmrStmt><Stmt>", "kan niet"),
         (
-            b"<?xml version='1.0'?><Document xmlns='urn:iso:std:iso:20022:tech:xsd:camt.052.001.08'/>",
+            b"<?xml version='1.0'?><Document "
+            b"xmlns='urn:iso:std:iso:20022:tech:xsd:camt.052.001.08'/>",
             "camt.052",
         ),
     ],
