@@ -8,6 +8,8 @@ When it has none yet, the host records it later by hand (``grant_from_plan``).
 
 from __future__ import annotations
 
+import logging
+
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -16,9 +18,16 @@ from buurtbasis.platform.audit import Origin
 
 from . import services
 
+logger = logging.getLogger(__name__)
+
 
 @receiver(post_save, sender=FundedPlan, dispatch_uid="hosting.grant_from_funded_plan")
 def grant_from_funded_plan(sender, instance: FundedPlan, created: bool, raw=False, **kwargs):
     if raw or not created:
         return
-    services.grant_from_plan(instance.plan, Origin.system())
+    try:
+        services.grant_from_plan(instance.plan, Origin.system())
+    except services.HostingError as error:
+        # Never let the books stop an outcome from being stored: the host sees the funded
+        # plan without a grant on the initiative's hosting page and books it by hand.
+        logger.warning("no grant for funded plan %s: %s", instance.plan_id, error.code)

@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buurtbasis.budgets.models import FundedPlan
 from buurtbasis.platform.audit import Origin, record_event
 
 from . import access
@@ -508,8 +509,8 @@ def grant_from_plan(plan, origin: Origin) -> Grant | None:
     existing = Grant.objects.filter(plan=plan).first()
     if existing is not None:
         return existing
-    funding = getattr(plan, "funding", None)
-    if funding is None or plan.initiative_id is None:
+    funding = FundedPlan.objects.filter(plan=plan).first()
+    if funding is None or plan.initiative_id is None or funding.amount_cents <= 0:
         return None
     if active_agreement(plan.initiative) is None:
         return None
@@ -596,7 +597,13 @@ def record_expense(
 @transaction.atomic
 def reverse(txn: LedgerTransaction, reason: str, origin: Origin) -> LedgerTransaction:
     """Correct a transaction by one with the opposite entries (never an edit)."""
-    txn = LedgerTransaction.objects.select_related("host", "initiative").get(pk=txn.pk)
+    # Lock the original (a row lock, not a change) so two corrections of it queue and the
+    # second one sees the first.
+    txn = (
+        LedgerTransaction.objects.select_for_update(of=("self",))
+        .select_related("host", "initiative")
+        .get(pk=txn.pk)
+    )
     _require_finance(origin, txn.host)
     if not reason.strip():
         raise HostingError(_("Give a reason for the correction."), code="reason")

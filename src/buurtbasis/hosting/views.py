@@ -241,7 +241,11 @@ def donation(request, slug):
 def grant_plan(request, slug, plan_pk):
     initiative, agreement = _officer_initiative(request, slug)
     plan = get_object_or_404(Plan, pk=plan_pk, initiative=initiative)
-    grant = services.grant_from_plan(plan, Origin.from_request(request))
+    try:
+        grant = services.grant_from_plan(plan, Origin.from_request(request))
+    except services.HostingError as error:
+        messages.error(request, error.messages[0])
+        return redirect("hosting:initiative", slug=initiative.slug)
     if grant is None:
         messages.error(request, _("This plan has not been funded."))
     else:

@@ -284,3 +284,12 @@ def test_personal_data_export_and_erasure_keep_the_financial_records():
     txn = LedgerTransaction.objects.get()
     assert txn.created_by_id == h.officer.pk  # kept, pointing to the pseudonymised account
     assert name and name != txn.created_by.display_name
+
+
+def test_a_plan_funded_with_nothing_gets_no_grant_and_the_outcome_is_stored():
+    h = hosted()
+    plan = PlanFactory(initiative=h.initiative, cost_cents=0, cost_lines=[("Gratis", 1)])
+    funded = _fund(plan)  # cost 0: nothing to hold
+    assert FundedPlan.objects.filter(pk=funded.pk, amount_cents=0).exists()
+    assert not Grant.objects.filter(plan=plan).exists()
+    assert services.grant_from_plan(plan, h.as_officer) is None
