@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +53,17 @@ class ExpenseForm(Form):
         label=_("IBAN"),
         help_text=_("The account the money goes to, e.g. NL91 ABNA 0417 1643 00."),
         max_length=42,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                # With JavaScript the bank's name (or what is wrong) shows while typing.
+                "hx-get": reverse_lazy("hosting:iban-check"),
+                "hx-trigger": "change, keyup changed delay:600ms",
+                "hx-target": "#iban-check",
+                "hx-swap": "innerHTML",
+            }
+        ),
         error_messages={"required": _("Enter the IBAN.")},
     )
     reference = forms.CharField(

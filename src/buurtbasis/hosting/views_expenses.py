@@ -18,7 +18,7 @@ from buurtbasis.platform import uploads
 from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.ratelimit import hit
 
-from . import access, expenses, services
+from . import access, adapters, expenses, services
 from .forms_expenses import (
     BankAccountForm,
     BatchForm,
@@ -213,6 +213,19 @@ def receipt(request, pk):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def iban_check(request):
+    """A fragment for the expense form: the bank's name, or what is wrong with the IBAN."""
+    value = request.GET.get("payee_iban", "")[:64]
+    if not value.strip():
+        return HttpResponse("")
+    try:
+        checked = adapters.check_iban(value)
+    except adapters.AdapterError as error:
+        return render(request, "hosting/expenses/_iban_check.html", {"error": error.message})
+    return render(request, "hosting/expenses/_iban_check.html", {"checked": checked})
 
 
 # --- the host: payouts and bank statements ------------------------------------------------------
@@ -446,6 +459,7 @@ urlpatterns = [
     path("initiatief/<slug:slug>/uitgaven/", expense_list, name="expenses"),
     path("initiatief/<slug:slug>/uitgaven/nieuw/", expense_new, name="expense-new"),
     path("uitgave/<int:pk>/", expense_detail, name="expense"),
+    path("uitgave/iban/", iban_check, name="iban-check"),
     path("uitgave/<int:pk>/bon/", receipt, name="receipt"),
     path("uitgave/<int:pk>/<slug:action>/", expense_action, name="expense-action"),
     path("host/<slug:slug>/uitbetalen/", payouts, name="payouts"),

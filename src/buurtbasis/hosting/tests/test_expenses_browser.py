@@ -63,6 +63,8 @@ def test_a_receipt_goes_from_a_phone_to_the_public_ledger(live_server, page, axe
     page.locator("select[name=category]").select_option("activities")
     page.locator("input[name=payee_name]").fill("Zoë Çelik")
     page.locator("input[name=payee_iban]").fill("nl44 rabo 0123 4567 89")
+    page.locator("input[name=payee_iban]").press("Tab")
+    page.locator("#iban-check").get_by_text("RABOBANK", exact=False).wait_for()
     page.locator("input[name=receipt]").set_input_files(
         files=[{"name": "bon.jpg", "mimeType": "image/jpeg", "buffer": _photo()}]
     )

@@ -251,3 +251,14 @@ def test_the_allowance_page_shows_the_limits_and_the_taxable_rule(client):
     response = client.get(reverse("hosting:allowances"))
     assert response.status_code == 200
     assert "hele vergoeding belast" in response.text
+
+
+def test_the_iban_check_shows_the_bank_or_what_is_wrong(client):
+    w = World()
+    client.force_login(w.member)
+    url = reverse("hosting:iban-check")
+    assert "RABOBANK" in client.get(url, {"payee_iban": "nl44 rabo 0123 4567 89"}).text.upper()
+    assert "controlegetallen" in client.get(url, {"payee_iban": "NL44RABO0123456788"}).text
+    assert client.get(url, {"payee_iban": ""}).text == ""
+    form = client.get(reverse("hosting:expense-new", args=[w.initiative.slug])).text
+    assert 'hx-get="/gastorganisatie/uitgave/iban/"' in form and 'id="iban-check"' in form
