@@ -15,6 +15,10 @@ class HostingConfig(AppConfig):
 
         register_exporter("hosting", privacy.export_hosting)
         register_eraser("hosting", privacy.erase_hosting)
+        from . import privacy_expenses
+
+        register_exporter("hosting_expenses", privacy_expenses.export_expenses)
+        register_eraser("hosting_expenses", privacy_expenses.erase_expenses)
 
         register_block(
             "plan",

@@ -409,3 +409,24 @@ def test_an_approved_expense_holds_its_money_against_other_spending():
     assert expenses.available_cents(w.grant) == 40_000
     expenses.mark_paid_by_hand(expense=expense, reason="Contant", origin=Origin(actor=w.officer))
     assert expenses.available_cents(w.grant) == 40_000
+
+
+def test_export_shows_the_expenses_and_erasure_keeps_the_financial_records(tmp_path):
+    from buurtbasis.platform import privacy
+
+    w = World()
+    submitted = w.submit()
+    draft = w.submit(draft=True)
+    expenses.declare_allowance(
+        year=2026, month=2, amount_cents=1_000, origin=Origin(actor=w.member)
+    )
+    data = privacy.export_personal_data(w.member)["hosting_expenses"]
+    assert {e["description"] for e in data["expenses"]} == {submitted.description}
+    assert data["expenses"][0]["payee_iban"] == PAYEE_IBAN
+    assert data["allowances_declared_elsewhere"][0]["amount_cents"] == 1_000
+    draft_file = tmp_path / "private" / draft.receipt
+    assert draft_file.exists()
+    privacy.run_erasers(w.member)
+    assert Expense.objects.filter(pk=submitted.pk).exists()  # a financial record stays
+    assert not Expense.objects.filter(pk=draft.pk).exists()
+    assert not draft_file.exists()
