@@ -137,6 +137,15 @@ def expense_detail(request, pk):
         and (agreement.treasurer_id == user.pk or is_officer)
         and user.pk != expense.submitted_by_id
     )
+    # Approve: the treasurer first (the host when the treasurer submitted it), then
+    # finance officers who have not approved yet.
+    if agreement is None or not may_check:
+        may_approve = False
+    elif not status.treasurer_checked:
+        treasurer_free = agreement.treasurer_id not in (None, expense.submitted_by_id)
+        may_approve = agreement.treasurer_id == user.pk or (is_officer and not treasurer_free)
+    else:
+        may_approve = is_officer and user not in status.host_approvers
     try:
         allowance = expenses.expense_allowance_check(expense)
     except services.HostingError as error:
@@ -151,6 +160,7 @@ def expense_detail(request, pk):
             "status": status,
             "events": expense.events.select_related("actor"),
             "may_check": may_check and expense.state == ExpenseState.SUBMITTED,
+            "may_approve": may_approve and expense.state == ExpenseState.SUBMITTED,
             "is_officer": is_officer,
             "is_submitter": user.pk == expense.submitted_by_id,
             "available": expenses.available_cents(expense.grant, excluding=expense),

@@ -262,3 +262,20 @@ def test_the_iban_check_shows_the_bank_or_what_is_wrong(client):
     assert client.get(url, {"payee_iban": ""}).text == ""
     form = client.get(reverse("hosting:expense-new", args=[w.initiative.slug])).text
     assert 'hx-get="/gastorganisatie/uitgave/iban/"' in form and 'id="iban-check"' in form
+
+
+def test_the_approve_button_shows_for_whoever_approves_next(client):
+    w = World()
+    expense = w.submit(amount=60_000)
+    page = reverse("hosting:expense", args=[expense.pk])
+    button = ">Goedkeuren</button>"
+    client.force_login(w.officer)
+    assert button not in client.get(page).text  # the treasurer checks first
+    client.force_login(w.treasurer)
+    assert button in client.get(page).text
+    client.post(reverse("hosting:expense-action", args=[expense.pk, "goedkeuren"]))
+    assert button not in client.get(page).text
+    client.force_login(w.officer)
+    assert button in client.get(page).text
+    client.force_login(w.member)
+    assert button not in client.get(page).text
