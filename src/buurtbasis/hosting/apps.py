@@ -13,6 +13,21 @@ class HostingConfig(AppConfig):
 
         from . import blocks, privacy, receivers  # noqa: F401  (receivers connect on import)
 
+        folder = "hosting/notifications/"
+        for key, label in [
+            (
+                "agreement",
+                _("The fiscal hosting of my initiative or of an initiative we host changes"),
+            ),
+            ("claim", _("An expense claim I submitted or must check changes")),
+        ]:
+            register_kind(
+                f"hosting.{key}_changed",
+                label=label,
+                subject=f"{folder}{key}_subject.txt",
+                text=f"{folder}{key}_body.txt",
+                line=f"{folder}{key}_line.txt",
+            )
         register_exporter("hosting", privacy.export_hosting)
         register_eraser("hosting", privacy.erase_hosting)
         from . import privacy_expenses

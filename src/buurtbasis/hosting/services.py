@@ -13,11 +13,14 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.urls import reverse as url_for
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buurtbasis.accounts.models import User
 from buurtbasis.budgets.models import FundedPlan
 from buurtbasis.platform.audit import Origin, record_event
+from buurtbasis.platform.notifications import notify
 
 from . import access
 from .models import (
@@ -55,6 +58,53 @@ def _require(condition: bool) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Telling people
+# ---------------------------------------------------------------------------------------------
+
+
+def _host_people(host_id, roles=access.COORDINATOR_ROLES):
+    return User.objects.filter(
+        memberships__organisation_id=host_id, memberships__role__in=list(roles), is_active=True
+    ).distinct()
+
+
+def _tell(people, kind: str, context: dict, origin: Origin) -> None:
+    actor = _actor(origin)
+    for person in people:
+        if actor is not None and person.pk == actor.pk:
+            continue  # the person who made the change knows
+        notify(person, kind, context, language=origin.language if origin else "")
+
+
+def _tell_agreement(agreement: HostingAgreement, origin: Origin, reason: str = "") -> None:
+    """Both sides hear of every change of an agreement (except the one who made it)."""
+    link = url_for("hosting:initiative", args=[agreement.initiative.slug])
+    context = {
+        "agreement": agreement,
+        "state": agreement.get_state_display(),
+        "reason": reason,
+        "link": link,
+    }
+    people = list(_host_people(agreement.host_id)) + list(
+        agreement.initiative.members.filter(is_active=True)
+    )
+    _tell({p.pk: p for p in people}.values(), "hosting.agreement_changed", context, origin)
+
+
+def _tell_claim(claim: ExpenseClaim, origin: Origin, reason: str = "") -> None:
+    """The submitter hears of every change with its reason; the checkers hear of new claims."""
+    link = url_for("hosting:initiative", args=[claim.grant.initiative.slug])
+    context = {"claim": claim, "state": claim.get_state_display(), "reason": reason, "link": link}
+    people = [claim.submitted_by]
+    if claim.state == ClaimState.SUBMITTED:
+        people += list(_host_people(claim.grant.host_id, access.FINANCE_ROLES))
+        agreement = active_agreement(claim.grant.initiative)
+        if agreement is not None and agreement.treasurer is not None:
+            people.append(agreement.treasurer)
+    _tell({p.pk: p for p in people}.values(), "hosting.claim_changed", context, origin)
+
+
+# ---------------------------------------------------------------------------------------------
 # Agreements
 # ---------------------------------------------------------------------------------------------
 
@@ -78,6 +128,7 @@ def request_hosting(*, initiative, host, message: str = "", origin: Origin) -> H
             _("This initiative already has a hosting request or agreement."), code="open"
         ) from None
     record_event(action="hosting.requested", target=agreement, origin=origin)
+    _tell_agreement(agreement, origin, agreement.message)
     return agreement
 
 
@@ -154,6 +205,7 @@ def offer(
             "start_date": start_date,
         },
     )
+    _tell_agreement(agreement, origin)
     return agreement
 
 
@@ -175,6 +227,7 @@ def accept(*, agreement: HostingAgreement, origin: Origin) -> HostingAgreement:
         initiative.host_organisation = agreement.host
         initiative.save(update_fields=["host_organisation", "updated_at"])
     record_event(action="hosting.accepted", target=agreement, origin=origin)
+    _tell_agreement(agreement, origin)
     return agreement
 
 
@@ -245,6 +298,7 @@ def end(
         origin=origin,
         details={"reason": agreement.end_reason, "settled_to": settle_to.strip()},
     )
+    _tell_agreement(agreement, origin, agreement.end_reason)
     return agreement
 
 
@@ -666,6 +720,7 @@ def _step(claim: ExpenseClaim, to_state: str, origin: Origin, reason: str = "") 
     )
     claim.state = to_state
     claim.save(update_fields=["state"])
+    _tell_claim(claim, origin, reason)
     return claim
 
 

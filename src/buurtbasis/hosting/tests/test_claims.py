@@ -155,3 +155,21 @@ def test_a_failed_payment_can_be_scheduled_again_and_others_cannot_act(h):
     services.schedule_claim(claim, h.as_officer)
     services.mark_paid(claim, h.as_officer)
     assert queries.books(h.initiative).left == 98_000
+
+
+def test_every_change_is_told_with_its_reason(h):
+    from buurtbasis.platform.models import Notification
+
+    claim = _claim(h, 2_000)
+    # a new claim: the host's finance officers and the treasurer are told, not the submitter
+    told = set(
+        Notification.objects.filter(kind="hosting.claim_changed").values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert {h.officer.pk, h.second_officer.pk, h.treasurer.pk} <= told
+    assert h.initiator.pk not in told
+    services.request_information(claim, "Graag de bon erbij.", h.as_officer)
+    note = Notification.objects.filter(recipient=h.initiator).latest("pk")
+    assert "Graag de bon erbij." in note.text
+    assert "Meer informatie nodig" in note.title

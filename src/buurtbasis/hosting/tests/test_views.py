@@ -17,6 +17,7 @@ from buurtbasis.hosting.models import (
     LedgerTransaction,
 )
 from buurtbasis.organisations.models import Role
+from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.models import AuditEvent
 
 from .factories import hosted
@@ -293,3 +294,17 @@ def test_a_plan_funded_with_nothing_gets_no_grant_and_the_outcome_is_stored():
     assert FundedPlan.objects.filter(pk=funded.pk, amount_cents=0).exists()
     assert not Grant.objects.filter(plan=plan).exists()
     assert services.grant_from_plan(plan, h.as_officer) is None
+
+
+def test_both_sides_are_told_of_every_change_of_an_agreement():
+    from buurtbasis.platform.models import Notification
+
+    h = hosted()
+    kinds = Notification.objects.filter(kind="hosting.agreement_changed")
+    # requested, offered (by the coordinator) and accepted (by the initiator): everyone on
+    # both sides hears of each step, except the person who took it
+    assert kinds.filter(recipient=h.coordinator).count() == 2
+    assert kinds.filter(recipient=h.officer).count() == 3
+    assert kinds.filter(recipient=h.initiator).count() == 1
+    services.end(agreement=h.agreement, reason="We stoppen ermee", origin=Origin(h.initiator))
+    assert "We stoppen ermee" in kinds.filter(recipient=h.coordinator).latest("pk").text
