@@ -32,6 +32,7 @@ from buurtbasis.platform import uploads
 from buurtbasis.platform.audit import Origin, record_event
 from buurtbasis.platform.money import format_euros
 from buurtbasis.platform.notifications import notify
+from buurtbasis.platform.tasks import background, enqueue_on_commit
 
 from . import access, adapters, services
 from .models import AccountKind, Category, Grant, LedgerAccount, LedgerEntry
@@ -99,7 +100,12 @@ def _agreement(expense: Expense):
 # ---------------------------------------------------------------------------------------------
 
 
-def _transition(expense: Expense, new_state: str, origin: Origin, reason: str = "", **fields):
+def _transition(
+    expense: Expense, new_state: str, origin: Origin, reason: str = "", *, later=None, **fields
+):
+    """Change the state: history row, audit event, notification (``later``: a list that
+    collects ``(expense id, state, reason)`` for one background task after commit, for
+    changes of many expenses at once)."""
     old = expense.state
     expense.state = new_state
     for name, value in fields.items():
@@ -119,7 +125,37 @@ def _transition(expense: Expense, new_state: str, origin: Origin, reason: str = 
             "amount_cents": expense.amount_cents,
         },
     )
-    _notify(expense, new_state, origin, reason)
+    if later is not None:
+        later.append((expense.pk, new_state, reason))
+    else:
+        _notify(expense, new_state, origin, reason)
+
+
+@background(retries=3)
+def notify_expense_changes(*, changes: list, actor_id: int | None, language: str = "") -> int:
+    """Tell the people of many changed expenses (after a payout batch or an import)."""
+    from django.contrib.auth import get_user_model
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    origin = Origin(actor=actor, language=language)
+    rows = Expense.objects.select_related("initiative", "host", "submitted_by").in_bulk(
+        [pk for pk, _state, _reason in changes]
+    )
+    for pk, state, reason in changes:
+        if pk in rows:
+            _notify(rows[pk], state, origin, reason)
+    return len(changes)
+
+
+def _notify_later(changes: list, origin: Origin) -> None:
+    if changes:
+        actor = _actor(origin)
+        enqueue_on_commit(
+            notify_expense_changes,
+            changes=changes,
+            actor_id=actor.pk if actor is not None else None,
+            language=origin.language if origin else "",
+        )
 
 
 def _recipients(expense: Expense, new_state: str):
@@ -520,25 +556,24 @@ def create_batch(
         xml=b"",
         created_by=_actor(origin),
     )
-    transfers = []
+    items = [
+        PayoutItem(
+            batch=batch,
+            expense=expense,
+            end_to_end_id=f"BB{batch.pk}-E{expense.pk}",
+            amount_cents=expense.amount_cents,
+        )
+        for expense in expenses
+    ]
+    transfers = [
+        adapters.Transfer(
+            e.payee_name, e.payee_iban, e.amount_cents, item.end_to_end_id, _remittance(e)
+        )
+        for e, item in zip(expenses, items, strict=True)
+    ]
     try:
         with transaction.atomic():
-            for expense in expenses:
-                item = PayoutItem.objects.create(
-                    batch=batch,
-                    expense=expense,
-                    end_to_end_id=f"BB{batch.pk}-E{expense.pk}",
-                    amount_cents=expense.amount_cents,
-                )
-                transfers.append(
-                    adapters.Transfer(
-                        expense.payee_name,
-                        expense.payee_iban,
-                        expense.amount_cents,
-                        item.end_to_end_id,
-                        _remittance(expense),
-                    )
-                )
+            PayoutItem.objects.bulk_create(items)
     except IntegrityError:  # another batch took one of them at the same moment
         raise HostingError(
             _("An expense is already in another payout batch."), code="state"
@@ -556,13 +591,11 @@ def create_batch(
         raise HostingError(error.message, code="sepa") from None
     PayoutBatch.objects.filter(pk=batch.pk).update(xml=xml)
     batch.xml = xml
+    later: list = []
+    reason = _("Payout batch %(id)s") % {"id": batch.batch_id}
     for expense in expenses:
-        _transition(
-            expense,
-            ExpenseState.SCHEDULED,
-            origin,
-            _("Payout batch %(id)s") % {"id": batch.batch_id},
-        )
+        _transition(expense, ExpenseState.SCHEDULED, origin, reason, later=later)
+    _notify_later(later, origin)
     record_event(
         action="hosting.payout_batch_created",
         target=batch,
@@ -577,7 +610,7 @@ def create_batch(
 # ---------------------------------------------------------------------------------------------
 
 
-def _pay(expense: Expense, origin: Origin, reason: str, date: datetime.date) -> Expense:
+def _pay(expense: Expense, origin: Origin, reason: str, date: datetime.date, later=None) -> Expense:
     """Post the payment in the ledger (expense account debit, earmark credit) once."""
     if expense.state == ExpenseState.PAID:
         raise HostingError(_("This expense has already been paid."), code="paid")
@@ -592,7 +625,15 @@ def _pay(expense: Expense, origin: Origin, reason: str, date: datetime.date) -> 
         origin=origin,
         paying=expense,
     )
-    _transition(expense, ExpenseState.PAID, origin, reason, payment=txn, paid_at=timezone.now())
+    _transition(
+        expense,
+        ExpenseState.PAID,
+        origin,
+        reason,
+        later=later,
+        payment=txn,
+        paid_at=timezone.now(),
+    )
     return expense
 
 
@@ -609,14 +650,14 @@ def mark_paid_by_hand(
     return _pay(expense, origin, reason.strip(), date or timezone.localdate())
 
 
-def _fail(expense: Expense, item: PayoutItem | None, reason: str, origin: Origin):
+def _fail(expense: Expense, item: PayoutItem | None, reason: str, origin: Origin, later=None):
     if expense.state == ExpenseState.PAID and expense.payment_id:
         services.reverse(expense.payment, reason, origin)
     elif expense.state != ExpenseState.SCHEDULED:
         raise HostingError(_("This payment cannot fail any more."), code="state")
     if item is not None:
         PayoutItem.objects.filter(pk=item.pk).update(failed=True)
-    _transition(expense, ExpenseState.FAILED, origin, reason)
+    _transition(expense, ExpenseState.FAILED, origin, reason, later=later)
 
 
 @transaction.atomic
@@ -741,7 +782,7 @@ def import_statement(*, host, data: bytes, origin: Origin) -> ImportResult:
                         continue  # reported again in an overlapping statement
                     known.add((x.fingerprint, x.detail_index))
                     new_lines.append(
-                        BankLine.objects.create(
+                        BankLine(
                             statement=statement,
                             host=host,
                             fingerprint=x.fingerprint,
@@ -756,6 +797,7 @@ def import_statement(*, host, data: bytes, origin: Origin) -> ImportResult:
                             reversal=x.reversal,
                         )
                     )
+            new_lines = BankLine.objects.bulk_create(new_lines, batch_size=2000)
     except IntegrityError:  # the same statement imported at the same moment
         raise HostingError(_("This statement has just been imported."), code="twice") from None
     result.lines = len(new_lines)
@@ -816,6 +858,7 @@ def _match(host, lines: list[BankLine], origin: Origin, result: ImportResult) ->
         ],
     )
     by_pk = {line.pk: line for line in lines}
+    later: list = []
     for proposal in proposals:
         line = by_pk[proposal.line_key]
         item = items.get(proposal.payment_key)
@@ -829,13 +872,14 @@ def _match(host, lines: list[BankLine], origin: Origin, result: ImportResult) ->
         line.match_reason = proposal.reason
         line.save(update_fields=["proposed", "confidence", "match_reason"])
         if proposal.certain:
-            _link(line, item, origin, is_return)
+            _link(line, item, origin, is_return, later=later)
             result.linked += 1
         else:
             result.to_confirm += 1
+    _notify_later(later, origin)
 
 
-def _link(line: BankLine, item: PayoutItem, origin: Origin, is_return: bool) -> None:
+def _link(line: BankLine, item: PayoutItem, origin: Origin, is_return: bool, later=None) -> None:
     expense = _lock(item.expense)
     if is_return:
         _fail(
@@ -843,6 +887,7 @@ def _link(line: BankLine, item: PayoutItem, origin: Origin, is_return: bool) -> 
             item,
             _("The bank returned the payment (%(code)s).") % {"code": line.return_reason or "?"},
             origin,
+            later=later,
         )
     else:
         _pay(
@@ -850,6 +895,7 @@ def _link(line: BankLine, item: PayoutItem, origin: Origin, is_return: bool) -> 
             origin,
             _("Seen on bank statement %(id)s.") % {"id": line.statement.statement_id},
             line.booking_date or timezone.localdate(),
+            later=later,
         )
     line.state = LineState.LINKED
     line.linked = item

@@ -430,3 +430,26 @@ def test_export_shows_the_expenses_and_erasure_keeps_the_financial_records(tmp_p
     assert Expense.objects.filter(pk=submitted.pk).exists()  # a financial record stays
     assert not Expense.objects.filter(pk=draft.pk).exists()
     assert not draft_file.exists()
+
+
+def test_a_batch_and_an_import_tell_the_submitters_after_commit(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    w = World()
+    one = w.approve_fully(w.submit(amount=4_550))
+    before = Notification.objects.filter(recipient=w.member).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = w.batch(one)
+    scheduled = Notification.objects.filter(recipient=w.member).order_by("pk")[before:]
+    assert [n.title for n in scheduled] == [
+        "Uitgave “Koffie en koek buurtfeest”: Klaar om te betalen"
+    ]
+    assert batch.batch_id in scheduled[0].text
+    with django_capture_on_commit_callbacks(execute=True):
+        expenses.import_statement(
+            host=w.host,
+            data=statement_for(list(batch.items.select_related("expense"))),
+            origin=Origin(actor=w.officer),
+        )
+    assert Notification.objects.filter(recipient=w.member).latest("pk").title.endswith("Betaald")
