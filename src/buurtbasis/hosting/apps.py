@@ -19,7 +19,6 @@ class HostingConfig(AppConfig):
                 "agreement",
                 _("The fiscal hosting of my initiative or of an initiative we host changes"),
             ),
-            ("claim", _("An expense claim I submitted or must check changes")),
         ]:
             register_kind(
                 f"hosting.{key}_changed",

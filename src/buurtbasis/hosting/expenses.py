@@ -58,7 +58,7 @@ HostingError = services.HostingError
 #: Categories a member may choose (fees and transfers are the host's bookings).
 EXPENSE_CATEGORIES = [c for c in Category.values if c not in (Category.HOST_FEE, Category.TRANSFER)]
 #: Money that is promised but not yet paid: it cannot be approved twice.
-COMMITTED_STATES = (ExpenseState.APPROVED, ExpenseState.SCHEDULED)
+COMMITTED_STATES = services.COMMITTED_STATES
 MAX_STATEMENT_BYTES = 100 * 2**20
 
 

@@ -453,3 +453,108 @@ def test_a_batch_and_an_import_tell_the_submitters_after_commit(
             origin=Origin(actor=w.officer),
         )
     assert Notification.objects.filter(recipient=w.member).latest("pk").title.endswith("Betaald")
+
+
+# --- approving: who may, and what the money allows ---------------------------------------------
+
+
+def test_a_finance_officer_who_is_a_member_cannot_approve_their_own_expense():
+    w = World()
+    w.initiative.members.add(w.officer)
+    expense = w.submit(by=w.officer, amount=20_000)  # the treasurer, then one host approver
+    expenses.approve(expense=expense, origin=Origin(actor=w.treasurer))
+    with pytest.raises(expenses.HostingError) as caught:
+        expenses.approve(expense=expense, origin=Origin(actor=w.officer))
+    assert caught.value.code == "forbidden"
+    expense.refresh_from_db()
+    assert expense.state == ExpenseState.SUBMITTED
+    expenses.approve(expense=expense, origin=Origin(actor=w.officer2))
+    expense.refresh_from_db()
+    assert expense.state == ExpenseState.APPROVED
+
+
+def test_people_without_the_role_cannot_approve():
+    w = World()
+    expense = w.submit(amount=20_000)
+    stranger = World().officer  # a finance officer of another host
+    for person in (stranger, w.h.coordinator, UserFactory()):
+        with pytest.raises(expenses.HostingError) as caught:
+            expenses.approve(expense=expense, origin=Origin(actor=person))
+        assert caught.value.code == "forbidden"
+    expenses.approve(expense=expense, origin=Origin(actor=w.treasurer))
+    for person in (stranger, w.h.coordinator, w.member):
+        with pytest.raises(expenses.HostingError):
+            expenses.approve(expense=expense, origin=Origin(actor=person))
+    expense.refresh_from_db()
+    assert expense.state == ExpenseState.SUBMITTED
+    assert expense.approvals.count() == 1
+
+
+def test_rejecting_an_approved_expense_frees_its_money():
+    w = World()  # 1,000 euros
+    first = w.approve_fully(w.submit(amount=80_000))
+    assert first.state == ExpenseState.APPROVED
+    second = w.submit(amount=30_000)  # 1,000 - 800 promised: 200 euros left
+    expenses.approve(expense=second, origin=Origin(actor=w.treasurer))
+    with pytest.raises(expenses.HostingError) as caught:
+        expenses.approve(expense=second, origin=Origin(actor=w.officer))
+    assert caught.value.code == "insufficient"
+    expenses.reject(expense=first, reason="Dubbel ingediend", origin=Origin(actor=w.officer))
+    expenses.approve(expense=second, origin=Origin(actor=w.officer))
+    second.refresh_from_db()
+    assert second.state == ExpenseState.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("payee_iban", "NL91 ABNA 0417 1643 01", "iban"),
+        ("amount_cents", -100, "amount"),
+        ("amount_cents", 0, "amount"),
+        ("category", "host_fee", "category"),
+        ("category", "transfer", "category"),
+        ("date", datetime.date(2099, 1, 1), "date"),
+        ("description", "  ", "description"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_stores_nothing(field, value, code):
+    w = World()
+    with pytest.raises(expenses.HostingError) as caught:
+        w.submit(**{"amount": 1_000, field: value})
+    assert caught.value.code == code
+    assert caught.value.messages[0]
+    if code == "iban":
+        assert "controlegetallen" in caught.value.messages[0]
+    assert not Expense.objects.exists()
+
+
+# --- ending the agreement ----------------------------------------------------------------------
+
+
+def test_an_agreement_does_not_end_while_approved_expenses_wait_for_payment():
+    from buurtbasis.hosting import services
+
+    w = World()
+    expense = w.approve_fully(w.submit(amount=20_000))
+    coordinator = Origin(actor=w.h.coordinator)
+
+    def end():
+        return services.end(
+            agreement=w.h.agreement,
+            reason="Het project is klaar",
+            settle_to="teruggestort aan de gemeente",
+            origin=coordinator,
+        )
+
+    with pytest.raises(expenses.HostingError) as caught:
+        end()
+    assert caught.value.code == "expenses_open"
+    w.batch(expense)  # scheduled for payment: still waiting
+    with pytest.raises(expenses.HostingError) as caught:
+        end()
+    assert caught.value.code == "expenses_open"
+    expense.refresh_from_db()
+    expenses.mark_paid_by_hand(expense=expense, reason="Contant", origin=Origin(actor=w.officer))
+    agreement = end()
+    assert agreement.state == "ended"
+    assert queries.books(w.initiative).left == 0

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hosting', '0003_expense_claims'),
+        ('hosting', '0002_ledger_append_only_triggers'),
         ('initiatives', '0002_seed_vocabulary'),
         ('organisations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
