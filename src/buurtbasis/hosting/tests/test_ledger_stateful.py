@@ -22,6 +22,7 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -50,12 +51,23 @@ DAY = datetime.date(2026, 5, 1)
 amounts = st.integers(min_value=1, max_value=500_000)
 categories = st.sampled_from([c for c in Category.values if c != Category.HOST_FEE])
 WAITING = [ExpenseState.APPROVED, ExpenseState.SCHEDULED]
+ACTION_NAMES = [
+    "approve0",
+    "approve1",
+    "approve2",
+    "approve3",
+    "ask",
+    "reject",
+    "schedule",
+    "pay",
+    "fail",
+]
+ACTIONS = st.sampled_from(ACTION_NAMES)
 
 
 class LedgerMachine(RuleBasedStateMachine):
     grants = Bundle("grants")
     txns = Bundle("txns")
-    expenses = Bundle("expenses")
 
     @initialize(fee=st.sampled_from([0, 250, 1000]))
     def setup(self, fee):
@@ -173,9 +185,12 @@ class LedgerMachine(RuleBasedStateMachine):
         grant_pk = txn.entries.get(account__kind=AccountKind.EARMARK).account.grant_id
         self.left[grant_pk] += -txn.earmark_delta_cents
 
-    @rule()
-    def end_and_host_again(self):
-        """The agreement ends, the balance is returned, and the initiative is hosted anew."""
+    @rule(now=st.integers(0, 5))
+    def end_and_host_again(self, now):
+        """Now and then the agreement ends, the balance is returned, and the initiative is
+        hosted anew."""
+        if now:
+            return
         if self.hosted_now:
             waiting = list(Expense.objects.filter(state__in=WAITING))
             if waiting:
@@ -221,13 +236,34 @@ class LedgerMachine(RuleBasedStateMachine):
             assert self.h.agreement.state == AgreementState.ACTIVE
             self.hosted_now = True
 
-    @rule(target=expenses, grant=grants, amount=amounts)
-    def submit(self, grant, amount):
-        if grant is None:
-            return None
+    @precondition(lambda self: getattr(self, "hosted_now", False))
+    @precondition(lambda self: hasattr(self, "h"))
+    @rule(
+        step=st.tuples(
+            st.booleans(),
+            ACTIONS,
+            st.integers(0, 63),
+            st.integers(min_value=1, max_value=150_000),
+            st.integers(0, 4),
+            st.lists(ACTIONS, max_size=3),
+        )
+    )
+    def act(self, step):
+        """A member submits an expense on one of the grants (``pick``), the treasurer and
+        then host approvers approve it one after the other (``approvals`` of them), and more
+        steps follow on it; or (``earlier``) one ``action`` on an earlier expense in whatever
+        state it is (a refused step stores nothing)."""
+        earlier, action, pick, amount, approvals, then = step
+        found = list(Expense.objects.order_by("pk"))
+        if earlier and found:
+            self._do(action, found[pick % len(found)])
+            return
+        grants = list(Grant.objects.filter(initiative=self.h.initiative).order_by("pk"))
+        if not grants:
+            return
         call = lambda: expenses.submit_expense(  # noqa: E731
             initiative=self.h.initiative,
-            grant=grant,
+            grant=grants[pick % len(grants)],
             description="Bon",
             amount_cents=amount,
             date=DAY,
@@ -239,8 +275,17 @@ class LedgerMachine(RuleBasedStateMachine):
         )
         if not self.hosted_now:
             assert self._refused(call, "not_hosted")
-            return None
-        return call()
+            return
+        expense = call()
+        for action in [f"approve{which}" for which in range(approvals)] + then:
+            self._do(action, expense)
+
+    def _do(self, action, expense):
+        expense.refresh_from_db()
+        if action.startswith("approve"):
+            self._approve(expense, int(action[-1]))
+        else:
+            getattr(self, f"_{action}")(expense)
 
     def _try(self, call, allowed):
         before = LedgerEntry.objects.count()
@@ -253,11 +298,8 @@ class LedgerMachine(RuleBasedStateMachine):
             return error
         return None
 
-    @rule(expense=expenses, which=st.integers(0, 3))
-    def approve(self, expense, which):
-        if expense is None:
-            return
-        expense.refresh_from_db()
+    def _approve(self, expense, which):
+        """0 is the treasurer (the first check), 1-3 are the host's finance officers."""
         error = self._try(
             lambda: expenses.approve(expense=expense, origin=Origin(actor=self.checkers[which])),
             ("state", "forbidden", "twice", "insufficient", "not_hosted"),
@@ -265,11 +307,8 @@ class LedgerMachine(RuleBasedStateMachine):
         if error is not None and error.code == "insufficient":
             assert expense.amount_cents > expenses.available_cents(expense.grant, excluding=expense)
 
-    @rule(expense=expenses)
-    def ask_and_answer(self, expense):
+    def _ask(self, expense):
         """The treasurer asks for more information; the member answers (a new round)."""
-        if expense is None:
-            return
 
         def call():
             expenses.request_information(
@@ -279,20 +318,14 @@ class LedgerMachine(RuleBasedStateMachine):
 
         self._try(call, ("state", "forbidden", "not_hosted"))
 
-    @rule(expense=expenses)
-    def reject(self, expense):
-        if expense is None:
-            return
+    def _reject(self, expense):
         self._try(
             lambda: expenses.reject(expense=expense, reason="Geen bon", origin=self.origin),
             ("state", "forbidden", "not_hosted"),
         )
 
-    @rule(expense=expenses)
-    def schedule(self, expense):
+    def _schedule(self, expense):
         """A payout batch with this one expense: it is scheduled for payment."""
-        if expense is None:
-            return
         self._try(
             lambda: expenses.create_batch(
                 host=self.h.host,
@@ -303,11 +336,8 @@ class LedgerMachine(RuleBasedStateMachine):
             ("state",),
         )
 
-    @rule(expense=expenses)
-    def pay(self, expense):
+    def _pay(self, expense):
         """Marked paid by hand (approved or scheduled); a second time is refused."""
-        if expense is None:
-            return
         error = self._try(
             lambda: expenses.mark_paid_by_hand(
                 expense=expense, reason="Betaald", origin=self.origin, date=DAY
@@ -317,13 +347,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if error is None:
             self.left[expense.grant_id] -= expense.amount_cents
 
-    @rule(expense=expenses)
-    def fail_and_retry(self, expense):
+    def _fail(self, expense):
         """A scheduled payment fails, or a paid one comes back (the payment is reversed);
         then it is approved again when the money is still there."""
-        if expense is None:
-            return
-        expense.refresh_from_db()
         was_paid = expense.state == ExpenseState.PAID
         error = self._try(
             lambda: expenses.mark_failed(expense=expense, reason="Retour", origin=self.origin),
@@ -426,7 +452,7 @@ def test_the_ledger_keeps_its_invariants(settings, tmp_path):
         LedgerMachine,
         settings=run_settings(
             max_examples=25,
-            stateful_step_count=20,
+            stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
         ),
