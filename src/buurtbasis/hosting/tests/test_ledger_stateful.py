@@ -63,6 +63,14 @@ ACTION_NAMES = [
     "fail",
 ]
 ACTIONS = st.sampled_from(ACTION_NAMES)
+STEPS = st.tuples(
+    st.booleans(),  # earlier: a step on an earlier expense, or a new expense
+    ACTIONS,
+    st.integers(0, 63),  # pick: which expense or grant
+    st.integers(min_value=1, max_value=120),  # share: percent of what is left in the grant
+    st.integers(0, 4),  # approvals that follow a new expense
+    st.lists(ACTIONS, max_size=3),  # then: steps that follow a new expense
+)
 
 
 class LedgerMachine(RuleBasedStateMachine):
@@ -236,24 +244,18 @@ class LedgerMachine(RuleBasedStateMachine):
             assert self.h.agreement.state == AgreementState.ACTIVE
             self.hosted_now = True
 
-    @precondition(lambda self: getattr(self, "hosted_now", False))
     @precondition(lambda self: hasattr(self, "h"))
-    @rule(
-        step=st.tuples(
-            st.booleans(),
-            ACTIONS,
-            st.integers(0, 63),
-            st.integers(min_value=1, max_value=150_000),
-            st.integers(0, 4),
-            st.lists(ACTIONS, max_size=3),
-        )
-    )
-    def act(self, step):
-        """A member submits an expense on one of the grants (``pick``), the treasurer and
-        then host approvers approve it one after the other (``approvals`` of them), and more
-        steps follow on it; or (``earlier``) one ``action`` on an earlier expense in whatever
+    @rule(steps=st.lists(STEPS, min_size=1, max_size=4))
+    def act(self, steps):
+        """Expense steps, each either: a member submits an expense on one of the grants
+        (``pick``) for ``share`` percent of what is left in it, the treasurer and then host
+        approvers approve it one after the other (``approvals`` of them), and more steps
+        follow on it; or (``earlier``) one ``action`` on an earlier expense in whatever
         state it is (a refused step stores nothing)."""
-        earlier, action, pick, amount, approvals, then = step
+        for step in steps:
+            self._step(*step)
+
+    def _step(self, earlier, action, pick, share, approvals, then):
         found = list(Expense.objects.order_by("pk"))
         if earlier and found:
             self._do(action, found[pick % len(found)])
@@ -261,9 +263,12 @@ class LedgerMachine(RuleBasedStateMachine):
         grants = list(Grant.objects.filter(initiative=self.h.initiative).order_by("pk"))
         if not grants:
             return
+        grant = grants[pick % len(grants)]
+        # ``share`` percent of what is left: often more than what other approvals leave
+        amount = max(1, self.left.get(grant.pk, 0) * share // 100)
         call = lambda: expenses.submit_expense(  # noqa: E731
             initiative=self.h.initiative,
-            grant=grants[pick % len(grants)],
+            grant=grant,
             description="Bon",
             amount_cents=amount,
             date=DAY,
