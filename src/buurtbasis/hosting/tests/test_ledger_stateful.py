@@ -171,7 +171,14 @@ class LedgerMachine(RuleBasedStateMachine):
             description="Uitgave",
             origin=self.origin,
         )
-        if amount > self.left[grant.pk]:
+        # approved expenses that wait for payment hold their part of the earmark
+        held = (
+            Expense.objects.filter(grant=grant, state__in=WAITING).aggregate(s=Sum("amount_cents"))[
+                "s"
+            ]
+            or 0
+        )
+        if amount > self.left[grant.pk] - held:
             assert self._refused(call, "insufficient")
             return None
         txn = call()
