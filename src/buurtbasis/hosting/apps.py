@@ -19,7 +19,6 @@ class HostingConfig(AppConfig):
                 "agreement",
                 _("The fiscal hosting of my initiative or of an initiative we host changes"),
             ),
-            ("claim", _("An expense claim I submitted or must check changes")),
         ]:
             register_kind(
                 f"hosting.{key}_changed",
@@ -30,6 +29,10 @@ class HostingConfig(AppConfig):
             )
         register_exporter("hosting", privacy.export_hosting)
         register_eraser("hosting", privacy.erase_hosting)
+        from . import privacy_expenses
+
+        register_exporter("hosting_expenses", privacy_expenses.export_expenses)
+        register_eraser("hosting_expenses", privacy_expenses.erase_expenses)
 
         register_block(
             "plan",
@@ -58,4 +61,11 @@ class HostingConfig(AppConfig):
             template="hosting/_organisation_block.html",
             context=blocks.organisation_block,
             order=60,
+        )
+        register_kind(
+            "hosting.expense_changed",
+            label=_("An expense I submitted or must check changes"),
+            subject="hosting/notifications/expense_changed_subject.txt",
+            text="hosting/notifications/expense_changed_body.txt",
+            line="hosting/notifications/expense_changed_line.txt",
         )

@@ -28,10 +28,8 @@ from .models import (
     AccountKind,
     AgreementState,
     Category,
-    ClaimApproval,
-    ClaimState,
-    ClaimStep,
-    ExpenseClaim,
+    Expense,
+    ExpenseState,
     Grant,
     GrantSource,
     HostingAgreement,
@@ -42,6 +40,8 @@ from .models import (
 )
 
 MAX_AMOUNT_CENTS = 10**11  # a billion euros: far beyond any initiative
+#: Approved expenses that are not paid yet hold their money.
+COMMITTED_STATES = (ExpenseState.APPROVED, ExpenseState.SCHEDULED)
 
 
 class HostingError(ValidationError):
@@ -89,19 +89,6 @@ def _tell_agreement(agreement: HostingAgreement, origin: Origin, reason: str = "
         agreement.initiative.members.filter(is_active=True)
     )
     _tell({p.pk: p for p in people}.values(), "hosting.agreement_changed", context, origin)
-
-
-def _tell_claim(claim: ExpenseClaim, origin: Origin, reason: str = "") -> None:
-    """The submitter hears of every change with its reason; the checkers hear of new claims."""
-    link = url_for("hosting:initiative", args=[claim.grant.initiative.slug])
-    context = {"claim": claim, "state": claim.get_state_display(), "reason": reason, "link": link}
-    people = [claim.submitted_by]
-    if claim.state == ClaimState.SUBMITTED:
-        people += list(_host_people(claim.grant.host_id, access.FINANCE_ROLES))
-        agreement = active_agreement(claim.grant.initiative)
-        if agreement is not None and agreement.treasurer is not None:
-            people.append(agreement.treasurer)
-    _tell({p.pk: p for p in people}.values(), "hosting.claim_changed", context, origin)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,13 +242,14 @@ def end(
         raise HostingError(_("This agreement has already ended."), code="state")
     if not reason.strip():
         raise HostingError(_("Give a reason."), code="reason")
-    if ExpenseClaim.objects.filter(
+    if Expense.objects.filter(
         grant__initiative=agreement.initiative,
         grant__host=agreement.host,
         state__in=COMMITTED_STATES,
     ).exists():
         raise HostingError(
-            _("Approved claims wait for payment: pay or reject them first."), code="claims_open"
+            _("Approved expenses wait for payment: pay or reject them first."),
+            code="expenses_open",
         )
     remaining = [
         (grant, left)
@@ -400,11 +388,11 @@ def _post(
     reverses: LedgerTransaction | None = None,
     reason: str = "",
     category: str = "",
-    paying_claim: ExpenseClaim | None = None,
+    paying: Expense | None = None,
 ) -> LedgerTransaction:
     """Write one balanced transaction; refuses what does not sum to zero or would leave
-    an earmark below zero or below what approved claims still wait for (except the claim
-    being paid). Must run inside ``transaction.atomic``."""
+    an earmark below zero or below what approved expenses still wait for (except the
+    expense being paid). Must run inside ``transaction.atomic``."""
     if len(lines) < 2:
         raise HostingError(_("A transaction needs at least two entries."), code="entries")
     if any(amount == 0 for _account, amount in lines):
@@ -428,7 +416,7 @@ def _post(
             ):
                 delta += change
             if change < 0 and account_balance(earmarks[pk]) + change < _committed(
-                earmarks[pk].grant_id, excluding=paying_claim
+                earmarks[pk].grant_id, excluding=paying
             ):
                 raise HostingError(
                     _("Not enough money is left in %(grant)s.")
@@ -464,9 +452,11 @@ def _post(
     return txn
 
 
-def _committed(grant_id, *, excluding: ExpenseClaim | None = None) -> int:
-    """What approved claims on the grant still wait for (they hold their money)."""
-    held = ExpenseClaim.objects.filter(grant_id=grant_id, state__in=COMMITTED_STATES)
+def _committed(grant_id, *, excluding: Expense | None = None) -> int:
+    """What approved expenses on the grant still wait for (they hold their money).
+
+    ``excluding``: the expense being paid or approved now."""
+    held = Expense.objects.filter(grant_id=grant_id, state__in=COMMITTED_STATES)
     if excluding is not None:
         held = held.exclude(pk=excluding.pk)
     return held.aggregate(total=Sum("amount_cents"))["total"] or 0
@@ -620,8 +610,9 @@ def record_expense(
     date: datetime.date,
     description: str,
     origin: Origin,
+    paying=None,
 ) -> LedgerTransaction:
-    """A payment from an earmark (the expense claims will call this once paid)."""
+    """A payment from an earmark (``paying``: the expense it pays, whose money it may use)."""
     _require_finance(origin, grant.host)
     _check_amount(amount_cents)
     return _post(
@@ -636,6 +627,7 @@ def record_expense(
         ],
         origin=origin,
         category=category,
+        paying=paying,
     )
 
 
@@ -675,242 +667,3 @@ def reverse(txn: LedgerTransaction, reason: str, origin: Origin) -> LedgerTransa
         raise HostingError(
             _("This transaction has already been corrected."), code="reversed"
         ) from None
-
-
-# ---------------------------------------------------------------------------------------------
-# Expense claims
-# ---------------------------------------------------------------------------------------------
-
-#: Categories a member may claim (host fees and transfers are booked by the host).
-CLAIM_CATEGORIES = [c for c in Category.values if c not in (Category.HOST_FEE, Category.TRANSFER)]
-#: Approved claims that are not paid yet hold their money.
-COMMITTED_STATES = (ClaimState.APPROVED, ClaimState.SCHEDULED)
-
-
-def _claim(claim: ExpenseClaim) -> ExpenseClaim:
-    return (
-        ExpenseClaim.objects.select_for_update()
-        .select_related("grant__host", "grant__initiative")
-        .get(pk=claim.pk)
-    )
-
-
-def _step(claim: ExpenseClaim, to_state: str, origin: Origin, reason: str = "") -> ExpenseClaim:
-    ClaimStep.objects.create(
-        claim=claim,
-        from_state=claim.state,
-        to_state=to_state,
-        actor=_actor(origin),
-        reason=reason,
-    )
-    record_event(
-        action=f"hosting.claim_{to_state}",
-        target=claim,
-        origin=origin,
-        details={"from": claim.state, "reason": reason, "amount_cents": claim.amount_cents},
-    )
-    claim.state = to_state
-    claim.save(update_fields=["state"])
-    _tell_claim(claim, origin, reason)
-    return claim
-
-
-def _agreement_for_claim(claim_or_grant) -> HostingAgreement:
-    grant = getattr(claim_or_grant, "grant", claim_or_grant)
-    agreement = active_agreement(grant.initiative)
-    if agreement is None or agreement.host_id != grant.host_id:
-        raise HostingError(_("This initiative has no active host."), code="not_hosted")
-    return agreement
-
-
-@transaction.atomic
-def create_claim(
-    *,
-    grant: Grant,
-    description: str,
-    amount_cents: int,
-    spent_on: datetime.date,
-    category: str,
-    payee_name: str,
-    payee_iban: str,
-    origin: Origin,
-) -> ExpenseClaim:
-    """An initiator drafts a claim on one of the initiative's grants."""
-    from .adapters import BadIban, checked_iban
-
-    _require(access.is_initiator(_actor(origin), grant.initiative))
-    _agreement_for_claim(grant)
-    _check_amount(amount_cents)
-    if category not in CLAIM_CATEGORIES:
-        raise HostingError(_("Choose a valid category."), code="category")
-    if not description.strip():
-        raise HostingError(_("Describe what the money was spent on."), code="description")
-    if not payee_name.strip():
-        raise HostingError(_("Say who is paid."), code="payee")
-    if spent_on > timezone.localdate():
-        raise HostingError(_("The date cannot be in the future."), code="date")
-    try:
-        iban = checked_iban(payee_iban)
-    except BadIban as error:
-        raise HostingError(
-            _("This IBAN cannot be used: %(reason)s.") % {"reason": error}, code="iban"
-        ) from None
-    claim = ExpenseClaim.objects.create(
-        grant=grant,
-        submitted_by=_actor(origin),
-        description=description.strip()[:200],
-        amount_cents=amount_cents,
-        spent_on=spent_on,
-        category=category,
-        payee_name=payee_name.strip()[:70],
-        payee_iban=iban.iban,
-        payee_bank=iban.bank_name[:100],
-    )
-    record_event(action="hosting.claim_created", target=claim, origin=origin)
-    return claim
-
-
-@transaction.atomic
-def submit_claim(claim: ExpenseClaim, origin: Origin) -> ExpenseClaim:
-    claim = _claim(claim)
-    _require(_actor(origin) is not None and claim.submitted_by_id == _actor(origin).pk)
-    if claim.state not in (ClaimState.DRAFT, ClaimState.NEEDS_INFO):
-        raise HostingError(_("This claim has already been submitted."), code="state")
-    return _step(claim, ClaimState.SUBMITTED, origin)
-
-
-def _checker(claim: ExpenseClaim, agreement: HostingAgreement, actor) -> bool:
-    """The treasurer (first check) or a finance officer of the host."""
-    if actor is None:
-        return False
-    return agreement.treasurer_id == actor.pk or access.is_finance_officer(
-        actor, claim.grant.host_id
-    )
-
-
-@transaction.atomic
-def request_information(claim: ExpenseClaim, reason: str, origin: Origin) -> ExpenseClaim:
-    claim = _claim(claim)
-    agreement = _agreement_for_claim(claim)
-    _require(_checker(claim, agreement, _actor(origin)))
-    if claim.state != ClaimState.SUBMITTED:
-        raise HostingError(_("Only a submitted claim can be asked about."), code="state")
-    if not reason.strip():
-        raise HostingError(_("Say what information is missing."), code="reason")
-    return _step(claim, ClaimState.NEEDS_INFO, origin, reason.strip())
-
-
-@transaction.atomic
-def treasurer_check(claim: ExpenseClaim, origin: Origin) -> ExpenseClaim:
-    """The initiative's treasurer checks the claim before the host's approvers."""
-    claim = _claim(claim)
-    agreement = _agreement_for_claim(claim)
-    actor = _actor(origin)
-    _require(actor is not None and agreement.treasurer_id == actor.pk)
-    if claim.submitted_by_id == actor.pk:
-        raise HostingError(_("Nobody checks or approves their own claim."), code="self")
-    if claim.state != ClaimState.SUBMITTED:
-        raise HostingError(_("Only a submitted claim can be checked."), code="state")
-    claim.treasurer_checked_by = actor
-    claim.save(update_fields=["treasurer_checked_by"])
-    record_event(action="hosting.claim_checked", target=claim, origin=origin)
-    return claim
-
-
-def available_cents(grant: Grant, *, excluding: ExpenseClaim | None = None) -> int:
-    """What is left in the earmark minus approved claims that are not paid yet."""
-    return account_balance(earmark_account(grant)) - _committed(grant.pk, excluding=excluding)
-
-
-@transaction.atomic
-def approve_claim(claim: ExpenseClaim, origin: Origin) -> ExpenseClaim:
-    """One approval by a host finance officer; the quorum of the amount's band approves.
-
-    Nobody approves their own claim; a claim larger than what is left in its earmark
-    (minus approved claims not paid yet) cannot be approved.
-    """
-    claim = _claim(claim)
-    agreement = _agreement_for_claim(claim)
-    actor = _actor(origin)
-    _require(actor is not None and access.is_finance_officer(actor, claim.grant.host_id))
-    if claim.submitted_by_id == actor.pk:
-        raise HostingError(_("Nobody checks or approves their own claim."), code="self")
-    if claim.state != ClaimState.SUBMITTED:
-        raise HostingError(_("Only a submitted claim can be approved."), code="state")
-    needs_treasurer = agreement.treasurer_id not in (None, claim.submitted_by_id)
-    if needs_treasurer and claim.treasurer_checked_by_id is None:
-        raise HostingError(
-            _("The initiative's treasurer checks the claim first."), code="treasurer"
-        )
-    # Lock the earmark so two approvals of different claims cannot both use the last euro.
-    LedgerAccount.objects.select_for_update().filter(pk=earmark_account(claim.grant).pk).first()
-    if claim.amount_cents > available_cents(claim.grant, excluding=claim):
-        raise HostingError(
-            _("Not enough money is left in %(grant)s.") % {"grant": claim.grant.label},
-            code="insufficient",
-        )
-    if ClaimApproval.objects.filter(claim=claim, approver=actor).exists():
-        raise HostingError(_("You have already approved this claim."), code="twice")
-    ClaimApproval.objects.create(claim=claim, approver=actor)
-    record_event(action="hosting.claim_approval", target=claim, origin=origin)
-    needed = max(1, agreement.approvers_needed(claim.amount_cents))
-    if claim.approvals.count() >= needed:
-        _step(claim, ClaimState.APPROVED, origin)
-    return claim
-
-
-@transaction.atomic
-def reject_claim(claim: ExpenseClaim, reason: str, origin: Origin) -> ExpenseClaim:
-    claim = _claim(claim)
-    _require(access.is_finance_officer(_actor(origin), claim.grant.host_id))
-    if claim.state not in (ClaimState.SUBMITTED, ClaimState.NEEDS_INFO, ClaimState.APPROVED):
-        raise HostingError(_("This claim can no longer be rejected."), code="state")
-    if not reason.strip():
-        raise HostingError(_("Give a reason."), code="reason")
-    return _step(claim, ClaimState.REJECTED, origin, reason.strip())
-
-
-@transaction.atomic
-def schedule_claim(claim: ExpenseClaim, origin: Origin) -> ExpenseClaim:
-    claim = _claim(claim)
-    _require(access.is_finance_officer(_actor(origin), claim.grant.host_id))
-    if claim.state not in (ClaimState.APPROVED, ClaimState.FAILED):
-        raise HostingError(_("Only an approved claim can be scheduled."), code="state")
-    return _step(claim, ClaimState.SCHEDULED, origin)
-
-
-@transaction.atomic
-def mark_paid(claim: ExpenseClaim, origin: Origin, reason: str = "") -> ExpenseClaim:
-    """The claim was paid: the expense is booked in the ledger, once."""
-    claim = _claim(claim)
-    _require_finance(origin, claim.grant.host)
-    if claim.state != ClaimState.SCHEDULED or claim.payment_id is not None:
-        raise HostingError(_("Only a scheduled claim can be marked paid."), code="state")
-    txn = _post(
-        host=claim.grant.host,
-        initiative=claim.grant.initiative,
-        date=timezone.localdate(),
-        kind=TransactionKind.EXPENSE,
-        description=claim.description,
-        lines=[
-            (expense_account(claim.grant, claim.category), claim.amount_cents),
-            (earmark_account(claim.grant), -claim.amount_cents),
-        ],
-        origin=origin,
-        category=claim.category,
-        paying_claim=claim,
-    )
-    claim.payment = txn
-    claim.save(update_fields=["payment"])
-    return _step(claim, ClaimState.PAID, origin, reason.strip())
-
-
-@transaction.atomic
-def mark_failed(claim: ExpenseClaim, reason: str, origin: Origin) -> ExpenseClaim:
-    claim = _claim(claim)
-    _require_finance(origin, claim.grant.host)
-    if claim.state != ClaimState.SCHEDULED:
-        raise HostingError(_("Only a scheduled claim can fail."), code="state")
-    if not reason.strip():
-        raise HostingError(_("Give a reason."), code="reason")
-    return _step(claim, ClaimState.FAILED, origin, reason.strip())

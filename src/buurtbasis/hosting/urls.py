@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_expenses
 
 app_name = "hosting"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("overeenkomst/<int:pk>/accepteren/", views.accept, name="accept"),
     path("overeenkomst/<int:pk>/beeindigen/", views.end, name="end"),
     path("host/<slug:slug>/", views.host_overview, name="host"),
+    *views_expenses.urlpatterns,
 ]

@@ -1,11 +1,11 @@
-"""Any sequence of grants, donations, expenses, claims, approvals, payments, reversals and
-transfers keeps the ledger whole.
+"""Any sequence of grants, donations, spending, expenses, approvals, rejections, payout
+batches, payments, failed payments, reversals and transfers keeps the ledger whole.
 
 A stateful property-based test: hypothesis chooses the steps, a plain Python model
 says what the balances must be, and after every step the invariants are checked
 against the database: every transaction sums to zero, every balance shown equals the
-sum of its entries, no earmark is below zero, refused steps store nothing, a claim is
-paid once, and approvals never promise more than the earmark holds.
+sum of its entries, no earmark is below zero, refused steps store nothing, an expense
+is paid once, and approvals never promise more than the earmark holds.
 """
 
 import datetime
@@ -13,58 +13,95 @@ import datetime
 import pytest
 from django.db import transaction
 from django.db.models import Count, Sum
-from hypothesis import HealthCheck, settings
+from django.utils import timezone
+from hypothesis import HealthCheck
+from hypothesis import settings as run_settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
     initialize,
     invariant,
+    precondition,
     rule,
     run_state_machine_as_test,
 )
 
 from buurtbasis.accounts.tests.factories import UserFactory
-from buurtbasis.hosting import queries, services
+from buurtbasis.hosting import expenses, queries, services
 from buurtbasis.hosting.models import (
     AccountKind,
     AgreementState,
     Category,
-    ClaimState,
-    ExpenseClaim,
     Grant,
     GrantSource,
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
+    TransactionKind,
 )
+from buurtbasis.hosting.models_expenses import Expense, ExpenseState, PayoutItem
 from buurtbasis.organisations.models import Role
 from buurtbasis.platform.audit import Origin
 
+from .expense_helpers import HOST_IBAN, PAYEE_IBAN, receipt_png
 from .factories import hosted
 
 DAY = datetime.date(2026, 5, 1)
 amounts = st.integers(min_value=1, max_value=500_000)
 categories = st.sampled_from([c for c in Category.values if c != Category.HOST_FEE])
+WAITING = [ExpenseState.APPROVED, ExpenseState.SCHEDULED]
+ACTION_NAMES = [
+    "approve0",
+    "approve1",
+    "approve2",
+    "approve3",
+    "ask",
+    "reject",
+    "schedule",
+    "pay",
+    "fail",
+]
+ACTIONS = st.sampled_from(ACTION_NAMES)
+STEPS = st.tuples(
+    st.booleans(),  # earlier: a step on an earlier expense, or a new expense
+    ACTIONS,
+    st.integers(0, 63),  # pick: which expense or grant
+    st.integers(min_value=1, max_value=120),  # share: percent of what is left in the grant
+    st.integers(0, 4),  # approvals that follow a new expense
+    st.lists(ACTIONS, max_size=3),  # then: steps that follow a new expense
+)
 
 
 class LedgerMachine(RuleBasedStateMachine):
     grants = Bundle("grants")
     txns = Bundle("txns")
-    claims = Bundle("claims")
 
     @initialize(fee=st.sampled_from([0, 250, 1000]))
     def setup(self, fee):
         self.atomic = transaction.atomic()
         self.atomic.__enter__()
         self.h = hosted(fee_basis_points=fee)
-        self.officers = [
+        self.member = UserFactory()
+        self.h.initiative.members.add(self.member)
+        # the treasurer (the initiator who accepted) checks first, then the host approves
+        self.checkers = [
+            self.h.initiator,
             self.h.officer,
             UserFactory(roles=[(Role.FINANCE_OFFICER, self.h.host)]),
+            UserFactory(roles=[(Role.FINANCE_OFFICER, self.h.host)]),
         ]
+        expenses.set_bank_account(
+            host=self.h.host,
+            name="Stichting Welzijn",
+            iban=HOST_IBAN,
+            pain_version="001.001.09",
+            origin=self.origin,
+        )
         self.fee = fee
         self.left: dict[int, int] = {}  # grant pk -> what the model expects is left
         self.reversed: set[int] = set()
+        self.spends = 0  # direct spending that is not reversed
         self.hosted_now = True
 
     def teardown(self):
@@ -134,11 +171,19 @@ class LedgerMachine(RuleBasedStateMachine):
             description="Uitgave",
             origin=self.origin,
         )
-        if amount > self.left[grant.pk]:
+        # approved expenses that wait for payment hold their part of the earmark
+        held = (
+            Expense.objects.filter(grant=grant, state__in=WAITING).aggregate(s=Sum("amount_cents"))[
+                "s"
+            ]
+            or 0
+        )
+        if amount > self.left[grant.pk] - held:
             assert self._refused(call, "insufficient")
             return None
         txn = call()
         self.left[grant.pk] -= amount
+        self.spends += 1
         return txn
 
     @rule(txn=txns)
@@ -151,16 +196,19 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         call()
         self.reversed.add(txn.pk)
+        self.spends -= txn.kind == TransactionKind.EXPENSE
         grant_pk = txn.entries.get(account__kind=AccountKind.EARMARK).account.grant_id
         self.left[grant_pk] += -txn.earmark_delta_cents
 
-    @rule()
-    def end_and_host_again(self):
-        """The agreement ends, the balance is returned, and the initiative is hosted anew."""
+    @rule(now=st.integers(0, 5))
+    def end_and_host_again(self, now):
+        """Now and then the agreement ends, the balance is returned, and the initiative is
+        hosted anew."""
+        if now:
+            return
         if self.hosted_now:
-            for claim in ExpenseClaim.objects.filter(
-                state__in=[ClaimState.APPROVED, ClaimState.SCHEDULED]
-            ):
+            waiting = list(Expense.objects.filter(state__in=WAITING))
+            if waiting:
                 with pytest.raises(services.HostingError) as caught:
                     services.end(
                         agreement=self.h.agreement,
@@ -168,8 +216,12 @@ class LedgerMachine(RuleBasedStateMachine):
                         settle_to="teruggestort",
                         origin=Origin(actor=self.h.coordinator),
                     )
-                assert caught.value.code == "claims_open"
-                services.reject_claim(claim, "De afspraak stopt", self.origin)
+                assert caught.value.code == "expenses_open"
+            for expense in waiting:
+                if expense.state == ExpenseState.APPROVED:
+                    expenses.reject(expense=expense, reason="De afspraak stopt", origin=self.origin)
+                else:
+                    expenses.mark_failed(expense=expense, reason="Teruggehaald", origin=self.origin)
             services.end(
                 agreement=self.h.agreement,
                 reason="Nieuwe afspraken",
@@ -199,67 +251,156 @@ class LedgerMachine(RuleBasedStateMachine):
             assert self.h.agreement.state == AgreementState.ACTIVE
             self.hosted_now = True
 
-    @rule(target=claims, grant=grants, amount=amounts)
-    def claim(self, grant, amount):
-        if grant is None or not self.hosted_now or grant.source == GrantSource.DONATIONS:
-            return None
-        if services.active_agreement(self.h.initiative).host_id != grant.host_id:
-            return None
-        claim = services.create_claim(
+    @precondition(lambda self: hasattr(self, "h"))
+    @rule(steps=st.lists(STEPS, min_size=1, max_size=4))
+    def act(self, steps):
+        """Expense steps, each either: a member submits an expense on one of the grants
+        (``pick``) for ``share`` percent of what is left in it, the treasurer and then host
+        approvers approve it one after the other (``approvals`` of them), and more steps
+        follow on it; or (``earlier``) one ``action`` on an earlier expense in whatever
+        state it is (a refused step stores nothing)."""
+        for step in steps:
+            self._step(*step)
+
+    def _step(self, earlier, action, pick, share, approvals, then):
+        found = list(Expense.objects.order_by("pk"))
+        if earlier and found:
+            self._do(action, found[pick % len(found)])
+            return
+        grants = list(Grant.objects.filter(initiative=self.h.initiative).order_by("pk"))
+        if not grants:
+            return
+        grant = grants[pick % len(grants)]
+        # ``share`` percent of what is left: often more than what other approvals leave
+        amount = max(1, self.left.get(grant.pk, 0) * share // 100)
+        call = lambda: expenses.submit_expense(  # noqa: E731
+            initiative=self.h.initiative,
             grant=grant,
             description="Bon",
             amount_cents=amount,
-            spent_on=DAY,
+            date=DAY,
             category=Category.MATERIALS,
             payee_name="Zoë Çelik",
-            payee_iban="NL91ABNA0417164300",
-            origin=Origin(actor=self.h.initiator),
+            payee_iban=PAYEE_IBAN,
+            receipt=receipt_png(),
+            origin=Origin(actor=self.member),
         )
-        return services.submit_claim(claim, Origin(actor=self.h.initiator))
-
-    @rule(claim=claims, which=st.integers(0, 1))
-    def approve(self, claim, which):
-        if claim is None:
+        if not self.hosted_now:
+            assert self._refused(call, "not_hosted")
             return
-        claim.refresh_from_db()
+        expense = call()
+        for action in [f"approve{which}" for which in range(approvals)] + then:
+            self._do(action, expense)
+
+    def _do(self, action, expense):
+        expense.refresh_from_db()
+        if action.startswith("approve"):
+            self._approve(expense, int(action[-1]))
+        else:
+            getattr(self, f"_{action}")(expense)
+
+    def _try(self, call, allowed):
+        before = LedgerEntry.objects.count()
         try:
             with transaction.atomic():
-                services.approve_claim(claim, Origin(actor=self.officers[which]))
+                call()
         except services.HostingError as error:
-            assert error.code in ("state", "insufficient", "twice", "not_hosted"), error.code
-            if error.code == "insufficient":
-                assert claim.amount_cents > services.available_cents(claim.grant, excluding=claim)
+            assert error.code in allowed, error.code
+            assert LedgerEntry.objects.count() == before
+            return error
+        return None
 
-    @rule(claim=claims)
-    def schedule_and_pay(self, claim):
-        if claim is None:
+    def _approve(self, expense, which):
+        """0 is the treasurer (the first check), 1-3 are the host's finance officers."""
+        error = self._try(
+            lambda: expenses.approve(expense=expense, origin=Origin(actor=self.checkers[which])),
+            ("state", "forbidden", "twice", "insufficient", "not_hosted"),
+        )
+        if error is not None and error.code == "insufficient":
+            assert expense.amount_cents > expenses.available_cents(expense.grant, excluding=expense)
+
+    def _ask(self, expense):
+        """The treasurer asks for more information; the member answers (a new round)."""
+
+        def call():
+            expenses.request_information(
+                expense=expense, question="Welke winkel?", origin=Origin(actor=self.h.initiator)
+            )
+            expenses.submit(expense=expense, answer="De Gamma", origin=Origin(actor=self.member))
+
+        self._try(call, ("state", "forbidden", "not_hosted"))
+
+    def _reject(self, expense):
+        self._try(
+            lambda: expenses.reject(expense=expense, reason="Geen bon", origin=self.origin),
+            ("state", "forbidden", "not_hosted"),
+        )
+
+    def _schedule(self, expense):
+        """A payout batch with this one expense: it is scheduled for payment."""
+        self._try(
+            lambda: expenses.create_batch(
+                host=self.h.host,
+                expense_ids=[expense.pk],
+                execution_date=timezone.localdate(),
+                origin=self.origin,
+            ),
+            ("state",),
+        )
+
+    def _pay(self, expense):
+        """Marked paid by hand (approved or scheduled); a second time is refused."""
+        error = self._try(
+            lambda: expenses.mark_paid_by_hand(
+                expense=expense, reason="Betaald", origin=self.origin, date=DAY
+            ),
+            ("state", "paid"),
+        )
+        if error is None:
+            self.left[expense.grant_id] -= expense.amount_cents
+
+    def _fail(self, expense):
+        """A scheduled payment fails, or a paid one comes back (the payment is reversed);
+        then it is approved again when the money is still there."""
+        was_paid = expense.state == ExpenseState.PAID
+        error = self._try(
+            lambda: expenses.mark_failed(expense=expense, reason="Retour", origin=self.origin),
+            ("state",),
+        )
+        if error is not None:
             return
-        claim.refresh_from_db()
-        try:
-            with transaction.atomic():
-                services.schedule_claim(claim, self.origin)
-                services.mark_paid(claim, self.origin)
-        except services.HostingError as error:
-            assert error.code in ("state", "insufficient"), error.code
-            return
-        self.left[claim.grant_id] -= claim.amount_cents
+        if was_paid:
+            self.reversed.add(expense.payment_id)
+            self.left[expense.grant_id] += expense.amount_cents
+        self._try(lambda: expenses.retry(expense=expense, origin=self.origin), (None,))
 
     @invariant()
-    def claims_are_paid_once_and_never_approved_beyond_the_earmark(self):
+    def expenses_are_paid_once_and_never_approved_beyond_the_earmark(self):
         if not hasattr(self, "h"):
             return
-        for claim in ExpenseClaim.objects.all():
-            if claim.state == ClaimState.PAID:
-                assert claim.payment_id is not None
-            else:
-                assert claim.payment_id is None
-        paid = ExpenseClaim.objects.filter(state=ClaimState.PAID).count()
-        assert ExpenseClaim.objects.filter(payment__isnull=False).count() == paid
+        reversed_ids = set(
+            LedgerTransaction.objects.filter(reverses__isnull=False).values_list(
+                "reverses_id", flat=True
+            )
+        )
+        paid = 0
+        for expense in Expense.objects.all():
+            live = expense.payment_id is not None and expense.payment_id not in reversed_ids
+            assert live == (expense.state == ExpenseState.PAID), expense.state
+            paid += live
+            assert PayoutItem.objects.filter(expense=expense, failed=False).count() <= 1
+        # every booked expense payment is a direct spend or exactly one paid expense
+        live_payments = (
+            LedgerTransaction.objects.filter(kind=TransactionKind.EXPENSE)
+            .exclude(pk__in=reversed_ids)
+            .count()
+        )
+        assert live_payments == self.spends + paid
         for grant in Grant.objects.all():
             committed = (
-                ExpenseClaim.objects.filter(
-                    grant=grant, state__in=[ClaimState.APPROVED, ClaimState.SCHEDULED]
-                ).aggregate(s=Sum("amount_cents"))["s"]
+                Expense.objects.filter(grant=grant, state__in=WAITING).aggregate(
+                    s=Sum("amount_cents")
+                )["s"]
                 or 0
             )
             left = services.account_balance(services.earmark_account(grant))
@@ -310,12 +451,20 @@ class LedgerMachine(RuleBasedStateMachine):
 
 @pytest.mark.django_db
 @pytest.mark.slow
-def test_the_ledger_keeps_its_invariants():
+def test_the_ledger_keeps_its_invariants(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "buurtbasis.platform.uploads.PrivateStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
     run_state_machine_as_test(
         LedgerMachine,
-        settings=settings(
+        settings=run_settings(
             max_examples=25,
-            stateful_step_count=20,
+            stateful_step_count=40,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
         ),
