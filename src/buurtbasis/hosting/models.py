@@ -444,3 +444,6 @@ class ClaimStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim}: {self.from_state or '-'} -> {self.to_state}"
+
+
+from .models_reports import *  # noqa: E402,F403  (accountability stories and reports)
