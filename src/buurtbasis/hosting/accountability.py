@@ -92,7 +92,7 @@ def write_story(
     actor = origin.actor
     if not access.is_initiator(actor, initiative):
         raise AccountabilityError(_("Only the members of the initiative can write its story."))
-    if grant is not None and grant.initiative_id != initiative.pk:
+    if grant is not None and (grant.initiative_id != initiative.pk or grant.host_id != host.pk):
         raise AccountabilityError(_("Choose a grant of this initiative."))
     if grant is None and not period.strip():
         raise AccountabilityError(_("Choose a grant or describe the period."))

@@ -18,8 +18,9 @@ from buurtbasis.platform.audit import Origin, record_event
 from buurtbasis.platform.tenancy import get_tenant
 from buurtbasis.platform.uploads import private_storage
 
-from . import access, accountability, services
+from . import access, accountability
 from .forms_reports import StoryForm
+from .models import HostingAgreement
 from .models_reports import AccountabilityReport, AccountabilityStory
 from .views import _initiative
 
@@ -45,7 +46,13 @@ def stories(request, slug):
     initiative = _initiative(request, slug)
     if not access.is_initiator(request.user, initiative):
         raise Http404
-    agreement = services.active_agreement(initiative)
+    # The last host that kept the books: a story may follow the end of the agreement.
+    agreement = (
+        HostingAgreement.objects.filter(initiative=initiative, accepted_at__isnull=False)
+        .select_related("host")
+        .order_by("-accepted_at", "-pk")
+        .first()
+    )
     form = None
     if agreement is not None:
         form = StoryForm(request.POST or None, request.FILES or None, initiative=initiative)
@@ -54,7 +61,7 @@ def stories(request, slug):
             try:
                 story = accountability.write_story(
                     initiative=initiative,
-                    host=agreement.host,
+                    host=data["grant"].host if data["grant"] else agreement.host,
                     grant=data["grant"],
                     period=data["period"],
                     what_happened=data["what_happened"],

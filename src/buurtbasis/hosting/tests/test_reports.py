@@ -152,8 +152,12 @@ def test_a_member_writes_a_story_and_the_report_has_the_figures_of_the_ledger(cl
     response = client.get(url)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    text = _pdf_text(b"".join(response.streaming_content))
+    content = b"".join(response.streaming_content)
+    text = _pdf_text(content)
     assert "Verantwoording" in text
+    import pypdf
+
+    assert len(pypdf.PdfReader(io.BytesIO(content)).pages[0].images) == 1  # the photo
     assert "geveltuinen" in text and "40 buren" in text
     # the figures of the ledger: € 1.000,00 in, the 5% host fee is spent on the host
     summary = accountability.story_summary(story).grants[0]
@@ -380,3 +384,21 @@ def test_the_municipality_report_is_for_its_civil_servants_only(client, world):
 def test_an_unknown_format_is_not_found(client, world):
     client.force_login(world["zwolle_servant"])
     assert client.get(reverse("hosting:municipality-report", args=["doc"])).status_code == 404
+
+
+def test_a_story_can_follow_the_end_of_the_agreement(client, world):
+    h = world["b"]
+    services.end(
+        agreement=h.agreement,
+        reason="Klaar",
+        settle_to="Teruggestort aan de gemeente",
+        origin=Origin(actor=h.initiator),
+    )
+    response = _write(client, h, world["grant_b"])
+    assert response.status_code == 302
+    story = AccountabilityStory.objects.get(initiative=h.initiative)
+    assert story.host == h.host
+    summary = accountability.story_summary(story).grants[0]
+    assert summary.received == 50_000
+    assert summary.left == 0  # the rest went back with a record
+    assert summary.spent_by_category["transfer"] == 50_000 - 12_345
