@@ -73,6 +73,16 @@ def can_read_report(user, story: AccountabilityStory, cbs_code: str) -> bool:
     )
 
 
+def municipality_block(request, **objects):
+    """On the dashboard of a civil servant of this site's municipality: the way to its
+    report across hosts."""
+    from buurtbasis.platform.tenancy import get_tenant
+
+    if not is_civil_servant_of(request.user, get_tenant(request).cbs_code):
+        return None
+    return {}
+
+
 # -- the story ----------------------------------------------------------------------------------
 
 

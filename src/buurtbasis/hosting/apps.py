@@ -59,3 +59,12 @@ class HostingConfig(AppConfig):
             context=blocks.organisation_block,
             order=60,
         )
+        from . import accountability
+
+        register_block(
+            "dashboard",
+            key="hosting.municipality_report",
+            template="hosting/reports/_municipality_block.html",
+            context=accountability.municipality_block,
+            order=46,
+        )

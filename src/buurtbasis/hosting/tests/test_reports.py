@@ -402,3 +402,12 @@ def test_a_story_can_follow_the_end_of_the_agreement(client, world):
     assert summary.received == 50_000
     assert summary.left == 0  # the rest went back with a record
     assert summary.spent_by_category["transfer"] == 50_000 - 12_345
+
+
+def test_the_dashboard_leads_the_civil_servant_to_the_municipality_report(client, world):
+    report = reverse("hosting:municipality")
+    client.force_login(world["zwolle_servant"])
+    assert f'href="{report}"' in client.get(reverse("portal:dashboard")).text
+    for user in (world["rotterdam_servant"], world["a"].officer):
+        client.force_login(user)
+        assert f'href="{report}"' not in client.get(reverse("portal:dashboard")).text
