@@ -411,3 +411,26 @@ def test_the_dashboard_leads_the_civil_servant_to_the_municipality_report(client
     for user in (world["rotterdam_servant"], world["a"].officer):
         client.force_login(user)
         assert f'href="{report}"' not in client.get(reverse("portal:dashboard")).text
+
+
+def test_the_writer_gets_the_story_in_the_export_and_erasure_keeps_it_without_the_name(world):
+    from buurtbasis.accounts.services import delete_account
+    from buurtbasis.platform.privacy import export_personal_data
+
+    h = world["a"]
+    story = accountability.write_story(
+        initiative=h.initiative,
+        host=h.host,
+        grant=world["grant_a"],
+        period="",
+        what_happened="Buurtfeest in de zomer",
+        who_took_part="Buren",
+        photos=[],
+        origin=Origin(actor=h.initiator),
+    )
+    exported = export_personal_data(h.initiator)["hosting"]["accountability_stories_written"]
+    assert exported[0]["what_happened"] == "Buurtfeest in de zomer"
+    delete_account(user=h.initiator)
+    story.refresh_from_db()
+    assert story.written_by is None
+    assert story.what_happened == "Buurtfeest in de zomer"  # the initiative's account stays
