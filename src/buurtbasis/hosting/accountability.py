@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,11 +34,12 @@ from buurtbasis.platform import uploads
 from buurtbasis.platform.audit import Origin, record_event
 
 from . import access, queries
-from .models import Grant, LedgerTransaction
+from .models import AccountKind, Grant, LedgerEntry, LedgerTransaction
 from .models_reports import (
     AccountabilityReport,
     AccountabilityReportStatus,
     AccountabilityStory,
+    MunicipalityReport,
     StoryPhoto,
 )
 
@@ -148,16 +149,14 @@ def report_version(story: AccountabilityStory) -> str:
     return f"{story.updated_at.isoformat()}|{last or 0}"[:64]
 
 
-def request_report(*, story: AccountabilityStory, language: str) -> AccountabilityReport:
-    """Ask for the story's report in this language; a ready or waiting one is not asked again."""
+def _request(model, lookup: dict, version: str, task):
+    """The row for ``lookup``; a background task is enqueued unless it is ready for this
+    version or already being made for it (and not stuck)."""
     from buurtbasis.platform.tasks import enqueue_on_commit
 
-    from .tasks import make_accountability_report
-
-    version = report_version(story)
     with transaction.atomic():
-        report, created = AccountabilityReport.objects.select_for_update().get_or_create(
-            story=story, language=language, defaults={"requested_for": version}
+        report, created = model.objects.select_for_update().get_or_create(
+            **lookup, defaults={"requested_for": version}
         )
         if report.is_ready_for(version):
             return report
@@ -171,8 +170,38 @@ def request_report(*, story: AccountabilityStory, language: str) -> Accountabili
         report.requested_at = timezone.now()
         report.error = ""
         report.save()
-        enqueue_on_commit(make_accountability_report, report_id=report.pk)
+        enqueue_on_commit(task, report_id=report.pk)
     return report
+
+
+def request_report(*, story: AccountabilityStory, language: str) -> AccountabilityReport:
+    """Ask for the story's report in this language; a ready or waiting one is not asked again."""
+    from .tasks import make_accountability_report
+
+    return _request(
+        AccountabilityReport,
+        {"story": story, "language": language},
+        report_version(story),
+        make_accountability_report,
+    )
+
+
+def municipality_version() -> str:
+    """The last grant and the last ledger transaction on the install."""
+    last_grant = Grant.objects.aggregate(last=Max("id"))["last"] or 0
+    last_txn = LedgerTransaction.objects.aggregate(last=Max("id"))["last"] or 0
+    return f"{last_grant}|{last_txn}"
+
+
+def request_municipality_report(*, cbs_code: str, language: str) -> MunicipalityReport:
+    from .tasks import make_municipality_report
+
+    return _request(
+        MunicipalityReport,
+        {"cbs_code": cbs_code, "language": language},
+        municipality_version(),
+        make_municipality_report,
+    )
 
 
 def story_summary(story: AccountabilityStory) -> queries.Books:
@@ -217,23 +246,17 @@ def _pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf(stylesheets=[stylesheet])
 
 
-def render_report(*, report_id: int) -> str:
-    """What the report task does: render the PDF of the story and store it privately."""
-    report = (
-        AccountabilityReport.objects.select_related("story__initiative", "story__host")
-        .filter(pk=report_id)
-        .first()
-    )
+def _render(model, report_id: int, make_pdf, version_of, prefix) -> str:
+    report = model.objects.filter(pk=report_id).first()
     if report is None or report.status != AccountabilityReportStatus.PENDING:
         return "skipped"
-    story = report.story
-    version = report_version(story)
+    version = version_of(report)
     try:
         with translation.override(report.language):
-            pdf = _pdf(report_html(story))
+            pdf = make_pdf(report)
     except Exception as exc:
-        logger.exception("accountability report %s failed", report_id)
-        AccountabilityReport.objects.filter(pk=report_id).update(
+        logger.exception("%s %s failed", model.__name__, report_id)
+        model.objects.filter(pk=report_id).update(
             status=AccountabilityReportStatus.FAILED,
             error=f"{type(exc).__name__}: {exc}",
             finished_at=timezone.now(),
@@ -241,11 +264,10 @@ def render_report(*, report_id: int) -> str:
         raise
     storage = uploads.private_storage()
     name = storage.save(
-        f"reports/story-{story.pk}-{report.language}-{uuid.uuid4().hex[:12]}.pdf",
-        ContentFile(pdf),
+        f"reports/{prefix}-{report.language}-{uuid.uuid4().hex[:12]}.pdf", ContentFile(pdf)
     )
     with transaction.atomic():
-        current = AccountabilityReport.objects.select_for_update().get(pk=report_id)
+        current = model.objects.select_for_update().get(pk=report_id)
         old = current.file
         current.file = name
         current.status = AccountabilityReportStatus.DONE
@@ -255,6 +277,29 @@ def render_report(*, report_id: int) -> str:
     if old and old != name:
         storage.delete(old)
     return "rendered"
+
+
+def render_report(*, report_id: int) -> str:
+    """What the report task does: render the PDF of the story and store it privately."""
+    return _render(
+        AccountabilityReport,
+        report_id,
+        lambda report: _pdf(report_html(report.story)),
+        lambda report: report_version(report.story),
+        "story",
+    )
+
+
+def render_municipality_report(*, report_id: int) -> str:
+    """What the municipality's report task does: the overview across hosts as a PDF."""
+
+    def make(report):
+        rows = municipality_overview(report.cbs_code)
+        return overview_pdf(rows, title=_("Fiscal hosting in the municipality"))
+
+    return _render(
+        MunicipalityReport, report_id, make, lambda report: municipality_version(), "gemeente"
+    )
 
 
 # -- overviews for the host and the municipality ----------------------------------------------
@@ -271,31 +316,47 @@ class OverviewRow:
 
 
 def _rows(grants) -> list[OverviewRow]:
-    summary = queries.books(None, grants)
-    return [
-        OverviewRow(g.grant.host, g.grant.initiative, g.grant, g.received, g.spent, g.left)
-        for g in summary.grants
-    ]
+    """Received, spent and left of every grant in the queryset ``grants``: two queries (the
+    totals are selected with ``grants`` as a subquery, not with a list of ids)."""
+    ordered = list(grants.select_related("host", "initiative"))
+    totals_by_grant: dict[int, dict[str, int]] = {}
+    rows = (
+        LedgerEntry.objects.filter(account__grant__in=grants.values("pk"))
+        .values("account__grant_id", "account__kind")
+        .annotate(total=Sum("amount_cents"))
+        .order_by()
+    )
+    for row in rows:
+        sums = totals_by_grant.setdefault(row["account__grant_id"], {})
+        sums[row["account__kind"]] = sums.get(row["account__kind"], 0) + (row["total"] or 0)
+    result = []
+    for grant in ordered:
+        sums = totals_by_grant.get(grant.pk, {})
+        result.append(
+            OverviewRow(
+                host=grant.host,
+                initiative=grant.initiative,
+                grant=grant,
+                received=-sums.get(AccountKind.INCOME, 0),
+                spent=sums.get(AccountKind.EXPENSE, 0),
+                left=sums.get(AccountKind.EARMARK, 0),
+            )
+        )
+    return result
 
 
 def host_overview(host) -> list[OverviewRow]:
     """Every grant the host holds, per initiative: two queries."""
-    grants = list(
-        Grant.objects.filter(host=host)
-        .select_related("host", "initiative")
-        .order_by("initiative__name", "pk")
-    )
-    return _rows(grants)
+    return _rows(Grant.objects.filter(host=host).order_by("initiative__name", "pk"))
 
 
 def municipality_overview(cbs_code: str) -> list[OverviewRow]:
     """Every grant of the initiatives in this municipality, per host: two queries."""
-    grants = list(
-        Grant.objects.filter(initiative__in=Initiative.objects.in_municipality(cbs_code))
-        .select_related("host", "initiative")
-        .order_by("host__name", "initiative__name", "pk")
+    return _rows(
+        Grant.objects.filter(initiative__in=Initiative.objects.in_municipality(cbs_code)).order_by(
+            "host__name", "initiative__name", "pk"
+        )
     )
-    return _rows(grants)
 
 
 def totals(rows: list[OverviewRow]) -> dict[str, int]:
@@ -369,7 +430,7 @@ def xlsx_bytes(header: list[str], rows: list[list], *, title: str) -> bytes:
 
 
 def overview_pdf(rows: list[OverviewRow], *, title: str) -> bytes:
-    """The overview as a PDF (a table: quick enough to make while the page waits)."""
+    """The overview as a PDF (about 8 s for 1,000 grants: made by a background task)."""
     html = render_to_string(
         "hosting/reports/overview_report.html",
         {"rows": rows, "totals": totals(rows), "title": title, "printed_at": timezone.now()},

@@ -18,6 +18,7 @@ __all__ = [
     "AccountabilityReport",
     "AccountabilityReportStatus",
     "AccountabilityStory",
+    "MunicipalityReport",
     "StoryPhoto",
 ]
 
@@ -84,10 +85,10 @@ class AccountabilityReportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class AccountabilityReport(models.Model):
-    """The PDF of one story, one per language; made again when the story changes."""
+class BackgroundPdf(models.Model):
+    """A PDF that a background task renders into private storage, for one ``version`` of
+    what it shows; a download of another version has it made again."""
 
-    story = models.ForeignKey(AccountabilityStory, on_delete=models.CASCADE, related_name="reports")
     language = models.CharField(_("language"), max_length=8)
     status = models.CharField(
         _("status"),
@@ -95,13 +96,34 @@ class AccountabilityReport(models.Model):
         choices=AccountabilityReportStatus.choices,
         default=AccountabilityReportStatus.PENDING,
     )
-    #: The story's ``updated_at`` and the ledger's last transaction id it was made from.
     made_for = models.CharField(max_length=64, blank=True)
     requested_for = models.CharField(max_length=64, blank=True)
     file = models.CharField(_("PDF in private storage"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def is_ready_for(self, version: str) -> bool:
+        return (
+            self.status == AccountabilityReportStatus.DONE
+            and bool(self.file)
+            and self.made_for == version
+        )
+
+    def is_stuck(self, *, now=None, after_minutes: int = 15) -> bool:
+        return self.status == AccountabilityReportStatus.PENDING and (
+            (now or timezone.now()) - self.requested_at > dt.timedelta(minutes=after_minutes)
+        )
+
+
+class AccountabilityReport(BackgroundPdf):
+    """The PDF of one story, one per language. Its version: the story's last change and
+    the initiative's last ledger transaction."""
+
+    story = models.ForeignKey(AccountabilityStory, on_delete=models.CASCADE, related_name="reports")
 
     class Meta:
         verbose_name = _("accountability report")
@@ -115,14 +137,21 @@ class AccountabilityReport(models.Model):
     def __str__(self) -> str:
         return f"{self.story}: {self.language}"
 
-    def is_ready_for(self, version: str) -> bool:
-        return (
-            self.status == AccountabilityReportStatus.DONE
-            and bool(self.file)
-            and self.made_for == version
-        )
 
-    def is_stuck(self, *, now=None, after_minutes: int = 15) -> bool:
-        return self.status == AccountabilityReportStatus.PENDING and (
-            (now or timezone.now()) - self.requested_at > dt.timedelta(minutes=after_minutes)
-        )
+class MunicipalityReport(BackgroundPdf):
+    """The municipality's report across hosts (PDF), one per municipality and language.
+    Its version: the last grant and the last ledger transaction on the install."""
+
+    cbs_code = models.CharField(_("municipality (CBS code)"), max_length=8)
+
+    class Meta:
+        verbose_name = _("municipality report on fiscal hosting")
+        verbose_name_plural = _("municipality reports on fiscal hosting")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cbs_code", "language"], name="hosting_one_municipality_report_each"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cbs_code}: {self.language}"

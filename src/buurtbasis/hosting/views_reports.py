@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,7 +22,7 @@ from buurtbasis.platform.uploads import private_storage
 from . import access, accountability
 from .forms_reports import StoryForm
 from .models import HostingAgreement
-from .models_reports import AccountabilityReport, AccountabilityStory
+from .models_reports import AccountabilityReport, AccountabilityStory, MunicipalityReport
 from .views import _initiative
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -106,24 +107,28 @@ def story_report(request, slug, pk):
     report = AccountabilityReport.objects.filter(story=story, language=language).first()
     if report is None or not report.is_ready_for(version):
         report = accountability.request_report(story=story, language=language)
+    label = _("accountability")  # part of a file name
+    filename = f"{initiative.slug}-{slugify(label)}-{story.pk}.pdf"
+    return _serve(request, report, version, filename, target=story)
+
+
+def _serve(request, report, version: str, filename: str, *, target):
+    """The PDF when it is ready for this version, else a page that says it is being made."""
     if report.is_ready_for(version):
         try:
             handle = private_storage().open(report.file, "rb")
         except OSError:
-            AccountabilityReport.objects.filter(pk=report.pk).update(file="")
+            type(report).objects.filter(pk=report.pk).update(file="")
             raise Http404 from None
         record_event(
-            action="hosting.report_downloaded", target=story, origin=Origin.from_request(request)
+            action="hosting.report_downloaded", target=target, origin=Origin.from_request(request)
         )
         response = FileResponse(
-            handle,
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=f"{initiative.slug}-{_('accountability')}-{story.pk}.pdf",
+            handle, content_type="application/pdf", as_attachment=True, filename=filename
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response
-    return render(request, "hosting/reports/report_pending.html", {"story": story})
+    return render(request, "hosting/reports/report_pending.html", {"again": request.path})
 
 
 @login_required
@@ -133,7 +138,8 @@ def host_overview_export(request, slug, fmt):
     if not access.is_host_staff(request.user, host):
         raise Http404
     header, rows = accountability.overview_table(accountability.host_overview(host))
-    name = f"{host.slug}-{_('overview')}-{timezone.localdate():%Y-%m-%d}"
+    label = _("overview")  # part of a file name
+    name = f"{host.slug}-{slugify(label)}-{timezone.localdate():%Y-%m-%d}"
     if fmt == "csv":
         return _download(
             accountability.csv_bytes(header, rows), "text/csv; charset=utf-8", f"{name}.csv"
@@ -146,26 +152,37 @@ def host_overview_export(request, slug, fmt):
     raise Http404
 
 
+@never_cache
 @login_required
 def municipality_report(request, fmt=None):
     """Across hosts, for the civil servants of this municipality only."""
     tenant = get_tenant(request)
     if not accountability.is_civil_servant_of(request.user, tenant.cbs_code):
         raise Http404
-    rows = accountability.municipality_overview(tenant.cbs_code)
     title = _("Fiscal hosting in the municipality")
     if fmt is None:
+        rows = accountability.municipality_overview(tenant.cbs_code)
         return render(
             request,
             "hosting/reports/municipality.html",
             {"rows": rows, "totals": accountability.totals(rows)},
         )
-    name = f"{_('hosting')}-{tenant.cbs_code}-{timezone.localdate():%Y-%m-%d}"
+    label = _("fiscal hosting")  # part of a file name
+    name = f"{slugify(label)}-{tenant.cbs_code.lower()}-{timezone.localdate():%Y-%m-%d}"
     if fmt == "pdf":
-        return _download(
-            accountability.overview_pdf(rows, title=title), "application/pdf", f"{name}.pdf"
-        )
-    header, table = accountability.overview_table(rows)
+        language = _language()
+        version = accountability.municipality_version()
+        report = MunicipalityReport.objects.filter(
+            cbs_code=tenant.cbs_code, language=language
+        ).first()
+        if report is None or not report.is_ready_for(version):
+            report = accountability.request_municipality_report(
+                cbs_code=tenant.cbs_code, language=language
+            )
+        return _serve(request, report, version, f"{name}.pdf", target=report)
+    header, table = accountability.overview_table(
+        accountability.municipality_overview(tenant.cbs_code)
+    )
     if fmt == "csv":
         return _download(
             accountability.csv_bytes(header, table), "text/csv; charset=utf-8", f"{name}.csv"

@@ -359,9 +359,13 @@ def test_the_municipality_report_covers_every_host_in_it_and_nothing_else(
     assert sum(Decimal(str(r[4])) for r in body) == Decimal("475.95")
     assert sum(Decimal(str(r[5])) for r in body) == Decimal("1024.05")
 
-    response = client.get(reverse("hosting:municipality-report", args=["pdf"]))
+    pdf = reverse("hosting:municipality-report", args=["pdf"])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert "Het rapport wordt gemaakt." in client.get(pdf).content.decode()
+    run_queued_tasks()
+    response = client.get(pdf)
     assert response["Content-Type"] == "application/pdf"
-    text = _pdf_text(response.content)
+    text = _pdf_text(b"".join(response.streaming_content))
     assert world["a"].host.name in text and world["b"].host.name in text
     assert world["c"].host.name not in text
     assert "1.500" in text and "1.024,05" in text
@@ -434,3 +438,13 @@ def test_the_writer_gets_the_story_in_the_export_and_erasure_keeps_it_without_th
     story.refresh_from_db()
     assert story.written_by is None
     assert story.what_happened == "Buurtfeest in de zomer"  # the initiative's account stays
+
+
+def test_the_download_names_are_dutch(client, world):
+    h = world["a"]
+    client.force_login(h.officer)
+    response = client.get(reverse("hosting:host-overview", args=[h.host.slug, "csv"]))
+    assert f'filename="{h.host.slug}-overzicht-' in response["Content-Disposition"]
+    client.force_login(world["zwolle_servant"])
+    response = client.get(reverse("hosting:municipality-report", args=["xlsx"]))
+    assert 'filename="gastorganisaties-gm0193-' in response["Content-Disposition"]
