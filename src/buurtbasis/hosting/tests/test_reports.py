@@ -278,7 +278,7 @@ def test_the_host_page_shows_its_initiatives_with_bounded_queries(
         _books(more, h.initiative.areas.get())
     client.force_login(h.officer)
     url = reverse("hosting:host", args=[h.host.slug])
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):  # 10 measured, with 4 or with 61 grants
         response = client.get(url)
     page = response.content.decode()
     assert "Ontvangen, uitgegeven en over per initiatief" in page
@@ -339,7 +339,7 @@ def test_the_municipality_report_covers_every_host_in_it_and_nothing_else(
     client, world, django_assert_max_num_queries
 ):
     client.force_login(world["zwolle_servant"])
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(10):  # 8 measured
         page = client.get(reverse("hosting:municipality")).content.decode()
     assert world["grant_a"].label in page and world["grant_b"].label in page
     assert world["grant_c"].label not in page  # Rotterdam
@@ -448,3 +448,31 @@ def test_the_download_names_are_dutch(client, world):
     client.force_login(world["zwolle_servant"])
     response = client.get(reverse("hosting:municipality-report", args=["xlsx"]))
     assert 'filename="gastorganisaties-gm0193-' in response["Content-Disposition"]
+
+
+def test_a_story_about_a_period_sums_every_grant_of_its_host(world):
+    h = world["a"]
+    second = services.record_grant(
+        initiative=h.initiative,
+        source=GrantSource.OTHER,
+        label="Bijdrage woningcorporatie",
+        amount_cents=20_000,
+        date=DAY,
+        origin=h.as_officer,
+    )
+    story = accountability.write_story(
+        initiative=h.initiative,
+        host=h.host,
+        grant=None,
+        period="Voorjaar 2026",
+        what_happened="Straatfeest",
+        who_took_part="Buren",
+        photos=[],
+        origin=Origin(actor=h.initiator),
+    )
+    books = accountability.story_summary(story)
+    assert [g.grant for g in books.grants] == [world["grant_a"], second]
+    assert books.received == 120_000
+    assert books.left == 64_750 + 19_000  # 5% host fee on the second grant too
+    html = accountability.report_html(story)
+    assert "Voorjaar 2026" in html and "Bijdrage woningcorporatie" in html
