@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from buurtbasis.organisations.models import Organisation
+from buurtbasis.platform import ratelimit
 from buurtbasis.platform.audit import Origin, record_event
 from buurtbasis.platform.tenancy import get_tenant
 from buurtbasis.platform.uploads import private_storage
@@ -25,6 +26,8 @@ from .models import HostingAgreement
 from .models_reports import AccountabilityReport, AccountabilityStory, MunicipalityReport
 from .views import _initiative
 
+#: Stories a person may write in an hour (each one renders a PDF in the background).
+STORY_LIMIT = 10
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -57,7 +60,17 @@ def stories(request, slug):
     form = None
     if agreement is not None:
         form = StoryForm(request.POST or None, request.FILES or None, initiative=initiative)
-        if request.method == "POST" and form.is_valid():
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and not ratelimit.hit(
+                "hosting-story", str(request.user.pk), limit=STORY_LIMIT, window=3600
+            )
+        ):
+            form.add_error(
+                None, _("You have written many stories in a short time. Please try again later.")
+            )
+        elif request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
                 story = accountability.write_story(

@@ -73,6 +73,15 @@ def _books(h, district, *, received=100_000, spent=((Category.MATERIALS, 25_000)
     return grant
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world():
     """Zwolle (the default tenant) with two hosts, Rotterdam with one."""
@@ -476,3 +485,16 @@ def test_a_story_about_a_period_sums_every_grant_of_its_host(world):
     assert books.left == 64_750 + 19_000  # 5% host fee on the second grant too
     html = accountability.report_html(story)
     assert "Voorjaar 2026" in html and "Bijdrage woningcorporatie" in html
+
+
+def test_writing_many_stories_in_an_hour_is_refused(client, world, monkeypatch):
+    from buurtbasis.hosting import views_reports
+
+    monkeypatch.setattr(views_reports, "STORY_LIMIT", 2)
+    h = world["a"]
+    assert _write(client, h, world["grant_a"]).status_code == 302
+    assert _write(client, h, world["grant_a"]).status_code == 302
+    response = _write(client, h, world["grant_a"])
+    assert response.status_code == 200
+    assert "U heeft in korte tijd veel verhalen geschreven." in response.content.decode()
+    assert AccountabilityStory.objects.count() == 2
