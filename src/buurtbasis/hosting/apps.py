@@ -69,3 +69,12 @@ class HostingConfig(AppConfig):
             text="hosting/notifications/expense_changed_body.txt",
             line="hosting/notifications/expense_changed_line.txt",
         )
+        from . import accountability
+
+        register_block(
+            "dashboard",
+            key="hosting.municipality_report",
+            template="hosting/reports/_municipality_block.html",
+            context=accountability.municipality_block,
+            order=46,
+        )

@@ -354,3 +354,4 @@ class LedgerEntry(AppendOnlyModel):
 
 
 from .models_expenses import *  # noqa: E402,F401,F403  (expenses, payouts, bank statements)
+from .models_reports import *  # noqa: E402,F403  (accountability stories and reports)

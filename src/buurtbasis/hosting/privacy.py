@@ -41,9 +41,29 @@ def export_hosting(user) -> dict[str, Any]:
         "ledger_transactions_recorded": [
             {"date": t.date, "description": t.description, "kind": t.kind} for t in recorded
         ],
+        "accountability_stories_written": _stories(user),
         "retention": RETENTION_NOTE,
     }
 
 
+def _stories(user) -> list[dict[str, Any]]:
+    from .models_reports import AccountabilityStory
+
+    stories = AccountabilityStory.objects.filter(written_by=user).select_related("initiative")
+    return [
+        {
+            "initiative": s.initiative.name,
+            "written_at": s.created_at,
+            "what_happened": s.what_happened,
+            "who_took_part": s.who_took_part,
+        }
+        for s in stories
+    ]
+
+
 def erase_hosting(user) -> None:
+    from .models_reports import AccountabilityStory
+
     HostingAgreement.objects.filter(treasurer=user).update(treasurer=None)
+    # The story is the initiative's account of its grant and stays; it no longer names its writer.
+    AccountabilityStory.objects.filter(written_by=user).update(written_by=None)

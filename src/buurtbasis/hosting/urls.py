@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_expenses
+from . import views, views_expenses, views_reports
 
 app_name = "hosting"
 urlpatterns = [
@@ -17,4 +17,22 @@ urlpatterns = [
     path("overeenkomst/<int:pk>/beeindigen/", views.end, name="end"),
     path("host/<slug:slug>/", views.host_overview, name="host"),
     *views_expenses.urlpatterns,
+    # light accountability: the story, its report, the host's and the municipality's overviews
+    path("initiatief/<slug:slug>/verantwoording/", views_reports.stories, name="stories"),
+    path(
+        "initiatief/<slug:slug>/verantwoording/<int:pk>/rapport.pdf",
+        views_reports.story_report,
+        name="story-report",
+    ),
+    path(
+        "host/<slug:slug>/overzicht.<str:fmt>",
+        views_reports.host_overview_export,
+        name="host-overview",
+    ),
+    path("gemeente/", views_reports.municipality_report, name="municipality"),
+    path(
+        "gemeente/verantwoording.<str:fmt>",
+        views_reports.municipality_report,
+        name="municipality-report",
+    ),
 ]

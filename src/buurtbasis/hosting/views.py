@@ -18,7 +18,7 @@ from buurtbasis.organisations.models import Organisation
 from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.tenancy import get_tenant
 
-from . import access, queries, services
+from . import access, accountability, queries, services
 from .forms import DonationForm, EndForm, OfferForm, RequestForm
 from .models import OPEN_STATES, AccountKind, AgreementState, HostingAgreement, LedgerEntry
 
@@ -202,6 +202,7 @@ def host_overview(request, slug):
             "agreements": agreements,
             "total_left": sum(left.values()),
             "can_offer": access.is_coordinator(request.user, host),
+            "overview": accountability.host_overview(host),
         },
     )
 
