@@ -242,8 +242,11 @@ def report_html(story: AccountabilityStory) -> str:
 def _pdf(html: str) -> bytes:
     from weasyprint import CSS, HTML
 
-    stylesheet = CSS(filename=finders.find("budgets/council_report.css"))
-    return HTML(string=html).write_pdf(stylesheets=[stylesheet])
+    stylesheets = [
+        CSS(filename=finders.find("budgets/council_report.css")),
+        CSS(filename=finders.find("hosting/report.css")),
+    ]
+    return HTML(string=html).write_pdf(stylesheets=stylesheets)
 
 
 def _render(model, report_id: int, make_pdf, version_of, prefix) -> str:
