@@ -1,15 +1,11 @@
 """A round's results for the council: a printable report (PDF) and the plans, votes and
 outcomes as CSV and XLSX. Everything is built from the stored :class:`Outcome`.
 
-Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and a
-few control characters) as a formula, so every text cell that starts with one gets a
-leading apostrophe (:func:`safe_cell`), in both formats. Numbers stay numbers.
+The CSV and XLSX are guarded against formulas by ``platform.spreadsheets``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from django.contrib.staticfiles import finders
@@ -18,26 +14,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from buurtbasis.platform.spreadsheets import xlsx_bytes
+
 from .charts import results_chart
 from .models import BudgetRound, Outcome
 from .results import results_context
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def safe_cell(value):
-    """A value that a spreadsheet shows as typed and never runs as a formula.
-
-    >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("@SUM(A1)"), safe_cell("-2+3")
-    ('\\'=HYPERLINK("http://x")', "'@SUM(A1)", "'-2+3")
-    >>> safe_cell("Bankjes"), safe_cell(-12), safe_cell(None)
-    ('Bankjes', -12, '')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def export_table(budget_round: BudgetRound, outcome: Outcome) -> tuple[list[str], list[list]]:
@@ -76,38 +57,15 @@ def export_filename(budget_round: BudgetRound, extension: str) -> str:
     return f"{budget_round.slug}-{slugify(label)}.{extension}"
 
 
-def csv_bytes(header: list[str], rows: list[list]) -> bytes:
-    """UTF-8 (no BOM), comma separated, every text cell guarded."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_cell(v) for v in header])
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue().encode("utf-8")
-
-
-def xlsx_bytes(header: list[str], rows: list[list], *, title: str) -> bytes:
-    """One sheet with a bold header row, euros as numbers with two decimals."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Results")[:31]
-    sheet.append([safe_cell(v) for v in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    for cell in sheet["E"][1:]:
-        cell.number_format = "#,##0.00"
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHI", (10, 40, 20, 16, 14, 10, 10, 80, 18), strict=True):
-        sheet.column_dimensions[column].width = width
-    workbook.properties.title = title[:200]
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def results_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
+    return xlsx_bytes(
+        header,
+        rows,
+        title=title,
+        sheet=_("Results"),
+        money_columns="E",
+        widths=(10, 40, 20, 16, 14, 10, 10, 80, 18),
+    )
 
 
 #: Plans per chart in the report: an SVG cannot break across pages, so the chart of a

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
+from buurtbasis.platform.spreadsheets import csv_bytes
 from buurtbasis.platform.tenancy import get_tenant
 from buurtbasis.platform.uploads import private_storage
 
@@ -77,13 +78,13 @@ def round_export(request, slug, fmt):
     header, rows = exports.export_table(budget_round, outcome)
     if fmt == "csv":
         return _download(
-            exports.csv_bytes(header, rows),
+            csv_bytes(header, rows),
             "text/csv; charset=utf-8",
             exports.export_filename(budget_round, "csv"),
         )
     if fmt == "xlsx":
         return _download(
-            exports.xlsx_bytes(header, rows, title=budget_round.title),
+            exports.results_xlsx(header, rows, title=budget_round.title),
             XLSX_TYPE,
             exports.export_filename(budget_round, "xlsx"),
         )

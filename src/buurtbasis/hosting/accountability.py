@@ -11,8 +11,6 @@ account, spent the debit of its expense accounts per category, left its earmark.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import uuid
 from dataclasses import dataclass
@@ -26,12 +24,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from buurtbasis.budgets.exports import safe_cell
 from buurtbasis.initiatives.models import Initiative
 from buurtbasis.organisations.access import organisations_where
 from buurtbasis.organisations.models import Organisation, Role
 from buurtbasis.platform import uploads
 from buurtbasis.platform.audit import Origin, record_event
+from buurtbasis.platform.spreadsheets import xlsx_bytes
 
 from . import access, queries
 from .models import AccountKind, Grant, LedgerEntry, LedgerTransaction
@@ -397,39 +395,15 @@ def overview_table(rows: list[OverviewRow]) -> tuple[list[str], list[list]]:
     return header, body
 
 
-def csv_bytes(header: list[str], rows: list[list]) -> bytes:
-    """UTF-8, comma separated, every text cell guarded against formulas."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([safe_cell(v) for v in header])
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue().encode("utf-8")
-
-
-def xlsx_bytes(header: list[str], rows: list[list], *, title: str) -> bytes:
-    """One sheet, a bold header row, euros as numbers with two decimals."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Overview")[:31]
-    sheet.append([safe_cell(v) for v in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
-    for column in "DEF":
-        for cell in sheet[column][1:]:
-            cell.number_format = "#,##0.00"
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEF", (30, 30, 36, 16, 16, 16), strict=True):
-        sheet.column_dimensions[column].width = width
-    workbook.properties.title = title[:200]
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def overview_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
+    return xlsx_bytes(
+        header,
+        rows,
+        title=title,
+        sheet=_("Overview"),
+        money_columns="DEF",
+        widths=(30, 30, 36, 16, 16, 16),
+    )
 
 
 def overview_pdf(rows: list[OverviewRow], *, title: str) -> bytes:

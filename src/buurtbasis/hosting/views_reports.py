@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from buurtbasis.organisations.models import Organisation
 from buurtbasis.platform import ratelimit
 from buurtbasis.platform.audit import Origin, record_event
+from buurtbasis.platform.spreadsheets import csv_bytes
 from buurtbasis.platform.tenancy import get_tenant
 from buurtbasis.platform.uploads import private_storage
 
@@ -154,13 +155,11 @@ def host_overview_export(request, slug, fmt):
     label = _("overview")  # part of a file name
     name = f"{host.slug}-{slugify(label)}-{timezone.localdate():%Y-%m-%d}"
     if fmt == "csv":
-        return _download(
-            accountability.csv_bytes(header, rows), "text/csv; charset=utf-8", f"{name}.csv"
-        )
+        return _download(csv_bytes(header, rows), "text/csv; charset=utf-8", f"{name}.csv")
     if fmt == "xlsx":
         title = _("Initiatives hosted by %(name)s") % {"name": host.name}
         return _download(
-            accountability.xlsx_bytes(header, rows, title=title), XLSX_TYPE, f"{name}.xlsx"
+            accountability.overview_xlsx(header, rows, title=title), XLSX_TYPE, f"{name}.xlsx"
         )
     raise Http404
 
@@ -197,11 +196,9 @@ def municipality_report(request, fmt=None):
         accountability.municipality_overview(tenant.cbs_code)
     )
     if fmt == "csv":
-        return _download(
-            accountability.csv_bytes(header, table), "text/csv; charset=utf-8", f"{name}.csv"
-        )
+        return _download(csv_bytes(header, table), "text/csv; charset=utf-8", f"{name}.csv")
     if fmt == "xlsx":
         return _download(
-            accountability.xlsx_bytes(header, table, title=title), XLSX_TYPE, f"{name}.xlsx"
+            accountability.overview_xlsx(header, table, title=title), XLSX_TYPE, f"{name}.xlsx"
         )
     raise Http404

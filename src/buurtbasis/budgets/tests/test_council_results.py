@@ -17,6 +17,7 @@ from buurtbasis.ballots.tests.helpers import close_and_count, vote
 from buurtbasis.budgets import exports, preview, reasons
 from buurtbasis.budgets.models import CouncilReport, FundedPlan, Outcome
 from buurtbasis.platform.models import AuditEvent
+from buurtbasis.platform.spreadsheets import safe_cell
 from buurtbasis.platform.testing import run_queued_tasks
 from buurtbasis.platform.uploads import private_storage
 
@@ -320,9 +321,9 @@ def test_an_unknown_export_format_is_not_found(client, counted):
 
 def test_safe_cell_guards_every_formula_start():
     for start in "=+-@":
-        assert exports.safe_cell(start + "1+1") == "'" + start + "1+1"
-    assert exports.safe_cell("\t=1") == "'\t=1"
-    assert exports.safe_cell(12) == 12
+        assert safe_cell(start + "1+1") == "'" + start + "1+1"
+    assert safe_cell("\t=1") == "'\t=1"
+    assert safe_cell(12) == 12
 
 
 # -- the rule preview -----------------------------------------------------------------------------
