@@ -7,18 +7,9 @@ deleted here: every change goes through the services, with four eyes and the aud
 
 from django.contrib import admin
 
+from buurtbasis.platform.admin import ReadOnlyAdmin
+
 from .models import Ballot, CodeBatch, PaperBatch, VotingCode
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(VotingCode)

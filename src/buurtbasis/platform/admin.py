@@ -18,6 +18,20 @@ from buurtbasis.platform.models import (
 from buurtbasis.platform.tasks import requeue_failed
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that change only through their services (ballots, the ledger): the
+    admin shows them and never adds, changes or deletes one."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RequeuedFilter(admin.SimpleListFilter):
     title = _("status")
     parameter_name = "requeued"
