@@ -7,14 +7,17 @@ and recorded; here they are shown read-only.
 from django.contrib import admin
 
 from .models import (
+    PHASE_ORDER,
     Assessment,
     AssessmentCriterion,
     BudgetRound,
     CategoryBudget,
     Phase,
+    PhaseKind,
     Plan,
     PlanCostLine,
 )
+from .services import LOCKED_AFTER_VOTING
 
 
 class PhaseInline(admin.TabularInline):
@@ -68,6 +71,24 @@ class BudgetRoundAdmin(admin.ModelAdmin):
         "updated_at",
     )
     inlines = [PhaseInline, CriterionInline, CategoryBudgetInline]
+    list_select_related = ("organisation",)
+
+    def get_readonly_fields(self, request, obj=None):
+        """Once voting has started, what decides the outcome is locked here as on the site
+        (``services.LOCKED_AFTER_VOTING``); so are the areas and the category limits."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and voting_started(obj):
+            fields += sorted(LOCKED_AFTER_VOTING) + ["areas"]
+        return fields
+
+    def get_inlines(self, request, obj):
+        if obj is not None and voting_started(obj):
+            return [PhaseInline, CriterionInline]  # the limits count: not changed any more
+        return super().get_inlines(request, obj)
+
+
+def voting_started(budget_round: BudgetRound) -> bool:
+    return budget_round.phase_index() >= PHASE_ORDER.index(PhaseKind.VOTING)
 
 
 class CostLineInline(admin.TabularInline):
@@ -98,3 +119,15 @@ class PlanAdmin(admin.ModelAdmin):
     # The status changes through the assessment (with a public reason and the audit trail).
     readonly_fields = ("status", "merged_into", "assessed_at", "created_at", "updated_at")
     inlines = [CostLineInline, AssessmentInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The cost is on the ballot and counted: locked once voting has started."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and voting_started(obj.budget_round):
+            fields += ["cost_cents", "submitted_cost_cents", "budget_round"]
+        return fields
+
+    def get_inlines(self, request, obj):
+        if obj is not None and voting_started(obj.budget_round):
+            return [AssessmentInline]
+        return super().get_inlines(request, obj)

@@ -8,6 +8,7 @@ from buurtbasis.ballots import services as ballot_services
 from buurtbasis.ballots.codes import normalise_code
 from buurtbasis.ballots.models import Ballot, VotingCode
 from buurtbasis.ballots.tests.factories import make_codes, voting_round
+from buurtbasis.budgets.tests.factories import BudgetRoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,24 @@ def test_a_civil_servant_without_staff_rights_cannot_open_the_admin(client, vote
     client.force_login(UserFactory())
     response = client.get(reverse("admin:ballots_ballot_changelist"))
     assert response.status_code == 302
+
+
+def test_once_voting_started_the_admin_cannot_change_what_decides_the_outcome(admin_client, voted):
+    """The site refuses a new budget, rule or cost after voting began (``update_round``);
+    the admin let a superuser change them without the lock or the audit trail."""
+    budget_round, plans, _codes = voted
+    page = admin_client.get(reverse("admin:budgets_budgetround_change", args=[budget_round.pk]))
+    assert b'name="title"' in page.content  # the words may still change
+    for field in (b'name="budget_cents"', b'name="rule"', b'name="ballot_type"'):
+        assert field not in page.content
+    assert b"category_budgets-TOTAL_FORMS" not in page.content
+    page = admin_client.get(reverse("admin:budgets_plan_change", args=[plans[0].pk]))
+    assert b'name="title"' in page.content
+    assert b'name="cost_cents"' not in page.content
+    assert b"cost_lines-TOTAL_FORMS" not in page.content
+
+
+def test_before_voting_the_admin_may_change_the_budget(admin_client):
+    budget_round = BudgetRoundFactory(phase="submission")
+    page = admin_client.get(reverse("admin:budgets_budgetround_change", args=[budget_round.pk]))
+    assert b'name="budget_cents"' in page.content
