@@ -452,8 +452,7 @@ def approve(*, expense: Expense, origin: Origin) -> Expense:
     if host_count >= status.host_needed:
         # Lock the grant's earmark so two approvals of different expenses cannot both
         # promise the last euro.
-        account = services.earmark_account(expense.grant)
-        LedgerAccount.objects.select_for_update().get(pk=account.pk)
+        _lock_earmark(expense.grant)
         left = available_cents(expense.grant, excluding=expense)
         if expense.amount_cents > left:
             raise HostingError(
@@ -672,6 +671,11 @@ def mark_failed(*, expense: Expense, reason: str, origin: Origin) -> Expense:
     return expense
 
 
+def _lock_earmark(grant) -> None:
+    """Lock the grant's earmark account (approvals and retries that hold its money)."""
+    LedgerAccount.objects.select_for_update().get(pk=services.earmark_account(grant).pk)
+
+
 @transaction.atomic
 def retry(*, expense: Expense, origin: Origin) -> Expense:
     """A failed payment is approved again, to go into a new batch (e.g. after a new IBAN)."""
@@ -680,6 +684,9 @@ def retry(*, expense: Expense, origin: Origin) -> Expense:
         raise _forbidden()
     if expense.state != ExpenseState.FAILED:
         raise HostingError(_("Only a failed payment can be tried again."), code="state")
+    # The same lock as the last approval: a retry and an approval at the same moment
+    # cannot both promise the last euro of the earmark.
+    _lock_earmark(expense.grant)
     if expense.amount_cents > available_cents(expense.grant, excluding=expense):
         raise HostingError(
             _("Not enough money is left in %(grant)s.") % {"grant": expense.grant.label}
@@ -919,6 +926,18 @@ def confirm_line(*, line: BankLine, origin: Origin, item: PayoutItem | None = No
     if item is None or item.batch.host_id != line.host_id or item.failed:
         raise HostingError(_("Choose the payment this line belongs to."), code="item")
     is_return = bool(line.return_reason or line.reversal) and line.amount_cents > 0
+    # The bank line must move exactly this payment's money: out for a payment, back in
+    # for a return. Otherwise the ledger would book an amount the bank did not move.
+    expected = item.amount_cents if is_return else -item.amount_cents
+    if line.amount_cents != expected:
+        raise HostingError(
+            _(
+                "This line moved %(line)s, but the payment is %(payment)s. Choose the payment "
+                "this line belongs to, or put the line on hold."
+            )
+            % {"line": _euros(abs(line.amount_cents)), "payment": _euros(item.amount_cents)},
+            code="amount",
+        )
     _link(line, item, origin, is_return)
     record_event(
         action="hosting.bank_line_linked",

@@ -558,3 +558,30 @@ def test_an_agreement_does_not_end_while_approved_expenses_wait_for_payment():
     agreement = end()
     assert agreement.state == "ended"
     assert queries.books(w.initiative).left == 0
+
+
+def test_a_person_cannot_confirm_a_line_that_moved_another_amount():
+    """A line proposed by IBAN and reference may move a different amount than the
+    payment; confirming it booked the payment's amount, money the bank never moved."""
+    w = World()
+    one = w.approve_fully(w.submit(amount=4_550))
+    batch = w.batch(one)
+    item = batch.items.get()
+    extra = [
+        {
+            "amount_cents": -4_000,
+            "details": [
+                {"amount_cents": -4_000, "iban": PAYEE_IBAN, "name": "Z. Celik"},
+            ],
+        }
+    ]
+    data = statement_for([], extra=extra)
+    expenses.import_statement(host=w.host, data=data, origin=Origin(actor=w.officer))
+    line = BankLine.objects.get()
+    with pytest.raises(expenses.HostingError) as caught:
+        expenses.confirm_line(line=line, origin=Origin(actor=w.officer), item=item)
+    assert caught.value.code == "amount"
+    one.refresh_from_db()
+    line.refresh_from_db()
+    assert one.state == ExpenseState.SCHEDULED and line.state != LineState.LINKED
+    assert LedgerTransaction.objects.filter(kind="expense").count() == 0
