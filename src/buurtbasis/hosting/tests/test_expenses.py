@@ -187,7 +187,13 @@ def test_a_batch_makes_one_valid_sepa_file_and_schedules_the_expenses():
     assert batch.total_cents == 24_550 and batch.count == 2
     text = bytes(batch.xml).decode()
     assert "pain.001.001.09" in text and "Zoe Celik" in text and "Bakkerij Gross + Zn" in text
-    assert read is not None
+    assert read["nb_of_txs"] == 2 and read["ctrl_sum_cents"] == 24_550
+    paid = {p["end_to_end_id"]: (p["amount_cents"], p["iban"]) for p in read["payments"]}
+    assert paid == {
+        item.end_to_end_id: (item.amount_cents, item.expense.payee_iban)
+        for item in batch.items.select_related("expense")
+    }
+    assert sorted(a for a, _iban in paid.values()) == [4_550, 20_000]
     for e in (one, two):
         e.refresh_from_db()
         assert e.state == ExpenseState.SCHEDULED
