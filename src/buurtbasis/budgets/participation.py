@@ -17,17 +17,15 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from buurtbasis.platform import notifications, ratelimit
 from buurtbasis.platform.audit import Origin, record_event
-from buurtbasis.platform.forms import multi_line_problem, single_line_problem
 from buurtbasis.platform.models import AuditEvent
 
 from . import access
 from .models import CommentReport, Plan, PlanComment, PlanStatus, PlanSupport
 from .queries import support_count
-from .services import BudgetError
+from .services import BudgetError, clean_text
 
 COMMENT_MAX_LENGTH = 2000
 REASON_MAX_LENGTH = 280
@@ -170,28 +168,6 @@ def can_comment(user, plan: Plan) -> bool:
     )
 
 
-def _clean_text(value: str, *, max_length: int, empty: str, single_line: bool = False) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise BudgetError(empty, code="empty")
-    if len(value) > max_length:
-        raise BudgetError(
-            ngettext(
-                "Use at most %(n)s character (you used %(used)s).",
-                "Use at most %(n)s characters (you used %(used)s).",
-                max_length,
-            )
-            % {"n": max_length, "used": len(value)},
-            code="too_long",
-        )
-    problem = single_line_problem(value) if single_line else multi_line_problem(value)
-    if problem:
-        raise BudgetError(
-            _("The text may not contain invisible control characters."), code="control"
-        )
-    return value
-
-
 @transaction.atomic
 def add_comment(*, plan: Plan, actor, body: str, origin: Origin | None = None) -> PlanComment:
     """Place a comment on a public plan; the plan's followers hear about it."""
@@ -199,7 +175,7 @@ def add_comment(*, plan: Plan, actor, body: str, origin: Origin | None = None) -
     plan = Plan.objects.select_related("budget_round").get(pk=plan.pk)
     if not can_comment(actor, plan):
         raise BudgetError(_("You cannot comment on this plan."), code="closed")
-    body = _clean_text(
+    body = clean_text(
         body, max_length=COMMENT_MAX_LENGTH, empty=_("Write a comment before you send it.")
     )
     _rate_limited("comment", actor, COMMENT_RATE)
@@ -227,7 +203,7 @@ def report_comment(
     comment = PlanComment.objects.select_related("plan__budget_round").get(pk=comment.pk)
     if comment.is_hidden or not access.can_view_plan(actor, comment.plan):
         raise BudgetError(_("This comment cannot be reported."), code="closed")
-    reason = _clean_text(
+    reason = clean_text(
         reason,
         max_length=REASON_MAX_LENGTH,
         empty=_("Say briefly what is wrong with this comment."),
@@ -283,7 +259,7 @@ def hide_comment(
         .get(pk=comment.pk)
     )
     _check_moderator(actor, comment)
-    reason = _clean_text(
+    reason = clean_text(
         reason,
         max_length=REASON_MAX_LENGTH,
         empty=_("Give the reason for hiding; it is shown in place of the comment."),

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.platform import notifications, uploads
 from buurtbasis.platform.audit import record_event
+from buurtbasis.platform.forms import multi_line_problem, single_line_problem
 
 from . import access, signals
 from .maps import location_picker
@@ -1132,19 +1133,29 @@ def publish_round(*, budget_round: BudgetRound, actor) -> BudgetRound:
 MAX_NOTE_LENGTH = 5000
 
 
-def _clean_text(text: str, *, empty: str, code: str) -> str:
-    text = (text or "").strip()
-    if not text:
+def clean_text(
+    value: str, *, max_length: int, empty: str, code: str = "empty", single_line: bool = False
+) -> str:
+    """Text a person typed: not empty, not too long, no invisible control characters."""
+    value = (value or "").strip()
+    if not value:
         raise BudgetError(empty, code=code)
-    if len(text) > MAX_NOTE_LENGTH:
+    if len(value) > max_length:
         raise BudgetError(
             ngettext(
-                "Use at most %(n)s character.", "Use at most %(n)s characters.", MAX_NOTE_LENGTH
+                "Use at most %(n)s character (you used %(used)s).",
+                "Use at most %(n)s characters (you used %(used)s).",
+                max_length,
             )
-            % {"n": MAX_NOTE_LENGTH},
+            % {"n": max_length, "used": len(value)},
             code="too_long",
         )
-    return text
+    problem = single_line_problem(value) if single_line else multi_line_problem(value)
+    if problem:
+        raise BudgetError(
+            _("The text may not contain invisible control characters."), code="control"
+        )
+    return value
 
 
 @transaction.atomic
@@ -1152,7 +1163,7 @@ def add_internal_note(*, plan: Plan, author, text: str) -> PlanNote:
     """An internal note on a plan; only the round's managers see it (not the submitter)."""
     if not access.can_manage_round(author, plan.budget_round):
         raise BudgetError(_("You may not write notes on this plan."), code="forbidden")
-    text = _clean_text(text, empty=_("Write a note."), code="text")
+    text = clean_text(text, max_length=MAX_NOTE_LENGTH, empty=_("Write a note."), code="text")
     note = PlanNote.objects.create(plan=plan, author=author, text=text)
     # the audit line says that a note was written, not what it says
     _audit(actor=author, action="budgets.plan_note_added", target=plan, data={"note": note.pk})
@@ -1169,7 +1180,9 @@ def ask_submitter(*, plan: Plan, asker, question: str) -> PlanQuestion:
         raise BudgetError(
             _("This plan has been merged or withdrawn; there is nobody to ask."), code="closed"
         )
-    question = _clean_text(question, empty=_("Write your question."), code="question")
+    question = clean_text(
+        question, max_length=MAX_NOTE_LENGTH, empty=_("Write your question."), code="question"
+    )
     asked = PlanQuestion.objects.create(plan=plan, asked_by=asker, question=question)
     _audit(
         actor=asker, action="budgets.plan_question_asked", target=plan, data={"question": asked.pk}
@@ -1196,7 +1209,9 @@ def answer_question(*, question: PlanQuestion, answerer, answer: str) -> PlanQue
         raise BudgetError(_("Only the submitter can answer this question."), code="forbidden")
     if question.is_answered:
         raise BudgetError(_("This question has already been answered."), code="answered")
-    question.answer = _clean_text(answer, empty=_("Write your answer."), code="answer")
+    question.answer = clean_text(
+        answer, max_length=MAX_NOTE_LENGTH, empty=_("Write your answer."), code="answer"
+    )
     question.answered_by = answerer
     question.answered_at = timezone.now()
     question.save(update_fields=["answer", "answered_by", "answered_at"])

@@ -359,3 +359,16 @@ def test_questions_answers_and_notes_are_in_the_download_and_unlinked_on_deletio
     question.refresh_from_db()
     assert question.asked_by is None and question.question == "Waar precies?"
     assert PlanNote.objects.get().author is None
+
+
+def test_notes_refuse_invisible_control_characters():
+    """Notes, questions and answers used a copy of the text check without the control
+    characters that comments already refused."""
+    from buurtbasis.budgets.services import BudgetError, add_internal_note
+
+    budget_round = BudgetRoundFactory()
+    plan = PlanFactory(budget_round=budget_round)
+    with pytest.raises(BudgetError) as caught:
+        add_internal_note(plan=plan, author=civil_servant_for(budget_round), text="Prima\u202eplan")
+    assert caught.value.code == "control"
+    assert not PlanNote.objects.exists()
