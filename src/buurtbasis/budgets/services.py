@@ -121,7 +121,6 @@ ROUND_FIELDS = [
     "min_voter_age",
     "allow_code_voting",
     "allow_account_voting",
-    "is_public",
     "supporters_needed",
     "leftover_text",
 ]
@@ -246,6 +245,8 @@ def create_round(*, data: RoundData, actor, slug: str | None = None) -> BudgetRo
         created_by=actor,
         phase=PhaseKind.SUBMISSION,
         tie_break_seed=draw_seed(),
+        # visibility is set when the round is made and then only by publish_round
+        is_public=data.is_public,
         **{name: getattr(data, name) for name in ROUND_FIELDS},
     )
     budget_round.save()

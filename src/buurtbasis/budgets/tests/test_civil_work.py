@@ -1,6 +1,7 @@
 """Civil servants' daily work: draft rounds and publishing, phase dates from a start date,
 the rule explanations, criteria, internal notes and questions to the submitter."""
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -372,3 +373,29 @@ def test_notes_refuse_invisible_control_characters():
         add_internal_note(plan=plan, author=civil_servant_for(budget_round), text="Prima\u202eplan")
     assert caught.value.code == "control"
     assert not PlanNote.objects.exists()
+
+
+def test_saving_an_edit_never_changes_the_visibility_of_the_round():
+    """The edit form carried the visibility it read when it was opened: a round published
+    in the meantime went back to draft on save, without an audit entry."""
+    from buurtbasis.budgets.services import RoundData, update_round
+
+    budget_round = BudgetRoundFactory()  # public
+    officer = civil_servant_for(budget_round)
+    data = RoundData(
+        **{
+            **{
+                f.name: getattr(budget_round, f.name)
+                for f in dataclasses.fields(RoundData)
+                if hasattr(budget_round, f.name) and f.name not in ("areas", "schedule")
+            },
+            "areas": list(budget_round.areas.all()),
+            "schedule": {},
+            "is_public": False,
+            "criteria": None,
+            "category_budgets": None,
+        }
+    )
+    update_round(budget_round=budget_round, data=data, actor=officer)
+    budget_round.refresh_from_db()
+    assert budget_round.is_public is True
