@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 
 from .models import (
     BudgetRound,
@@ -61,10 +61,10 @@ def open_rounds(code: str, *, area=None, limit: int = 5) -> list[BudgetRound]:
             )
             | ~Q(pk__in=through.objects.values("budgetround_id"))
         )
-    found = sorted(
-        rounds.order_by("title", "pk")[: limit * 2],
-        key=lambda r: (r.phase != PhaseKind.VOTING, r.title.casefold(), r.pk),
-    )[:limit]
+    # Rounds open for voting first, in the database: sorting after a slice left out a
+    # voting round whose title came late in the alphabet.
+    voting_first = Case(When(phase=PhaseKind.VOTING, then=Value(0)), default=Value(1))
+    found = list(rounds.order_by(voting_first, "title", "pk")[:limit])
     if not found:
         return []
     phases = {

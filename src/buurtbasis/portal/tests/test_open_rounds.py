@@ -106,3 +106,16 @@ def test_the_pages_ask_a_bounded_number_of_queries(client, wijken, django_assert
     assert [_count_queries(client, url) for url in pages] == one
     with django_assert_max_num_queries(one[0]):
         client.get(pages[0])
+
+
+def test_a_voting_round_is_shown_however_many_rounds_are_open_for_plans(wijken):
+    """The list took the first rounds by title and only then put voting first, so a
+    voting round late in the alphabet fell off when many rounds were open for plans."""
+    from buurtbasis.budgets.queries import open_rounds
+
+    assendorp, _holtenbroek = wijken
+    for n in range(12):
+        BudgetRoundFactory(title=f"Aanvraagronde {n:02d}", phase="submission", areas=[assendorp])
+    voting = BudgetRoundFactory(title="Zuiderronde", phase="voting", areas=[assendorp])
+    found = open_rounds(assendorp.municipality_code, limit=5)
+    assert found[0] == voting and len(found) == 5
