@@ -69,6 +69,15 @@ class HostingConfig(AppConfig):
             text="hosting/notifications/expense_changed_body.txt",
             line="hosting/notifications/expense_changed_line.txt",
         )
+        from . import blocks_finance
+
+        register_block(
+            "dashboard",
+            key="hosting.finance_work",
+            template="hosting/_finance_block.html",
+            context=blocks_finance.finance_block,
+            order=44,
+        )
         from . import accountability
 
         register_block(

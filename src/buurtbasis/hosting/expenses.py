@@ -973,6 +973,48 @@ def set_line_state(*, line: BankLine, state: str, note: str, origin: Origin) -> 
     return line
 
 
+@transaction.atomic
+def unlink_line(*, line: BankLine, reason: str, origin: Origin) -> BankLine:
+    """Undo a link made by mistake: the payment it booked is reversed in the ledger (a
+    correction, never a delete), the expense waits for its bank line again (scheduled)
+    and the line is pending again. A linked return is not undone here: its payment
+    already failed and may have been approved again."""
+    line = _lock_line(line)
+    if not access.is_finance_officer(_actor(origin), line.host_id):
+        raise _forbidden()
+    if line.state != LineState.LINKED or line.linked_id is None:
+        raise HostingError(_("This line is not linked."), code="not_linked")
+    if not reason.strip():
+        raise HostingError(_("Give a reason."), code="reason")
+    if line.amount_cents > 0:
+        raise HostingError(
+            _("A returned payment cannot be unlinked. Correct it on the expense's page."),
+            code="return",
+        )
+    item = PayoutItem.objects.select_related("expense").get(pk=line.linked_id)
+    expense = _lock(item.expense)
+    if item.failed or expense.state != ExpenseState.PAID or expense.payment_id is None:
+        raise HostingError(
+            _("The payment has changed since it was linked; this link can no longer be undone."),
+            code="changed",
+        )
+    reason = reason.strip()
+    services.reverse(expense.payment, reason, origin)
+    _transition(expense, ExpenseState.SCHEDULED, origin, reason, payment=None, paid_at=None)
+    line.state = LineState.PENDING
+    line.linked = None
+    line.note = reason
+    line.decided_by = _actor(origin)
+    line.save(update_fields=["state", "linked", "note", "decided_by"])
+    record_event(
+        action="hosting.bank_line_unlinked",
+        target=line.statement,
+        origin=origin,
+        details={"line": line.pk, "item": item.pk, "note": reason},
+    )
+    return line
+
+
 # ---------------------------------------------------------------------------------------------
 # Volunteer allowances
 # ---------------------------------------------------------------------------------------------

@@ -31,7 +31,6 @@ from .forms_expenses import (
 from .models_expenses import (
     AllowanceDeclaration,
     BankLine,
-    BankStatement,
     Expense,
     ExpenseState,
     HostBankAccount,
@@ -372,23 +371,12 @@ def statements(request, slug):
                         request, _("This statement had already been imported. Nothing changed.")
                     )
                 return redirect("hosting:statements", slug=host.slug)
-    lines = (
-        BankLine.objects.filter(host=host)
-        .exclude(state=LineState.LINKED)
-        .exclude(state=LineState.IGNORED)
-        .select_related("proposed__expense", "statement")
-        .order_by("-pk")[:100]
-    )
+    from .views_banklines import statement_list_context  # it imports this module
+
     return render(
         request,
         "hosting/expenses/statements.html",
-        {
-            "host": host,
-            "form": form,
-            "statements": BankStatement.objects.filter(host=host)[:20],
-            "lines": lines,
-            "ledger_cash": expenses.ledger_cash_cents(host),
-        },
+        {"host": host, "form": form, **statement_list_context(request, host)},
     )
 
 
