@@ -208,7 +208,7 @@ class FinanceWork:
 def finance_work(user) -> FinanceWork | None:
     """Per host this person is a finance officer of: expenses waiting for their approval,
     approved expenses not yet in a payout batch, bank lines waiting for a person. Four
-    queries, however many hosts."""
+    queries besides the person's memberships, however many hosts."""
     from buurtbasis.organisations.models import Organisation
 
     ids = access.host_ids(user, access.FINANCE_ROLES)

@@ -367,7 +367,7 @@ def test_the_statement_list_is_paginated_with_a_bounded_number_of_queries(
     expenses.import_statement(host=w.host, data=data, origin=Origin(actor=w.officer))
     client.force_login(w.officer)
     url = reverse("hosting:statements", args=[w.host.slug])
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(20):  # 14 today
         first = client.get(url).text
     assert "Pagina 1 van 2" in first
     second = client.get(url, {"pagina": 2}).text
@@ -446,3 +446,23 @@ def test_when_the_treasurer_submitted_the_host_does_the_first_check():
     w = World()
     theirs = w.submit(amount=20_000, by=w.treasurer)
     assert list(queries_banklines.waiting_for_approval(w.officer, [w.host.pk])) == [theirs]
+
+
+def test_the_line_page_pages_many_open_payments_with_bounded_queries(
+    client, django_assert_max_num_queries
+):
+    w = World(grant_cents=1_000_000)
+    many = [w.approve_fully(w.submit(amount=4_550)) for _ in range(22)]
+    w.batch(*many)
+    data = statement_for([], extra=[_line_by_iban(4_550)])
+    expenses.import_statement(host=w.host, data=data, origin=Origin(actor=w.officer))
+    line = BankLine.objects.get()
+    assert line.match_reason == "iban_amount_several"
+    client.force_login(w.officer)
+    url = reverse("hosting:bank-line", args=[w.host.slug, line.pk])
+    with django_assert_max_num_queries(15):  # 10 today
+        text = client.get(url).text
+    assert "Pagina 1 van 2" in text and text.count("Koppel aan deze betaling") == 20
+    assert "de oudste is voorgesteld" in text
+    second = client.get(url, {"bedrag": "45,50", "zoek": "", "pagina": 2}).text
+    assert second.count("Koppel aan deze betaling") == 2
