@@ -469,3 +469,14 @@ def test_the_line_page_pages_many_open_payments_with_bounded_queries(
     assert "de oudste is voorgesteld" in text
     second = client.get(url, {"bedrag": "45,50", "zoek": "", "pagina": 2}).text
     assert second.count("Koppel aan deze betaling") == 2
+
+
+def test_the_line_page_and_the_list_speak_english_in_the_english_ui(client, settings):
+    u = Unsure()
+    client.force_login(u.w.officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = client.get(u.url).text
+    assert "Why this payment?" in text and "Link to this payment" in text
+    assert "It is the only open payment of this amount to this IBAN." in text
+    text = client.get(reverse("hosting:statements", args=[u.w.host.slug])).text
+    assert "To handle (1)" in text and "less than the ledger says" in text
