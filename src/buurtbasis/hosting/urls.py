@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_expenses, views_reports
+from . import views, views_expenses, views_fund, views_reports
 
 app_name = "hosting"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("overeenkomst/<int:pk>/beeindigen/", views.end, name="end"),
     path("host/<slug:slug>/", views.host_overview, name="host"),
     *views_expenses.urlpatterns,
+    *views_fund.urlpatterns,  # the initiatives fund
     # light accountability: the story, its report, the host's and the municipality's overviews
     path("initiatief/<slug:slug>/verantwoording/", views_reports.stories, name="stories"),
     path(
