@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse as url_for
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from buurtbasis.accounts.models import User
@@ -32,6 +33,7 @@ from buurtbasis.organisations.models import Organisation, Role
 from buurtbasis.platform import uploads
 from buurtbasis.platform.audit import Origin, record_event
 from buurtbasis.platform.models import Tenant
+from buurtbasis.platform.money import format_euros
 from buurtbasis.platform.notifications import notify
 
 from . import access, services
@@ -309,8 +311,7 @@ def change_fund(
 
 
 def _euros(cents: int) -> str:
-    whole, rest = divmod(cents, 100)
-    return f"€ {whole:,}".replace(",", ".") + f",{rest:02d}"
+    return format_euros(cents, language=get_language() or "nl")
 
 
 # ---------------------------------------------------------------------------------------------
