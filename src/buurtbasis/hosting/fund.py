@@ -478,7 +478,7 @@ def _remove(stored) -> None:
 
 def _lock_application(application) -> FundApplication:
     return (
-        FundApplication.objects.select_for_update()
+        FundApplication.objects.select_for_update(of=("self",))
         .select_related("fund", "initiative")
         .get(pk=application.pk)
     )
