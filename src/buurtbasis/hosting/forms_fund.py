@@ -127,7 +127,7 @@ class DecisionForm(Form):
     decision = forms.ChoiceField(
         label=_("Your decision"),
         choices=[
-            (Decision.GRANT, _("Grant")),
+            (Decision.GRANT, _("Grant the application")),
             (Decision.QUESTION, _("Ask the applicant a question")),
             (Decision.REFUSE, _("Refuse")),
         ],
