@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse as url_for
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from buurtbasis.accounts.models import User
@@ -341,9 +341,19 @@ def _clean_lines(cost_lines) -> list[dict]:
         clean.append({"description": description[:140], "amount_cents": cents})
     if len(clean) > MAX_COST_LINES:
         raise HostingError(
-            _("Use at most %(n)s cost lines.") % {"n": MAX_COST_LINES}, code="cost_lines"
+            ngettext(
+                "Use at most %(n)s cost line.", "Use at most %(n)s cost lines.", MAX_COST_LINES
+            )
+            % {"n": MAX_COST_LINES},
+            code="cost_lines",
         )
     return clean
+
+
+def _short(limit: int) -> str:
+    return ngettext(
+        "Keep it short: at most %(n)s character.", "Keep it short: at most %(n)s characters.", limit
+    ) % {"n": limit}
 
 
 def _check_text(value: str, limit: int, empty: str, code: str) -> str:
@@ -351,7 +361,7 @@ def _check_text(value: str, limit: int, empty: str, code: str) -> str:
     if not value:
         raise HostingError(empty, code=code)
     if len(value) > limit:
-        raise HostingError(_("Keep it short: at most %(n)s characters.") % {"n": limit}, code=code)
+        raise HostingError(_short(limit), code=code)
     return value
 
 
@@ -542,9 +552,7 @@ def decide(
         raise HostingError(_("Choose a decision."), code="decision")
     reason = (reason or "").strip()
     if len(reason) > MAX_REASON:
-        raise HostingError(
-            _("Keep it short: at most %(n)s characters.") % {"n": MAX_REASON}, code="reason"
-        )
+        raise HostingError(_short(MAX_REASON), code="reason")
     now = timezone.now()
     if decision == Decision.QUESTION:
         if not reason:
