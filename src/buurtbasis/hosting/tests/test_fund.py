@@ -533,3 +533,17 @@ def test_export_and_erasure_keep_the_record_without_the_person(w):
     application.refresh_from_db()
     assert application.applicant is None
     assert application.grant is not None  # the financial record stays
+
+
+def test_deleting_the_account_keeps_the_application_without_the_name(w):
+    from buurtbasis.accounts.services import delete_account
+    from buurtbasis.platform.privacy import export_personal_data
+
+    application = funds.decide(application=w.apply(), decision="grant", origin=_as(w.servant))
+    exported = export_personal_data(w.h.initiator)["hosting_fund"]["applications"]
+    assert exported[0]["what"] == application.what
+    delete_account(user=w.h.initiator)
+    application.refresh_from_db()
+    assert application.applicant is None
+    assert application.state == ApplicationState.GRANTED
+    assert application.what  # the initiative's financial record stays

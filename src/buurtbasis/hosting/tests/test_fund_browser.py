@@ -90,3 +90,43 @@ def test_apply_grant_and_see_the_money_on_a_phone(page, axe_violations, live_ser
     assert "425,50" in table.inner_text()
     assert axe_violations(page) == []
     assert _fits(page)
+
+
+def test_a_question_and_its_answer_without_javascript(page, live_server):
+    w = fund_world()
+    application = w.apply()
+    context = page.context.browser.new_context(
+        java_script_enabled=False, locale="nl-NL", viewport={"width": 390, "height": 844}
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(10_000)
+    url = f"{live_server.url}/gastorganisatie/fonds/aanvraag/{application.pk}/"
+    try:
+        _log_in(phone, live_server, w.servant)
+        phone.goto(url)
+        phone.get_by_label("Een vraag stellen aan de aanvrager").check()
+        phone.get_by_label("Reden of vraag").fill("Hoeveel buren komen er?")
+        phone.get_by_role("button", name="Het besluit opslaan").click()
+        assert phone.get_by_text("Het besluit is opgeslagen").is_visible()
+
+        _log_in(phone, live_server, w.h.initiator)
+        phone.goto(url)
+        assert phone.get_by_text("Hoeveel buren komen er?").is_visible()
+        phone.get_by_label("Uw antwoord").fill("Ongeveer zestig.")
+        phone.get_by_role("button", name="Het antwoord versturen").click()
+        assert phone.get_by_text("Uw antwoord is verstuurd.").is_visible()
+
+        _log_in(phone, live_server, w.servant)
+        phone.goto(url)
+        phone.get_by_label("Afwijzen").check()
+        phone.get_by_role("button", name="Het besluit opslaan").click()
+        assert phone.get_by_text("Geef een reden voor de afwijzing.").first.is_visible()
+        phone.get_by_label("Afwijzen").check()
+        phone.get_by_label("Reden of vraag").fill("Dit past niet bij het fonds.")
+        phone.get_by_role("button", name="Het besluit opslaan").click()
+        assert phone.get_by_text("Het besluit is opgeslagen").is_visible()
+    finally:
+        context.close()
+    application.refresh_from_db()
+    assert application.state == ApplicationState.REFUSED
+    assert application.answer == "Ongeveer zestig."
