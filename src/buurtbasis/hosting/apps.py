@@ -87,3 +87,6 @@ class HostingConfig(AppConfig):
             context=accountability.municipality_block,
             order=46,
         )
+        from . import fund
+
+        fund.register()  # the initiatives fund: notification kinds, privacy, dashboard block

@@ -354,4 +354,5 @@ class LedgerEntry(AppendOnlyModel):
 
 
 from .models_expenses import *  # noqa: E402,F401,F403  (expenses, payouts, bank statements)
+from .models_fund import *  # noqa: E402,F403  (the initiatives fund)
 from .models_reports import *  # noqa: E402,F403  (accountability stories and reports)

@@ -20,6 +20,7 @@ from buurtbasis.initiatives.models import Initiative
 from buurtbasis.organisations.models import Membership, Organisation, Role
 from buurtbasis.platform.audit import Origin
 
+from . import fund as fund_demo
 from .initiatives import DEMO_DOMAIN, DEMO_PASSWORD
 
 SEED = 20261204
@@ -101,16 +102,12 @@ def _year_of_money(initiative, plans, rng: random.Random, start: datetime.date) 
             )
         )
     if not grants or rng.random() < 0.5:
-        grants.append(
-            services.record_grant(
-                initiative=initiative,
-                source=GrantSource.FUND,
-                label=f"Initiatievenfonds {start.year}",
-                amount_cents=rng.randrange(750, 2500) * 100,
-                date=start,
-                origin=system,
-            )
-        )
+        # through the municipality's initiatives fund: an application and a decision
+        grant = fund_demo.granted(initiative, rng.randrange(750, 2500) * 100, start)
+        if grant is not None:
+            grants.append(grant)
+    if not grants:
+        return 0
     n = len(grants)
     today = timezone.localdate()
     day = start
@@ -191,6 +188,7 @@ def load_demo_hosting(*, stdout=None) -> dict:
             _activate(initiative, fallback, officer, start)
             report["agreements"] += 1
             report["transactions"] += _year_of_money(initiative, funded[initiative.pk], rng, start)
+    report["fund_applications"] = fund_demo.load_open_applications(start)
     if stdout:
         stdout.write(
             f"Fiscal hosting: {report['agreements']} hosted initiatives, "
