@@ -212,7 +212,7 @@ COUNTED_NOUN = re.compile(r"%\((?P<name>\w+)\)[sd]\s+(?P<noun>[a-z]+s|wijken|buu
 #: Words after a number that are not counted nouns: verbs, and units that do not change.
 NOT_COUNTED = {
     "is", "was", "has", "does", "appears", "waits", "invites", "starts", "lies", "as", "its",
-    "this", "plus", "megapixels", "keeps", "checks",
+    "this", "plus", "megapixels", "keeps", "checks", "less",
 }  # fmt: skip
 
 
