@@ -62,7 +62,8 @@ def _require(condition: bool) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _host_people(host_id, roles=access.COORDINATOR_ROLES):
+def host_people(host_id, roles=access.COORDINATOR_ROLES):
+    """The active people with one of ``roles`` in the host (by default: all its staff)."""
     return User.objects.filter(
         memberships__organisation_id=host_id, memberships__role__in=list(roles), is_active=True
     ).distinct()
@@ -85,7 +86,7 @@ def _tell_agreement(agreement: HostingAgreement, origin: Origin, reason: str = "
         "reason": reason,
         "link": link,
     }
-    people = list(_host_people(agreement.host_id)) + list(
+    people = list(host_people(agreement.host_id)) + list(
         agreement.initiative.members.filter(is_active=True)
     )
     _tell({p.pk: p for p in people}.values(), "hosting.agreement_changed", context, origin)
@@ -228,9 +229,10 @@ def end(
 ) -> HostingAgreement:
     """Either side ends a request, an offer or an agreement.
 
-    An active agreement with money left needs ``settle_to`` (where the balance goes,
-    e.g. "returned to Gemeente Zwolle" or "transferred to Stichting X"): every earmark
-    is emptied by a transfer recorded in the ledger, in the same transaction.
+    An active agreement with money left is ended by a finance officer of the host only
+    (the others ask them with :func:`ask_to_end`), with ``settle_to`` (where the balance
+    goes, e.g. "returned to Gemeente Zwolle" or "transferred to Stichting X"): every
+    earmark is emptied by a transfer recorded in the ledger, in the same transaction.
     """
     agreement = _lock(agreement)
     actor = _actor(origin)
@@ -256,6 +258,15 @@ def end(
         for grant, left in earmark_balances(agreement.initiative, agreement.host).items()
         if left
     ]
+    if remaining and actor is not None and not access.is_finance_officer(actor, agreement.host_id):
+        # The balance leaves the initiative: only the host's finance officer books that.
+        raise HostingError(
+            _(
+                "Money is left, so a finance officer of the host ends this agreement and "
+                "books where the balance goes. Ask them to end it."
+            ),
+            code="finance_needed",
+        )
     if remaining and not settle_to.strip():
         raise HostingError(
             _("Money is left: say where the balance is transferred or returned to."),
@@ -287,6 +298,41 @@ def end(
         details={"reason": agreement.end_reason, "settled_to": settle_to.strip()},
     )
     _tell_agreement(agreement, origin, agreement.end_reason)
+    return agreement
+
+
+@transaction.atomic
+def ask_to_end(*, agreement: HostingAgreement, reason: str, origin: Origin) -> HostingAgreement:
+    """An initiator or a coordinator of the host asks the host's finance officers to end an
+    agreement that still holds money (they book where the balance goes)."""
+    agreement = _lock(agreement)
+    actor = _actor(origin)
+    _require(
+        access.is_coordinator(actor, agreement.host_id)
+        or access.is_initiator(actor, agreement.initiative)
+    )
+    if agreement.state != AgreementState.ACTIVE:
+        raise HostingError(_("Only an active agreement can be ended this way."), code="state")
+    if not reason.strip():
+        raise HostingError(_("Give a reason."), code="reason")
+    record_event(
+        action="hosting.end_requested",
+        target=agreement,
+        origin=origin,
+        details={"reason": reason.strip()},
+    )
+    context = {
+        "agreement": agreement,
+        "state": _("asked to end"),
+        "reason": reason.strip(),
+        "link": url_for("hosting:end", args=[agreement.pk]),
+    }
+    _tell(
+        host_people(agreement.host_id, access.FINANCE_ROLES),
+        "hosting.agreement_changed",
+        context,
+        origin,
+    )
     return agreement
 
 

@@ -166,11 +166,35 @@ def end(request, pk):
                 origin=Origin.from_request(request),
             )
         except services.HostingError as error:
-            _error(request, form, error)
+            if error.code != "finance_needed":
+                _error(request, form, error)
+            else:
+                return _ask_to_end(request, agreement, form)
         else:
             messages.success(request, _("The agreement has ended."))
             return redirect("hosting:initiative", slug=agreement.initiative.slug)
     return render(request, "hosting/end.html", {"agreement": agreement, "form": form})
+
+
+def _ask_to_end(request, agreement, form):
+    """Money is left and the visitor is no finance officer of the host: ask them."""
+    try:
+        services.ask_to_end(
+            agreement=agreement,
+            reason=form.cleaned_data["reason"],
+            origin=Origin.from_request(request),
+        )
+    except services.HostingError as error:
+        _error(request, form, error)
+        return render(request, "hosting/end.html", {"agreement": agreement, "form": form})
+    messages.success(
+        request,
+        _(
+            "Money is left, so a finance officer of the host ends the agreement and books "
+            "where the balance goes. We have sent them your request."
+        ),
+    )
+    return redirect("hosting:initiative", slug=agreement.initiative.slug)
 
 
 @login_required
