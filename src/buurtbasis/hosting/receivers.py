@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import logging
 
-from django.db.models.signals import post_save
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from buurtbasis.budgets.models import FundedPlan
+from buurtbasis.platform import uploads
 from buurtbasis.platform.audit import Origin
 
 from . import services
+from .models_reports import StoryPhoto
 
 logger = logging.getLogger(__name__)
 
@@ -31,3 +34,11 @@ def grant_from_funded_plan(sender, instance: FundedPlan, created: bool, raw=Fals
         # Never let the books stop an outcome from being stored: the host sees the funded
         # plan without a grant on the initiative's hosting page and books it by hand.
         logger.warning("no grant for funded plan %s: %s", instance.plan_id, error.code)
+
+
+@receiver(post_delete, sender=StoryPhoto, dispatch_uid="hosting.remove_story_photo_file")
+def remove_story_photo_file(sender, instance: StoryPhoto, **kwargs):
+    """A deleted photo row (or story) takes its file along, once the deletion is committed."""
+    name = instance.file
+    if name:
+        transaction.on_commit(lambda: uploads.private_storage().delete(name))
