@@ -211,6 +211,8 @@ def _clean_receipt(receipt):
 def _check_fields(*, initiative, grant, host_id, amount_cents, date, category, payee_name, kind):
     if grant is None or grant.initiative_id != initiative.pk or grant.host_id != host_id:
         raise HostingError(_("Choose the money this is paid from."), code="grant")
+    if Grant.objects.filter(pk=grant.pk, withdrawn_at__isnull=False).exists():
+        raise HostingError(_("This grant was withdrawn after a recount."), code="grant")
     services._check_amount(amount_cents)
     if date > timezone.localdate():
         raise HostingError(_("The date cannot be in the future."), code="date")

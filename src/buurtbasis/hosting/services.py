@@ -591,6 +591,8 @@ def grant_from_plan(plan, origin: Origin) -> Grant | None:
     """
     existing = Grant.objects.filter(plan=plan).first()
     if existing is not None:
+        if existing.withdrawn_at is not None and FundedPlan.objects.filter(plan=plan).exists():
+            return reinstate_grant(existing, origin=origin)  # a later recount funds it again
         return existing
     funding = FundedPlan.objects.filter(plan=plan).first()
     if funding is None or plan.initiative_id is None or funding.amount_cents <= 0:
@@ -611,6 +613,115 @@ def grant_from_plan(plan, origin: Origin) -> Grant | None:
             )
     except IntegrityError:  # made at the same moment by another process
         return Grant.objects.get(plan=plan)
+
+
+def _lock_grant(grant: Grant) -> tuple[Grant, LedgerAccount]:
+    grant = (
+        Grant.objects.select_for_update(of=("self",))
+        .select_related("host", "initiative", "plan")
+        .get(pk=grant.pk)
+    )
+    earmark = earmark_account(grant)
+    # the earmark row lock serialises this with payments and approvals of the grant
+    list(LedgerAccount.objects.select_for_update().filter(pk=earmark.pk))
+    return grant, earmark
+
+
+def _tell_grant(grant: Grant, kind_of_change: str, origin: Origin) -> None:
+    """The host's finance officers and the initiative's members hear of a withdrawal."""
+    context = {
+        "grant": grant,
+        "initiative": grant.initiative,
+        "change": kind_of_change,
+        "withdrawn": grant.withdrawn_cents,
+        "to_resolve": grant.to_resolve_cents,
+        "link": url_for("hosting:initiative", args=[grant.initiative.slug]),
+    }
+    people = list(host_people(grant.host_id, access.FINANCE_ROLES)) + list(
+        grant.initiative.members.filter(is_active=True)
+    )
+    _tell({p.pk: p for p in people}.values(), "hosting.grant_withdrawn", context, origin)
+
+
+@transaction.atomic
+def withdraw_grant(grant: Grant, *, reason: str, origin: Origin) -> Grant:
+    """A recount no longer funds the grant's plan ("ingetrokken na hertelling").
+
+    The grant is not deleted (the ledger is append-only): what is left and not promised to
+    approved expenses goes back in one transaction (earmark credit, income debit), so it
+    can no longer be spent. What was spent or promised before stays and is flagged
+    (``to_resolve_cents``) for the host to resolve with the municipality. The host's
+    finance officers and the initiative's members are told. Idempotent.
+    """
+    grant, earmark = _lock_grant(grant)
+    if grant.withdrawn_at is not None:
+        return grant
+    _require_finance(origin, grant.host)
+    income = income_account(grant)
+    back = max(account_balance(earmark) - _committed(grant.pk), 0)
+    received = -account_balance(income)
+    if back:
+        _post(
+            host=grant.host,
+            initiative=grant.initiative,
+            date=timezone.localdate(),
+            kind=TransactionKind.WITHDRAWAL,
+            description=_("Withdrawn after recount: %(grant)s") % {"grant": grant.label},
+            lines=[(earmark, -back), (income, back)],
+            origin=origin,
+            reason=reason,
+        )
+    grant.withdrawn_at = timezone.now()
+    grant.withdrawn_cents = back
+    grant.to_resolve_cents = received - back
+    grant.save(update_fields=["withdrawn_at", "withdrawn_cents", "to_resolve_cents"])
+    record_event(
+        action="hosting.grant_withdrawn",
+        target=grant,
+        origin=origin,
+        details={
+            "reason": reason,
+            "returned_cents": back,
+            "to_resolve_cents": grant.to_resolve_cents,
+            "plan": grant.plan_id,
+        },
+    )
+    _tell_grant(grant, "withdrawn", origin)
+    return grant
+
+
+@transaction.atomic
+def reinstate_grant(grant: Grant, *, origin: Origin) -> Grant:
+    """A later recount funds the plan again: what went back at the withdrawal comes back."""
+    grant, earmark = _lock_grant(grant)
+    if grant.withdrawn_at is None:
+        return grant
+    _require_finance(origin, grant.host)
+    if grant.withdrawn_cents:
+        _post(
+            host=grant.host,
+            initiative=grant.initiative,
+            date=timezone.localdate(),
+            kind=TransactionKind.GRANT,
+            description=_("Funded again after recount: %(grant)s") % {"grant": grant.label},
+            lines=[
+                (earmark, grant.withdrawn_cents),
+                (income_account(grant), -grant.withdrawn_cents),
+            ],
+            origin=origin,
+        )
+    record_event(
+        action="hosting.grant_reinstated",
+        target=grant,
+        origin=origin,
+        details={"returned_cents": grant.withdrawn_cents},
+    )
+    grant.withdrawn_at = None
+    grant.withdrawn_cents = 0
+    grant.to_resolve_cents = 0
+    grant.save(update_fields=["withdrawn_at", "withdrawn_cents", "to_resolve_cents"])
+    _tell_grant(grant, "reinstated", origin)
+    return grant
 
 
 def donations_grant(agreement) -> Grant:

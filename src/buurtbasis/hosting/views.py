@@ -20,7 +20,14 @@ from buurtbasis.platform.tenancy import get_tenant
 
 from . import access, accountability, queries, services
 from .forms import DonationForm, EndForm, OfferForm, RequestForm
-from .models import OPEN_STATES, AccountKind, AgreementState, HostingAgreement, LedgerEntry
+from .models import (
+    OPEN_STATES,
+    AccountKind,
+    AgreementState,
+    Grant,
+    HostingAgreement,
+    LedgerEntry,
+)
 
 
 def _initiative(request, slug: str) -> Initiative:
@@ -227,6 +234,9 @@ def host_overview(request, slug):
             "total_left": sum(left.values()),
             "can_offer": access.is_coordinator(request.user, host),
             "overview": accountability.host_overview(host),
+            "withdrawn_grants": Grant.objects.filter(
+                host=host, withdrawn_at__isnull=False, to_resolve_cents__gt=0
+            ).select_related("initiative"),
         },
     )
 
