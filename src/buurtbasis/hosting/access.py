@@ -56,11 +56,6 @@ def is_initiator(user, initiative) -> bool:
     return initiative.members.filter(pk=user.pk).exists()
 
 
-def can_see_books(user, agreement) -> bool:
-    """The balances and budget against actuals: the initiative's initiators and the host."""
-    return is_host_staff(user, agreement.host_id) or is_initiator(user, agreement.initiative)
-
-
 def sees_expense(user, expense) -> bool:
     """The initiative's members, and the staff of the host the expense was made under."""
     return is_initiator(user, expense.initiative) or is_host_staff(user, expense.host_id)
