@@ -20,7 +20,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,7 +33,7 @@ from buurtbasis.platform.audit import Origin, record_event
 from buurtbasis.platform.spreadsheets import xlsx_bytes
 
 from . import access, queries
-from .models import AccountKind, Grant, LedgerEntry, LedgerTransaction
+from .models import Grant, LedgerTransaction
 from .models_reports import (
     AccountabilityReport,
     AccountabilityReportStatus,
@@ -333,33 +333,20 @@ class OverviewRow:
 
 
 def _rows(grants) -> list[OverviewRow]:
-    """Received, spent and left of every grant in the queryset ``grants``: two queries (the
-    totals are selected with ``grants`` as a subquery, not with a list of ids)."""
+    """Received, spent and left of every grant in the queryset ``grants``: two queries
+    (``queries.summaries``, with ``grants`` as a subquery rather than a list of ids)."""
     ordered = list(grants.select_related("host", "initiative"))
-    totals_by_grant: dict[int, dict[str, int]] = {}
-    rows = (
-        LedgerEntry.objects.filter(account__grant__in=grants.values("pk"))
-        .values("account__grant_id", "account__kind")
-        .annotate(total=Sum("amount_cents"))
-        .order_by()
-    )
-    for row in rows:
-        sums = totals_by_grant.setdefault(row["account__grant_id"], {})
-        sums[row["account__kind"]] = sums.get(row["account__kind"], 0) + (row["total"] or 0)
-    result = []
-    for grant in ordered:
-        sums = totals_by_grant.get(grant.pk, {})
-        result.append(
-            OverviewRow(
-                host=grant.host,
-                initiative=grant.initiative,
-                grant=grant,
-                received=-sums.get(AccountKind.INCOME, 0),
-                spent=sums.get(AccountKind.EXPENSE, 0),
-                left=sums.get(AccountKind.EARMARK, 0),
-            )
+    return [
+        OverviewRow(
+            host=summary.grant.host,
+            initiative=summary.grant.initiative,
+            grant=summary.grant,
+            received=summary.received,
+            spent=summary.spent,
+            left=summary.left,
         )
-    return result
+        for summary in queries.summaries(ordered, ids=grants.values("pk"))
+    ]
 
 
 def host_overview(host) -> list[OverviewRow]:

@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from buurtbasis.organisations.models import Membership
 from buurtbasis.platform import uploads
 from buurtbasis.platform.audit import Origin, record_event
 from buurtbasis.platform.money import format_euros
@@ -79,13 +78,7 @@ def _lock(expense: Expense) -> Expense:
 
 
 def finance_officers(host):
-    from django.contrib.auth import get_user_model
-
-    ids = Membership.objects.filter(
-        organisation_id=host.pk if hasattr(host, "pk") else host,
-        role__in=access.FINANCE_ROLES,
-    ).values("user_id")
-    return get_user_model().objects.filter(pk__in=ids, is_active=True)
+    return services.host_people(getattr(host, "pk", host), access.FINANCE_ROLES)
 
 
 def _agreement(expense: Expense):
