@@ -154,7 +154,8 @@ def _fresh_ballot_caches(settings):
 @pytest.fixture(autouse=True)
 def _flushable_ledger(request, django_db_blocker):
     """After a transactional test, empty the append-only ledger so the flush can run
-    (SQLite refuses DELETE of ledger rows; see ``buurtbasis.hosting.testing``)."""
+    (SQLite refuses DELETE of ledger rows, PostgreSQL TRUNCATE of a ledger that holds
+    rows; see ``buurtbasis.hosting.testing``)."""
     yield
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction")) or bool(

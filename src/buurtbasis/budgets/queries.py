@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -172,21 +171,6 @@ def attach_results(plans) -> list:
     for plan in plans:
         plan.result = results.get(plan.pk)
     return plans
-
-
-def supporters_by_plan(budget_round: BudgetRound) -> dict[int, set[int]]:
-    """``{plan_id: {user_id, …}}`` for every plan of the round that has supporters.
-
-    Supports of deleted accounts still count for the plan (``support_counts``) but
-    point at nobody, so they are not in these sets.
-    """
-    result: dict[int, set[int]] = defaultdict(set)
-    rows = PlanSupport.objects.filter(
-        plan__budget_round=budget_round, user__isnull=False
-    ).values_list("plan_id", "user_id")
-    for plan_id, user_id in rows:
-        result[plan_id].add(user_id)
-    return dict(result)
 
 
 def support_counts(budget_round: BudgetRound) -> dict[int, int]:

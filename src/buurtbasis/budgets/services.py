@@ -52,7 +52,7 @@ from .models import (
     Rule,
     draw_seed,
 )
-from .queries import lacks_support, support_count, supporters_by_plan  # noqa: F401
+from .queries import lacks_support, support_count  # noqa: F401
 
 logger = logging.getLogger(__name__)
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ from buurtbasis.platform.audit import Origin, record_event
 from buurtbasis.platform.spreadsheets import xlsx_bytes
 
 from . import access, queries
-from .models import AccountKind, Grant, LedgerEntry, LedgerTransaction
+from .models import Grant, LedgerTransaction
 from .models_reports import (
     AccountabilityReport,
     AccountabilityReportStatus,
@@ -97,7 +98,13 @@ def write_story(
     photos: list,
     origin: Origin,
 ) -> AccountabilityStory:
-    """Store an initiative's story with its photos (already cleaned by ``clean_image``)."""
+    """Store an initiative's story with its photos.
+
+    Photos go through ``platform.uploads`` like receipts: re-encoded without metadata
+    (``ensure_clean_image``: a form has usually done so already), stored in the private
+    storage under a random name with the SHA-256 of what is stored (``save_private``),
+    and removed again when the story is refused after all or a photo row is deleted
+    (``receivers.remove_story_photo_file``)."""
     actor = origin.actor
     if not access.is_initiator(actor, initiative):
         raise AccountabilityError(_("Only the members of the initiative can write its story."))
@@ -109,25 +116,34 @@ def write_story(
         raise AccountabilityError(_("Tell what happened and who took part."))
     if len(photos) > MAX_PHOTOS:
         raise AccountabilityError(_("Add at most three photos."))
-    story = AccountabilityStory.objects.create(
-        initiative=initiative,
-        host=host,
-        grant=grant,
-        period=period.strip()[:100],
-        what_happened=what_happened.strip(),
-        who_took_part=who_took_part.strip(),
-        written_by=actor,
-    )
-    storage = uploads.private_storage()
-    for photo in photos:
-        name = storage.save(f"stories/{uuid.uuid4().hex}.{photo.name.rsplit('.', 1)[-1]}", photo)
-        StoryPhoto.objects.create(story=story, file=name, sha256=photo.sha256)
-    record_event(
-        action="hosting.story_written",
-        target=story,
-        origin=origin,
-        details={"grant": grant.pk if grant else None, "photos": len(photos)},
-    )
+    try:
+        photos = [uploads.ensure_clean_image(photo) for photo in photos]
+    except ValidationError as error:
+        raise AccountabilityError(error.messages[0]) from None
+    stored = []
+    try:
+        story = AccountabilityStory.objects.create(
+            initiative=initiative,
+            host=host,
+            grant=grant,
+            period=period.strip()[:100],
+            what_happened=what_happened.strip(),
+            who_took_part=who_took_part.strip(),
+            written_by=actor,
+        )
+        for photo in photos:
+            stored.append(uploads.save_private(photo, "stories"))
+            StoryPhoto.objects.create(story=story, file=stored[-1].name, sha256=stored[-1].sha256)
+        record_event(
+            action="hosting.story_written",
+            target=story,
+            origin=origin,
+            details={"grant": grant.pk if grant else None, "photos": len(photos)},
+        )
+    except BaseException:
+        for file in stored:  # nothing half: no photo without its story
+            uploads.private_storage().delete(file.name)
+        raise
     return story
 
 
@@ -317,33 +333,20 @@ class OverviewRow:
 
 
 def _rows(grants) -> list[OverviewRow]:
-    """Received, spent and left of every grant in the queryset ``grants``: two queries (the
-    totals are selected with ``grants`` as a subquery, not with a list of ids)."""
+    """Received, spent and left of every grant in the queryset ``grants``: two queries
+    (``queries.summaries``, with ``grants`` as a subquery rather than a list of ids)."""
     ordered = list(grants.select_related("host", "initiative"))
-    totals_by_grant: dict[int, dict[str, int]] = {}
-    rows = (
-        LedgerEntry.objects.filter(account__grant__in=grants.values("pk"))
-        .values("account__grant_id", "account__kind")
-        .annotate(total=Sum("amount_cents"))
-        .order_by()
-    )
-    for row in rows:
-        sums = totals_by_grant.setdefault(row["account__grant_id"], {})
-        sums[row["account__kind"]] = sums.get(row["account__kind"], 0) + (row["total"] or 0)
-    result = []
-    for grant in ordered:
-        sums = totals_by_grant.get(grant.pk, {})
-        result.append(
-            OverviewRow(
-                host=grant.host,
-                initiative=grant.initiative,
-                grant=grant,
-                received=-sums.get(AccountKind.INCOME, 0),
-                spent=sums.get(AccountKind.EXPENSE, 0),
-                left=sums.get(AccountKind.EARMARK, 0),
-            )
+    return [
+        OverviewRow(
+            host=summary.grant.host,
+            initiative=summary.grant.initiative,
+            grant=summary.grant,
+            received=summary.received,
+            spent=summary.spent,
+            left=summary.left,
         )
-    return result
+        for summary in queries.summaries(ordered, ids=grants.values("pk"))
+    ]
 
 
 def host_overview(host) -> list[OverviewRow]:

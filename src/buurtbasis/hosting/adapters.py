@@ -51,18 +51,6 @@ def check_iban(value: str) -> CheckedIban:
     return CheckedIban(info.iban, info.bank_name or "", info.formatted)
 
 
-class BadIban(ValueError):
-    """An IBAN that cannot be paid to; the message is in the active language."""
-
-
-def checked_iban(value: str) -> CheckedIban:
-    """The compact IBAN and its bank's name (schwifty's registry), or :class:`BadIban`."""
-    try:
-        return check_iban(value)
-    except AdapterError as error:
-        raise BadIban(error.message) from None
-
-
 # --- Payout files -------------------------------------------------------------------------
 
 

@@ -63,6 +63,13 @@ class HostingConfig(AppConfig):
             order=60,
         )
         register_kind(
+            "hosting.grant_withdrawn",
+            label=_("A recount withdraws or restores a grant of my initiative or of one we host"),
+            subject="hosting/notifications/grant_withdrawn_subject.txt",
+            text="hosting/notifications/grant_withdrawn_body.txt",
+            line="hosting/notifications/grant_withdrawn_line.txt",
+        )
+        register_kind(
             "hosting.expense_changed",
             label=_("An expense I submitted or must check changes"),
             subject="hosting/notifications/expense_changed_subject.txt",

@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from buurtbasis.organisations.models import Membership
 from buurtbasis.platform import uploads
 from buurtbasis.platform.audit import Origin, record_event
 from buurtbasis.platform.money import format_euros
@@ -79,13 +78,7 @@ def _lock(expense: Expense) -> Expense:
 
 
 def finance_officers(host):
-    from django.contrib.auth import get_user_model
-
-    ids = Membership.objects.filter(
-        organisation_id=host.pk if hasattr(host, "pk") else host,
-        role__in=access.FINANCE_ROLES,
-    ).values("user_id")
-    return get_user_model().objects.filter(pk__in=ids, is_active=True)
+    return services.host_people(getattr(host, "pk", host), access.FINANCE_ROLES)
 
 
 def _agreement(expense: Expense):
@@ -211,6 +204,8 @@ def _clean_receipt(receipt):
 def _check_fields(*, initiative, grant, host_id, amount_cents, date, category, payee_name, kind):
     if grant is None or grant.initiative_id != initiative.pk or grant.host_id != host_id:
         raise HostingError(_("Choose the money this is paid from."), code="grant")
+    if Grant.objects.filter(pk=grant.pk, withdrawn_at__isnull=False).exists():
+        raise HostingError(_("This grant was withdrawn after a recount."), code="grant")
     services._check_amount(amount_cents)
     if date > timezone.localdate():
         raise HostingError(_("The date cannot be in the future."), code="date")

@@ -92,7 +92,9 @@ class ExpenseForm(Form):
         super().__init__(*args, **kwargs)
         labels = dict(Category.choices)
         self.fields["category"].choices = [(c, labels[c]) for c in EXPENSE_CATEGORIES]
-        self.fields["grant"].queryset = Grant.objects.filter(initiative=initiative, host=host)
+        self.fields["grant"].queryset = Grant.objects.filter(
+            initiative=initiative, host=host, withdrawn_at__isnull=True
+        )
         self.fields["amount"].error_messages["required"] = _("Enter the amount.")
 
     def clean_date(self):

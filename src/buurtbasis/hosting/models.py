@@ -170,6 +170,14 @@ class Grant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    #: A recount no longer funds the plan: the grant stays (append-only ledger), what was
+    #: left and not promised went back by one transaction (``withdrawn_cents``), and what
+    #: was spent or promised before (``to_resolve_cents``) is for the host to resolve.
+    withdrawn_at = models.DateTimeField(_("withdrawn after recount at"), null=True, blank=True)
+    withdrawn_cents = models.BigIntegerField(_("returned at withdrawal (cents)"), default=0)
+    to_resolve_cents = models.BigIntegerField(
+        _("spent or promised before withdrawal (cents)"), default=0
+    )
 
     class Meta:
         verbose_name = _("grant")
@@ -285,6 +293,7 @@ class TransactionKind(models.TextChoices):
     EXPENSE = "expense", _("Expense")
     TRANSFER = "transfer", _("Transfer")
     REVERSAL = "reversal", _("Correction")
+    WITHDRAWAL = "withdrawal", _("Withdrawn after recount")
 
 
 class LedgerTransaction(AppendOnlyModel):

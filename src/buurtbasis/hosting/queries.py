@@ -46,21 +46,25 @@ class Books:
         return sum(g.left for g in self.grants)
 
 
-def books(initiative, grants=None) -> Books:
-    """Per grant: received, spent by category and left, in two queries."""
-    if grants is None:
-        grants = list(Grant.objects.filter(initiative=initiative).select_related("plan"))
-    summaries = {g.pk: GrantSummary(g) for g in grants}
-    if not summaries:
-        return Books([])
+def summaries(grants, *, ids=None) -> list[GrantSummary]:
+    """Received, spent by category and left of each grant in ``grants`` (in their order),
+    from one query of the totals of their accounts, whatever the number of entries.
+
+    ``ids``: the same grants as a subquery (``queryset.values("pk")``), for lists too long
+    to spell out as ids (the host's and the municipality's overviews)."""
+    by_pk = {g.pk: GrantSummary(g) for g in grants}
+    if not by_pk:
+        return []
     rows = (
-        LedgerEntry.objects.filter(account__grant_id__in=list(summaries))
+        LedgerEntry.objects.filter(account__grant_id__in=list(by_pk) if ids is None else ids)
         .values("account__grant_id", "account__kind", "account__category")
         .annotate(total=Sum("amount_cents"))
         .order_by()
     )
     for row in rows:
-        summary = summaries[row["account__grant_id"]]
+        summary = by_pk.get(row["account__grant_id"])
+        if summary is None:
+            continue
         kind, total = row["account__kind"], row["total"] or 0
         if kind == AccountKind.INCOME:
             summary.received += -total
@@ -68,7 +72,14 @@ def books(initiative, grants=None) -> Books:
             summary.spent_by_category[row["account__category"]] = total
         elif kind == AccountKind.EARMARK:
             summary.left += total
-    return Books(list(summaries.values()))
+    return list(by_pk.values())
+
+
+def books(initiative, grants=None) -> Books:
+    """Per grant: received, spent by category and left, in two queries."""
+    if grants is None:
+        grants = list(Grant.objects.filter(initiative=initiative).select_related("plan"))
+    return Books(summaries(grants))
 
 
 def plan_money(plan) -> GrantSummary | None:

@@ -62,7 +62,8 @@ def _require(condition: bool) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _host_people(host_id, roles=access.COORDINATOR_ROLES):
+def host_people(host_id, roles=access.COORDINATOR_ROLES):
+    """The active people with one of ``roles`` in the host (by default: all its staff)."""
     return User.objects.filter(
         memberships__organisation_id=host_id, memberships__role__in=list(roles), is_active=True
     ).distinct()
@@ -85,7 +86,7 @@ def _tell_agreement(agreement: HostingAgreement, origin: Origin, reason: str = "
         "reason": reason,
         "link": link,
     }
-    people = list(_host_people(agreement.host_id)) + list(
+    people = list(host_people(agreement.host_id)) + list(
         agreement.initiative.members.filter(is_active=True)
     )
     _tell({p.pk: p for p in people}.values(), "hosting.agreement_changed", context, origin)
@@ -228,9 +229,10 @@ def end(
 ) -> HostingAgreement:
     """Either side ends a request, an offer or an agreement.
 
-    An active agreement with money left needs ``settle_to`` (where the balance goes,
-    e.g. "returned to Gemeente Zwolle" or "transferred to Stichting X"): every earmark
-    is emptied by a transfer recorded in the ledger, in the same transaction.
+    An active agreement with money left is ended by a finance officer of the host only
+    (the others ask them with :func:`ask_to_end`), with ``settle_to`` (where the balance
+    goes, e.g. "returned to Gemeente Zwolle" or "transferred to Stichting X"): every
+    earmark is emptied by a transfer recorded in the ledger, in the same transaction.
     """
     agreement = _lock(agreement)
     actor = _actor(origin)
@@ -256,6 +258,15 @@ def end(
         for grant, left in earmark_balances(agreement.initiative, agreement.host).items()
         if left
     ]
+    if remaining and actor is not None and not access.is_finance_officer(actor, agreement.host_id):
+        # The balance leaves the initiative: only the host's finance officer books that.
+        raise HostingError(
+            _(
+                "Money is left, so a finance officer of the host ends this agreement and "
+                "books where the balance goes. Ask them to end it."
+            ),
+            code="finance_needed",
+        )
     if remaining and not settle_to.strip():
         raise HostingError(
             _("Money is left: say where the balance is transferred or returned to."),
@@ -287,6 +298,41 @@ def end(
         details={"reason": agreement.end_reason, "settled_to": settle_to.strip()},
     )
     _tell_agreement(agreement, origin, agreement.end_reason)
+    return agreement
+
+
+@transaction.atomic
+def ask_to_end(*, agreement: HostingAgreement, reason: str, origin: Origin) -> HostingAgreement:
+    """An initiator or a coordinator of the host asks the host's finance officers to end an
+    agreement that still holds money (they book where the balance goes)."""
+    agreement = _lock(agreement)
+    actor = _actor(origin)
+    _require(
+        access.is_coordinator(actor, agreement.host_id)
+        or access.is_initiator(actor, agreement.initiative)
+    )
+    if agreement.state != AgreementState.ACTIVE:
+        raise HostingError(_("Only an active agreement can be ended this way."), code="state")
+    if not reason.strip():
+        raise HostingError(_("Give a reason."), code="reason")
+    record_event(
+        action="hosting.end_requested",
+        target=agreement,
+        origin=origin,
+        details={"reason": reason.strip()},
+    )
+    context = {
+        "agreement": agreement,
+        "state": _("asked to end"),
+        "reason": reason.strip(),
+        "link": url_for("hosting:end", args=[agreement.pk]),
+    }
+    _tell(
+        host_people(agreement.host_id, access.FINANCE_ROLES),
+        "hosting.agreement_changed",
+        context,
+        origin,
+    )
     return agreement
 
 
@@ -550,6 +596,8 @@ def grant_from_plan(plan, origin: Origin) -> Grant | None:
     """
     existing = Grant.objects.filter(plan=plan).first()
     if existing is not None:
+        if existing.withdrawn_at is not None and FundedPlan.objects.filter(plan=plan).exists():
+            return reinstate_grant(existing, origin=origin)  # a later recount funds it again
         return existing
     funding = FundedPlan.objects.filter(plan=plan).first()
     if funding is None or plan.initiative_id is None or funding.amount_cents <= 0:
@@ -570,6 +618,115 @@ def grant_from_plan(plan, origin: Origin) -> Grant | None:
             )
     except IntegrityError:  # made at the same moment by another process
         return Grant.objects.get(plan=plan)
+
+
+def _lock_grant(grant: Grant) -> tuple[Grant, LedgerAccount]:
+    grant = (
+        Grant.objects.select_for_update(of=("self",))
+        .select_related("host", "initiative", "plan")
+        .get(pk=grant.pk)
+    )
+    earmark = earmark_account(grant)
+    # the earmark row lock serialises this with payments and approvals of the grant
+    list(LedgerAccount.objects.select_for_update().filter(pk=earmark.pk))
+    return grant, earmark
+
+
+def _tell_grant(grant: Grant, kind_of_change: str, origin: Origin) -> None:
+    """The host's finance officers and the initiative's members hear of a withdrawal."""
+    context = {
+        "grant": grant,
+        "initiative": grant.initiative,
+        "change": kind_of_change,
+        "withdrawn": grant.withdrawn_cents,
+        "to_resolve": grant.to_resolve_cents,
+        "link": url_for("hosting:initiative", args=[grant.initiative.slug]),
+    }
+    people = list(host_people(grant.host_id, access.FINANCE_ROLES)) + list(
+        grant.initiative.members.filter(is_active=True)
+    )
+    _tell({p.pk: p for p in people}.values(), "hosting.grant_withdrawn", context, origin)
+
+
+@transaction.atomic
+def withdraw_grant(grant: Grant, *, reason: str, origin: Origin) -> Grant:
+    """A recount no longer funds the grant's plan ("ingetrokken na hertelling").
+
+    The grant is not deleted (the ledger is append-only): what is left and not promised to
+    approved expenses goes back in one transaction (earmark credit, income debit), so it
+    can no longer be spent. What was spent or promised before stays and is flagged
+    (``to_resolve_cents``) for the host to resolve with the municipality. The host's
+    finance officers and the initiative's members are told. Idempotent.
+    """
+    grant, earmark = _lock_grant(grant)
+    if grant.withdrawn_at is not None:
+        return grant
+    _require_finance(origin, grant.host)
+    income = income_account(grant)
+    back = max(account_balance(earmark) - _committed(grant.pk), 0)
+    received = -account_balance(income)
+    if back:
+        _post(
+            host=grant.host,
+            initiative=grant.initiative,
+            date=timezone.localdate(),
+            kind=TransactionKind.WITHDRAWAL,
+            description=_("Withdrawn after recount: %(grant)s") % {"grant": grant.label},
+            lines=[(earmark, -back), (income, back)],
+            origin=origin,
+            reason=reason,
+        )
+    grant.withdrawn_at = timezone.now()
+    grant.withdrawn_cents = back
+    grant.to_resolve_cents = received - back
+    grant.save(update_fields=["withdrawn_at", "withdrawn_cents", "to_resolve_cents"])
+    record_event(
+        action="hosting.grant_withdrawn",
+        target=grant,
+        origin=origin,
+        details={
+            "reason": reason,
+            "returned_cents": back,
+            "to_resolve_cents": grant.to_resolve_cents,
+            "plan": grant.plan_id,
+        },
+    )
+    _tell_grant(grant, "withdrawn", origin)
+    return grant
+
+
+@transaction.atomic
+def reinstate_grant(grant: Grant, *, origin: Origin) -> Grant:
+    """A later recount funds the plan again: what went back at the withdrawal comes back."""
+    grant, earmark = _lock_grant(grant)
+    if grant.withdrawn_at is None:
+        return grant
+    _require_finance(origin, grant.host)
+    if grant.withdrawn_cents:
+        _post(
+            host=grant.host,
+            initiative=grant.initiative,
+            date=timezone.localdate(),
+            kind=TransactionKind.GRANT,
+            description=_("Funded again after recount: %(grant)s") % {"grant": grant.label},
+            lines=[
+                (earmark, grant.withdrawn_cents),
+                (income_account(grant), -grant.withdrawn_cents),
+            ],
+            origin=origin,
+        )
+    record_event(
+        action="hosting.grant_reinstated",
+        target=grant,
+        origin=origin,
+        details={"returned_cents": grant.withdrawn_cents},
+    )
+    grant.withdrawn_at = None
+    grant.withdrawn_cents = 0
+    grant.to_resolve_cents = 0
+    grant.save(update_fields=["withdrawn_at", "withdrawn_cents", "to_resolve_cents"])
+    _tell_grant(grant, "reinstated", origin)
+    return grant
 
 
 def donations_grant(agreement) -> Grant:

@@ -20,7 +20,14 @@ from buurtbasis.platform.tenancy import get_tenant
 
 from . import access, accountability, queries, services
 from .forms import DonationForm, EndForm, OfferForm, RequestForm
-from .models import OPEN_STATES, AccountKind, AgreementState, HostingAgreement, LedgerEntry
+from .models import (
+    OPEN_STATES,
+    AccountKind,
+    AgreementState,
+    Grant,
+    HostingAgreement,
+    LedgerEntry,
+)
 
 
 def _initiative(request, slug: str) -> Initiative:
@@ -166,11 +173,35 @@ def end(request, pk):
                 origin=Origin.from_request(request),
             )
         except services.HostingError as error:
-            _error(request, form, error)
+            if error.code != "finance_needed":
+                _error(request, form, error)
+            else:
+                return _ask_to_end(request, agreement, form)
         else:
             messages.success(request, _("The agreement has ended."))
             return redirect("hosting:initiative", slug=agreement.initiative.slug)
     return render(request, "hosting/end.html", {"agreement": agreement, "form": form})
+
+
+def _ask_to_end(request, agreement, form):
+    """Money is left and the visitor is no finance officer of the host: ask them."""
+    try:
+        services.ask_to_end(
+            agreement=agreement,
+            reason=form.cleaned_data["reason"],
+            origin=Origin.from_request(request),
+        )
+    except services.HostingError as error:
+        _error(request, form, error)
+        return render(request, "hosting/end.html", {"agreement": agreement, "form": form})
+    messages.success(
+        request,
+        _(
+            "Money is left, so a finance officer of the host ends the agreement and books "
+            "where the balance goes. We have sent them your request."
+        ),
+    )
+    return redirect("hosting:initiative", slug=agreement.initiative.slug)
 
 
 @login_required
@@ -203,6 +234,9 @@ def host_overview(request, slug):
             "total_left": sum(left.values()),
             "can_offer": access.is_coordinator(request.user, host),
             "overview": accountability.host_overview(host),
+            "withdrawn_grants": Grant.objects.filter(
+                host=host, withdrawn_at__isnull=False, to_resolve_cents__gt=0
+            ).select_related("initiative"),
         },
     )
 

@@ -44,18 +44,11 @@ def _error(form, error: services.HostingError) -> None:
     form.add_error(None, error.messages[0])
 
 
-def can_see_expense(user, expense: Expense) -> bool:
-    """The people with a role on the expense: its initiative's members and its host's staff."""
-    return access.is_initiator(user, expense.initiative) or access.is_host_staff(
-        user, expense.host_id
-    )
-
-
 def _expense(request, pk) -> Expense:
     expense = get_object_or_404(
         Expense.objects.select_related("initiative", "host", "grant", "submitted_by"), pk=pk
     )
-    if not can_see_expense(request.user, expense):
+    if not access.sees_expense(request.user, expense):
         raise Http404
     return expense
 
@@ -68,11 +61,17 @@ def expense_list(request, slug):
     initiative = _initiative(request, slug)
     agreement = services.active_agreement(initiative)
     is_member = access.is_initiator(request.user, initiative)
-    if agreement is None or not (
-        is_member or access.is_host_staff(request.user, agreement.host_id)
-    ):
-        raise Http404
     rows = Expense.objects.filter(initiative=initiative).select_related("grant")
+    if not is_member:
+        # a host's staff see only what was spent under their own host's agreements
+        hosts = access.host_ids(request.user) & set(
+            initiative.hosting_agreements.filter(accepted_at__isnull=False).values_list(
+                "host_id", flat=True
+            )
+        )
+        if not hosts:
+            raise Http404
+        rows = rows.filter(host_id__in=hosts)
     return render(
         request,
         "hosting/expenses/list.html",
@@ -130,6 +129,9 @@ def expense_detail(request, pk):
     expense = _expense(request, pk)
     user = request.user
     agreement = services.active_agreement(expense.initiative)
+    if agreement is not None and agreement.host_id != expense.host_id:
+        agreement = None  # made under an earlier host: the current one has no say in it
+    details = access.sees_payment_details(user, expense)
     is_officer = access.is_finance_officer(user, expense.host_id)
     status = expenses.approval_status(expense, agreement)
     may_check = (
@@ -166,6 +168,8 @@ def expense_detail(request, pk):
             "available": expenses.available_cents(expense.grant, excluding=expense),
             "allowance": allowance,
             "reason_form": ReasonForm(),
+            "payment_details": details,
+            "payee_iban": expense.payee_iban if details else access.mask_iban(expense.payee_iban),
         },
     )
 
@@ -213,9 +217,10 @@ def expense_action(request, pk, action):
 
 @login_required
 def receipt(request, pk):
-    """The receipt, only for people with a role on the expense; never cached publicly."""
+    """The receipt, only for the submitter, the treasurer and the host's finance officers;
+    never cached publicly."""
     expense = _expense(request, pk)
-    if not expense.receipt:
+    if not expense.receipt or not access.sees_payment_details(request.user, expense):
         raise Http404
     handle = uploads.private_storage().open(expense.receipt, "rb")
     response = FileResponse(handle, content_type=expense.receipt_type or "application/octet-stream")

@@ -10,7 +10,6 @@ from django.urls import reverse
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.budgets import participation, services
 from buurtbasis.budgets.models import CommentReport, PlanComment, PlanSupport
-from buurtbasis.budgets.queries import supporters_by_plan
 from buurtbasis.budgets.services import BudgetError
 from buurtbasis.platform.models import AuditEvent, Notification
 from buurtbasis.platform.notifications import follow
@@ -201,18 +200,6 @@ def test_the_submitter_hears_once_when_the_number_is_reached(django_capture_on_c
     participation.support_plan(plan=plan, actor=second)
     assert Notification.objects.count() == 1
     assert AuditEvent.objects.filter(action="budgets.plan_support_reached").count() == 1
-
-
-def test_supporters_by_plan():
-    budget_round = BudgetRoundFactory()
-    a, b = PlanFactory(budget_round=budget_round), PlanFactory(budget_round=budget_round)
-    PlanFactory(budget_round=budget_round)  # no supporters
-    elsewhere = PlanFactory()
-    x, y = UserFactory(), UserFactory()
-    for plan, user in ((a, x), (a, y), (b, y), (elsewhere, x)):
-        participation.support_plan(plan=plan, actor=user)
-    assert supporters_by_plan(budget_round) == {a.pk: {x.pk, y.pk}, b.pk: {y.pk}}
-    assert services.supporters_by_plan is supporters_by_plan
 
 
 def test_the_round_form_sets_the_number_of_supporters(client):
@@ -509,7 +496,6 @@ def test_deleting_an_account_keeps_comments_as_deleted_user_and_supports_countin
     assert comment.author is None
     assert CommentReport.objects.get().reporter is None
     assert PlanSupport.objects.get().user is None
-    assert supporters_by_plan(budget_round) == {}
     page = client.get(plan.get_absolute_url()).content.decode()
     assert "verwijderde gebruiker" in page
     assert "Jan Jansen" not in page

@@ -542,14 +542,14 @@ def test_an_agreement_does_not_end_while_approved_expenses_wait_for_payment():
 
     w = World()
     expense = w.approve_fully(w.submit(amount=20_000))
-    coordinator = Origin(actor=w.h.coordinator)
+    officer = Origin(actor=w.officer)  # money is left: the finance officer ends it
 
     def end():
         return services.end(
             agreement=w.h.agreement,
             reason="Het project is klaar",
             settle_to="teruggestort aan de gemeente",
-            origin=coordinator,
+            origin=officer,
         )
 
     with pytest.raises(expenses.HostingError) as caught:

@@ -222,11 +222,21 @@ class LedgerMachine(RuleBasedStateMachine):
                     expenses.reject(expense=expense, reason="De afspraak stopt", origin=self.origin)
                 else:
                     expenses.mark_failed(expense=expense, reason="Teruggehaald", origin=self.origin)
+            if any(self.left.values()):
+                # money leaves the initiative: only the host's finance officer books that
+                with pytest.raises(services.HostingError) as caught:
+                    services.end(
+                        agreement=self.h.agreement,
+                        reason="Nieuwe afspraken",
+                        settle_to="teruggestort aan de gemeente",
+                        origin=Origin(actor=self.h.coordinator),
+                    )
+                assert caught.value.code == "finance_needed"
             services.end(
                 agreement=self.h.agreement,
                 reason="Nieuwe afspraken",
                 settle_to="teruggestort aan de gemeente",
-                origin=Origin(actor=self.h.coordinator),
+                origin=self.origin,
             )
             self.left = {pk: 0 for pk in self.left}
             self.hosted_now = False

@@ -197,8 +197,17 @@ def test_ending_with_money_left_needs_a_destination_and_books_the_transfer(clien
         description="Gift",
         origin=h.as_officer,
     )
-    client.force_login(h.initiator)
     url = reverse("hosting:end", args=[h.agreement.pk])
+    # the initiator may only ask: the host's finance officer books where the money goes
+    client.force_login(h.initiator)
+    response = client.post(
+        url, {"reason": "We stoppen", "settle_to": "Teruggestort aan de gemeente"}, follow=True
+    )
+    assert "We hebben uw verzoek naar hen gestuurd" in response.text
+    h.agreement.refresh_from_db()
+    assert h.agreement.state == AgreementState.ACTIVE
+    assert h.officer.notifications.filter(text__contains="We stoppen").exists()
+    client.force_login(h.officer)
     response = client.post(url, {"reason": "We stoppen", "settle_to": ""})
     assert "Er is nog geld over" in response.text
     response = client.post(
