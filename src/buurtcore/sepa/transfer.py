@@ -620,7 +620,8 @@ def schema_errors(xml: bytes | str) -> list[str]:
     namespace names (an empty list: the file is valid). ``ValueError`` for a document that
     is no pain.001 of a supported version.
 
-    >>> errors = schema_errors(b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"/>')
+    >>> empty = b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"/>'
+    >>> errors = schema_errors(empty)
     >>> len(errors), "CstmrCdtTrfInitn' expected" in errors[0]
     (1, True)
     """
@@ -632,7 +633,6 @@ def schema_errors(xml: bytes | str) -> list[str]:
         f"{getattr(error, 'path', None) or '/'}: {error.reason}"
         for error in schema.iter_errors(text)
     ]
-
 
 
 def read_pain001(xml: bytes | str) -> dict[str, Any]:
