@@ -140,6 +140,25 @@ def _plain_http(settings):
     }
 
 
+@pytest.fixture(scope="session")
+def _private_media_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("private_media")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, _private_media_dir):
+    """Private files (receipts of the demo, letters) go to a temporary folder, never into
+    the working tree; tests that want their own folder set it again."""
+    settings.PRIVATE_MEDIA_ROOT = _private_media_dir
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "buurtbasis.platform.uploads.PrivateStorage",
+            "OPTIONS": {"location": _private_media_dir},
+        },
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fresh_ballot_caches(settings):
     """Every request in a test reads the round as it is now (no copy kept in the process)."""

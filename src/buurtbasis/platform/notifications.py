@@ -37,6 +37,8 @@ Every e-mail of the platform leaves through one task, ``send_email``.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import logging
 from collections import defaultdict
@@ -69,6 +71,8 @@ from .tasks import background
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "is_quiet",
+    "quiet",
     "Address",
     "Delivery",
     "Kind",
@@ -92,6 +96,26 @@ __all__ = [
     "unfollow",
     "unread_count",
 ]
+
+#: Inside :func:`quiet`: nobody is told anything (no in-app rows, no e-mails).
+_QUIET: contextvars.ContextVar[bool] = contextvars.ContextVar("notifications_quiet", default=False)
+
+
+@contextlib.contextmanager
+def quiet():
+    """Tell nobody about what happens inside the block: for replaying the past (the demo
+    loader builds a year of history through the real services; nobody needs to hear of
+    it now)."""
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
+
+
+def is_quiet() -> bool:
+    """Whether notifications are switched off here (:func:`quiet`)."""
+    return _QUIET.get()
 
 
 # --- The registry of kinds ------------------------------------------------------------
@@ -371,6 +395,8 @@ def notify(
     makes the change: a rollback takes the row and the e-mail with it.
     """
     kind_obj = get_kind(kind)
+    if _QUIET.get():
+        return None
     if isinstance(recipient, str):
         recipient = Address(recipient, language)
     if isinstance(recipient, Address):
@@ -703,6 +729,8 @@ def notify_followers(
     the rows and the outbox are written in bulk, and the mails go in batches.
     """
     kind_obj = get_kind(kind)
+    if _QUIET.get():
+        return 0
     skip = {getattr(person, "pk", person) for person in exclude if person is not None}
     may_follow = _FOLLOWABLE.get(obj._meta.label_lower, lambda user, obj: True)
     people = [

@@ -100,39 +100,11 @@ class World:
 
 
 def statement_for(batch_items, *, statement_id="ABN-1", opening=100_000, iban=HOST_IBAN, extra=()):
-    """A camt.053 of the host's account: the batch as one debit with one detail per payment."""
-    from buurtcore.bank.tests.writer import statement_xml
+    """A camt.053 of the host's account: the batch as one debit with one detail per payment
+    (the demo's statement builder, which the demo year uses as well)."""
+    from buurtbasis.portal.demo.expenses import statement_for as build
 
-    details = [
-        {
-            "amount_cents": -item.amount_cents,
-            "iban": item.expense.payee_iban,
-            "name": item.expense.payee_name,
-            "end_to_end_id": item.end_to_end_id,
-        }
-        for item in batch_items
-    ]
-    entries = (
-        [
-            {
-                "amount_cents": sum(d["amount_cents"] for d in details),
-                "batch": True,
-                "details": details,
-            }
-        ]
-        if details
-        else []
-    )
-    return statement_xml(
-        [
-            {
-                "id": statement_id,
-                "iban": iban,
-                "opening_cents": opening,
-                "entries": [*entries, *extra],
-            }
-        ]
-    )
+    return build(batch_items, statement_id=statement_id, iban=iban, opening=opening, extra=extra)
 
 
 def empty_expenses_for_flush():

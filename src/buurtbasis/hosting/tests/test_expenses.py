@@ -343,6 +343,29 @@ def test_a_batch_for_execution_in_the_past_is_refused():
     assert one.state == ExpenseState.APPROVED
 
 
+def test_a_batch_made_on_a_past_day_may_be_executed_from_that_day():
+    """The demo replays a past year: ``today`` is the day the file is made."""
+    w = World()
+    one = w.approve_fully(w.submit())
+    made = datetime.date(2026, 3, 3)
+    with pytest.raises(expenses.HostingError):
+        expenses.create_batch(
+            host=w.host,
+            expense_ids=[one.pk],
+            execution_date=made - datetime.timedelta(days=1),
+            origin=Origin(actor=w.officer),
+            today=made,
+        )
+    batch = expenses.create_batch(
+        host=w.host,
+        expense_ids=[one.pk],
+        execution_date=made,
+        origin=Origin(actor=w.officer),
+        today=made,
+    )
+    assert batch.execution_date == made and b"2026-03-03" in bytes(batch.xml)
+
+
 # --- volunteer allowances ------------------------------------------------------------------------
 
 

@@ -374,3 +374,19 @@ def test_the_outbox_sweep_is_a_scheduled_job():
     from buurtbasis.platform import schedule
 
     assert "platform.sweep_outbox" in [job.name for job in schedule.registered()]
+
+
+def test_quiet_tells_nobody_inside_the_block_and_everybody_after_it(
+    make_person, django_capture_on_commit_callbacks
+):
+    anna = make_person()
+    with django_capture_on_commit_callbacks(execute=True), notifications.quiet():
+        assert notifications.is_quiet()
+        assert notify(anna, "test.news", {"thing": "vorig jaar"}) is None
+    assert not notifications.is_quiet()
+    assert not Notification.objects.exists() and not OutgoingEmail.objects.exists()
+    assert len(run_queued_tasks()) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify(anna, "test.news", {"thing": "nu"}) is not None
+    assert Notification.objects.filter(recipient=anna).count() == 1
+    assert len(run_queued_tasks()) == 1

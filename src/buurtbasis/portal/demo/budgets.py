@@ -349,8 +349,13 @@ def _residents(n: int) -> list[User]:
 
 
 def _joint_partners(author: User) -> tuple[Initiative | None, Organisation | None]:
-    """An initiative the author belongs to and a welfare organisation (for joint plans)."""
-    initiative = Initiative.objects.filter(members=author).first()
+    """An initiative the author belongs to and a welfare organisation (for joint plans).
+
+    A public initiative beyond the idea stage, when the author has one: a funded plan's
+    money is public (its ledger is linked from the plan page), so its initiative must be
+    visible too."""
+    mine = Initiative.objects.filter(members=author).order_by("pk")
+    initiative = mine.filter(is_public=True).exclude(status="idea").first() or mine.first()
     if initiative is None:
         initiative = Initiative.objects.order_by("pk").first()
         if initiative is None:

@@ -1,6 +1,8 @@
 """Demo fiscal hosting: hosts and hosted initiatives in both municipalities, with a year
 of realistic money: grants from funded buurtbudget plans and the initiatives fund,
-donations, and expenses in every category. Idempotent: nothing is added twice.
+donations, and expense claims and invoices that go through the real expense services
+(receipts, approvals, payout batches, bank statements; see ``expenses.py``).
+Idempotent: nothing is added twice.
 """
 
 from __future__ import annotations
@@ -15,11 +17,17 @@ from django.utils import timezone
 from buurtbasis.accounts.models import User
 from buurtbasis.budgets.models import FundedPlan
 from buurtbasis.hosting import services
-from buurtbasis.hosting.models import AgreementState, Category, GrantSource, HostingAgreement
+from buurtbasis.hosting.models import (
+    AgreementState,
+    GrantSource,
+    HostingAgreement,
+    LedgerTransaction,
+)
 from buurtbasis.initiatives.models import Initiative
 from buurtbasis.organisations.models import Membership, Organisation, Role
 from buurtbasis.platform.audit import Origin
 
+from . import expenses as demo_expenses
 from . import fund as fund_demo
 from .initiatives import DEMO_DOMAIN, DEMO_PASSWORD
 
@@ -31,15 +39,16 @@ HOSTS = [
     ("welzijn-verbindt", "penningmeester.beide", "Sem Koster", 4),
     ("buurtwerk-maasoever", "penningmeester.rotterdam", "Amira Bouzid", 3),
 ]
-#: (category, description, smallest and largest amount in euros)
-EXPENSES = [
-    (Category.MATERIALS, "Zaden, potgrond en gereedschap", 25, 180),
-    (Category.FOOD, "Koffie, thee en koek voor de buurtochtend", 15, 90),
-    (Category.RENT, "Huur buurthuiszaal", 40, 150),
-    (Category.ACTIVITIES, "Uitje met de kinderen van de straat", 60, 300),
-    (Category.COMMUNICATION, "Flyers en posters drukken", 20, 120),
-    (Category.OTHER, "Verzekering activiteitendag", 30, 80),
-]
+#: The second finance officer of each host (expenses from 1,000 euros need two approvers).
+SECOND_OFFICERS = {
+    "samenkracht-centrum": ("penningmeester2", "Fatima el Amrani"),
+    "wijkwijs-noord": ("penningmeester2.noord", "Pieter Hoekstra"),
+    "welzijn-verbindt": ("penningmeester2.beide", "Noor Jansen"),
+    "buurtwerk-maasoever": ("penningmeester2.rotterdam", "Daan Verbeek"),
+}
+#: The resident of the demo log-ins joins the initiative with buurtbudget grants, so the
+#: way of a receipt (resident → treasurer → two host approvers) can be walked.
+RESIDENT = "bewoner"
 DONATIONS = [
     "Collecte tijdens de buurtbarbecue",
     "Gift van de bakker op de hoek",
@@ -86,7 +95,7 @@ def _activate(initiative: Initiative, host: Organisation, officer: User, start: 
 
 
 def _year_of_money(initiative, plans, rng: random.Random, start: datetime.date) -> int:
-    """Grants at the start, then about two payments a month and a donation now and then."""
+    """Grants at the start, then a donation now and then (spending: ``expenses.py``)."""
     system = Origin.system()
     grants = []
     for plan in plans:
@@ -124,35 +133,20 @@ def _year_of_money(initiative, plans, rng: random.Random, start: datetime.date) 
                 origin=system,
             )
             n += 1
-            continue
-        category, text, low, high = rng.choice(EXPENSES)
-        balances = services.earmark_balances(initiative)
-        grant, left = max(balances.items(), key=lambda item: item[1])
-        amount = min(left, rng.randrange(low * 100, high * 100, 5))
-        if amount <= 0:
-            continue
-        services.record_expense(
-            grant=grant,
-            category=category,
-            amount_cents=amount,
-            date=day,
-            description=text,
-            origin=system,
-        )
-        n += 1
     return n
 
 
 @transaction.atomic
 def load_demo_hosting(*, stdout=None) -> dict:
-    """Hosts with a finance officer and hosted initiatives with a year of transactions."""
+    """Hosts with two finance officers and hosted initiatives with a year of transactions."""
     if HostingAgreement.objects.exists():
         if stdout:
             stdout.write("Fiscal hosting: already there; nothing has changed.")
         return {}
     rng = random.Random(SEED)
     password_hash = make_password(DEMO_PASSWORD)
-    start = timezone.localdate() - datetime.timedelta(days=365)
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=365)
     report = {"agreements": 0, "transactions": 0}
     funded = {}
     for fp in FundedPlan.objects.filter(initiative__isnull=False).select_related(
@@ -160,12 +154,23 @@ def load_demo_hosting(*, stdout=None) -> dict:
     ):
         funded.setdefault(fp.initiative_id, []).append(fp.plan)
     logins = []
+    people: dict[int, demo_expenses.HostPeople] = {}
+
+    def host_people(host, officer):
+        if host.pk not in people:
+            local, name = SECOND_OFFICERS[host.slug]
+            second = _officer(host, local, name, password_hash)
+            logins.append(second.email)
+            people[host.pk] = demo_expenses.HostPeople(host, [officer, second])
+        return people[host.pk]
+
     for slug, local, name, n in HOSTS:
         host = Organisation.objects.filter(slug=slug).first()
         if host is None:
             continue
         officer = _officer(host, local, name, password_hash)
         logins.append(officer.email)
+        staff = host_people(host, officer)
         hosted = Initiative.objects.filter(host_organisation=host).exclude(
             hosting_agreements__isnull=False
         )
@@ -174,7 +179,8 @@ def load_demo_hosting(*, stdout=None) -> dict:
             : max(0, n - len(chosen))
         ]
         for initiative in chosen:
-            _activate(initiative, host, officer, start)
+            agreement = _activate(initiative, host, officer, start)
+            staff.initiatives.append((initiative, agreement))
             report["agreements"] += 1
             plans = [p for p in funded.get(initiative.pk, []) if not hasattr(p, "grant")]
             report["transactions"] += _year_of_money(initiative, plans, rng, start)
@@ -182,17 +188,31 @@ def load_demo_hosting(*, stdout=None) -> dict:
     fallback = Organisation.objects.filter(slug="samenkracht-centrum").first()
     if fallback is not None:
         officer = _officer(fallback, "penningmeester", "Joost Visser", password_hash)
+        staff = host_people(fallback, officer)
+        resident = User.objects.filter(email=f"{RESIDENT}@{DEMO_DOMAIN}").first()
         for initiative in Initiative.objects.filter(pk__in=list(funded)).exclude(
             hosting_agreements__isnull=False
         ):
-            _activate(initiative, fallback, officer, start)
+            agreement = _activate(initiative, fallback, officer, start)
+            if resident is not None:
+                initiative.members.add(resident)
+                resident = None  # one initiative is enough
+            staff.initiatives.append((initiative, agreement))
             report["agreements"] += 1
             report["transactions"] += _year_of_money(initiative, funded[initiative.pk], rng, start)
     report["fund_applications"] = fund_demo.load_open_applications(start)
+    before = LedgerTransaction.objects.count()
+    year = demo_expenses.run_year([p for p in people.values() if p.initiatives], start, today, rng)
+    report["transactions"] += LedgerTransaction.objects.count() - before
+    report["expenses"] = year.expenses
+    report["batches"] = year.batches
+    report["statements"] = year.statements
     if stdout:
         stdout.write(
             f"Fiscal hosting: {report['agreements']} hosted initiatives, "
-            f"{report['transactions']} transactions."
+            f"{report['transactions']} transactions; {year.expenses} expenses "
+            f"({', '.join(f'{n} {state}' for state, n in sorted(year.states.items()))}), "
+            f"{year.batches} payout batches, {year.statements} bank statements."
         )
         stdout.write("Host finance officers: " + ", ".join(sorted(set(logins))))
     return report

@@ -8,8 +8,17 @@ from django.db.models import Count, Sum
 
 from buurtbasis.areas.services import ROTTERDAM_CODE, ZWOLLE_CODE
 from buurtbasis.hosting import queries
-from buurtbasis.hosting.models import Grant, HostingAgreement, LedgerTransaction
+from buurtbasis.hosting.models import Category, Grant, HostingAgreement, LedgerTransaction
+from buurtbasis.hosting.models_expenses import (
+    BankStatement,
+    Expense,
+    ExpenseEvent,
+    ExpenseState,
+    PayoutBatch,
+)
 from buurtbasis.initiatives.models import Initiative
+from buurtbasis.platform.uploads import private_storage
+from buurtcore.sepa import schema_errors
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -40,3 +49,52 @@ def test_the_demo_hosts_initiatives_in_both_municipalities_with_a_year_of_money(
     # the finance officer's demo log-in sees the host overview
     client.login(email="penningmeester@demo.buurtbasis.nl", password="Fietsbel-Zwolle-2024")
     assert client.get("/gastorganisatie/host/samenkracht-centrum/").status_code == 200
+
+
+def test_the_demo_year_of_expenses_goes_through_every_state_in_both_municipalities(client):
+    call_command("load_demo", stdout=io.StringIO())
+    for code in (ZWOLLE_CODE, ROTTERDAM_CODE):
+        there = Expense.objects.filter(initiative__in=Initiative.objects.in_municipality(code))
+        assert set(there.values_list("state", flat=True)) >= {
+            ExpenseState.DRAFT,
+            ExpenseState.SUBMITTED,
+            ExpenseState.NEEDS_INFO,
+            ExpenseState.APPROVED,
+            ExpenseState.REJECTED,
+            ExpenseState.SCHEDULED,
+            ExpenseState.PAID,
+        }, code
+        # a payment came back from the bank and was paid after all
+        assert there.filter(
+            state=ExpenseState.PAID, events__new_state=ExpenseState.FAILED
+        ).exists(), code
+    assert Expense.objects.filter(category=Category.ALLOWANCES, state=ExpenseState.PAID).exists()
+    # waiting for a second host approver: the treasurer and one host approver said yes
+    waiting = Expense.objects.filter(state=ExpenseState.SUBMITTED, amount_cents__gte=1_000_00)
+    assert waiting.exists()
+    assert all(e.approvals.count() == 2 for e in waiting)
+    assert ExpenseEvent.objects.filter(new_state=ExpenseState.REJECTED).exclude(reason="").exists()
+    # a year of monthly payout batches, each a valid pain.001, paid by bank statements
+    paid = Expense.objects.filter(state=ExpenseState.PAID)
+    dates = sorted(paid.values_list("payment__date", flat=True))
+    assert (dates[-1] - dates[0]).days > 300
+    assert all(e.payment_id and e.receipt_sha256 for e in paid)
+    batches = list(PayoutBatch.objects.all())
+    assert len(batches) >= 40 and BankStatement.objects.count() >= 40
+    assert all(schema_errors(bytes(b.xml)) == [] for b in batches[:5])
+    receipt = Expense.objects.exclude(receipt="").first().receipt
+    assert private_storage().exists(receipt)
+    # the buurtbudget money is public: the plan's initiative and its ledger can be seen
+    for grant in Grant.objects.filter(plan__isnull=False).select_related("initiative"):
+        ledger = f"/gastorganisatie/initiatief/{grant.initiative.slug}/kasboek/"
+        assert client.get(ledger).status_code == 200, grant.initiative.slug
+    # the resident of the README submits for such an initiative, with two host approvers
+    resident_grants = Grant.objects.filter(
+        plan__isnull=False, initiative__members__email="bewoner@demo.buurtbasis.nl"
+    )
+    assert resident_grants.exists()
+    host = resident_grants.first().host
+    officers = set(host.memberships.filter(role="finance_officer").values_list("user__email"))
+    assert {("penningmeester@demo.buurtbasis.nl",), ("penningmeester2@demo.buurtbasis.nl",)} <= (
+        officers
+    )

@@ -552,3 +552,30 @@ def test_cli_module_is_light():
         env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_schema_errors_finds_nothing_in_a_written_file_and_names_a_broken_one():
+    from buurtcore.sepa import schema_errors
+
+    data = {
+        "debtor": {"name": "Stichting Welzijn", "iban": "NL91ABNA0417164300"},
+        "execution_date": "2026-12-07",
+        "batch_id": "B1",
+        "payments": [
+            {
+                "name": "Zoë Çelik",
+                "iban": "NL44RABO0123456789",
+                "amount_cents": 4550,
+                "end_to_end_id": "E1",
+                "remittance": "Koffie",
+            }
+        ],
+    }
+    for pain in PAIN_VERSIONS:
+        xml = transfer_xml(data, pain)
+        assert schema_errors(xml) == []
+        broken = xml.replace(b"<EndToEndId>E1</EndToEndId>", b"")
+        errors = schema_errors(broken)
+        assert errors and "EndToEndId" in errors[0]
+    with pytest.raises(ValueError, match="unknown pain version"):
+        schema_errors(b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.02"/>')
