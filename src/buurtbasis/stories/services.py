@@ -628,3 +628,29 @@ def label_theme(*, story: Story, theme: Theme, on: bool, origin: Origin) -> Stor
     )
     enqueue_on_commit(_analysis_task(), round_id=story.round_id)
     return link
+
+
+# ---------------------------------------------------------------------------------------------
+# Researcher export
+# ---------------------------------------------------------------------------------------------
+
+
+def export_round(*, story_round: StoryRound, fmt: str, origin: Origin) -> tuple[bytes, int]:
+    """The anonymised export (``csv`` or ``jsonl``) for a professional of the round; audited."""
+    from . import exports
+
+    if not access.is_round_professional(origin.actor, story_round):
+        raise StoryError(_("You may not export the stories of this round."), code="forbidden")
+    if fmt == "csv":
+        content, count = exports.export_csv(story_round)
+    elif fmt == "jsonl":
+        content, count = exports.export_jsonl(story_round)
+    else:
+        raise StoryError(_("Unknown export format."), code="format")
+    record_event(
+        action="stories.round_exported",
+        target=story_round,
+        origin=origin,
+        details={"format": fmt, "stories": count},
+    )
+    return content, count
