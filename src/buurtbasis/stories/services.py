@@ -554,13 +554,17 @@ def tell_story(
 
 
 @transaction.atomic
-def withdraw_story(*, story: Story, origin: Origin, by_code: bool = False) -> Story:
+def withdraw_story(*, story: Story, origin: Origin, reason: str = "teller") -> Story:
     """Take a story back: its text, answers, themes and links are removed for good.
 
     The row stays (marked withdrawn, without content) so the code cannot be used
     again; every view, analysis, export and index skips it (``Story.objects.visible``).
+    ``reason``: ``teller`` (the signed-in teller; checked), ``code`` (the withdrawal
+    code was given) or ``erasure`` (the teller's account is deleted).
     """
-    if not by_code and not access.can_withdraw(origin.actor, story):
+    if reason not in ("teller", "code", "erasure"):
+        raise ValueError(reason)
+    if reason == "teller" and not access.can_withdraw(origin.actor, story):
         raise StoryError(_("You may not withdraw this story."), code="forbidden")
     story = Story.objects.select_for_update().get(pk=story.pk)
     if story.withdrawn_at is not None:
@@ -580,7 +584,7 @@ def withdraw_story(*, story: Story, origin: Origin, by_code: bool = False) -> St
         actor=None,
         target=story,
         origin=origin,
-        details={"round": story.round.slug, "by_code": by_code},
+        details={"round": story.round.slug, "reason": reason},
     )
     enqueue_on_commit(_analysis_task(), round_id=story.round_id)
     return story
@@ -598,7 +602,7 @@ def withdraw_with_code(*, code: str, origin: Origin) -> Story:
             code="unknown_code",
             field="code",
         )
-    return withdraw_story(story=story, origin=origin, by_code=True)
+    return withdraw_story(story=story, origin=origin, reason="code")
 
 
 # ---------------------------------------------------------------------------------------------
