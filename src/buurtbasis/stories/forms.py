@@ -316,6 +316,7 @@ class StoryForm(platform_forms.Form):
                     label=q.text,
                     choices=[(str(i), label) for i, label in enumerate(q.labels)],
                     coerce=int,
+                    empty_value=None,
                     widget=forms.RadioSelect,
                     required=False,
                 )
