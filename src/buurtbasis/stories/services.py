@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.areas.models import Area
 from buurtbasis.platform.audit import Origin, record_event
@@ -129,7 +130,12 @@ def parse_themes(text: str) -> list[tuple[str, str]]:
         themes.append((label, description))
     if len(themes) > MAX_THEMES:
         raise StoryError(
-            _("At most %(n)s themes per round.") % {"n": MAX_THEMES}, code="themes", field="themes"
+            ngettext(
+                "At most %(n)s theme per round.", "At most %(n)s themes per round.", MAX_THEMES
+            )
+            % {"n": MAX_THEMES},
+            code="themes",
+            field="themes",
         )
     return themes
 
@@ -199,7 +205,12 @@ def _check_round_data(data: RoundData, *, municipality: str | None = None) -> st
         )
     if len(data.questions) > MAX_QUESTIONS:
         raise StoryError(
-            _("At most %(n)s questions per round.") % {"n": MAX_QUESTIONS},
+            ngettext(
+                "At most %(n)s question per round.",
+                "At most %(n)s questions per round.",
+                MAX_QUESTIONS,
+            )
+            % {"n": MAX_QUESTIONS},
             code="questions",
             field="dyad_questions",
         )
@@ -444,14 +455,23 @@ def _check_story(story_round: StoryRound, data: StoryData) -> str:
     text = (data.text or "").strip()
     if len(text) < MIN_STORY_LENGTH:
         raise StoryError(
-            _("Your story is very short. Please write at least %(n)s characters.")
+            ngettext(
+                "Your story is very short. Please write at least %(n)s character.",
+                "Your story is very short. Please write at least %(n)s characters.",
+                MIN_STORY_LENGTH,
+            )
             % {"n": MIN_STORY_LENGTH},
             code="text",
             field="text",
         )
     if len(text) > MAX_STORY_LENGTH:
         raise StoryError(
-            _("Your story is too long: at most %(n)s characters.") % {"n": MAX_STORY_LENGTH},
+            ngettext(
+                "Your story is too long: at most %(n)s character.",
+                "Your story is too long: at most %(n)s characters.",
+                MAX_STORY_LENGTH,
+            )
+            % {"n": MAX_STORY_LENGTH},
             code="text",
             field="text",
         )
