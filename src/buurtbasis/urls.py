@@ -13,6 +13,8 @@ urlpatterns = [
     path("buurtbudget/", include("buurtbasis.budgets.urls")),
     path("stemmen/", include("buurtbasis.ballots.urls")),
     path("gastorganisatie/", include("buurtbasis.hosting.urls")),
+    path("logboek/", include("buurtbasis.logbook.urls")),
+    path("signalen/", include("buurtbasis.logbook.urls_signals")),
     path("", include("buurtbasis.platform.urls")),
     path("", include("buurtbasis.portal.urls")),
 ]
