@@ -21,6 +21,7 @@ FLOORS = [
     "budgets",
     "ballots",
     "hosting",
+    "stories",
     "logbook",
     "portal",
 ]
