@@ -136,7 +136,7 @@ class LogEntry(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(audience="professionals")
-                | models.Q(kind__in=[k.value for k in PUBLIC_KINDS]),
+                | models.Q(kind__in=sorted(k.value for k in PUBLIC_KINDS)),
                 name="logbook_only_public_kinds_are_public",
             ),
         ]
@@ -275,6 +275,9 @@ class Signal(models.Model):
         verbose_name=_("department"),
         on_delete=models.PROTECT,
         related_name="signals",
+    )
+    stories = models.ManyToManyField(
+        "stories.Story", verbose_name=_("stories"), related_name="signals", blank=True
     )
     status = models.CharField(
         _("status"),

@@ -20,7 +20,7 @@ from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.platform.audit import Origin, record_event
 from buurtbasis.platform.forms import multi_line_problem, single_line_problem
 
-from . import access
+from . import access, adapters
 from .models import PUBLIC_KINDS, Audience, EntryKind, LogEntry
 
 MAX_TITLE = 200
@@ -132,7 +132,8 @@ def log_round_opened(budget_round) -> list[LogEntry]:
 
 def log_results_published(outcome) -> list[LogEntry]:
     """The first stored outcome of a round (a recount adds nothing new)."""
-    budget_round = outcome.budget_round
+    # read again: the outcome may carry a round object from before it was published
+    budget_round = type(outcome.budget_round).objects.get(pk=outcome.budget_round_id)
     return _record(
         source=budget_round,
         kind=EntryKind.RESULTS_PUBLISHED,
@@ -228,18 +229,19 @@ def add_note(
 ) -> LogEntry:
     """A note by a professional of the area's municipality (agreements, contacts, lessons).
 
-    Notes are for professionals only. Write about organisations, initiatives and what
-    was agreed, not about private persons. A correction is a new note that refers to
+    Notes are for professionals only. Names of people, e-mail addresses, phone numbers,
+    street addresses and postcodes are masked before the note is stored (names of the
+    area, organisations and initiatives stay). A correction is a new note that refers to
     the entry it corrects; the old one stays.
     """
     actor = origin.actor
     code = area.municipality_code
     if area.level == AreaLevel.MUNICIPALITY or not access.is_professional(actor, code):
         raise LogbookError(_("You may not write in this logbook."), code="forbidden")
-    title = _clean(
-        title, max_length=MAX_TITLE, empty=_("Give the note a title."), single_line=True
-    )
+    title = _clean(title, max_length=MAX_TITLE, empty=_("Give the note a title."), single_line=True)
     body = _clean(body, max_length=MAX_BODY, empty=_("Write the note."))
+    keep = adapters.names_to_keep(area)
+    title, body = adapters.mask_text(title, keep), adapters.mask_text(body, keep)
     today = timezone.localdate()
     happened_on = happened_on or today
     if happened_on > today:
