@@ -13,7 +13,12 @@
 from __future__ import annotations
 
 from buurtbasis.areas.models import Area
-from buurtbasis.organisations.access import Role, is_platform_admin, organisations_where
+from buurtbasis.organisations.access import (
+    Role,
+    is_platform_admin,
+    memberships_of,
+    organisations_where,
+)
 
 _CACHE_ATTR = "_buurtbasis_logbook_access"
 
@@ -32,12 +37,17 @@ def _roles(user, code: str) -> frozenset[str]:
         setattr(user, _CACHE_ATTR, cache)
     if code not in cache:
         roles = set()
+        held = {g.role for g in memberships_of(user)}  # cached per request: no query
         if is_platform_admin(user):
             roles |= {"admin", "civil_servant", "community_worker"}
-        if organisations_where(user, Role.CIVIL_SERVANT).municipality_of(code).exists():
+        if (
+            Role.CIVIL_SERVANT in held
+            and organisations_where(user, Role.CIVIL_SERVANT).municipality_of(code).exists()
+        ):
             roles.add("civil_servant")
         if (
-            organisations_where(user, Role.COMMUNITY_WORKER)
+            Role.COMMUNITY_WORKER in held
+            and organisations_where(user, Role.COMMUNITY_WORKER)
             .filter(areas__in=Area.objects.in_municipality(code))
             .exists()
         ):
