@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.platform.audit import Origin, record_event
@@ -206,7 +207,13 @@ def _clean(value: str, *, max_length: int, empty: str, single_line: bool = False
         raise LogbookError(empty, code="empty")
     if len(value) > max_length:
         raise LogbookError(
-            _("Use at most %(max)d characters.") % {"max": max_length}, code="too_long"
+            ngettext(
+                "Use at most %(n)s character (you used %(used)s).",
+                "Use at most %(n)s characters (you used %(used)s).",
+                max_length,
+            )
+            % {"n": max_length, "used": len(value)},
+            code="too_long",
         )
     problem = single_line_problem(value) if single_line else multi_line_problem(value)
     if problem:

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.platform.audit import Origin, record_event
@@ -119,7 +120,11 @@ def make_signal(
     if not stories:
         raise LogbookError(_("Choose at least one story."), code="no_stories")
     if len(stories) > MAX_STORIES:
-        raise LogbookError(_("Choose at most %(n)d stories.") % {"n": MAX_STORIES}, code="too_many")
+        raise LogbookError(
+            ngettext("Choose at most %(n)s story.", "Choose at most %(n)s stories.", MAX_STORIES)
+            % {"n": MAX_STORIES},
+            code="too_many",
+        )
     ids = [s.pk for s in stories]
     found = Story.objects.visible().in_municipality(code).filter(pk__in=ids).count()
     if found != len(set(ids)):
