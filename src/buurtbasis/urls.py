@@ -13,6 +13,7 @@ urlpatterns = [
     path("buurtbudget/", include("buurtbasis.budgets.urls")),
     path("stemmen/", include("buurtbasis.ballots.urls")),
     path("gastorganisatie/", include("buurtbasis.hosting.urls")),
+    path("verhalen/", include("buurtbasis.stories.urls")),
     path("logboek/", include("buurtbasis.logbook.urls")),
     path("signalen/", include("buurtbasis.logbook.urls_signals")),
     path("", include("buurtbasis.platform.urls")),

@@ -250,6 +250,9 @@ class Story(models.Model):
     #: Sparse lexical vector (term -> weight) for "similar stories", set by the analysis task.
     vector = models.JSONField(_("lexical vector"), null=True, blank=True, editable=False)
     analysed_at = models.DateTimeField(_("analysed"), null=True, blank=True)
+    #: Ids of the most similar visible stories of the round, most similar first (set by
+    #: the analysis task; "dit wordt vaker gezegd").
+    similar = models.JSONField(_("similar stories"), default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = StoryQuerySet.as_manager()
