@@ -13,6 +13,8 @@ from buurtbasis.areas.models import Area
 from buurtbasis.initiatives import services as initiative_services
 from buurtbasis.logbook.models import Department
 from buurtbasis.organisations.models import Organisation, OrganisationKind, Role
+from buurtbasis.platform.audit import Origin
+from buurtbasis.stories import services as story_services
 from buurtbasis.stories.models import Consent, ContactChannel, Story, StoryRound
 
 
@@ -85,37 +87,53 @@ def town(code: str = "GM0193", name: str = "Zwolle", year: int = 2024) -> Town:
 
 def story_round(t: Town) -> StoryRound:
     now = timezone.now()
-    story_round = StoryRound.objects.create(
-        slug=f"verhalen-{t.code.lower()}",
-        title="Veilig in de wijk",
-        prompt="Vertel over een moment dat u zich veilig of onveilig voelde.",
-        municipality_code=t.code,
-        opens_at=now - datetime.timedelta(days=10),
-        closes_at=now + datetime.timedelta(days=10),
-        status="open",
-        organisation=t.welfare,
+    origin = Origin(actor=t.worker)
+    story_round = story_services.create_round(
+        data=story_services.RoundData(
+            title="Veilig in de wijk",
+            prompt="Vertel over een moment dat u zich veilig of onveilig voelde.",
+            areas=[t.wijk, t.buurt, t.other_buurt],
+            opens_at=now - datetime.timedelta(days=10),
+            closes_at=now + datetime.timedelta(days=10),
+            organisation=t.welfare,
+        ),
+        origin=origin,
+        municipality=t.code,
     )
-    story_round.areas.set([t.wijk])
-    return story_round
+    return story_services.set_round_status(story_round=story_round, status="open", origin=origin)
 
 
-def story(t: Town, text: str = "De bushalte is 's avonds donker.", **fields) -> Story:
-    rounds = StoryRound.objects.filter(municipality_code=t.code)
-    r = rounds.first() or story_round(t)
-    fields.setdefault("consent", Consent.PROFESSIONALS_ONLY)
-    return Story.objects.create(round=r, area=t.buurt, text=text, masked_text=text, **fields)
+def story(
+    t: Town,
+    text: str = "De bushalte is 's avonds donker en ik voel me er niet veilig.",
+    *,
+    teller=None,
+    withdrawn: bool = False,
+    **contact,
+) -> Story:
+    """A story told through the stories app (by ``teller``, or anonymously)."""
+    r = StoryRound.objects.filter(municipality_code=t.code).first() or story_round(t)
+    told, _code = story_services.tell_story(
+        story_round=r,
+        data=story_services.StoryData(
+            text=text, consent=Consent.PROFESSIONALS_ONLY, area=t.buurt, **contact
+        ),
+        origin=Origin(actor=teller),
+    )
+    if withdrawn:
+        told = story_services.withdraw_story(
+            story=told, origin=Origin(actor=teller), reason="teller" if teller else "code"
+        )
+    return told
 
 
 def contact_story(t: Town, teller=None, email: str = "", **fields) -> Story:
     """A story whose teller allowed contact (by account, or by e-mail without one)."""
-    return story(
-        t,
-        teller=teller,
-        may_contact=True,
-        contact_channel=ContactChannel.EMAIL if email else "",
-        contact_detail=email,
-        **fields,
-    )
+    if email:
+        contact = {"contact_channel": ContactChannel.EMAIL, "contact_detail": email}
+    else:
+        contact = {"contact_channel": ContactChannel.VIA_WORKER}
+    return story(t, teller=teller, may_contact=True, **contact, **fields)
 
 
 def initiative(t: Town, creator=None, name: str = "Moestuin Binnenstad", areas=None, **kw):
