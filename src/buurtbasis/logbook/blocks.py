@@ -32,13 +32,27 @@ def todo_signals(code: str, *, limit: int = DASHBOARD_SIGNALS, now=None):
 
 
 def dashboard_block(request, **objects):
+    """Civil servants: the to-do list. Community workers: the signals they made that are
+    still open, and the way to make one. Nobody else sees the block."""
     code = get_tenant(request).cbs_code
-    if not access.is_civil_servant(request.user, code):
-        return None
     now = timezone.now()
+    if not access.is_civil_servant(request.user, code):
+        if not access.is_community_worker(request.user, code):
+            return None
+        mine = Signal.objects.in_municipality(code).open().filter(created_by=request.user)
+        return {
+            "worker": True,
+            "now": now,
+            "signals": list(
+                mine.select_related("area", "department").order_by("due_at", "pk")[
+                    :DASHBOARD_SIGNALS
+                ]
+            ),
+        }
     signals = todo_signals(code, now=now)
     counts = Signal.objects.in_municipality(code).open()
     return {
+        "worker": False,
         "signals": signals,
         "now": now,
         "open_count": counts.count(),

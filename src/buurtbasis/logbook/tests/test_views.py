@@ -348,3 +348,12 @@ def test_the_dashboard_shows_a_civil_servant_the_overdue_signals(client):
     assert "te laat" in html
     html = get(Client(), reverse("portal:dashboard"), t.worker).content.decode()
     assert "Signalen om te beantwoorden" not in html
+    assert "Een signaal maken van verhalen" in html and "Donkere bushalte" in html
+    html = get(Client(), reverse("portal:dashboard"), t.resident).content.decode()
+    assert "Donkere bushalte" not in html and "Signalen aan de gemeente" not in html
+
+
+def test_the_wijk_page_links_to_its_logbook(client):
+    t = town()
+    html = get(client, reverse("areas:by-slug", args=[t.wijk.slug])).content.decode()
+    assert reverse("logbook:timeline", args=[t.wijk.slug]) in html
