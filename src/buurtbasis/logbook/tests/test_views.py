@@ -357,3 +357,25 @@ def test_the_wijk_page_links_to_its_logbook(client):
     t = town()
     html = get(client, reverse("areas:by-slug", args=[t.wijk.slug])).content.decode()
     assert reverse("logbook:timeline", args=[t.wijk.slug]) in html
+
+
+def test_the_signal_page_never_quotes_a_story_meant_only_for_analysis(client):
+    from buurtbasis.stories.models import Consent, Story
+
+    t = town()
+    quoted = story(t, "Bij de halte is het donker en er is niemand.")
+    counted = story(t, "Mijn buurman Piet zegt dat de lamp al maanden kapot is.")
+    Story.objects.filter(pk=counted.pk).update(consent=Consent.ANALYSIS_ONLY)
+    signal = signals.make_signal(
+        area=t.buurt,
+        title="Donkere bushalte",
+        description="Onveilig.",
+        urgency="normal",
+        department=t.department,
+        stories=[quoted, counted],
+        origin=Origin(actor=t.worker),
+    )
+    html = get(client, reverse("signals:detail", args=[signal.pk]), t.civil_servant)
+    html = html.content.decode()
+    assert "Bij de halte is het donker" in html
+    assert "lamp al maanden kapot" not in html and "alleen voor analyse" in html
