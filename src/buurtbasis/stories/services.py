@@ -270,14 +270,17 @@ def _save_questions(story_round: StoryRound, questions: list[QuestionData]) -> N
 
 
 @transaction.atomic
-def create_round(*, data: RoundData, origin: Origin, municipality: str | None = None) -> StoryRound:
-    """A new round, as a draft, owned by the worker's organisation."""
+def create_round(
+    *, data: RoundData, origin: Origin, municipality: str | None = None, slug: str | None = None
+) -> StoryRound:
+    """A new round, as a draft, owned by the worker's organisation (``slug``: a fixed one,
+    for demo data; otherwise made from the title)."""
     actor = origin.actor
     if not access.can_create_round(actor, municipality):
         raise StoryError(_("You may not set up story rounds."), code="forbidden")
     code = _check_round_data(data, municipality=municipality)
     story_round = StoryRound.objects.create(
-        slug=_unique_slug(data.title),
+        slug=slug or _unique_slug(data.title),
         title=data.title.strip(),
         prompt=data.prompt.strip(),
         description=data.description.strip(),

@@ -399,7 +399,8 @@ _ADDRESS_FORMS = frozenset(
 )
 
 _WORD = re.compile(r"[^\W\d_][\w'\-]*")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]|\[\w+\])[\s\"'“‘(\-–—]*$")
+_SENTENCE_END = re.compile(r"(?:[.!?:;\n]|\[\w+\])[\s\"'“‘(\-–—]*$")
+_OPENING = " \t\r\n\"'“‘(-–—"
 
 
 @dataclass(frozen=True)
@@ -438,13 +439,15 @@ def _keep_words(keep: Iterable[str]) -> frozenset[str]:
 def _name_spans(text: str, taken: list[Span], keep: frozenset[str]) -> list[Span]:
     spans: list[Span] = []
     previous_word = ""
+    first = len(text) - len(text.lstrip(_OPENING))  # where the first sentence starts
     for m in _WORD.finditer(text):
         word = m.group()
         if any(s.start <= m.start() < s.end for s in taken):
             previous_word = ""
             continue
-        before = text[: m.start()]
-        initial = _SENTENCE_END.search(before) is not None
+        # Only the last few characters decide (a long story stays linear in time).
+        before = text[max(0, m.start() - 16) : m.start()]
+        initial = m.start() <= first or _SENTENCE_END.search(before) is not None
         after_form = previous_word.lower().rstrip(".") in _ADDRESS_FORMS
         previous_word = word
         if not word[0].isupper():
