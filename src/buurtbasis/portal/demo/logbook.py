@@ -9,9 +9,11 @@ from buurtbasis.accounts.models import User
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.areas.services import ROTTERDAM_CODE, ZWOLLE_CODE
 from buurtbasis.logbook import services
+from buurtbasis.logbook import services_signals as signal_services
 from buurtbasis.logbook.management.commands.backfill_logbook import backfill
-from buurtbasis.logbook.models import Department, EntryKind, LogEntry
+from buurtbasis.logbook.models import Department, EntryKind, LogEntry, Signal
 from buurtbasis.platform.audit import Origin
+from buurtbasis.stories.models import Story
 
 from .initiatives import DEMO_DOMAIN
 
@@ -60,6 +62,68 @@ def _first_wijk(user: User, code: str) -> Area | None:
     )
 
 
+#: (worker, civil servant, municipality, title, description, answer or "" to leave it open)
+SIGNALS = [
+    (
+        "opbouwwerker",
+        "ambtenaar",
+        ZWOLLE_CODE,
+        "Bewoners missen een plek om elkaar te ontmoeten",
+        "In veel verhalen komt terug dat er sinds de sluiting van het wijkcentrum geen plek "
+        "meer is om binnen af te spreken, vooral voor ouderen.",
+        "Wij onderzoeken samen met Samenkracht Centrum of de zaal van de bibliotheek twee "
+        "middagen per week open kan. In april hoort u meer.",
+    ),
+    (
+        "opbouwwerker",
+        "ambtenaar",
+        ZWOLLE_CODE,
+        "Zorgen over verkeer bij de school",
+        "Ouders vertellen dat het 's ochtends onrustig en onveilig is bij de schoolingang.",
+        "",
+    ),
+    (
+        "opbouwwerker.rotterdam",
+        "ambtenaar.rotterdam",
+        ROTTERDAM_CODE,
+        "Portieken worden slecht schoongehouden",
+        "Bewoners vertellen over vuil in de portieken en dat melden weinig helpt.",
+        "",
+    ),
+]
+
+
+def _demo_signals() -> int:
+    """A few signals made from the demo stories, one of them answered."""
+    made = 0
+    for worker_local, civil_local, code, title, text, reply in SIGNALS:
+        if Signal.objects.filter(municipality_code=code, title=title).exists():
+            continue
+        worker = User.objects.filter(email=f"{worker_local}@{DEMO_DOMAIN}").first()
+        civil = User.objects.filter(email=f"{civil_local}@{DEMO_DOMAIN}").first()
+        stories = list(
+            Story.objects.visible()
+            .in_municipality(code)
+            .filter(area__isnull=False)
+            .order_by("pk")[made * 3 : made * 3 + 3]
+        )
+        if worker is None or civil is None or not stories:
+            continue
+        signal = signal_services.make_signal(
+            area=stories[0].area,
+            title=title,
+            description=text,
+            urgency="normal",
+            department=Department.objects.get(municipality_code=code, name=DEPARTMENTS[0]),
+            stories=stories,
+            origin=Origin(actor=worker),
+        )
+        if reply:
+            signal_services.answer(signal=signal, text=reply, origin=Origin(actor=civil))
+        made += 1
+    return made
+
+
 def load_demo_logbook(stdout=None) -> int:
     """Departments, the backfilled logbook and the demo notes; returns entries written."""
     for code in (ZWOLLE_CODE, ROTTERDAM_CODE):
@@ -77,6 +141,7 @@ def load_demo_logbook(stdout=None) -> int:
             area=area, title=title, body=text, for_handover=True, origin=Origin(actor=author)
         )
         written += 1
+    made = _demo_signals()
     if stdout is not None:
-        stdout.write(f"Logbook: {written} entries written.")
+        stdout.write(f"Logbook: {written} entries written, {made} signals made.")
     return written
