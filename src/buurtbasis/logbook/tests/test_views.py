@@ -379,3 +379,64 @@ def test_the_signal_page_never_quotes_a_story_meant_only_for_analysis(client):
     html = html.content.decode()
     assert "Bij de halte is het donker" in html
     assert "lamp al maanden kapot" not in html and "alleen voor analyse" in html
+
+
+def test_the_signal_list_costs_the_same_queries_for_many_signals(client):
+    t = town()
+
+    def make_one(i):
+        signals.make_signal(
+            area=t.buurt,
+            title=f"Signaal {i}",
+            description="Tekst.",
+            urgency="normal",
+            department=t.department,
+            stories=[story(t)],
+            origin=Origin(actor=t.worker),
+        )
+
+    make_one(0)
+    client.force_login(t.civil_servant)
+    client.get(reverse("signals:list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("signals:list"))
+    for i in range(1, 30):
+        make_one(i)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("signals:list"), {"status": "open"})
+    assert len(many) == len(few) <= 10
+    assert "Signaal 29" in response.content.decode()
+
+
+def test_a_teller_who_did_not_allow_contact_cannot_open_the_answer(client):
+    t = town()
+    silent = story(t, teller=t.resident)
+    signal = signals.make_signal(
+        area=t.buurt,
+        title="Donkere bushalte",
+        description="Onveilig.",
+        urgency="normal",
+        department=t.department,
+        stories=[silent],
+        origin=Origin(actor=t.worker),
+    )
+    assert get(client, reverse("signals:teller", args=[signal.pk]), t.resident).status_code == 404
+
+
+def test_answering_needs_the_csrf_token():
+    t = town()
+    signal = signals.make_signal(
+        area=t.buurt,
+        title="Donkere bushalte",
+        description="Onveilig.",
+        urgency="normal",
+        department=t.department,
+        stories=[story(t)],
+        origin=Origin(actor=t.worker),
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(t.civil_servant)
+    response = client.post(reverse("signals:answer", args=[signal.pk]), {"text": "Ja"})
+    assert response.status_code == 403
+    signal.refresh_from_db()
+    assert signal.status == SignalStatus.REPORTED
