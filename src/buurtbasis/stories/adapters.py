@@ -13,7 +13,7 @@ from django.utils import timezone
 from buurtcore.text.mask import mask
 from buurtcore.text.similar import LexicalEncoder, nearest
 from buurtcore.text.themes import Theme as CoreTheme
-from buurtcore.text.themes import ThemeModel
+from buurtcore.text.themes import ThemeModel, discover_themes
 from buurtcore.text.tokens import lemmas
 
 from .models import Story, StoryRound, StoryTheme, ThemeSource
@@ -80,6 +80,22 @@ def _similar(stories: list[Story]) -> None:
         story.similar = [stories[j].pk for j, c in zip(idx, cos, strict=True) if c >= SIMILAR_MIN]
 
 
+def _discover(story_round: StoryRound, stories: list[Story]) -> None:
+    """Themes nobody listed, in the visible stories that have no (accepted) theme."""
+    themed = set(
+        StoryTheme.objects.filter(story__in=stories, rejected=False).values_list(
+            "story_id", flat=True
+        )
+    )
+    rest = [s for s in stories if s.pk not in themed]
+    found = discover_themes([str(s.pk) for s in rest], [lemmas(s.text) for s in rest])
+    story_round.discovered_themes = [
+        {"label": t.label, "keywords": t.keywords, "stories": [int(i) for i in t.stories]}
+        for t in found
+    ]
+    story_round.save(update_fields=["discovered_themes"])
+
+
 @transaction.atomic
 def analyse_round(story_round: StoryRound) -> dict:
     """Assign themes to the round's visible stories and find similar ones.
@@ -90,6 +106,7 @@ def analyse_round(story_round: StoryRound) -> dict:
     stories = list(story_round.stories.visible().order_by("pk"))
     assigned = _assign_themes(story_round, stories)
     _similar(stories)
+    _discover(story_round, stories)
     now = timezone.now()
     for story in stories:
         story.analysed_at = now

@@ -59,6 +59,11 @@ class StoryRound(models.Model):
         related_name="created_story_rounds",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    #: Themes nobody listed, found in the stories that fit no theme (set by the analysis
+    #: task): ``[{"label", "keywords", "stories": [story ids]}]``.
+    discovered_themes = models.JSONField(
+        _("discovered themes"), default=list, blank=True, editable=False
+    )
 
     objects = StoryRoundQuerySet.as_manager()
 

@@ -88,3 +88,23 @@ def similar_stories(story: Story, *, public: bool = False) -> list[Story]:
         qs = qs.filter(consent=Consent.PUBLIC_ANON)
     found = {s.pk: s for s in qs}
     return [found[i] for i in ids if i in found]
+
+
+def discovered_themes(story_round: StoryRound, *, examples: int = 2) -> list[dict]:
+    """The round's discovered themes with their still-visible stories (a few as examples)."""
+    stored = story_round.discovered_themes or []
+    ids = {i for t in stored for i in t.get("stories", []) if isinstance(i, int)}
+    visible = {s.pk: s for s in story_round.stories.visible().filter(pk__in=ids)}
+    out = []
+    for t in stored:
+        members = [visible[i] for i in t.get("stories", []) if i in visible]
+        if members:
+            out.append(
+                {
+                    "label": t.get("label", ""),
+                    "keywords": t.get("keywords", []),
+                    "n": len(members),
+                    "examples": members[:examples],
+                }
+            )
+    return out

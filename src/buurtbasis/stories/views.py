@@ -125,6 +125,7 @@ def round_detail(request, slug):
                 "page": Paginator(stories, 25).get_page(request.GET.get("pagina")),
                 "n_stories": stories.count(),
                 "theme_counts": queries.theme_counts(story_round, stories),
+                "discovered": queries.discovered_themes(story_round),
                 "age_bands": [c for c in AgeBand.choices if c[0]],
                 "roles": TellerRole.choices,
                 "consents": Consent.choices,

@@ -353,3 +353,28 @@ def test_the_researcher_export_is_masked_anonymous_without_withdrawn_stories_and
         services.export_round(
             story_round=story_round, fmt="csv", origin=Origin(actor=UserFactory())
         )
+
+
+def test_themes_nobody_listed_are_discovered_among_visible_stories():
+    from ..queries import discovered_themes
+
+    story_round = open_round()
+    codes = []
+    for text in [
+        "De bibliotheek gaat dicht, waar moet ik nu boeken lenen?",
+        "Zonder bibliotheek kan mijn zoon geen boeken meer lenen voor school.",
+        "Ik leende elke week boeken in de bibliotheek, die gaat nu dicht.",
+        "De bibliotheek sluit en de boeken gaan weg uit de wijk.",
+    ]:
+        story, code = tell(story_round, text)
+        codes.append((story.pk, code))
+    adapters.analyse_round(story_round)
+    found = discovered_themes(story_round)
+    assert found and "bibliotheek" in found[0]["keywords"] and found[0]["n"] >= 3
+    before = found[0]["n"]
+    member = found[0]["examples"][0].pk
+    services.withdraw_with_code(code=dict(codes)[member], origin=Origin.system())
+    assert discovered_themes(story_round)[0]["n"] == before - 1  # also before the next analysis
+    adapters.analyse_round(story_round)
+    story_round.refresh_from_db()
+    assert all(member not in t["stories"] for t in story_round.discovered_themes)
