@@ -79,13 +79,12 @@ def signal_list(request):
     )
 
 
-def _story_choices(code: str):
-    ids = list(
-        Story.objects.visible()
-        .in_municipality(code)
-        .order_by("-told_at", "-pk")
-        .values_list("pk", flat=True)[:STORY_CHOICES]
-    )
+def _story_choices(code: str, wanted: list[str]):
+    """The newest stories of the municipality, and the ones asked for in the address
+    (``?verhaal=<id>``, e.g. from a story's page), visible ones only. Two queries."""
+    visible = Story.objects.visible().in_municipality(code)
+    ids = list(visible.order_by("-told_at", "-pk").values_list("pk", flat=True)[:STORY_CHOICES])
+    ids += list(visible.filter(pk__in=wanted[:STORY_CHOICES]).values_list("pk", flat=True))
     return Story.objects.filter(pk__in=ids).order_by("-told_at", "-pk")
 
 
@@ -99,12 +98,14 @@ def make_signal(request):
     year = latest.order_by("-year").values_list("year", flat=True).first()
     areas = latest.filter(year=year).order_by("level", "name")
     departments = Department.objects.filter(municipality_code=code)
-    initial = {"stories": [s for s in request.GET.getlist("verhaal") if s.isdigit()]}
+    asked = request.POST.getlist("stories") if request.method == "POST" else None
+    wanted = [s for s in (asked or request.GET.getlist("verhaal")) if s.isdigit()]
+    initial = {"stories": wanted}
     form = SignalForm(
         request.POST or None,
         areas=areas,
         departments=departments,
-        stories=_story_choices(code),
+        stories=_story_choices(code, wanted),
         initial=initial,
     )
     rate_limited = ""

@@ -440,3 +440,28 @@ def test_answering_needs_the_csrf_token():
     assert response.status_code == 403
     signal.refresh_from_db()
     assert signal.status == SignalStatus.REPORTED
+
+
+def test_an_older_story_asked_for_in_the_address_can_be_chosen(client, monkeypatch):
+    from buurtbasis.logbook import views_signals
+
+    monkeypatch.setattr(views_signals, "STORY_CHOICES", 1)
+    t = town()
+    old = story(t, "Een ouder verhaal over de donkere bushalte.")
+    story(t, "Een nieuwer verhaal over iets heel anders.")
+    client.force_login(t.worker)
+    page = client.get(reverse("signals:new"), {"verhaal": [old.pk]}).content.decode()
+    assert "Een ouder verhaal" in page and "Een nieuwer verhaal" in page
+    response = client.post(
+        reverse("signals:new"),
+        {
+            "title": "Donkere bushalte",
+            "description": "Onveilig.",
+            "area": t.buurt.pk,
+            "urgency": "normal",
+            "department": t.department.pk,
+            "stories": [old.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert list(Signal.objects.get().stories.all()) == [old]
