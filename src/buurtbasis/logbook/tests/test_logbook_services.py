@@ -276,3 +276,19 @@ def test_a_note_cannot_correct_an_entry_of_another_municipality():
             origin=Origin(actor=t.worker),
         )
     assert error.value.code == "foreign"
+
+
+def test_a_failing_logbook_never_stops_the_write_that_triggered_it(monkeypatch, caplog):
+    t = town()
+
+    def broken(change):
+        raise RuntimeError("logbook down")
+
+    monkeypatch.setattr(services, "log_initiative_change", broken)
+    ini = initiative(t)
+    initiative_services.change_status(initiative=ini, to_status="active", by=t.resident)
+    ini.refresh_from_db()
+    assert ini.status == "active" and not LogEntry.objects.exists()
+    assert "logbook entry not written" in caplog.text
+    monkeypatch.undo()
+    assert backfill() == 2  # the backfill writes what was missed
