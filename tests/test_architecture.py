@@ -22,6 +22,7 @@ FLOORS = [
     "ballots",
     "hosting",
     "stories",
+    "logbook",
     "portal",
 ]
 #: Modules of the project package that are not apps: they may wire everything together.

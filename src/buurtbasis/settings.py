@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "buurtbasis.ballots",
     "buurtbasis.hosting",
     "buurtbasis.stories",
+    "buurtbasis.logbook",
     "buurtbasis.portal",
 ]
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("stemmen/", include("buurtbasis.ballots.urls")),
     path("gastorganisatie/", include("buurtbasis.hosting.urls")),
     path("verhalen/", include("buurtbasis.stories.urls")),
+    path("logboek/", include("buurtbasis.logbook.urls")),
+    path("signalen/", include("buurtbasis.logbook.urls_signals")),
     path("", include("buurtbasis.platform.urls")),
     path("", include("buurtbasis.portal.urls")),
 ]

@@ -10,6 +10,7 @@ from buurtbasis.platform.tenancy import ensure_tenant, tenant_home_url
 from buurtbasis.portal.demo import budgets as budgets_demo
 from buurtbasis.portal.demo import hosting as hosting_demo
 from buurtbasis.portal.demo import initiatives as demo
+from buurtbasis.portal.demo import logbook as logbook_demo
 from buurtbasis.portal.demo import stories as stories_demo
 
 # The two demo tenants: Zwolle on 127.0.0.1 (the address `make run` prints) and
@@ -77,6 +78,8 @@ class Command(BaseCommand):
         hosting_demo.load_demo_hosting(stdout=self.stdout)
         self.stdout.write("")
         stories_demo.load_demo_stories(stdout=self.stdout)
+        self.stdout.write("")
+        logbook_demo.load_demo_logbook(stdout=self.stdout)
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Municipalities (tenants):")))
