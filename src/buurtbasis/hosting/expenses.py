@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -131,15 +131,17 @@ def _transition_many(
         old_states.append(expense.state)
         expense.state = new_state
         expense.updated_at = now
-    fields = ["state", "updated_at", *changed]
     if len(changes) == 1:
-        changes[0][0].save(update_fields=fields)
-    elif not changed:
-        Expense.objects.filter(pk__in=[e.pk for e, _reason in changes]).update(
-            state=new_state, updated_at=now
-        )
+        changes[0][0].save(update_fields=["state", "updated_at", *changed])
     else:
-        Expense.objects.bulk_update([e for e, _reason in changes], fields, batch_size=500)
+        rows = [expense for expense, _reason in changes]
+        attnames = [Expense._meta.get_field(name).attname for name in changed]
+        same = {a: getattr(rows[0], a) for a in attnames if len({getattr(e, a) for e in rows}) == 1}
+        # Values that differ per row first (the payment: a paid expense must have one).
+        _update_each(rows, [a for a in attnames if a not in same])
+        Expense.objects.filter(pk__in=[e.pk for e in rows]).update(
+            state=new_state, updated_at=now, **same
+        )
     ExpenseEvent.objects.bulk_create(
         [
             ExpenseEvent(
@@ -175,6 +177,37 @@ def _transition_many(
             later.append((expense.pk, new_state, reason))
         else:
             _notify(expense, new_state, origin, reason)
+
+
+def _update_each(rows: list[Expense], attnames: list[str], chunk: int = 500) -> None:
+    """Write a value per row for ``attnames`` in one UPDATE per ``chunk`` rows
+    (``UPDATE ... FROM (VALUES ...)``, PostgreSQL and SQLite), where ``bulk_update``
+    would build a CASE of thousands of branches per column."""
+    if not rows or not attnames:
+        return
+    meta = Expense._meta
+    fields = [next(f for f in meta.concrete_fields if f.attname == a) for a in attnames]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    sets = ", ".join(f"{quote(f.column)} = v.column{n + 2}" for n, f in enumerate(fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            row_sql = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+            params = [
+                value
+                for row in part
+                for value in (
+                    row.pk,
+                    *(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields),
+                )
+            ]
+            # Only quoted names of the model go into the text; every value is a parameter.
+            cursor.execute(
+                f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row_sql] * len(part))}) "  # noqa: S608
+                f"AS v WHERE {table}.{quote(meta.pk.column)} = v.column1",
+                params,
+            )
 
 
 @background(retries=3)
