@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -116,7 +117,7 @@ def _transition_many(
     new_state: str,
     origin: Origin,
     *,
-    changed: list[str] = (),
+    changed: Sequence[str] = (),
     later=None,
 ) -> None:
     """:func:`_transition` of many (locked) expenses at once: ``changes`` holds
