@@ -607,16 +607,22 @@ def write_pain001(
         sepa.add_payment(item)
     xml = sepa.export(validate=False)
     if validate:
-        from lxml import etree
-
-        checker = _schema(schema)
-        if not checker.validate(etree.fromstring(xml, _safe_parser())):
-            errors = list(checker.error_log)
-            first = errors[0]
-            raise SchemaValidationError(
-                f"{len(errors)} schema error(s), first at {first.path or ''}: {first.message}"
-            )
+        check_schema(xml, schema)
     return xml
+
+
+def check_schema(xml: bytes, pain: str = PAIN_VERSIONS[0]) -> None:
+    """Validate a pain.001 file against its bundled XSD; :class:`SchemaValidationError`
+    names the first problem and where it is."""
+    from lxml import etree
+
+    checker = _schema(_schema_name(pain))
+    if not checker.validate(etree.fromstring(xml, _safe_parser())):
+        errors = list(checker.error_log)
+        first = errors[0]
+        raise SchemaValidationError(
+            f"{len(errors)} schema error(s), first at {first.path or ''}: {first.message}"
+        )
 
 
 def transfer_xml(data: Any, pain: str = PAIN_VERSIONS[0], **kwargs: Any) -> bytes:
