@@ -371,6 +371,18 @@ def statements(request, slug):
                             "confirm": result.to_confirm,
                         },
                     )
+                    if result.on_hold:
+                        messages.warning(
+                            request,
+                            ngettext(
+                                "%(count)s payment could not be booked and is on hold; "
+                                "the reason is shown with the line.",
+                                "%(count)s payments could not be booked and are on hold; "
+                                "the reason is shown with each line.",
+                                result.on_hold,
+                            )
+                            % {"count": result.on_hold},
+                        )
                 else:
                     messages.info(
                         request, _("This statement had already been imported. Nothing changed.")
