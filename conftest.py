@@ -149,14 +149,12 @@ def _private_media_dir(tmp_path_factory):
 def _private_media(settings, _private_media_dir):
     """Private files (receipts of the demo, letters) go to a temporary folder, never into
     the working tree; tests that want their own folder set it again."""
+    from django.core.files.storage import storages
+
     settings.PRIVATE_MEDIA_ROOT = _private_media_dir
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "buurtbasis.platform.uploads.PrivateStorage",
-            "OPTIONS": {"location": _private_media_dir},
-        },
-    }
+    storages._storages.pop("private", None)  # the storage reads the folder when it is made
+    yield
+    storages._storages.pop("private", None)
 
 
 @pytest.fixture(autouse=True)
