@@ -21,6 +21,7 @@ FLOORS = [
     "budgets",
     "ballots",
     "hosting",
+    "stories",
     "portal",
 ]
 #: Modules of the project package that are not apps: they may wire everything together.

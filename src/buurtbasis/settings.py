@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "buurtbasis.budgets",
     "buurtbasis.ballots",
     "buurtbasis.hosting",
+    "buurtbasis.stories",
     "buurtbasis.portal",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("buurtbudget/", include("buurtbasis.budgets.urls")),
     path("stemmen/", include("buurtbasis.ballots.urls")),
     path("gastorganisatie/", include("buurtbasis.hosting.urls")),
+    path("verhalen/", include("buurtbasis.stories.urls")),
     path("", include("buurtbasis.platform.urls")),
     path("", include("buurtbasis.portal.urls")),
 ]

@@ -10,6 +10,7 @@ from buurtbasis.platform.tenancy import ensure_tenant, tenant_home_url
 from buurtbasis.portal.demo import budgets as budgets_demo
 from buurtbasis.portal.demo import hosting as hosting_demo
 from buurtbasis.portal.demo import initiatives as demo
+from buurtbasis.portal.demo import stories as stories_demo
 
 # The two demo tenants: Zwolle on 127.0.0.1 (the address `make run` prints) and
 # Rotterdam on localhost; both also under /g/<slug>/ on any host name.
@@ -74,6 +75,8 @@ class Command(BaseCommand):
         budgets_demo.load_second_municipality_rounds(stdout=self.stdout)
         self.stdout.write("")
         hosting_demo.load_demo_hosting(stdout=self.stdout)
+        self.stdout.write("")
+        stories_demo.load_demo_stories(stdout=self.stdout)
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Municipalities (tenants):")))
