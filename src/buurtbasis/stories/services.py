@@ -314,7 +314,7 @@ def update_round(*, story_round: StoryRound, data: RoundData, origin: Origin) ->
     _save_themes(story_round, data.themes)
     _save_questions(story_round, data.questions)
     record_event(action="stories.round_changed", target=story_round, origin=origin)
-    enqueue_on_commit(_analysis_task(), round_id=story_round.pk)
+    _request_analysis(story_round.pk)
     return story_round
 
 
@@ -503,10 +503,12 @@ def _code_hash(code: str) -> str:
     return hashlib.sha256(f"stories-withdrawal:{cleaned}".encode()).hexdigest()
 
 
-def _analysis_task():
+def _request_analysis(round_id: int) -> None:
+    """Enqueue the round's analysis after the commit. A task finds the round already
+    analysed after its request (by an earlier task of a burst) and then does nothing."""
     from .tasks import analyse_round
 
-    return analyse_round
+    enqueue_on_commit(analyse_round, round_id=round_id, requested_at=timezone.now().isoformat())
 
 
 @transaction.atomic
@@ -572,7 +574,7 @@ def tell_story(
                 "may_contact": may_contact,
             },
         )
-    enqueue_on_commit(_analysis_task(), round_id=story_round.pk)
+    _request_analysis(story_round.pk)
     return story, code
 
 
@@ -609,7 +611,7 @@ def withdraw_story(*, story: Story, origin: Origin, reason: str = "teller") -> S
         origin=origin,
         details={"round": story.round.slug, "reason": reason},
     )
-    enqueue_on_commit(_analysis_task(), round_id=story.round_id)
+    _request_analysis(story.round_id)
     return story
 
 
@@ -653,7 +655,7 @@ def label_theme(*, story: Story, theme: Theme, on: bool, origin: Origin) -> Stor
             "score": 1.0 if on else 0.0,
         },
     )
-    enqueue_on_commit(_analysis_task(), round_id=story.round_id)
+    _request_analysis(story.round_id)
     return link
 
 

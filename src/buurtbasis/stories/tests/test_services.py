@@ -378,3 +378,22 @@ def test_themes_nobody_listed_are_discovered_among_visible_stories():
     adapters.analyse_round(story_round)
     story_round.refresh_from_db()
     assert all(member not in t["stories"] for t in story_round.discovered_themes)
+
+
+def test_a_burst_of_analysis_requests_analyses_the_round_once(django_capture_on_commit_callbacks):
+    from ..tasks import analyse_round
+
+    story_round = open_round()
+    with django_capture_on_commit_callbacks() as callbacks:
+        tell(story_round, LONELY)
+        tell(story_round, GREEN)
+    assert len(callbacks) == 2  # one request per story
+    requested = timezone.now().isoformat()
+    run = analyse_round.func.__wrapped__
+    assert run(round_id=story_round.pk, requested_at=requested)["stories"] == 2
+    assert run(round_id=story_round.pk, requested_at=requested) == {"skipped": True}
+    # a later change (a withdrawal) is analysed again
+    story = story_round.stories.first()
+    later = timezone.now().isoformat()
+    Story.objects.filter(pk=story.pk).update(analysed_at=None)
+    assert run(round_id=story_round.pk, requested_at=later)["stories"] == 2

@@ -143,13 +143,13 @@ _postcodes = st.builds(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # a busy machine may stall one example
 @given(_words, _emails, _words)
 def test_masked_text_never_contains_the_inserted_email_address(before, email, after):
     assert email not in mask(f"{before} {email} {after}")
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # a busy machine may stall one example
 @given(_words, _phones(), _words)
 def test_masked_text_never_contains_the_inserted_phone_number(before, phone, after):
     masked = mask(f"{before} {phone} {after}")
@@ -157,7 +157,7 @@ def test_masked_text_never_contains_the_inserted_phone_number(before, phone, aft
     assert "[telefoon]" in masked
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # a busy machine may stall one example
 @given(_words, _postcodes, _words)
 def test_masked_text_never_contains_the_inserted_postcode(before, postcode, after):
     masked = mask(f"{before} {postcode} {after}")
