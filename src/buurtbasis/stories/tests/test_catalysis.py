@@ -238,6 +238,9 @@ def test_the_page_draws_charts_with_tables_and_hides_small_groups(client, story_
     html = client.get(_url("catalysis", story_round)).content.decode()
     assert html.count("<svg") >= 3 and "bb-chart__bar" in html and "bb-chart__dot" in html
     assert html.count("<caption") >= html.count('class="bb-chart__svg"')
+    # SVG numbers are never written the Dutch way (150,5 is not a coordinate)
+    assert re.search(r'<circle class="bb-chart__dot" cx="\d+(\.\d+)?" cy="\d+(\.\d+)?"', html)
+    assert not re.search(r'(cx|cy|x|y)="\d+,\d', html)
     assert "Thema’s per wijk" in html and "Thema’s per leeftijd" in html
     # the small wijk (2 stories) is never a row of its own: it is added up with the six
     # stories without an area into one row
