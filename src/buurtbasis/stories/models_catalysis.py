@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,3 +102,25 @@ class StoryCards(models.Model):
         return self.status == CardsStatus.PENDING and (
             (now or timezone.now()) - self.requested_at > dt.timedelta(minutes=after_minutes)
         )
+
+
+def _drop_cards_files(round_id: int) -> None:
+    """Delete the story-cards PDFs of a round (they may hold a story that is gone)."""
+    from buurtbasis.platform.uploads import private_storage
+
+    storage = private_storage()
+    for cards in StoryCards.objects.filter(round_id=round_id).exclude(file=""):
+        StoryCards.objects.filter(pk=cards.pk, file=cards.file).update(
+            file="", fingerprint="", status=CardsStatus.FAILED, error="story withdrawn"
+        )
+        if storage.exists(cards.file):
+            storage.delete(cards.file)
+
+
+@receiver(post_save, sender="stories.Story")
+def _withdrawn_story_leaves_the_cards(sender, instance, **kwargs):
+    """A withdrawn story must not stay in a printable file: the round's story cards are
+    deleted once the withdrawal is committed (asked for again, they are made anew)."""
+    if instance.withdrawn_at is not None:
+        round_id = instance.round_id
+        transaction.on_commit(lambda: _drop_cards_files(round_id))

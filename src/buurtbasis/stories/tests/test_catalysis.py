@@ -378,12 +378,14 @@ def test_a_withdrawn_story_makes_the_cards_stale_and_they_are_made_again(client,
     run_queued_tasks()
     first_file = StoryCards.objects.get(round=story_round).file
     assert "zeepkistenrace" in _pdf_text(_cards(client, story_round))[1]
-    services.withdraw_story(story=story, origin=Origin.system(), reason="code")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.withdraw_story(story=story, origin=Origin.system(), reason="code")
+    # the file that held the story is deleted at once, not only when cards are asked again
+    assert not private_storage().exists(first_file)
     with TestCase.captureOnCommitCallbacks(execute=True):
         again = _cards(client, story_round)
     assert "worden gemaakt" in again.content.decode()  # the old file is never served
     run_queued_tasks()
-    assert not private_storage().exists(first_file)
     text = _pdf_text(_cards(client, story_round))[1]
     assert "zeepkistenrace" not in text
 
