@@ -394,3 +394,25 @@ def test_a_withdrawn_story_makes_the_cards_stale_and_they_are_made_again(client,
 def test_story_cards_are_for_professionals_of_the_round_only(client, story_round):
     client.force_login(UserFactory())
     assert _cards(client, story_round).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_figures_take_the_same_number_of_queries_for_more_stories(story_round):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ..models import Answer
+
+    green = story_round.themes.get(label="Groen")
+    dyad = story_round.questions.get(kind=QuestionKind.DYAD)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            catalysis.round_catalysis(story_round)
+        return len(ctx.captured_queries)
+
+    _fill(story_round, 3, theme=green)
+    few = queries()
+    _fill(story_round, 20, theme=green)
+    assert Answer.objects.filter(question=dyad).count() == 23
+    assert queries() == few <= 6
