@@ -11,6 +11,8 @@ import pytest
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from buurtbasis.accounts.tests.factories import OrganisationFactory, UserFactory
 from buurtbasis.organisations.models import OrganisationKind
@@ -416,3 +418,27 @@ def test_the_figures_take_the_same_number_of_queries_for_more_stories(story_roun
     _fill(story_round, 20, theme=green)
     assert Answer.objects.filter(question=dyad).count() == 23
     assert queries() == few <= 6
+
+
+# --- properties ----------------------------------------------------------------------
+
+_row = st.builds(
+    StoryRow,
+    id=st.integers(0, 10_000),
+    area=st.sampled_from(["", "Noord", "Zuid", "West", "Oost"]),
+    age_band=st.sampled_from(["", "15-24", "25-44", "65+"]),
+    teller_role=st.sampled_from(["resident", "volunteer", "professional"]),
+    themes=st.frozensets(st.sampled_from([GREEN, TRAFFIC]), max_size=2),
+)
+
+
+@given(st.lists(_row, max_size=60), st.sampled_from(catalysis.GROUPINGS))
+def test_no_small_group_is_ever_shown_and_every_story_is_accounted_for(rows, grouping):
+    table = catalysis.theme_table(rows, THEMES, grouping)
+    assert all(r["n"] >= catalysis.MIN_GROUP and r["key"] for r in table["rows"])
+    assert table["small"] is None or table["small"]["n"] >= catalysis.MIN_GROUP
+    small = table["small"]["n"] if table["small"] else 0
+    assert sum(r["n"] for r in table["rows"]) + small + table["hidden"] == len(rows)
+    for pattern in catalysis.theme_patterns(rows, THEMES):
+        assert pattern["group_n"] >= catalysis.PATTERN_MIN_STORIES
+        assert abs(pattern["difference"]) >= catalysis.PATTERN_POINTS
