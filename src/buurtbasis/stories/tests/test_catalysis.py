@@ -250,6 +250,8 @@ def test_the_page_draws_charts_with_tables_and_hides_small_groups(client, story_
     assert "Kleinere groepen samen" in html
     # a pattern: traffic in Noord is 100% against 43% in the round
     assert "komt vaker voor in" in html and "Verkeer" in html
+    # all six slider answers lie close to "slecht"
+    assert "liggen de meeste antwoorden aan één kant: 100% van 6 antwoorden" in html
     assert "06-12345678" not in html and "Jan Jansen" not in html
     assert " je " not in html and " jij " not in html
 
@@ -442,3 +444,13 @@ def test_no_small_group_is_ever_shown_and_every_story_is_accounted_for(rows, gro
     for pattern in catalysis.theme_patterns(rows, THEMES):
         assert pattern["group_n"] >= catalysis.PATTERN_MIN_STORIES
         assert abs(pattern["difference"]) >= catalysis.PATTERN_POINTS
+
+
+@pytest.mark.django_db
+def test_a_round_without_stories_themes_or_questions_has_a_calm_page(client):
+    story_round = open_round(themes=[], questions=[])
+    client.force_login(worker_for(story_round))
+    response = client.get(_url("catalysis", story_round))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Er valt nog niets op." in html and "gemaakt van 0 verhalen" in html
