@@ -454,3 +454,14 @@ def test_a_round_without_stories_themes_or_questions_has_a_calm_page(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Er valt nog niets op." in html and "gemaakt van 0 verhalen" in html
+
+
+@pytest.mark.django_db
+def test_the_page_is_in_english_in_the_english_interface(client, story_round):
+    from django.conf import settings
+
+    client.force_login(worker_for(story_round))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(_url("catalysis", story_round)).content.decode()
+    assert "Making sense together" in html and "Patterns that stand out" in html
+    assert "Samen duiden" not in html

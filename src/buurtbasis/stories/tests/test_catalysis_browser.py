@@ -53,6 +53,10 @@ def test_the_catalysis_page_on_a_phone(live_server, page, axe_violations):
     assert page.locator("circle.bb-chart__dot").count() == 12
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # the page that says the story cards are being made
+    page.goto(live_server.url + reverse("stories:story-cards", args=[story_round.slug]))
+    assert page.locator("h1").inner_text() == "Verhaalkaarten"
+    assert axe_violations(page) == []
 
 
 def test_a_session_is_recorded_without_javascript(live_server, _chromium):
