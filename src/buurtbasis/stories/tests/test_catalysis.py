@@ -465,3 +465,33 @@ def test_the_page_is_in_english_in_the_english_interface(client, story_round):
     html = client.get(_url("catalysis", story_round)).content.decode()
     assert "Making sense together" in html and "Patterns that stand out" in html
     assert "Samen duiden" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"place": "  "}, "place"),
+        ({"conclusions": ""}, "conclusions"),
+        ({"participants": 0}, "participants"),
+        ({"participants": 10_001}, "participants"),
+        ({"held_on": dt.date(2000, 1, 1)}, "held_on_early"),
+    ],
+)
+def test_a_session_with_bad_values_is_refused_with_its_reason(story_round, changes, code):
+    from ..services import StoryError
+    from ..services_catalysis import record_session
+
+    values = {
+        "held_on": timezone.localdate(),
+        "place": "Buurthuis",
+        "participants": 8,
+        "conclusions": "Meer bankjes in het park.",
+    }
+    values.update(changes)
+    with pytest.raises(StoryError) as caught:
+        record_session(
+            story_round=story_round, origin=Origin(actor=worker_for(story_round)), **values
+        )
+    assert caught.value.code == code
+    assert not SenseMakingSession.objects.exists()
