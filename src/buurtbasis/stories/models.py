@@ -338,3 +338,6 @@ class StoryTheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.story_id} -> {self.theme_id} ({self.source})"
+
+
+from .models_catalysis import SenseMakingSession, StoryCards  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_tell
+from . import views, views_catalysis, views_tell
 
 app_name = "stories"
 urlpatterns = [
@@ -20,4 +20,7 @@ urlpatterns = [
     path("<slug:slug>/verhaal/<int:pk>/", views.story_detail, name="story-detail"),
     path("<slug:slug>/verhaal/<int:pk>/thema/", views.story_label, name="story-label"),
     path("<slug:slug>/export.<str:fmt>", views.round_export, name="round-export"),
+    path("<slug:slug>/samen-duiden/", views_catalysis.catalysis_page, name="catalysis"),
+    path("<slug:slug>/samen-duiden/sessie/", views_catalysis.record_session, name="sensemaking"),
+    path("<slug:slug>/verhaalkaarten.pdf", views_catalysis.story_cards, name="story-cards"),
 ]
