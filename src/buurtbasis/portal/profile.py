@@ -89,7 +89,7 @@ def area_ids(area: Area) -> list[int]:
 
 
 def _number(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.normalize())
+    return None if value is None else format(value.normalize(), "f")
 
 
 def _figures(area: Area, municipality: Area | None) -> dict:

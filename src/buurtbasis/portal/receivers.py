@@ -63,9 +63,7 @@ def _initiative_areas(initiative_id) -> list[int]:
 @receiver(post_save, sender=Ballot, dispatch_uid="portal.profile.ballot")
 def ballot_saved(sender, instance, **kwargs):
     if instance.voter_id:
-        changed(
-            Ballot.objects.filter(pk=instance.pk).values_list("voter__home_area_id", flat=True)
-        )
+        changed(Ballot.objects.filter(pk=instance.pk).values_list("voter__home_area_id", flat=True))
 
 
 @receiver(post_save, sender=Initiative, dispatch_uid="portal.profile.initiative")
