@@ -165,7 +165,16 @@ def world():
     }
 
 
-def _tell(world, bands):
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _tell(world, bands, consent=Consent.ANALYSIS_ONLY, text=None):
     welfare = OrganisationFactory(kind=OrganisationKind.WELFARE, areas=[world["wijk"]])
     worker = UserFactory(roles=[(Role.COMMUNITY_WORKER, welfare)])
     now = timezone.now()
@@ -184,17 +193,20 @@ def _tell(world, bands):
     story_services.set_round_status(
         story_round=story_round, status="open", origin=Origin(actor=worker)
     )
+    told = []
     for band in bands:
-        story_services.tell_story(
+        story, _code = story_services.tell_story(
             story_round=story_round,
             data=story_services.StoryData(
-                text="Op het plein groeten de buren elkaar altijd.",
-                consent=Consent.ANALYSIS_ONLY,
+                text=text or "Op het plein groeten de buren elkaar altijd.",
+                consent=consent,
                 area=world["buurt"],
                 age_band=band,
             ),
             origin=Origin.system(),
         )
+        told.append(story)
+    return story_round, told
 
 
 def test_the_figures_match_the_hand_computed_fixture(world):
@@ -354,3 +366,25 @@ def test_the_wijkanalyse_pdf_for_civil_servants(client, world, django_capture_on
     assert "Centrum Zwolle" in text
     assert "133.141" in text
     assert "18%" in text
+
+
+def test_the_stories_block_shows_themes_with_trend_and_only_public_quotes(client, world):
+    from buurtbasis.stories.models import StoryTheme, Theme
+
+    story_round, public = _tell(
+        world, ["65+"] * 2, consent=Consent.PUBLIC_ANON, text="Het plein is gezellig."
+    )
+    _round, private = _tell(world, ["25-44"], text="Mijn buurman Jansen is ziek.")
+    theme = Theme.objects.create(round=story_round, label="Ontmoeten")
+    for story in public + private:
+        StoryTheme.objects.create(story=story, theme=theme, source="auto", score=1.0)
+    old = public[0]
+    Story = type(old)
+    Story.objects.filter(pk=old.pk).update(told_at=timezone.now() - datetime.timedelta(days=120))
+    text = client.get(reverse("areas:profile", args=[world["wijk"].slug])).content.decode()
+    assert "Wat mensen vertellen" in text
+    assert "Ontmoeten" in text
+    # 3 stories about it, 2 in the last 90 days and 1 in the 90 days before: more lately
+    assert "3 verhalen" in text and "vaker" in text
+    assert "Het plein is gezellig." in text
+    assert "Jansen" not in text  # told for the professionals only
