@@ -18,7 +18,7 @@ import logging
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from buurtbasis.areas.models import Area, AreaLevel, IndicatorValue
@@ -308,12 +308,3 @@ def profile_areas(area_ids_changed) -> set[int]:
         "parent_id", flat=True
     )
     return ids | set(parents)
-
-
-def stale_areas(cbs_code: str) -> list[int]:
-    """Every wijk and buurt of the municipality (the nightly refresh)."""
-    return list(
-        Area.objects.in_municipality(cbs_code)
-        .filter(Q(level=AreaLevel.DISTRICT) | Q(level=AreaLevel.NEIGHBOURHOOD))
-        .values_list("pk", flat=True)
-    )

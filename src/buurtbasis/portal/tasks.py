@@ -15,12 +15,15 @@ def refresh_profiles(area_ids: list[int]) -> int:
 
 @background(retries=2, backoff=300)
 def refresh_all_profiles() -> int:
-    """Nightly: compute every stored wijkprofiel again (CBS figures, ages on a new day)."""
+    """Nightly: compute every wijk's profile and every stored buurt profile again (new CBS
+    figures, ages on a new day), so no visitor waits for the first computation."""
+    from buurtbasis.areas.models import Area, AreaLevel
     from buurtbasis.portal.models import WijkProfileSnapshot
     from buurtbasis.portal.profile import refresh
 
-    ids = list(WijkProfileSnapshot.objects.values_list("area_id", flat=True))
-    return sum(1 for pk in ids if refresh(pk) is not None)
+    ids = set(WijkProfileSnapshot.objects.values_list("area_id", flat=True))
+    ids.update(Area.objects.filter(level=AreaLevel.DISTRICT).values_list("pk", flat=True))
+    return sum(1 for pk in sorted(ids) if refresh(pk) is not None)
 
 
 @background(retries=2, backoff=30)

@@ -336,10 +336,18 @@ def test_a_change_refreshes_the_snapshot_through_the_task(
     assert voters["shares"] == {"0-14": 0, "15-24": 31, "25-44": 33, "45-64": None, "65+": None}
 
 
-def test_the_nightly_refresh_is_scheduled():
+def test_the_nightly_refresh_is_scheduled_and_computes_every_wijk(world):
     from buurtbasis.platform import schedule
+    from buurtbasis.portal.tasks import refresh_all_profiles
 
     assert "portal.refresh_wijkprofielen" in {job.name for job in schedule.registered()}
+    profile.refresh(world["buurt"].pk)
+    assert refresh_all_profiles.call() == 3  # both wijken and the buurt shown before
+    assert set(WijkProfileSnapshot.objects.values_list("area__slug", flat=True)) == {
+        world["wijk"].slug,
+        world["other"].slug,
+        world["buurt"].slug,
+    }
 
 
 def _pdf_text(content: bytes) -> str:
