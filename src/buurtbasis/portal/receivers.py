@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
@@ -21,6 +22,7 @@ from buurtbasis.initiatives.models import Initiative
 from buurtbasis.stories.models import Story
 
 logger = logging.getLogger(__name__)
+User = get_user_model()
 _pending = threading.local()
 
 
@@ -29,8 +31,15 @@ def _flush() -> None:
     from .tasks import refresh_profiles
 
     ids = getattr(_pending, "ids", set())
-    _pending.ids = set()
+    voters = getattr(_pending, "voters", set())
+    _pending.ids, _pending.voters = set(), set()
     try:
+        if voters:  # one query for every ballot of the transaction, not one per ballot
+            ids |= set(
+                User.objects.filter(pk__in=voters, home_area__isnull=False).values_list(
+                    "home_area_id", flat=True
+                )
+            )
         areas = sorted(profile_areas(ids))
         if areas:
             refresh_profiles.enqueue(area_ids=areas)
@@ -38,15 +47,17 @@ def _flush() -> None:
         logger.exception("Could not enqueue the refresh of wijkprofielen %s", sorted(ids))
 
 
-def changed(area_ids) -> None:
-    """Refresh the profiles of these areas (and their wijk) after the commit."""
+def changed(area_ids=(), *, voter_ids=()) -> None:
+    """Refresh the profiles of these areas (and their wijk), or of where these voters
+    live, after the commit."""
     ids = {pk for pk in area_ids if pk}
-    if not ids:
+    voters = {pk for pk in voter_ids if pk}
+    if not ids and not voters:
         return
-    pending = getattr(_pending, "ids", None)
-    if pending is None:
-        pending = _pending.ids = set()
-    pending.update(ids)
+    if getattr(_pending, "ids", None) is None:
+        _pending.ids, _pending.voters = set(), set()
+    _pending.ids.update(ids)
+    _pending.voters.update(voters)
     # The first flush after the commit drains the set (the others find it empty); a
     # rolled-back change left in it only costs one refresh more with the next commit.
     transaction.on_commit(_flush)
