@@ -396,3 +396,21 @@ def test_the_stories_block_shows_themes_with_trend_and_only_public_quotes(client
     assert "3 verhalen" in text and "vaker" in text
     assert "Het plein is gezellig." in text
     assert "Jansen" not in text  # told for the professionals only
+
+
+def test_a_failing_enqueue_never_stops_the_change(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from buurtbasis.portal import tasks
+
+    class Unreachable:
+        def enqueue(self, **kwargs):
+            raise ConnectionError("queue unreachable")
+
+    monkeypatch.setattr(tasks, "refresh_profiles", Unreachable())
+    initiative = world["initiative"]
+    with django_capture_on_commit_callbacks(execute=True):
+        initiative.name = "Nieuwe naam"
+        initiative.save()
+    initiative.refresh_from_db()
+    assert initiative.name == "Nieuwe naam"
