@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from buurtcore.bank import parse_camt053  # noqa: E402
 from buurtcore.bank.matching import ExpectedPayment, lines_from, match  # noqa: E402
-from buurtcore.bank.tests.writer import statement_xml  # noqa: E402
+from buurtcore.bank.writer import statement_xml  # noqa: E402
 
 NAMES = ["Zoë Çelik", "Bakkerij & Zn", "Fatima el Amrani", "J. <de> Vries", "Ünal Öztürk"]
 

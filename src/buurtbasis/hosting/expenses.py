@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -28,13 +29,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from buurtbasis.platform import notifications, uploads
-from buurtbasis.platform.audit import Origin, record_event
+from buurtbasis.platform.audit import Origin, audit_event, record_event, record_events
 from buurtbasis.platform.money import format_euros
 from buurtbasis.platform.notifications import notify
 from buurtbasis.platform.tasks import background, enqueue_on_commit
 
 from . import access, adapters, services
-from .models import AccountKind, Category, Grant, LedgerAccount, LedgerEntry
+from .models import AccountKind, Category, Grant, LedgerAccount, LedgerEntry, TransactionKind
 from .models_expenses import (
     AllowanceDeclaration,
     ApprovalStage,
@@ -99,29 +100,108 @@ def _transition(
     """Change the state: history row, audit event, notification (``later``: a list that
     collects ``(expense id, state, reason)`` for one background task after commit, for
     changes of many expenses at once)."""
-    old = expense.state
-    expense.state = new_state
     for name, value in fields.items():
         setattr(expense, name, value)
-    expense.save(update_fields=["state", "updated_at", *fields])
-    ExpenseEvent.objects.create(
-        expense=expense, actor=_actor(origin), old_state=old, new_state=new_state, reason=reason
-    )
-    record_event(
-        action=f"hosting.expense_{new_state}",
-        target=expense,
-        origin=origin,
-        details={
-            "from": old,
-            "to": new_state,
-            "reason": reason,
-            "amount_cents": expense.amount_cents,
-        },
-    )
-    if later is not None:
-        later.append((expense.pk, new_state, reason))
+    _transition_many([(expense, reason)], new_state, origin, changed=list(fields), later=later)
+
+
+def _transition_many(
+    changes: list[tuple[Expense, str]],
+    new_state: str,
+    origin: Origin,
+    *,
+    changed: Sequence[str] = (),
+    later=None,
+) -> None:
+    """:func:`_transition` of many (locked) expenses at once: ``changes`` holds
+    ``(expense, reason)``; ``changed`` names other fields already set on the objects.
+    The rows, their history and their audit events are written in bulk."""
+    if not changes:
+        return
+    now = timezone.now()
+    actor = _actor(origin)
+    old_states = []
+    for expense, _reason in changes:
+        old_states.append(expense.state)
+        expense.state = new_state
+        expense.updated_at = now
+    if len(changes) == 1:
+        changes[0][0].save(update_fields=["state", "updated_at", *changed])
     else:
-        _notify(expense, new_state, origin, reason)
+        rows = [expense for expense, _reason in changes]
+        attnames = [Expense._meta.get_field(name).attname for name in changed]
+        same = {a: getattr(rows[0], a) for a in attnames if len({getattr(e, a) for e in rows}) == 1}
+        # Values that differ per row first (the payment: a paid expense must have one).
+        _update_each(rows, [a for a in attnames if a not in same])
+        Expense.objects.filter(pk__in=[e.pk for e in rows]).update(
+            state=new_state, updated_at=now, **same
+        )
+    ExpenseEvent.objects.bulk_create(
+        [
+            ExpenseEvent(
+                expense=expense,
+                actor=actor,
+                at=now,
+                old_state=old,
+                new_state=new_state,
+                reason=reason,
+            )
+            for (expense, reason), old in zip(changes, old_states, strict=True)
+        ],
+        batch_size=2000,
+    )
+    record_events(
+        [
+            audit_event(
+                action=f"hosting.expense_{new_state}",
+                target=expense,
+                origin=origin,
+                details={
+                    "from": old,
+                    "to": new_state,
+                    "reason": reason,
+                    "amount_cents": expense.amount_cents,
+                },
+            )
+            for (expense, reason), old in zip(changes, old_states, strict=True)
+        ]
+    )
+    for expense, reason in changes:
+        if later is not None:
+            later.append((expense.pk, new_state, reason))
+        else:
+            _notify(expense, new_state, origin, reason)
+
+
+def _update_each(rows: list[Expense], attnames: list[str], chunk: int = 500) -> None:
+    """Write a value per row for ``attnames`` in one UPDATE per ``chunk`` rows
+    (``UPDATE ... FROM (VALUES ...)``, PostgreSQL and SQLite), where ``bulk_update``
+    would build a CASE of thousands of branches per column."""
+    if not rows or not attnames:
+        return
+    meta = Expense._meta
+    fields = [next(f for f in meta.concrete_fields if f.attname == a) for a in attnames]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    sets = ", ".join(f"{quote(f.column)} = v.column{n + 2}" for n, f in enumerate(fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            row_sql = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+            params = [
+                value
+                for row in part
+                for value in (
+                    row.pk,
+                    *(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields),
+                )
+            ]
+            # Only quoted names of the model go into the text; every value is a parameter.
+            cursor.execute(
+                f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row_sql] * len(part))}) "  # noqa: S608
+                f"AS v WHERE {table}.{quote(meta.pk.column)} = v.column1",
+                params,
+            )
 
 
 @background(retries=3)
@@ -596,8 +676,9 @@ def create_batch(
     batch.xml = xml
     later: list = []
     reason = _("Payout batch %(id)s") % {"id": batch.batch_id}
-    for expense in expenses:
-        _transition(expense, ExpenseState.SCHEDULED, origin, reason, later=later)
+    _transition_many(
+        [(expense, reason) for expense in expenses], ExpenseState.SCHEDULED, origin, later=later
+    )
     _notify_later(later, origin)
     record_event(
         action="hosting.payout_batch_created",
@@ -614,30 +695,87 @@ def create_batch(
 
 
 def _pay(expense: Expense, origin: Origin, reason: str, date: datetime.date, later=None) -> Expense:
-    """Post the payment in the ledger (expense account debit, earmark credit) once."""
-    if expense.state == ExpenseState.PAID:
-        raise HostingError(_("This expense has already been paid."), code="paid")
-    if expense.state not in (ExpenseState.APPROVED, ExpenseState.SCHEDULED):
-        raise HostingError(_("Only an approved expense can be paid."), code="state")
-    txn = services.record_expense(
-        grant=expense.grant,
-        category=expense.category,
-        amount_cents=expense.amount_cents,
-        date=date,
-        description=expense.description,
-        origin=origin,
-        paying=expense,
-    )
-    _transition(
-        expense,
-        ExpenseState.PAID,
-        origin,
-        reason,
-        later=later,
-        payment=txn,
-        paid_at=timezone.now(),
-    )
+    """Post the payment of one locked expense in the ledger once (see :func:`_pay_many`)."""
+    (refused,) = _pay_many([(expense, reason, date)], origin, later=later)
+    if refused is not None:
+        raise refused
     return expense
+
+
+def _pay_many(
+    payments: list[tuple[Expense, str, datetime.date]], origin: Origin, later=None
+) -> list[HostingError | None]:
+    """Pay many locked expenses (``(expense, reason, date)``) at once: per expense one
+    ledger transaction (expense account debit, earmark credit) and the state change to
+    paid, written in bulk. Returns, per payment, None when it is paid or the
+    :class:`HostingError` that refused it (already paid, not approved, not enough money
+    in the earmark); a refused payment writes nothing, the others are written.
+    Must run inside ``transaction.atomic``."""
+    refused: list[HostingError | None] = [None] * len(payments)
+    todo: list[int] = []
+    seen: set[int] = set()
+    for n, (expense, _reason, _date) in enumerate(payments):
+        if expense.state == ExpenseState.PAID or expense.pk in seen:
+            refused[n] = HostingError(_("This expense has already been paid."), code="paid")
+        elif expense.state not in (ExpenseState.APPROVED, ExpenseState.SCHEDULED):
+            refused[n] = HostingError(_("Only an approved expense can be paid."), code="state")
+        else:
+            seen.add(expense.pk)
+            todo.append(n)
+    if not todo:
+        return refused
+    grants = Grant.objects.select_related("host", "initiative").in_bulk(
+        {payments[n][0].grant_id for n in todo}
+    )
+    for host in {grant.host for grant in grants.values()}:
+        services._require_finance(origin, host)
+    accounts: dict[tuple, LedgerAccount] = {}
+
+    def account(grant, category=None):
+        key = (grant.pk, category)
+        if key not in accounts:
+            accounts[key] = (
+                services.earmark_account(grant)
+                if category is None
+                else services.expense_account(grant, category)
+            )
+        return accounts[key]
+
+    postings = []
+    for n in todo:
+        expense, _reason, date = payments[n]
+        grant = grants[expense.grant_id]
+        services._check_amount(expense.amount_cents)
+        postings.append(
+            services.Posting(
+                host=grant.host,
+                initiative=grant.initiative,
+                date=date,
+                kind=TransactionKind.EXPENSE,
+                description=expense.description,
+                lines=[
+                    (account(grant, expense.category), expense.amount_cents),
+                    (account(grant), -expense.amount_cents),
+                ],
+                category=expense.category,
+                paying=expense,
+            )
+        )
+    written = services._post_many(postings, origin)
+    paid_at = timezone.now()
+    changes = []
+    for n, txn in zip(todo, written, strict=True):
+        if isinstance(txn, HostingError):
+            refused[n] = txn
+            continue
+        expense, reason, _date = payments[n]
+        expense.payment = txn
+        expense.paid_at = paid_at
+        changes.append((expense, reason))
+    _transition_many(
+        changes, ExpenseState.PAID, origin, changed=["payment", "paid_at"], later=later
+    )
+    return refused
 
 
 @transaction.atomic
@@ -722,6 +860,8 @@ class ImportResult:
     lines: int = 0
     linked: int = 0
     to_confirm: int = 0
+    #: Lines matched for certain that could not be booked: on hold, with the reason.
+    on_hold: int = 0
 
 
 @transaction.atomic
@@ -808,11 +948,17 @@ def import_statement(*, host, data: bytes, origin: Origin) -> ImportResult:
                             reversal=x.reversal,
                         )
                     )
-            new_lines = BankLine.objects.bulk_create(new_lines, batch_size=2000)
     except IntegrityError:  # the same statement imported at the same moment
         raise HostingError(_("This statement has just been imported."), code="twice") from None
     result.lines = len(new_lines)
+    # Match and book before the lines are stored, so every line is written once, in bulk,
+    # with its final state (linked, proposed, on hold with the reason, or pending).
     _match(host, new_lines, origin, result)
+    try:
+        with transaction.atomic():
+            BankLine.objects.bulk_create(new_lines, batch_size=2000)
+    except IntegrityError:  # an overlapping statement imported at the same moment
+        raise HostingError(_("This statement has just been imported."), code="twice") from None
     for statement in result.statements:
         record_event(
             action="hosting.statement_imported",
@@ -823,7 +969,12 @@ def import_statement(*, host, data: bytes, origin: Origin) -> ImportResult:
                 "opening_cents": statement.opening_balance_cents,
                 "closing_cents": statement.closing_balance_cents,
                 "ledger_cents": statement.ledger_balance_cents,
-                "lines": statement.lines.count(),
+                "lines": sum(1 for line in new_lines if line.statement is statement),
+                "on_hold": sum(
+                    1
+                    for line in new_lines
+                    if line.statement is statement and line.state == LineState.ON_HOLD
+                ),
             },
         )
     return result
@@ -840,13 +991,17 @@ def _open_items(host):
 
 
 def _match(host, lines: list[BankLine], origin: Origin, result: ImportResult) -> None:
+    """Propose a payment for each new (not yet stored) line and book the certain ones:
+    the payments in bulk (:func:`_pay_many`), then returns one by one. A line whose
+    booking is refused (e.g. its earmark no longer holds the money) goes on hold with the
+    reason; the other lines are booked all the same."""
     if not lines:
         return
     items = {item.pk: item for item in _open_items(host)}
     proposals = adapters.match_lines(
         [
             (
-                line.pk,
+                n,
                 line.amount_cents,
                 line.counterparty_iban,
                 line.counterparty_name,
@@ -855,7 +1010,7 @@ def _match(host, lines: list[BankLine], origin: Origin, result: ImportResult) ->
                 line.return_reason,
                 line.reversal,
             )
-            for line in lines
+            for n, line in enumerate(lines)
         ],
         [
             (
@@ -868,10 +1023,10 @@ def _match(host, lines: list[BankLine], origin: Origin, result: ImportResult) ->
             for pk, item in items.items()
         ],
     )
-    by_pk = {line.pk: line for line in lines}
-    later: list = []
+    pays: list[tuple[BankLine, PayoutItem]] = []
+    returns: list[tuple[BankLine, PayoutItem]] = []
     for proposal in proposals:
-        line = by_pk[proposal.line_key]
+        line = lines[proposal.line_key]
         item = items.get(proposal.payment_key)
         if item is None:
             continue
@@ -881,13 +1036,63 @@ def _match(host, lines: list[BankLine], origin: Origin, result: ImportResult) ->
         line.proposed = item
         line.confidence = proposal.confidence
         line.match_reason = proposal.reason
-        line.save(update_fields=["proposed", "confidence", "match_reason"])
         if proposal.certain:
-            _link(line, item, origin, is_return, later=later)
-            result.linked += 1
+            (returns if is_return else pays).append((line, item))
         else:
             result.to_confirm += 1
+    later: list = []
+    actor = _actor(origin)
+    # Payments first (a return in the same statement then finds its payment booked).
+    # The expenses are locked once, in the order of their ids, and read again.
+    locked = {
+        e.pk: e
+        for e in Expense.objects.select_for_update(of=("self",))
+        .filter(pk__in={item.expense_id for _line, item in pays})
+        .order_by("pk")
+    }
+    refusals = _pay_many(
+        [
+            (
+                locked[item.expense_id],
+                _("Seen on bank statement %(id)s.") % {"id": line.statement.statement_id},
+                line.booking_date or timezone.localdate(),
+            )
+            for line, item in pays
+        ],
+        origin,
+        later=later,
+    )
+    for (line, item), refused in zip(pays, refusals, strict=True):
+        _settle(line, item, refused, actor, result)
+    for line, item in returns:
+        try:
+            with transaction.atomic():
+                _fail(
+                    _lock(item.expense),
+                    item,
+                    _("The bank returned the payment (%(code)s).")
+                    % {"code": line.return_reason or "?"},
+                    origin,
+                    later=later,
+                )
+        except HostingError as error:
+            _settle(line, item, error, actor, result)
+        else:
+            _settle(line, item, None, actor, result)
     _notify_later(later, origin)
+
+
+def _settle(line: BankLine, item: PayoutItem, refused, actor, result: ImportResult) -> None:
+    """The outcome of booking a certain match on a new line: linked, or on hold with why."""
+    if refused is None:
+        line.state = LineState.LINKED
+        line.linked = item
+        line.decided_by = actor
+        result.linked += 1
+    else:
+        line.state = LineState.ON_HOLD
+        line.note = _("This line could not be booked: %(reason)s") % {"reason": refused.messages[0]}
+        result.on_hold += 1
 
 
 def _link(line: BankLine, item: PayoutItem, origin: Origin, is_return: bool, later=None) -> None:

@@ -9,6 +9,8 @@ message for people and stores nothing.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from buurtbasis.accounts.models import User
 from buurtbasis.budgets.models import FundedPlan
-from buurtbasis.platform.audit import Origin, record_event
+from buurtbasis.platform.audit import Origin, audit_event, record_event, record_events
 from buurtbasis.platform.notifications import notify
 
 from . import access
@@ -422,6 +424,38 @@ def _check_amount(amount_cents: int) -> None:
         raise HostingError(_("The amount is too large."), code="amount")
 
 
+@dataclass
+class Posting:
+    """One balanced transaction to write with :func:`_post_many`.
+
+    ``paying``: the expense this transaction pays (it may use the money that expense
+    holds; the caller marks it paid in the same database transaction)."""
+
+    host: Any
+    initiative: Any
+    date: datetime.date
+    kind: str
+    description: str
+    lines: list[tuple[LedgerAccount, int]]
+    reverses: LedgerTransaction | None = None
+    reason: str = ""
+    category: str = ""
+    paying: Expense | None = None
+
+
+def _check_posting(posting: Posting) -> None:
+    lines = posting.lines
+    if len(lines) < 2:
+        raise HostingError(_("A transaction needs at least two entries."), code="entries")
+    if any(amount == 0 for _account, amount in lines):
+        raise HostingError(_("An entry cannot be zero."), code="entries")
+    if sum(amount for _account, amount in lines) != 0:
+        raise HostingError(_("The entries of a transaction must sum to zero."), code="unbalanced")
+    posting.description = posting.description.strip()
+    if not posting.description:
+        raise HostingError(_("Describe the transaction."), code="description")
+
+
 def _post(
     *,
     host,
@@ -439,63 +473,149 @@ def _post(
     """Write one balanced transaction; refuses what does not sum to zero or would leave
     an earmark below zero or below what approved expenses still wait for (except the
     expense being paid). Must run inside ``transaction.atomic``."""
-    if len(lines) < 2:
-        raise HostingError(_("A transaction needs at least two entries."), code="entries")
-    if any(amount == 0 for _account, amount in lines):
-        raise HostingError(_("An entry cannot be zero."), code="entries")
-    if sum(amount for _account, amount in lines) != 0:
-        raise HostingError(_("The entries of a transaction must sum to zero."), code="unbalanced")
-    description = description.strip()
-    if not description:
-        raise HostingError(_("Describe the transaction."), code="description")
-    earmarks = {a.pk: a for a, _amount in lines if a.kind == AccountKind.EARMARK}
-    delta = 0
+    posting = Posting(
+        host=host,
+        initiative=initiative,
+        date=date,
+        kind=kind,
+        description=description,
+        lines=lines,
+        reverses=reverses,
+        reason=reason,
+        category=category,
+        paying=paying,
+    )
+    (written,) = _post_many([posting], origin)
+    if isinstance(written, HostingError):
+        raise written
+    return written
+
+
+def _post_many(postings: list[Posting], origin: Origin) -> list[LedgerTransaction | HostingError]:
+    """Write many balanced transactions at once, in order, with the checks of
+    :func:`_post`: the earmark accounts are locked once (in a fixed order, so two writers
+    never wait for each other), their balances and what approved expenses hold are read
+    once and followed in memory, and the transactions, entries and audit events are
+    inserted in bulk. Returns, per posting, its transaction or the :class:`HostingError`
+    that refused it (a refused posting writes nothing; the others are written). A
+    posting that is malformed (unbalanced, a zero entry, no description) raises.
+    Must run inside ``transaction.atomic``."""
+    for posting in postings:
+        _check_posting(posting)
+    earmarks = {
+        account.pk: account
+        for posting in postings
+        for account, _amount in posting.lines
+        if account.kind == AccountKind.EARMARK
+    }
+    balances: dict[int, int] = {}
+    held: dict[int, int] = {}
+    paying_held: dict[int, int] = {}
     if earmarks:
         # Lock the earmark accounts (in a fixed order) so two payments cannot both
         # spend the last euro.
-        list(LedgerAccount.objects.select_for_update().filter(pk__in=sorted(earmarks)))
-        for pk in sorted(earmarks):
-            change = sum(amount for a, amount in lines if a.pk == pk)
-            if (
-                earmarks[pk].initiative_id == (initiative.pk if initiative else None)
-                and initiative is not None
-            ):
-                delta += change
-            if change < 0 and account_balance(earmarks[pk]) + change < _committed(
-                earmarks[pk].grant_id, excluding=paying
-            ):
-                raise HostingError(
-                    _("Not enough money is left in %(grant)s.")
-                    % {"grant": earmarks[pk].grant.label},
+        list(LedgerAccount.objects.select_for_update().filter(pk__in=earmarks).order_by("pk"))
+        balances = dict(
+            LedgerEntry.objects.filter(account_id__in=earmarks)
+            .order_by()
+            .values("account_id")
+            .annotate(total=Sum("amount_cents"))
+            .values_list("account_id", "total")
+        )
+        held = dict(
+            Expense.objects.filter(
+                grant_id__in={a.grant_id for a in earmarks.values()}, state__in=COMMITTED_STATES
+            )
+            .order_by()
+            .values("grant_id")
+            .annotate(total=Sum("amount_cents"))
+            .values_list("grant_id", "total")
+        )
+        paying = [p.paying.pk for p in postings if p.paying is not None]
+        if paying:
+            paying_held = dict(
+                Expense.objects.filter(pk__in=paying, state__in=COMMITTED_STATES).values_list(
+                    "pk", "amount_cents"
+                )
+            )
+    results: list[LedgerTransaction | HostingError] = []
+    for posting in postings:
+        changes: dict[int, int] = {}
+        for account, amount in posting.lines:
+            if account.pk in earmarks:
+                changes[account.pk] = changes.get(account.pk, 0) + amount
+        own = paying_held.get(posting.paying.pk, 0) if posting.paying is not None else 0
+        refused = None
+        for pk in sorted(changes):
+            earmark = earmarks[pk]
+            waiting = held.get(earmark.grant_id, 0)
+            if posting.paying is not None and posting.paying.grant_id == earmark.grant_id:
+                waiting -= own
+            if changes[pk] < 0 and balances.get(pk, 0) + changes[pk] < waiting:
+                refused = HostingError(
+                    _("Not enough money is left in %(grant)s.") % {"grant": earmark.grant.label},
                     code="insufficient",
                 )
-    txn = LedgerTransaction.objects.create(
-        date=date,
-        kind=kind,
-        description=description[:200],
-        host=host,
-        initiative=initiative,
-        created_by=_actor(origin),
-        reverses=reverses,
-        reason=reason,
-        earmark_delta_cents=delta,
-        category=category,
-        origin_ip_hash=origin.ip_hash if origin else "",
-    )
-    LedgerEntry.objects.bulk_create(
-        [LedgerEntry(transaction=txn, account=a, amount_cents=amount) for a, amount in lines]
-    )
-    record_event(
-        action=f"hosting.ledger_{kind}",
-        target=txn,
-        origin=origin,
-        details={
-            "entries": [[a.key, amount] for a, amount in lines],
-            "reverses": reverses.pk if reverses else None,
-            "reason": reason,
-        },
-    )
-    return txn
+                break
+        if refused is not None:
+            results.append(refused)
+            continue
+        for pk, change in changes.items():
+            balances[pk] = balances.get(pk, 0) + change
+        if own:  # the expense is paid now: it no longer holds its money
+            held[posting.paying.grant_id] = held.get(posting.paying.grant_id, 0) - own
+        initiative_id = posting.initiative.pk if posting.initiative is not None else None
+        delta = sum(
+            change
+            for pk, change in changes.items()
+            if initiative_id is not None and earmarks[pk].initiative_id == initiative_id
+        )
+        results.append(
+            LedgerTransaction(
+                date=posting.date,
+                kind=posting.kind,
+                description=posting.description[:200],
+                host=posting.host,
+                initiative=posting.initiative,
+                created_by=_actor(origin),
+                reverses=posting.reverses,
+                reason=posting.reason,
+                earmark_delta_cents=delta,
+                category=posting.category,
+                origin_ip_hash=origin.ip_hash if origin else "",
+            )
+        )
+    written = [
+        (posting, txn)
+        for posting, txn in zip(postings, results, strict=True)
+        if isinstance(txn, LedgerTransaction)
+    ]
+    if written:
+        LedgerTransaction.objects.bulk_create([txn for _posting, txn in written], batch_size=1000)
+        LedgerEntry.objects.bulk_create(
+            [
+                LedgerEntry(transaction=txn, account=account, amount_cents=amount)
+                for posting, txn in written
+                for account, amount in posting.lines
+            ],
+            batch_size=2000,
+        )
+        record_events(
+            [
+                audit_event(
+                    action=f"hosting.ledger_{posting.kind}",
+                    target=txn,
+                    origin=origin,
+                    details={
+                        "entries": [[a.key, amount] for a, amount in posting.lines],
+                        "reverses": posting.reverses.pk if posting.reverses else None,
+                        "reason": posting.reason,
+                    },
+                )
+                for posting, txn in written
+            ]
+        )
+    return results
 
 
 def _committed(grant_id, *, excluding: Expense | None = None) -> int:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -371,6 +371,21 @@ def statements(request, slug):
                             "confirm": result.to_confirm,
                         },
                     )
+                    if result.on_hold:
+                        messages.warning(
+                            request,
+                            ngettext(
+                                "%(count)s payment could not be booked and is on hold; "
+                                "the reason is shown with the line.",
+                                "%(count)s payments could not be booked and are on hold; "
+                                "the reason is shown with each line.",
+                                result.on_hold,
+                            )
+                            % {"count": result.on_hold},
+                        )
+                    if result.on_hold:  # show the lines that wait, with their reasons
+                        url = reverse("hosting:statements", args=[host.slug])
+                        return redirect(f"{url}?regels=wachten")
                 else:
                     messages.info(
                         request, _("This statement had already been imported. Nothing changed.")

@@ -24,7 +24,14 @@ from django.utils import translation
 from .models import AuditEvent
 from .ratelimit import client_ip
 
-__all__ = ["Origin", "absolute_url", "hash_client_address", "record_event"]
+__all__ = [
+    "Origin",
+    "absolute_url",
+    "audit_event",
+    "hash_client_address",
+    "record_event",
+    "record_events",
+]
 
 
 def hash_client_address(address: str) -> str:
@@ -90,6 +97,36 @@ def _json_safe(details: dict[str, Any] | None) -> dict[str, Any]:
 _FROM_ORIGIN = object()
 
 
+def audit_event(
+    *,
+    action: str,
+    actor: Any = _FROM_ORIGIN,
+    target: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+    origin: Origin | None = None,
+) -> AuditEvent:
+    """One entry of the audit trail, not yet stored (see :func:`record_event`)."""
+    if actor is _FROM_ORIGIN:
+        actor = origin.actor if origin is not None else None
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    object_type = object_id = object_repr = ""
+    if target is not None:
+        object_type = target._meta.label_lower
+        object_id = str(target.pk)
+        # A person's name or e-mail address does not belong in an append-only log.
+        object_repr = "" if isinstance(target, AbstractBaseUser) else str(target)[:200]
+    return AuditEvent(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr,
+        details=_json_safe(details),
+        ip_hash=origin.ip_hash if origin is not None else "",
+    )
+
+
 def record_event(
     *,
     action: str,
@@ -105,22 +142,15 @@ def record_event(
     ``target`` the object acted on, and ``details`` anything JSON-serialisable
     (dates and Decimals are converted). The origin's hashed client address is stored.
     """
-    if actor is _FROM_ORIGIN:
-        actor = origin.actor if origin is not None else None
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
-    object_type = object_id = object_repr = ""
-    if target is not None:
-        object_type = target._meta.label_lower
-        object_id = str(target.pk)
-        # A person's name or e-mail address does not belong in an append-only log.
-        object_repr = "" if isinstance(target, AbstractBaseUser) else str(target)[:200]
-    return AuditEvent.objects.create(
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
-        details=_json_safe(details),
-        ip_hash=origin.ip_hash if origin is not None else "",
-    )
+    event = audit_event(action=action, actor=actor, target=target, details=details, origin=origin)
+    event.save()
+    return event
+
+
+def record_events(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Append many entries at once (made with :func:`audit_event`), for a change of many
+    objects in one go: one INSERT per thousand entries instead of one each."""
+    for event in events:
+        if event.pk is not None:
+            raise ValueError("audit events are appended once")
+    return AuditEvent.objects.bulk_create(events, batch_size=1000)

@@ -13,7 +13,7 @@ or fetched from outside). A file that is not a camt.053 statement gives a
 
 Examples
 --------
->>> from buurtcore.bank.tests.writer import example_statement_xml
+>>> from buurtcore.bank.writer import example_statement_xml
 >>> result = parse_camt053(example_statement_xml())
 >>> result.version
 'camt.053.001.08'
@@ -281,7 +281,7 @@ def read_camt053(source: Any) -> BankFile:
     """Read a camt.053 file from a path or a binary file object.
 
     >>> import io
-    >>> from buurtcore.bank.tests.writer import example_statement_xml
+    >>> from buurtcore.bank.writer import example_statement_xml
     >>> read_camt053(io.BytesIO(example_statement_xml())).statements[0].currency
     'EUR'
     """

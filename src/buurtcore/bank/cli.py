@@ -9,7 +9,7 @@ that does not add up) and errors as one line on stderr, in English or with ``--l
 Dutch. Exit codes: 0 read, 1 a file that cannot be read, 2 wrong usage.
 
 >>> import io, contextlib, json, tempfile, os
->>> from buurtcore.bank.tests.writer import example_statement_xml
+>>> from buurtcore.bank.writer import example_statement_xml
 >>> from buurtcore.cli import main
 >>> with tempfile.TemporaryDirectory() as tmp:
 ...     path = os.path.join(tmp, "statement.xml")

@@ -112,7 +112,7 @@ def lines_from(bank_file: Any) -> list[BankLine]:
     (detail index None for an entry without details).
 
     >>> from buurtcore.bank import parse_camt053
-    >>> from buurtcore.bank.tests.writer import example_statement_xml
+    >>> from buurtcore.bank.writer import example_statement_xml
     >>> read = parse_camt053(example_statement_xml())
     >>> [(line.key, line.amount_cents) for line in lines_from(read)]
     [((0, 0, 0), 2500), ((0, 1, 0), -10000), ((0, 1, 1), -5000), ((0, 2, None), 50)]

@@ -4,7 +4,7 @@ One batch is one file with one payment-information block: one debtor account (th
 host's), one execution date, batch booking on (the bank statement shows one debit for
 the whole batch), and one transaction per payment with its own end-to-end id. The
 file is written with ``sepaxml`` and validated against the XML schema it bundles
-(with ``xmlschema``) before it is returned: a file that does not validate is an
+(with ``lxml``) before it is returned: a file that does not validate is an
 error, never output.
 
 Rules (see ``docs/sepa.md``):
@@ -500,11 +500,21 @@ def _schema_path(schema: str) -> Path:
     return Path(sepaxml.__file__).resolve().parent / "schemas" / f"{schema}.xsd"
 
 
+def _safe_parser():
+    from lxml import etree
+
+    # No entities, no DTDs fetched, no network: the schema files and our own output only.
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
 @functools.cache
 def _schema(schema: str):
-    import xmlschema
+    """The XSD as a libxml2 schema (``lxml``): it loads in milliseconds and validates a
+    file of 2,000 payments in under a tenth of a second (pure-Python ``xmlschema``,
+    which the tests use to validate once more, takes about ten times as long)."""
+    from lxml import etree
 
-    return xmlschema.XMLSchema(str(_schema_path(schema)))
+    return etree.XMLSchema(etree.parse(str(_schema_path(schema)), _safe_parser()))
 
 
 def _schema_name(pain: str) -> str:
@@ -597,14 +607,22 @@ def write_pain001(
         sepa.add_payment(item)
     xml = sepa.export(validate=False)
     if validate:
-        errors = list(_schema(schema).iter_errors(xml.decode("utf-8")))
-        if errors:
-            first = errors[0]
-            where = getattr(first, "path", None) or ""
-            raise SchemaValidationError(
-                f"{len(errors)} schema error(s), first at {where}: {first.reason}"
-            )
+        check_schema(xml, schema)
     return xml
+
+
+def check_schema(xml: bytes, pain: str = PAIN_VERSIONS[0]) -> None:
+    """Validate a pain.001 file against its bundled XSD; :class:`SchemaValidationError`
+    names the first problem and where it is."""
+    from lxml import etree
+
+    checker = _schema(_schema_name(pain))
+    if not checker.validate(etree.fromstring(xml, _safe_parser())):
+        errors = list(checker.error_log)
+        first = errors[0]
+        raise SchemaValidationError(
+            f"{len(errors)} schema error(s), first at {first.path or ''}: {first.message}"
+        )
 
 
 def transfer_xml(data: Any, pain: str = PAIN_VERSIONS[0], **kwargs: Any) -> bytes:
@@ -622,17 +640,18 @@ def schema_errors(xml: bytes | str) -> list[str]:
 
     >>> empty = b'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"/>'
     >>> errors = schema_errors(empty)
-    >>> len(errors), "CstmrCdtTrfInitn' expected" in errors[0]
-    (1, True)
+    >>> len(errors), "Missing child element" in errors[0], "CstmrCdtTrfInitn" in errors[0]
+    (1, True, True)
     """
-    text = xml.decode("utf-8") if isinstance(xml, bytes) else xml
-    root = ET.fromstring(text)  # noqa: S314 - our own output, or a file a person chose
-    version = root.tag.partition("}")[0].lstrip("{").rsplit(":", 1)[-1]
-    schema = _schema(_schema_name(version))
-    return [
-        f"{getattr(error, 'path', None) or '/'}: {error.reason}"
-        for error in schema.iter_errors(text)
-    ]
+    from lxml import etree
+
+    data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    root = etree.fromstring(data, _safe_parser())
+    version = etree.QName(root).namespace.rsplit(":", 1)[-1] if etree.QName(root).namespace else ""
+    checker = _schema(_schema_name(version))
+    if checker.validate(root):
+        return []
+    return [f"{error.path or '/'}: {error.message}" for error in checker.error_log]
 
 
 def read_pain001(xml: bytes | str) -> dict[str, Any]:

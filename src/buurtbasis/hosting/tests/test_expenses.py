@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.hosting import adapters, expenses, queries
@@ -318,6 +319,148 @@ def test_a_returned_payment_fails_the_expense_and_reverses_the_ledger():
     one.refresh_from_db()
     assert one.state == ExpenseState.APPROVED
     w.batch(one)  # a failed item no longer holds the expense
+
+
+def test_a_payment_that_cannot_be_booked_goes_on_hold_and_the_rest_of_the_statement_is_paid():
+    from buurtbasis.hosting import services
+    from buurtbasis.hosting.models import GrantSource, LedgerEntry, TransactionKind
+
+    w = World()
+    other = services.record_grant(
+        initiative=w.initiative,
+        source=GrantSource.FUND,
+        label="Buurtbudget 2026",
+        amount_cents=10_000,
+        date=datetime.date(2026, 3, 2),
+        origin=Origin(actor=w.officer),
+    )
+    good = w.approve_fully(w.submit(amount=4_550))
+    short = w.approve_fully(w.submit(amount=6_000, grant=other))
+    batch = w.batch(good, short)
+    # A booking written past the services (an old import, a repair in the database) took
+    # money out of the second grant: its payment no longer fits the earmark.
+    drained = LedgerTransaction.objects.create(
+        date=datetime.date(2026, 3, 3),
+        kind=TransactionKind.TRANSFER,
+        description="Overboeking buiten de dienst om",
+        host=w.host,
+        initiative=w.initiative,
+    )
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(
+                transaction=drained, account=services.earmark_account(other), amount_cents=-9_000
+            ),
+            LedgerEntry(
+                transaction=drained, account=services.host_bank_account(w.host), amount_cents=9_000
+            ),
+        ]
+    )
+    data = statement_for(list(batch.items.select_related("expense")), opening=110_000)
+    with translation.override("nl"):
+        result = expenses.import_statement(host=w.host, data=data, origin=Origin(actor=w.officer))
+
+    assert (result.lines, result.linked, result.on_hold) == (2, 1, 1)
+    good.refresh_from_db()
+    short.refresh_from_db()
+    assert good.state == ExpenseState.PAID and good.payment is not None
+    assert short.state == ExpenseState.SCHEDULED and short.payment is None
+    lines = {line.linked_id or line.proposed_id: line for line in BankLine.objects.all()}
+    paid_line = lines[batch.items.get(expense=good).pk]
+    held_line = lines[batch.items.get(expense=short).pk]
+    assert paid_line.state == LineState.LINKED
+    assert held_line.state == LineState.ON_HOLD and held_line.linked is None
+    assert held_line.note == (
+        "Deze regel kon niet worden geboekt: Er is niet genoeg geld over in Buurtbudget 2026."
+    )
+    # Nothing half: one payment in the ledger, one history row and audit event for it.
+    assert LedgerTransaction.objects.filter(kind="expense").count() == 1
+    assert not ExpenseEvent.objects.filter(expense=short, new_state=ExpenseState.PAID).exists()
+    assert AuditEvent.objects.filter(action="hosting.expense_paid").count() == 1
+    # The same statement again changes nothing; a person can still decide on the held line.
+    again = expenses.import_statement(host=w.host, data=data, origin=Origin(actor=w.officer))
+    assert again.already_imported == 1 and again.lines == 0
+    assert LedgerTransaction.objects.filter(kind="expense").count() == 1
+
+
+def test_a_return_that_cannot_be_booked_goes_on_hold_and_the_other_payment_is_paid():
+    from buurtbasis.hosting import services
+
+    w = World()
+    first = w.approve_fully(w.submit(amount=4_550))
+    second = w.approve_fully(w.submit(amount=2_000))
+    one = w.batch(first)
+    expenses.import_statement(
+        host=w.host,
+        data=statement_for(list(one.items.select_related("expense"))),
+        origin=Origin(actor=w.officer),
+    )
+    first.refresh_from_db()
+    # The officer corrected the payment in the ledger by hand before the bank returned it.
+    services.reverse(first.payment, "Dubbel geboekt", Origin(actor=w.officer))
+    two = w.batch(second)
+    item = one.items.get()
+    back = [
+        {
+            "amount_cents": 4_550,
+            "return_reason": "AC04",
+            "bank_code": ("PMNT", "ICDT", "RRTN"),
+            "details": [
+                {
+                    "amount_cents": 4_550,
+                    "iban": PAYEE_IBAN,
+                    "end_to_end_id": item.end_to_end_id,
+                    "return_reason": "AC04",
+                }
+            ],
+        }
+    ]
+    data = statement_for(
+        list(two.items.select_related("expense")), statement_id="ABN-2", extra=back
+    )
+    with translation.override("nl"):
+        result = expenses.import_statement(host=w.host, data=data, origin=Origin(actor=w.officer))
+    assert (result.linked, result.on_hold) == (1, 1)
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.state == ExpenseState.PAID and first.state == ExpenseState.PAID
+    held = BankLine.objects.get(statement__statement_id="ABN-2", state=LineState.ON_HOLD)
+    assert held.proposed == item
+    assert held.note == "Deze regel kon niet worden geboekt: Deze boeking is al gecorrigeerd."
+
+
+def test_a_payment_and_its_return_in_one_statement_end_failed_whatever_their_order():
+    w = World()
+    one = w.approve_fully(w.submit(amount=4_550))
+    batch = w.batch(one)
+    item = batch.items.select_related("expense").get()
+    back = {
+        "amount_cents": 4_550,
+        "return_reason": "AC04",
+        "bank_code": ("PMNT", "ICDT", "RRTN"),
+        "details": [
+            {
+                "amount_cents": 4_550,
+                "iban": PAYEE_IBAN,
+                "end_to_end_id": item.end_to_end_id,
+                "return_reason": "AC04",
+            }
+        ],
+    }
+    paid = {
+        "amount_cents": -4_550,
+        "details": [
+            {"amount_cents": -4_550, "iban": PAYEE_IBAN, "end_to_end_id": item.end_to_end_id}
+        ],
+    }
+    data = statement_for([], extra=[back, paid])  # the return is listed first
+    result = expenses.import_statement(host=w.host, data=data, origin=Origin(actor=w.officer))
+    assert (result.linked, result.on_hold) == (2, 0)
+    one.refresh_from_db()
+    assert one.state == ExpenseState.FAILED
+    assert queries.books(w.initiative).left == 100_000
+    assert LedgerTransaction.objects.filter(kind="expense").count() == 1
+    assert LedgerTransaction.objects.filter(kind="reversal").count() == 1
 
 
 def test_a_line_can_be_ignored_or_put_on_hold_with_a_reason():

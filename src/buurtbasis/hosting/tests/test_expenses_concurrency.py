@@ -178,3 +178,33 @@ def test_the_same_statement_imported_twice_at_once_pays_once():
     expense.refresh_from_db()
     assert expense.state == ExpenseState.PAID
     assert LedgerTransaction.objects.filter(kind="expense").count() == 1
+
+
+def test_an_import_and_a_payment_by_hand_at_once_pay_each_expense_once():
+    w = World(grant_cents=1_000_000)
+    for n in range(ROUNDS):
+        group = [w.approve_fully(w.submit(amount=1_000 + i)) for i in range(4)]
+        batch = w.batch(*group)
+        data = statement_for(list(batch.items.select_related("expense")), statement_id=f"ABN-{n}")
+        by_hand = group[2]
+        results, errors = _race(
+            lambda data=data: expenses.import_statement(
+                host=w.host, data=data, origin=Origin(actor=w.officer)
+            ),
+            partial(
+                expenses.mark_paid_by_hand,
+                expense=by_hand,
+                reason="Contant",
+                origin=Origin(actor=w.officer2),
+            ),
+        )
+        # The import always goes through; the payment by hand either wins (the import
+        # leaves that line to a person) or is refused because the statement paid it first.
+        assert errors[0] is None, errors
+        assert errors[1] is None or isinstance(errors[1], expenses.HostingError), errors
+        assert results[0].linked == (3 if errors[1] is None else 4)
+        for expense in group:
+            expense.refresh_from_db()
+            assert expense.state == ExpenseState.PAID
+            assert LedgerTransaction.objects.filter(paid_expense=expense).count() == 1
+    assert LedgerTransaction.objects.filter(kind="expense").count() == 4 * ROUNDS

@@ -228,6 +228,44 @@ def test_the_same_statement_twice_changes_nothing(client):
     assert LedgerTransaction.objects.filter(kind="expense").count() == 1
 
 
+def test_a_return_that_cannot_be_booked_is_shown_on_hold_with_the_reason(client):
+    from buurtbasis.hosting import expenses, services
+    from buurtbasis.platform.audit import Origin
+
+    w = World()
+    expense = w.approve_fully(w.submit(amount=4_550))
+    batch = w.batch(expense)
+    item = batch.items.select_related("expense").get()
+    expenses.import_statement(
+        host=w.host, data=statement_for([item]), origin=Origin(actor=w.officer)
+    )
+    expense.refresh_from_db()
+    services.reverse(expense.payment, "Dubbel geboekt", Origin(actor=w.officer))
+    back = {
+        "amount_cents": 4_550,
+        "return_reason": "AC04",
+        "bank_code": ("PMNT", "ICDT", "RRTN"),
+        "details": [
+            {
+                "amount_cents": 4_550,
+                "iban": PAYEE_IBAN,
+                "end_to_end_id": item.end_to_end_id,
+                "return_reason": "AC04",
+            }
+        ],
+    }
+    data = statement_for([], statement_id="ABN-2", opening=100_000 - 4_550, extra=[back])
+    client.force_login(w.officer)
+    response = client.post(
+        reverse("hosting:statements", args=[w.host.slug]),
+        {"file": SimpleUploadedFile("b.xml", data, content_type="text/xml")},
+        follow=True,
+    )
+    assert "1 betaling kon niet worden geboekt en staat in de wacht" in response.text
+    assert "Deze regel kon niet worden geboekt: Deze boeking is al gecorrigeerd." in response.text
+    assert BankStatement.objects.count() == 2
+
+
 def test_pages_are_not_for_outsiders(client):
     w = World()
     expense = w.submit()

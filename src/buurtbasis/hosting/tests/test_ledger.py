@@ -96,6 +96,40 @@ def test_spending_more_than_is_left_is_refused():
     assert queries.books(h.initiative).left == 0
 
 
+def test_many_postings_at_once_follow_the_balance_in_order_and_write_only_what_fits(
+    django_assert_max_num_queries,
+):
+    h = hosted()
+    grant = _grant(h, 10_000)
+    earmark = services.earmark_account(grant)
+    food = services.expense_account(grant, Category.FOOD)
+
+    def spend(amount):
+        return services.Posting(
+            host=h.host,
+            initiative=h.initiative,
+            date=DAY,
+            kind="expense",
+            description=f"Uitgave {amount}",
+            lines=[(food, amount), (earmark, -amount)],
+            category=Category.FOOD,
+        )
+
+    before = AuditEvent.objects.count()
+    # 6,000 fits, then 5,000 no longer does (4,000 left), then 4,000 does.
+    with transaction.atomic(), django_assert_max_num_queries(8):
+        written = services._post_many([spend(6_000), spend(5_000), spend(4_000)], h.as_officer)
+    assert isinstance(written[0], LedgerTransaction) and isinstance(written[2], LedgerTransaction)
+    assert isinstance(written[1], services.HostingError) and written[1].code == "insufficient"
+    assert queries.books(h.initiative).left == 0
+    assert [t.earmark_delta_cents for t in (written[0], written[2])] == [-6_000, -4_000]
+    assert {e.transaction_id for e in LedgerEntry.objects.filter(account=earmark)} >= {
+        written[0].pk,
+        written[2].pk,
+    }
+    assert AuditEvent.objects.count() == before + 2
+
+
 @pytest.mark.parametrize("amount", [0, -5, 10**12])
 def test_a_bad_amount_is_refused(amount):
     h = hosted()

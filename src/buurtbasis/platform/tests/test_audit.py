@@ -90,3 +90,27 @@ def test_an_origin_acts_for_its_actor_unless_the_service_says_otherwise(rf):
     assert record_event(action="system.test", origin=origin).actor == user
     assert record_event(action="system.test", actor=None, origin=origin).actor is None
     assert origin.base_url == "http://testserver"
+
+
+def test_many_events_are_appended_at_once_with_what_one_event_records(
+    django_assert_num_queries,
+):
+    from buurtbasis.platform.audit import audit_event, record_events
+
+    actor = UserFactory()
+    orgs = [OrganisationFactory(name=f"Welzijn {n}") for n in range(3)]
+    origin = Origin(actor=actor, ip_hash="abc")
+    events = [
+        audit_event(action="system.bulk", target=org, origin=origin, details={"n": n})
+        for n, org in enumerate(orgs)
+    ]
+    assert all(event.pk is None for event in events)  # nothing stored yet
+    with django_assert_num_queries(1):
+        record_events(events)
+    stored = list(AuditEvent.objects.filter(action="system.bulk").order_by("pk"))
+    assert [(e.object_id, e.object_repr, e.details) for e in stored] == [
+        (str(org.pk), org.name, {"n": n}) for n, org in enumerate(orgs)
+    ]
+    assert all(e.actor == actor and e.ip_hash == "abc" and e.created_at for e in stored)
+    with pytest.raises(ValueError):
+        record_events(stored)  # appended once

@@ -239,7 +239,7 @@ def statement_for(
 ) -> bytes:
     """A CAMT.053 of the host's account: ``items`` (payout items) as one batch debit with
     a detail per payment, ``returns`` (payout items) as credits returned by the bank."""
-    from buurtcore.bank.tests.writer import statement_xml
+    from buurtcore.bank.writer import statement_xml
 
     booking = {"booking_date": day.isoformat()} if day else {}
     details = [

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from buurtcore.bank import BankFileError, parse_camt053, read_camt053
-from buurtcore.bank.tests.writer import statement_xml
+from buurtcore.bank.writer import statement_xml
 
 DATA = Path(__file__).parent / "data"
 ING = (DATA / "ing_camt053_02_batch.xml").read_bytes()

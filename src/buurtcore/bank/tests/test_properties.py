@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from buurtcore.bank import BankFileError, parse_camt053
-from buurtcore.bank.tests.writer import statement_xml
+from buurtcore.bank.writer import statement_xml
 
 OWN_IBAN = "NL20INGB0001234567"
 

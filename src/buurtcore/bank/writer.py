@@ -1,4 +1,5 @@
-"""A small camt.053 writer, for tests, fixtures and the benchmark only.
+"""A small camt.053 writer: for tests, fixtures, the benchmark and the demo (the statements
+the demo hosts read).
 
 It writes what the reader reads, in the shapes of versions .02 (amounts of a transaction in
 ``AmtDtls/TxAmt``, status as text), .04 (``TxDtls/Amt`` and ``CdtDbtInd``) and .08 (status as
