@@ -163,7 +163,7 @@ def report_version(story: AccountabilityStory) -> str:
     return f"{story.updated_at.isoformat()}|{last or 0}"[:64]
 
 
-def _request(model, lookup: dict, version: str, task):
+def request_pdf(model, lookup: dict, version: str, task):
     """The row for ``lookup``; a background task is enqueued unless it is ready for this
     version or already being made for it (and not stuck)."""
     from buurtbasis.platform.tasks import enqueue_on_commit
@@ -192,7 +192,7 @@ def request_report(*, story: AccountabilityStory, language: str) -> Accountabili
     """Ask for the story's report in this language; a ready or waiting one is not asked again."""
     from .tasks import make_accountability_report
 
-    return _request(
+    return request_pdf(
         AccountabilityReport,
         {"story": story, "language": language},
         report_version(story),
@@ -210,7 +210,7 @@ def municipality_version() -> str:
 def request_municipality_report(*, cbs_code: str, language: str) -> MunicipalityReport:
     from .tasks import make_municipality_report
 
-    return _request(
+    return request_pdf(
         MunicipalityReport,
         {"cbs_code": cbs_code, "language": language},
         municipality_version(),
@@ -263,7 +263,7 @@ def _pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf(stylesheets=stylesheets)
 
 
-def _render(model, report_id: int, make_pdf, version_of, prefix) -> str:
+def render_pdf(model, report_id: int, make_pdf, version_of, prefix) -> str:
     report = model.objects.filter(pk=report_id).first()
     if report is None or report.status != AccountabilityReportStatus.PENDING:
         return "skipped"
@@ -298,7 +298,7 @@ def _render(model, report_id: int, make_pdf, version_of, prefix) -> str:
 
 def render_report(*, report_id: int) -> str:
     """What the report task does: render the PDF of the story and store it privately."""
-    return _render(
+    return render_pdf(
         AccountabilityReport,
         report_id,
         lambda report: _pdf(report_html(report.story)),
@@ -314,7 +314,7 @@ def render_municipality_report(*, report_id: int) -> str:
         rows = municipality_overview(report.cbs_code)
         return overview_pdf(rows, title=_("Fiscal hosting in the municipality"))
 
-    return _render(
+    return render_pdf(
         MunicipalityReport, report_id, make, lambda report: municipality_version(), "gemeente"
     )
 

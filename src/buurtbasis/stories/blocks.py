@@ -1,0 +1,106 @@
+"""The stories' block on the wijkprofiel: themes with their trend, and a few quotes.
+
+Registered in ``StoriesConfig.ready`` for the page ``wijkprofiel`` (see
+``docs/wijkprofiel.md``). The figures are kept in the cache for a few minutes, so the
+profile stays fast with many stories (a changed story or theme makes them old). Quotes
+are only of stories whose teller allowed an anonymised quote in public, and only their
+masked text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .models import Story, StoryTheme
+
+#: How long the block's figures are kept (seconds).
+CACHE_SECONDS = 300
+#: The trend compares the stories of the last this many days with the days before.
+TREND_DAYS = 90
+#: Themes and quotes shown.
+THEMES_SHOWN = 6
+QUOTES_SHOWN = 3
+
+
+def _area_ids(area) -> list[int]:
+    return [area.pk, *area.children.values_list("pk", flat=True)]
+
+
+def theme_trends(area_ids: list[int], *, now=None) -> list[dict]:
+    """Per theme label: stories in all, in the last ``TREND_DAYS`` and the days before."""
+    now = now or timezone.now()
+    recent = now - dt.timedelta(days=TREND_DAYS)
+    before = recent - dt.timedelta(days=TREND_DAYS)
+    rows = (
+        StoryTheme.objects.filter(
+            rejected=False, story__area_id__in=area_ids, story__withdrawn_at__isnull=True
+        )
+        .values("theme__label")
+        .annotate(
+            total=Count("story", distinct=True),
+            recent=Count("story", filter=Q(story__told_at__gte=recent), distinct=True),
+            earlier=Count(
+                "story",
+                filter=Q(story__told_at__gte=before, story__told_at__lt=recent),
+                distinct=True,
+            ),
+        )
+        .order_by("-total", "theme__label")[:THEMES_SHOWN]
+    )
+    themes = []
+    for row in rows:
+        if row["recent"] > row["earlier"]:
+            trend = "up"
+        elif row["recent"] < row["earlier"]:
+            trend = "down"
+        else:
+            trend = "same"
+        themes.append(
+            {
+                "label": row["theme__label"],
+                "total": row["total"],
+                "recent": row["recent"],
+                "earlier": row["earlier"],
+                "trend": trend,
+            }
+        )
+    return themes
+
+
+def _figures(area) -> dict:
+    ids = _area_ids(area)
+    stories = Story.objects.visible().filter(area_id__in=ids)
+    quotes = list(
+        stories.public()
+        .exclude(masked_text="")
+        .order_by("-told_at", "-pk")
+        .values_list("masked_text", flat=True)[:QUOTES_SHOWN]
+    )
+    return {"count": stories.count(), "themes": theme_trends(ids), "quotes": quotes}
+
+
+VERSION_KEY = "stories:wijkprofiel:version"
+
+
+def stories_changed(**kwargs) -> None:
+    """A story or its themes changed: the cached figures of every area are old."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, None)
+
+
+def wijkprofiel_block(request, *, area, **objects):
+    """Themes with trend and quotes of the stories told in the area; None without stories."""
+    key = f"stories:wijkprofiel:{cache.get(VERSION_KEY, 0)}:{area.pk}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _figures(area)
+        cache.set(key, figures, CACHE_SECONDS)
+    if not figures["count"]:
+        return None
+    return {"area": area, "trend_days": TREND_DAYS, **figures}
