@@ -321,7 +321,9 @@ def load_demo_stories(*, stdout=None) -> list[str]:
             story_round, areas = _round(spec, themes, worker, org, now)
             _tell(story_round, areas, picked, worker, now, spec, rng)
             _close(story_round, spec, themes, areas, worker, org, now)
-            adapters.analyse_round(story_round)
+            # lexical here: encoding 300 stories with the embedding model would take
+            # half a minute; the next analysis (a new story) adds the embeddings
+            adapters.analyse_round(story_round, backend=adapters.LEXICAL)
         made.append(spec["slug"])
         if stdout is not None:
             stdout.write(
