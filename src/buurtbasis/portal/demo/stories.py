@@ -278,13 +278,17 @@ def _tell(story_round, areas, picked, worker, now, spec, rng) -> None:
         role = rng.choice(ROLES)
         wijk = areas[rng.randrange(len(areas))] if i >= len(areas) else areas[i]
         kitchen_table = rng.random() < 0.1
+        # some may be contacted, always through the worker (no addresses in demo data)
+        contact = rng.random() < 0.15
         days_ago = first - (first - last) * i / max(1, len(picked) - 1)
         services.tell_story(
             story_round=story_round,
             data=services.StoryData(
                 text=_text(row, wijk, role, rng),
                 consent=CONSENTS[rng.randrange(len(CONSENTS))],
-                area=wijk if rng.random() > 0.05 else None,
+                area=wijk if i < len(areas) or rng.random() > 0.05 else None,
+                may_contact=contact,
+                contact_channel="worker" if contact else "",
                 age_band=_age_band(theme, rng),
                 teller_role=role,
                 answers=_answers(questions, theme, role, rng),

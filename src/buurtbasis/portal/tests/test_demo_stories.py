@@ -51,6 +51,10 @@ def test_demo_story_rounds(django_capture_on_commit_callbacks):
         stories.values_list("teller_role", flat=True)
     )
     assert stories.exclude(recorded_by=None).exists()  # some from a kitchen table
+    assert stories.filter(area=None).exists()  # a few without a wijk
+    contact = stories.filter(may_contact=True)
+    assert contact.exists() and set(contact.values_list("contact_channel", flat=True)) == {"worker"}
+    assert not stories.exclude(contact_detail="").exists()
     dyads = [a.value for a in Answer.objects.filter(question__kind="dyad")]
     assert len({round(v, 1) for v in dyads if v is not None}) >= 8
     assert None in dyads  # n.v.t.
