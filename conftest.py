@@ -170,19 +170,19 @@ def _fresh_ballot_caches(settings):
 
 @pytest.fixture(autouse=True)
 def _flushable_ledger(request, django_db_blocker):
-    """After a transactional test, empty the append-only ledger so the flush can run
-    (SQLite refuses DELETE of ledger rows, PostgreSQL TRUNCATE of a ledger that holds
-    rows; see ``buurtbasis.hosting.testing``)."""
+    """After a transactional test, empty the append-only tables (the ledger, the logbook)
+    so the flush can run (SQLite refuses DELETE of their rows, PostgreSQL TRUNCATE of such
+    a table that holds rows; see ``buurtbasis.platform.append_only``)."""
     yield
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
         {"transactional_db", "live_server"} & set(request.fixturenames)
     )
     if transactional:
-        from buurtbasis.hosting.testing import empty_ledger_for_flush
+        from buurtbasis.platform.append_only import empty_for_flush
 
         with django_db_blocker.unblock():
-            empty_ledger_for_flush()
+            empty_for_flush()
 
 
 PABULIB_FIXTURES = {"pabulib_dir", "pabulib_file"}

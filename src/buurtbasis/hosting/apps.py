@@ -1,6 +1,20 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+#: The append-only ledger (triggers: migrations 0002 and 0007), entries before transactions.
+LEDGER_TABLES = ["hosting_ledgerentry", "hosting_ledgertransaction"]
+#: Rows that refer to ledger transactions (an expense to its payment), emptied first when
+#: the test suite empties the ledger, in this order: SQLite checks foreign keys at commit.
+LEDGER_REFERRING = [
+    "hosting.BankLine",
+    "hosting.BankStatement",
+    "hosting.PayoutItem",
+    "hosting.PayoutBatch",
+    "hosting.ExpenseEvent",
+    "hosting.ExpenseApproval",
+    "hosting.Expense",
+]
+
 
 class HostingConfig(AppConfig):
     name = "buurtbasis.hosting"
@@ -97,3 +111,8 @@ class HostingConfig(AppConfig):
         from . import fund
 
         fund.register()  # the initiatives fund: notification kinds, privacy, dashboard block
+        from buurtbasis.platform.append_only import register_append_only
+
+        register_append_only(
+            "hosting", what="ledger", tables=LEDGER_TABLES, referring=LEDGER_REFERRING
+        )

@@ -35,6 +35,10 @@ class LogbookConfig(AppConfig):
             subject=f"{folder}story_answered_subject.txt",
             text=f"{folder}story_answered_body.txt",
         )
+        from buurtbasis.platform.append_only import register_append_only
+
+        # the database refuses changes too (migration 0002_logentry_append_only_triggers)
+        register_append_only("logbook", what="logbook", tables=["logbook_logentry"])
         register_exporter("logbook", privacy.export_logbook)
         register_eraser("logbook", privacy.erase_logbook)
         register_block(

