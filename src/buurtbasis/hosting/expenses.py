@@ -82,6 +82,29 @@ def finance_officers(host):
     return services.host_people(getattr(host, "pk", host), access.FINANCE_ROLES)
 
 
+def _refuse_withdrawn(expense: Expense) -> None:
+    """No new promise on a grant withdrawn after a recount (its money went back)."""
+    if expense.grant.withdrawn_at is not None:
+        raise HostingError(
+            _(
+                "The money of %(grant)s was withdrawn after a recount, so this expense cannot "
+                "be paid from it. It can still be rejected."
+            )
+            % {"grant": expense.grant.label},
+            code="withdrawn",
+        )
+
+
+def _release(expense: Expense, reason: str, origin: Origin) -> None:
+    """The expense no longer holds money: on a withdrawn grant that money goes back too."""
+    services.withdraw_freed(
+        expense.grant_id,
+        reason=_("Released by expense %(number)s: %(reason)s")
+        % {"number": expense.pk, "reason": reason},
+        origin=origin,
+    )
+
+
 def _agreement(expense: Expense):
     agreement = services.active_agreement(expense.initiative)
     if agreement is None or agreement.host_id != expense.host_id:
@@ -408,6 +431,7 @@ def submit(*, expense: Expense, origin: Origin, answer: str = "") -> Expense:
         raise HostingError(_("This expense has already been submitted."), code="state")
     if expense.state == ExpenseState.NEEDS_INFO and not answer.strip():
         raise HostingError(_("Answer the question."), code="answer")
+    _refuse_withdrawn(expense)
     _submit(expense, origin, answer.strip())
     return expense
 
@@ -447,7 +471,10 @@ def reject(*, expense: Expense, reason: str, origin: Origin) -> Expense:
         raise HostingError(_("This expense can no longer be rejected."), code="state")
     if not reason.strip():
         raise HostingError(_("Give a reason."), code="reason")
+    released = expense.state == ExpenseState.APPROVED
     _transition(expense, ExpenseState.REJECTED, origin, reason.strip())
+    if released:
+        _release(expense, reason.strip(), origin)
     return expense
 
 
@@ -500,6 +527,7 @@ def approve(*, expense: Expense, origin: Origin) -> Expense:
         expense.volunteer_id is not None and actor.pk == expense.volunteer_id
     ):
         raise _forbidden(_("Nobody approves their own expense."))
+    _refuse_withdrawn(expense)
     status = approval_status(expense, agreement)
     if not status.treasurer_checked:
         treasurer_free = agreement.treasurer_id not in (None, expense.submitted_by_id)
@@ -799,6 +827,7 @@ def _fail(expense: Expense, item: PayoutItem | None, reason: str, origin: Origin
     if item is not None:
         PayoutItem.objects.filter(pk=item.pk).update(failed=True)
     _transition(expense, ExpenseState.FAILED, origin, reason, later=later)
+    _release(expense, reason, origin)
 
 
 @transaction.atomic
@@ -826,6 +855,7 @@ def retry(*, expense: Expense, origin: Origin) -> Expense:
         raise _forbidden()
     if expense.state != ExpenseState.FAILED:
         raise HostingError(_("Only a failed payment can be tried again."), code="state")
+    _refuse_withdrawn(expense)
     # The same lock as the last approval: a retry and an approval at the same moment
     # cannot both promise the last euro of the earmark.
     _lock_earmark(expense.grant)
@@ -1210,6 +1240,7 @@ def unlink_line(*, line: BankLine, reason: str, origin: Origin) -> BankLine:
     reason = reason.strip()
     services.reverse(expense.payment, reason, origin)
     _transition(expense, ExpenseState.SCHEDULED, origin, reason, payment=None, paid_at=None)
+    _release(expense, reason, origin)  # it is promised again: normally nothing is freed
     line.state = LineState.PENDING
     line.linked = None
     line.note = reason

@@ -783,19 +783,8 @@ def withdraw_grant(grant: Grant, *, reason: str, origin: Origin) -> Grant:
         return grant
     _require_finance(origin, grant.host)
     income = income_account(grant)
-    back = max(account_balance(earmark) - _committed(grant.pk), 0)
     received = -account_balance(income)
-    if back:
-        _post(
-            host=grant.host,
-            initiative=grant.initiative,
-            date=timezone.localdate(),
-            kind=TransactionKind.WITHDRAWAL,
-            description=_("Withdrawn after recount: %(grant)s") % {"grant": grant.label},
-            lines=[(earmark, -back), (income, back)],
-            origin=origin,
-            reason=reason,
-        )
+    back = _book_withdrawal(grant, earmark, reason, origin)
     grant.withdrawn_at = timezone.now()
     grant.withdrawn_cents = back
     grant.to_resolve_cents = received - back
@@ -813,6 +802,51 @@ def withdraw_grant(grant: Grant, *, reason: str, origin: Origin) -> Grant:
     )
     _tell_grant(grant, "withdrawn", origin)
     return grant
+
+
+def _book_withdrawal(grant: Grant, earmark: LedgerAccount, reason: str, origin: Origin) -> int:
+    """Send back what the locked grant's earmark holds beyond its promises; returns it."""
+    back = max(account_balance(earmark) - _committed(grant.pk), 0)
+    if back:
+        _post(
+            host=grant.host,
+            initiative=grant.initiative,
+            date=timezone.localdate(),
+            kind=TransactionKind.WITHDRAWAL,
+            description=_("Withdrawn after recount: %(grant)s") % {"grant": grant.label},
+            lines=[(earmark, -back), (income_account(grant), back)],
+            origin=origin,
+            reason=reason,
+        )
+    return back
+
+
+def withdraw_freed(grant_id: int, *, reason: str, origin: Origin) -> int:
+    """A promise on a withdrawn grant was released (an approved expense rejected, a payment
+    failed or reversed): the freed money goes back as well, so it cannot be spent again.
+
+    Call inside the transaction that released it. Not a decision of its own, so whoever
+    released the promise books it. Returns what went back (0 when the grant is not
+    withdrawn)."""
+    grant, earmark = _lock_grant(Grant(pk=grant_id))
+    if grant.withdrawn_at is None:
+        return 0
+    back = _book_withdrawal(grant, earmark, reason, origin)
+    if back:
+        grant.withdrawn_cents += back
+        grant.to_resolve_cents -= back
+        grant.save(update_fields=["withdrawn_cents", "to_resolve_cents"])
+        record_event(
+            action="hosting.grant_withdrawn_more",
+            target=grant,
+            origin=origin,
+            details={
+                "reason": reason,
+                "returned_cents": back,
+                "to_resolve_cents": grant.to_resolve_cents,
+            },
+        )
+    return back
 
 
 @transaction.atomic
