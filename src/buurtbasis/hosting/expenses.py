@@ -35,7 +35,15 @@ from buurtbasis.platform.notifications import notify
 from buurtbasis.platform.tasks import background, enqueue_on_commit
 
 from . import access, adapters, services
-from .models import AccountKind, Category, Grant, LedgerAccount, LedgerEntry, TransactionKind
+from .models import (
+    AccountKind,
+    Category,
+    Grant,
+    LedgerAccount,
+    LedgerEntry,
+    ReceiptRule,
+    TransactionKind,
+)
 from .models_expenses import (
     AllowanceDeclaration,
     ApprovalStage,
@@ -368,7 +376,7 @@ def submit_expense(
     if len(reference) > 35:
         raise HostingError(_("The reference is at most 35 characters."), code="reference")
     if receipt is None and not draft:
-        raise HostingError(_("Add a photo or PDF of the proof of purchase."), code="receipt")
+        _require_receipt(agreement, amount_cents)
     clean = _clean_receipt(receipt) if receipt is not None else None
     stored = uploads.save_private(clean, "receipts") if clean is not None else None
     try:
@@ -409,9 +417,24 @@ def submit_expense(
     return expense
 
 
+def _require_receipt(agreement, amount_cents: int) -> None:
+    """Refuse an expense without proof when the agreement's rule asks for it."""
+    if agreement is None or agreement.receipt_required(amount_cents):
+        if agreement is not None and agreement.receipt_rule == ReceiptRule.FROM_AMOUNT:
+            raise HostingError(
+                _(
+                    "Your host requires proof of payment from %(amount)s. "
+                    "Add a photo or PDF of the proof of purchase."
+                )
+                % {"amount": _euros(agreement.receipt_from_cents)},
+                code="receipt",
+            )
+        raise HostingError(_("Add a photo or PDF of the proof of purchase."), code="receipt")
+
+
 def _submit(expense: Expense, origin: Origin, reason: str = ""):
     if not expense.receipt:
-        raise HostingError(_("Add a photo or PDF of the proof of purchase."), code="receipt")
+        _require_receipt(services.active_agreement(expense.initiative), expense.amount_cents)
     _transition(
         expense,
         ExpenseState.SUBMITTED,
@@ -1260,6 +1283,14 @@ def unlink_line(*, line: BankLine, reason: str, origin: Origin) -> BankLine:
 # ---------------------------------------------------------------------------------------------
 
 
+def age_on(person, day: datetime.date) -> int | None:
+    """The person's age in whole years on ``day`` (the day of the work), None if unknown."""
+    born = getattr(person, "birth_date", None)
+    if born is None or born > day:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 def allowance_check(person, *, day: datetime.date, amount_cents: int, hours=None, excluding=None):
     """The limits for a proposed allowance to ``person``, counted across every initiative:
     what was paid or promised to them, plus what they declared from elsewhere."""
@@ -1279,6 +1310,7 @@ def allowance_check(person, *, day: datetime.date, amount_cents: int, hours=None
             day=day,
             amount_cents=amount_cents,
             hours=hours,
+            age=age_on(person, day),
         )
     except adapters.AdapterError as error:
         raise HostingError(error.message, code="allowance") from None

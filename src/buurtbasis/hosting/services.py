@@ -38,6 +38,7 @@ from .models import (
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
+    ReceiptRule,
     TransactionKind,
 )
 
@@ -164,9 +165,15 @@ def offer(
     approval_threshold_cents: int,
     approver_bands: list[dict],
     required_receipts: str,
+    receipt_rule: str = ReceiptRule.ALWAYS,
+    receipt_from_cents: int = 0,
     origin: Origin,
 ) -> HostingAgreement:
-    """The host's coordinator offers terms for a request (or changes an open offer)."""
+    """The host's coordinator offers terms for a request (or changes an open offer).
+
+    ``receipt_rule`` says when an expense needs a photo or PDF of its proof: always, or
+    from ``receipt_from_cents``; ``required_receipts`` explains it in the host's words.
+    """
     agreement = _lock(agreement)
     _require(access.is_coordinator(_actor(origin), agreement.host_id))
     if agreement.state not in (AgreementState.REQUESTED, AgreementState.OFFERED):
@@ -176,6 +183,19 @@ def offer(
     if not 0 <= approval_threshold_cents <= MAX_AMOUNT_CENTS:
         raise HostingError(_("The approval amount cannot be negative."), code="threshold")
     agreement.approver_bands = validate_bands(approver_bands, approval_threshold_cents)
+    if receipt_rule not in ReceiptRule.values:
+        raise HostingError(_("Choose when proof of payment is required."), code="receipt_rule")
+    if receipt_rule == ReceiptRule.FROM_AMOUNT and not (
+        0 <= receipt_from_cents <= MAX_AMOUNT_CENTS
+    ):
+        raise HostingError(
+            _("Enter the amount from which proof of payment is required (0 or more)."),
+            code="receipt_rule",
+        )
+    agreement.receipt_rule = receipt_rule
+    agreement.receipt_from_cents = (
+        receipt_from_cents if receipt_rule == ReceiptRule.FROM_AMOUNT else 0
+    )
     agreement.start_date = start_date
     agreement.fee_basis_points = fee_basis_points
     agreement.approval_threshold_cents = approval_threshold_cents
@@ -192,6 +212,8 @@ def offer(
             "fee_basis_points": fee_basis_points,
             "approval_threshold_cents": approval_threshold_cents,
             "approver_bands": agreement.approver_bands,
+            "receipt_rule": agreement.receipt_rule,
+            "receipt_from_cents": agreement.receipt_from_cents,
             "start_date": start_date,
         },
     )

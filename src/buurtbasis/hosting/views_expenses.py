@@ -91,7 +91,11 @@ def expense_new(request, slug):
     if agreement is None or not access.is_initiator(request.user, initiative):
         raise Http404
     form = ExpenseForm(
-        request.POST or None, request.FILES or None, initiative=initiative, host=agreement.host
+        request.POST or None,
+        request.FILES or None,
+        initiative=initiative,
+        host=agreement.host,
+        agreement=agreement,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -57,7 +57,9 @@ def test_an_initiator_asks_a_host_the_host_offers_and_the_initiator_accepts(clie
             "start_date": "2026-01-01",
             "fee_percent": "-1",
             "approval_threshold": "100",
-            "two_approvers_from": "500",
+            "band_1_from": "500",
+            "band_1_approvers": "2",
+            "receipt_rule": "always",
             "required_receipts": "Bon",
         },
     )
@@ -69,7 +71,9 @@ def test_an_initiator_asks_a_host_the_host_offers_and_the_initiator_accepts(clie
             "start_date": "2026-01-01",
             "fee_percent": "2,5".replace(",", "."),
             "approval_threshold": "100",
-            "two_approvers_from": "500",
+            "band_1_from": "500",
+            "band_1_approvers": "2",
+            "receipt_rule": "always",
             "required_receipts": "Bon",
         },
     )
