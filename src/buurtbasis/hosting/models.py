@@ -384,6 +384,7 @@ class LedgerEntry(AppendOnlyModel):
         return f"{self.account}: {self.amount_cents}"
 
 
+from .models_budget import *  # noqa: E402,F403  (budget lines per grant and category)
 from .models_expenses import *  # noqa: E402,F401,F403  (expenses, payouts, bank statements)
 from .models_fund import *  # noqa: E402,F403  (the initiatives fund)
 from .models_reports import *  # noqa: E402,F403  (accountability stories and reports)

@@ -96,7 +96,9 @@ def initiative_page(request, slug):
             "is_initiator": is_initiator,
             "is_staff": is_staff,
             "is_officer": is_officer,
-            "books": queries.books(initiative) if (agreement or is_initiator) else None,
+            "books": (
+                queries.books(initiative, with_budget=True) if (agreement or is_initiator) else None
+            ),
             "end_form": EndForm() if agreement else None,
             "plans_without_grant": plans_without_grant,
         },
