@@ -107,7 +107,12 @@ def test_the_expense_form_says_beforehand_from_which_amount_proof_is_needed(clie
     assert not Expense.objects.exists()
     response = client.post(page, {**form, "amount": "20"})
     assert response.status_code == 302
-    assert Expense.objects.get().state == ExpenseState.SUBMITTED
+    expense = Expense.objects.get()
+    assert expense.state == ExpenseState.SUBMITTED
+    # the treasurer sees that no proof is needed, rather than a missing one
+    client.force_login(w.treasurer)
+    text = client.get(reverse("hosting:expense", args=[expense.pk])).text
+    assert "Geen: de gastorganisatie vraagt geen bewijs voor dit bedrag." in text
 
 
 def test_the_offer_service_checks_the_proof_rule():
