@@ -478,6 +478,14 @@ def reject(*, expense: Expense, reason: str, origin: Origin) -> Expense:
     return expense
 
 
+def reject_on_end(rows: list[Expense], origin: Origin) -> None:
+    """The agreement ends (:func:`services.end`): its locked open claims are rejected
+    with one reason, written in the site's language, and their submitters are told."""
+    with services.site_language():
+        reason = _("The cooperation with the host has ended.")
+    _transition_many([(expense, reason) for expense in rows], ExpenseState.REJECTED, origin)
+
+
 # ---------------------------------------------------------------------------------------------
 # Approving
 # ---------------------------------------------------------------------------------------------

@@ -12,11 +12,12 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse as url_for
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from buurtbasis.accounts.models import User
@@ -44,6 +45,8 @@ from .models import (
 MAX_AMOUNT_CENTS = 10**11  # a billion euros: far beyond any initiative
 #: Approved expenses that are not paid yet hold their money.
 COMMITTED_STATES = (ExpenseState.APPROVED, ExpenseState.SCHEDULED)
+#: Claims nobody decided on yet: rejected when the agreement ends.
+OPEN_CLAIM_STATES = (ExpenseState.DRAFT, ExpenseState.SUBMITTED, ExpenseState.NEEDS_INFO)
 
 
 class HostingError(ValidationError):
@@ -52,6 +55,12 @@ class HostingError(ValidationError):
 
 def _actor(origin: Origin):
     return origin.actor if origin is not None else None
+
+
+def site_language():
+    """Texts stored for everyone (ledger descriptions, grant labels, reasons) are written
+    in the site's language, not in the language of whoever acts: ``with site_language():``."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 def _require(condition: bool) -> None:
@@ -246,11 +255,17 @@ def end(
         raise HostingError(_("This agreement has already ended."), code="state")
     if not reason.strip():
         raise HostingError(_("Give a reason."), code="reason")
-    if Expense.objects.filter(
-        grant__initiative=agreement.initiative,
-        grant__host=agreement.host,
-        state__in=COMMITTED_STATES,
-    ).exists():
+    # Lock the expenses that are not finished, so none is approved while this ends.
+    unfinished = list(
+        Expense.objects.select_for_update(of=("self",))
+        .filter(
+            initiative=agreement.initiative,
+            host=agreement.host,
+            state__in=(*COMMITTED_STATES, *OPEN_CLAIM_STATES),
+        )
+        .order_by("pk")
+    )
+    if any(e.state in COMMITTED_STATES for e in unfinished):
         raise HostingError(
             _("Approved expenses wait for payment: pay or reject them first."),
             code="expenses_open",
@@ -288,6 +303,12 @@ def end(
             ],
             origin=origin,
         )
+    if unfinished:
+        # Nobody could handle an open claim after the end: it is rejected, its
+        # submitter is told why.
+        from .expenses import reject_on_end  # expenses builds on this module
+
+        reject_on_end(unfinished, origin)
     agreement.state = AgreementState.ENDED
     agreement.ended_at = timezone.now()
     agreement.ended_by = actor
