@@ -125,6 +125,10 @@ def offer(request, pk):
         "approval_threshold": agreement.approval_threshold_cents,
         "required_receipts": agreement.required_receipts,
         "start_date": agreement.start_date,
+        "two_approvers_from": next(
+            (b["from_cents"] for b in agreement.approver_bands or [] if b["approvers"] >= 2),
+            None,
+        ),
     }
     form = OfferForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,63 @@
+"""Hosting pages keep what they show and refuse bad input clearly (never a server error)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from buurtbasis.accounts.tests.factories import OrganisationFactory, UserFactory
+from buurtbasis.budgets.tests.factories import InitiativeFactory
+from buurtbasis.hosting import services
+from buurtbasis.hosting.models import HostingAgreement
+from buurtbasis.organisations.models import Role
+from buurtbasis.platform.audit import Origin
+
+pytestmark = pytest.mark.django_db
+
+
+def _inputs(html: str) -> dict[str, str]:
+    """The values a browser would send back for the text inputs and textareas of a form."""
+    values = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name and 'type="hidden"' not in tag:
+            values[name.group(1)] = value.group(1) if value else ""
+    for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        values[name] = text.strip()
+    return values
+
+
+def test_saving_an_open_offer_again_keeps_its_two_approver_rule(client):
+    from_euros = "500"
+    host = OrganisationFactory()
+    coordinator = UserFactory(roles=[(Role.COMMUNITY_WORKER, host)])
+    initiator = UserFactory()
+    initiative = InitiativeFactory(members=[initiator])
+    agreement = services.request_hosting(
+        initiative=initiative, host=host, origin=Origin(actor=initiator)
+    )
+    client.force_login(coordinator)
+    url = reverse("hosting:offer", args=[agreement.pk])
+    first = {
+        "start_date": "2026-01-01",
+        "fee_percent": "0",
+        "approval_threshold": "100",
+        "two_approvers_from": from_euros,
+        "required_receipts": "Bon",
+    }
+    assert client.post(url, first).status_code == 302
+    bands = HostingAgreement.objects.get(pk=agreement.pk).approver_bands
+    assert bands == [{"from_cents": int(from_euros) * 100, "approvers": 2}]
+
+    shown = _inputs(client.get(url).text)
+    assert shown["two_approvers_from"] not in ("", None)
+    data = {k: shown[k] for k in first}
+    assert client.post(url, data).status_code == 302
+    again = HostingAgreement.objects.get(pk=agreement.pk)
+    assert again.approver_bands == bands
+    assert again.approvers_needed(60_000) == 2
+    assert again.start_date == datetime.date(2026, 1, 1)
