@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse as url_for
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from buurtbasis.accounts.models import User
@@ -57,10 +58,13 @@ def _actor(origin: Origin):
     return origin.actor if origin is not None else None
 
 
-def site_language():
-    """Texts stored for everyone (ledger descriptions, grant labels, reasons) are written
-    in the site's language, not in the language of whoever acts: ``with site_language():``."""
-    return translation.override(settings.LANGUAGE_CODE)
+def stored_text(message: str, **values) -> str:
+    """A text that is stored for everyone (a ledger description, a grant label, a reason in
+    a history) in the site's language, not in the language of whoever acts: ``message``
+    is marked with ``gettext_noop`` and filled with ``values``."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = gettext(message)
+    return text % values if values else text
 
 
 def _require(condition: bool) -> None:
@@ -295,8 +299,11 @@ def end(
             initiative=agreement.initiative,
             date=timezone.localdate(),
             kind=TransactionKind.TRANSFER,
-            description=_("Balance of %(grant)s: %(to)s")
-            % {"grant": grant.label, "to": settle_to.strip()},
+            description=stored_text(
+                gettext_noop("Balance of %(grant)s: %(to)s"),
+                grant=grant.label,
+                to=settle_to.strip(),
+            ),
             lines=[
                 (earmark_account(grant), -left),
                 (expense_account(grant, Category.TRANSFER), left),
@@ -745,7 +752,11 @@ def grant_from_plan(plan, origin: Origin) -> Grant | None:
         return None
     if active_agreement(plan.initiative) is None:
         return None
-    label = _("%(round)s, plan %(number)s") % {"round": plan.budget_round.title, "number": plan.pk}
+    label = stored_text(
+        gettext_noop("%(round)s, plan %(number)s"),
+        round=plan.budget_round.title,
+        number=plan.pk,
+    )
     try:
         with transaction.atomic():
             return record_grant(
@@ -834,7 +845,9 @@ def _book_withdrawal(grant: Grant, earmark: LedgerAccount, reason: str, origin: 
             initiative=grant.initiative,
             date=timezone.localdate(),
             kind=TransactionKind.WITHDRAWAL,
-            description=_("Withdrawn after recount: %(grant)s") % {"grant": grant.label},
+            description=stored_text(
+                gettext_noop("Withdrawn after recount: %(grant)s"), grant=grant.label
+            ),
             lines=[(earmark, -back), (income_account(grant), back)],
             origin=origin,
             reason=reason,
@@ -883,7 +896,9 @@ def reinstate_grant(grant: Grant, *, origin: Origin) -> Grant:
             initiative=grant.initiative,
             date=timezone.localdate(),
             kind=TransactionKind.GRANT,
-            description=_("Funded again after recount: %(grant)s") % {"grant": grant.label},
+            description=stored_text(
+                gettext_noop("Funded again after recount: %(grant)s"), grant=grant.label
+            ),
             lines=[
                 (earmark, grant.withdrawn_cents),
                 (income_account(grant), -grant.withdrawn_cents),
@@ -909,7 +924,7 @@ def donations_grant(agreement) -> Grant:
         initiative=agreement.initiative,
         host=agreement.host,
         source=GrantSource.DONATIONS,
-        defaults={"label": _("Donations")},
+        defaults={"label": stored_text(gettext_noop("Donations"))},
     )
     return grant
 
@@ -932,7 +947,7 @@ def record_donation(
         grant,
         amount_cents,
         date,
-        description.strip() or _("Donation"),
+        description.strip() or stored_text(gettext_noop("Donation")),
         TransactionKind.DONATION,
         origin,
     )
@@ -993,7 +1008,9 @@ def reverse(txn: LedgerTransaction, reason: str, origin: Origin) -> LedgerTransa
                 initiative=txn.initiative,
                 date=timezone.localdate(),
                 kind=TransactionKind.REVERSAL,
-                description=_("Correction: %(description)s") % {"description": txn.description},
+                description=stored_text(
+                    gettext_noop("Correction: %(description)s"), description=txn.description
+                ),
                 lines=lines,
                 origin=origin,
                 reverses=txn,
