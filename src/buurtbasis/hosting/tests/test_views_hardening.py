@@ -61,3 +61,50 @@ def test_saving_an_open_offer_again_keeps_its_two_approver_rule(client):
     assert again.approver_bands == bands
     assert again.approvers_needed(60_000) == 2
     assert again.start_date == datetime.date(2026, 1, 1)
+
+
+def test_a_bank_line_link_with_a_superscript_number_is_refused_clearly(client):
+    from .test_banklines import Unsure
+
+    u = Unsure()
+    client.force_login(u.w.officer)
+    response = u.post(client, "link", item="²")
+    assert response.status_code == 302
+    page = client.get(response["Location"]).text
+    assert "Kies de betaling waar deze regel bij hoort." in page
+    u.line.refresh_from_db()
+    assert u.line.linked_id is None
+
+
+def test_a_receipt_whose_file_is_gone_answers_not_found(client):
+    from buurtbasis.platform import uploads
+
+    from .expense_helpers import World
+
+    w = World()
+    expense = w.submit()
+    uploads.private_storage().delete(expense.receipt)
+    client.force_login(w.officer)
+    response = client.get(reverse("hosting:receipt", args=[expense.pk]))
+    assert response.status_code == 404
+
+
+def test_a_fund_attachment_whose_file_is_gone_answers_not_found(client):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from buurtbasis.platform import uploads
+
+    from .fund_helpers import fund_world
+
+    w = fund_world()
+    out = io.BytesIO()
+    Image.new("RGB", (30, 20), (10, 20, 30)).save(out, "PNG")
+    application = w.apply(attachment=SimpleUploadedFile("offerte.png", out.getvalue(), "image/png"))
+    client.force_login(w.h.initiator)
+    url = reverse("hosting:fund-attachment", args=[application.pk])
+    assert client.get(url).status_code == 200
+    uploads.private_storage().delete(application.attachment)
+    assert client.get(url).status_code == 404
