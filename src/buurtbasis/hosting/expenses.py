@@ -20,12 +20,13 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from buurtbasis.platform import notifications, uploads
@@ -107,8 +108,11 @@ def _release(expense: Expense, reason: str, origin: Origin) -> None:
     """The expense no longer holds money: on a withdrawn grant that money goes back too."""
     services.withdraw_freed(
         expense.grant_id,
-        reason=_("Released by expense %(number)s: %(reason)s")
-        % {"number": expense.pk, "reason": reason},
+        reason=services.stored_text(
+            gettext_noop("Released by expense %(number)s: %(reason)s"),
+            number=expense.pk,
+            reason=reason,
+        ),
         origin=origin,
     )
 
@@ -501,6 +505,13 @@ def reject(*, expense: Expense, reason: str, origin: Origin) -> Expense:
     return expense
 
 
+def reject_on_end(rows: list[Expense], origin: Origin) -> None:
+    """The agreement ends (:func:`services.end`): its locked open claims are rejected
+    with one reason, written in the site's language, and their submitters are told."""
+    reason = services.stored_text(gettext_noop("The cooperation with the host has ended."))
+    _transition_many([(expense, reason) for expense in rows], ExpenseState.REJECTED, origin)
+
+
 # ---------------------------------------------------------------------------------------------
 # Approving
 # ---------------------------------------------------------------------------------------------
@@ -886,7 +897,9 @@ def retry(*, expense: Expense, origin: Origin) -> Expense:
         raise HostingError(
             _("Not enough money is left in %(grant)s.") % {"grant": expense.grant.label}
         )
-    _transition(expense, ExpenseState.APPROVED, origin, _("Try again"))
+    _transition(
+        expense, ExpenseState.APPROVED, origin, services.stored_text(gettext_noop("Try again"))
+    )
     return expense
 
 
@@ -1006,7 +1019,8 @@ def import_statement(*, host, data: bytes, origin: Origin) -> ImportResult:
     result.lines = len(new_lines)
     # Match and book before the lines are stored, so every line is written once, in bulk,
     # with its final state (linked, proposed, on hold with the reason, or pending).
-    _match(host, new_lines, origin, result)
+    with translation.override(settings.LANGUAGE_CODE):  # the reasons stored on lines
+        _match(host, new_lines, origin, result)
     try:
         with transaction.atomic():
             BankLine.objects.bulk_create(new_lines, batch_size=2000)
@@ -1107,7 +1121,7 @@ def _match(host, lines: list[BankLine], origin: Origin, result: ImportResult) ->
         [
             (
                 locked[item.expense_id],
-                _("Seen on bank statement %(id)s.") % {"id": line.statement.statement_id},
+                _seen_on(line),
                 line.booking_date or timezone.localdate(),
             )
             for line, item in pays
@@ -1123,8 +1137,7 @@ def _match(host, lines: list[BankLine], origin: Origin, result: ImportResult) ->
                 _fail(
                     _lock(item.expense),
                     item,
-                    _("The bank returned the payment (%(code)s).")
-                    % {"code": line.return_reason or "?"},
+                    _returned(line),
                     origin,
                     later=later,
                 )
@@ -1133,6 +1146,18 @@ def _match(host, lines: list[BankLine], origin: Origin, result: ImportResult) ->
         else:
             _settle(line, item, None, actor, result)
     _notify_later(later, origin)
+
+
+def _seen_on(line: BankLine) -> str:
+    return services.stored_text(
+        gettext_noop("Seen on bank statement %(id)s."), id=line.statement.statement_id
+    )
+
+
+def _returned(line: BankLine) -> str:
+    return services.stored_text(
+        gettext_noop("The bank returned the payment (%(code)s)."), code=line.return_reason or "?"
+    )
 
 
 def _settle(line: BankLine, item: PayoutItem, refused, actor, result: ImportResult) -> None:
@@ -1144,7 +1169,9 @@ def _settle(line: BankLine, item: PayoutItem, refused, actor, result: ImportResu
         result.linked += 1
     else:
         line.state = LineState.ON_HOLD
-        line.note = _("This line could not be booked: %(reason)s") % {"reason": refused.messages[0]}
+        line.note = services.stored_text(
+            gettext_noop("This line could not be booked: %(reason)s"), reason=refused.messages[0]
+        )
         result.on_hold += 1
 
 
@@ -1154,7 +1181,7 @@ def _link(line: BankLine, item: PayoutItem, origin: Origin, is_return: bool, lat
         _fail(
             expense,
             item,
-            _("The bank returned the payment (%(code)s).") % {"code": line.return_reason or "?"},
+            _returned(line),
             origin,
             later=later,
         )
@@ -1162,7 +1189,7 @@ def _link(line: BankLine, item: PayoutItem, origin: Origin, is_return: bool, lat
         _pay(
             expense,
             origin,
-            _("Seen on bank statement %(id)s.") % {"id": line.statement.statement_id},
+            _seen_on(line),
             line.booking_date or timezone.localdate(),
             later=later,
         )

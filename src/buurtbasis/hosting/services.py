@@ -12,11 +12,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse as url_for
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from buurtbasis.accounts.models import User
@@ -45,6 +47,8 @@ from .models import (
 MAX_AMOUNT_CENTS = 10**11  # a billion euros: far beyond any initiative
 #: Approved expenses that are not paid yet hold their money.
 COMMITTED_STATES = (ExpenseState.APPROVED, ExpenseState.SCHEDULED)
+#: Claims nobody decided on yet: rejected when the agreement ends.
+OPEN_CLAIM_STATES = (ExpenseState.DRAFT, ExpenseState.SUBMITTED, ExpenseState.NEEDS_INFO)
 
 
 class HostingError(ValidationError):
@@ -53,6 +57,15 @@ class HostingError(ValidationError):
 
 def _actor(origin: Origin):
     return origin.actor if origin is not None else None
+
+
+def stored_text(message: str, **values) -> str:
+    """A text that is stored for everyone (a ledger description, a grant label, a reason in
+    a history) in the site's language, not in the language of whoever acts: ``message``
+    is marked with ``gettext_noop`` and filled with ``values``."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = gettext(message)
+    return text % values if values else text
 
 
 def _require(condition: bool) -> None:
@@ -268,11 +281,17 @@ def end(
         raise HostingError(_("This agreement has already ended."), code="state")
     if not reason.strip():
         raise HostingError(_("Give a reason."), code="reason")
-    if Expense.objects.filter(
-        grant__initiative=agreement.initiative,
-        grant__host=agreement.host,
-        state__in=COMMITTED_STATES,
-    ).exists():
+    # Lock the expenses that are not finished, so none is approved while this ends.
+    unfinished = list(
+        Expense.objects.select_for_update(of=("self",))
+        .filter(
+            initiative=agreement.initiative,
+            host=agreement.host,
+            state__in=(*COMMITTED_STATES, *OPEN_CLAIM_STATES),
+        )
+        .order_by("pk")
+    )
+    if any(e.state in COMMITTED_STATES for e in unfinished):
         raise HostingError(
             _("Approved expenses wait for payment: pay or reject them first."),
             code="expenses_open",
@@ -302,14 +321,23 @@ def end(
             initiative=agreement.initiative,
             date=timezone.localdate(),
             kind=TransactionKind.TRANSFER,
-            description=_("Balance of %(grant)s: %(to)s")
-            % {"grant": grant.label, "to": settle_to.strip()},
+            description=stored_text(
+                gettext_noop("Balance of %(grant)s: %(to)s"),
+                grant=grant.label,
+                to=settle_to.strip(),
+            ),
             lines=[
                 (earmark_account(grant), -left),
                 (expense_account(grant, Category.TRANSFER), left),
             ],
             origin=origin,
         )
+    if unfinished:
+        # Nobody could handle an open claim after the end: it is rejected, its
+        # submitter is told why.
+        from .expenses import reject_on_end  # expenses builds on this module
+
+        reject_on_end(unfinished, origin)
     agreement.state = AgreementState.ENDED
     agreement.ended_at = timezone.now()
     agreement.ended_by = actor
@@ -746,7 +774,11 @@ def grant_from_plan(plan, origin: Origin) -> Grant | None:
         return None
     if active_agreement(plan.initiative) is None:
         return None
-    label = _("%(round)s, plan %(number)s") % {"round": plan.budget_round.title, "number": plan.pk}
+    label = stored_text(
+        gettext_noop("%(round)s, plan %(number)s"),
+        round=plan.budget_round.title,
+        number=plan.pk,
+    )
     try:
         with transaction.atomic():
             return record_grant(
@@ -835,7 +867,9 @@ def _book_withdrawal(grant: Grant, earmark: LedgerAccount, reason: str, origin: 
             initiative=grant.initiative,
             date=timezone.localdate(),
             kind=TransactionKind.WITHDRAWAL,
-            description=_("Withdrawn after recount: %(grant)s") % {"grant": grant.label},
+            description=stored_text(
+                gettext_noop("Withdrawn after recount: %(grant)s"), grant=grant.label
+            ),
             lines=[(earmark, -back), (income_account(grant), back)],
             origin=origin,
             reason=reason,
@@ -884,7 +918,9 @@ def reinstate_grant(grant: Grant, *, origin: Origin) -> Grant:
             initiative=grant.initiative,
             date=timezone.localdate(),
             kind=TransactionKind.GRANT,
-            description=_("Funded again after recount: %(grant)s") % {"grant": grant.label},
+            description=stored_text(
+                gettext_noop("Funded again after recount: %(grant)s"), grant=grant.label
+            ),
             lines=[
                 (earmark, grant.withdrawn_cents),
                 (income_account(grant), -grant.withdrawn_cents),
@@ -910,7 +946,7 @@ def donations_grant(agreement) -> Grant:
         initiative=agreement.initiative,
         host=agreement.host,
         source=GrantSource.DONATIONS,
-        defaults={"label": _("Donations")},
+        defaults={"label": stored_text(gettext_noop("Donations"))},
     )
     return grant
 
@@ -933,7 +969,7 @@ def record_donation(
         grant,
         amount_cents,
         date,
-        description.strip() or _("Donation"),
+        description.strip() or stored_text(gettext_noop("Donation")),
         TransactionKind.DONATION,
         origin,
     )
@@ -994,7 +1030,9 @@ def reverse(txn: LedgerTransaction, reason: str, origin: Origin) -> LedgerTransa
                 initiative=txn.initiative,
                 date=timezone.localdate(),
                 kind=TransactionKind.REVERSAL,
-                description=_("Correction: %(description)s") % {"description": txn.description},
+                description=stored_text(
+                    gettext_noop("Correction: %(description)s"), description=txn.description
+                ),
                 lines=lines,
                 origin=origin,
                 reverses=txn,

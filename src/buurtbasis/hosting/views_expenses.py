@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,11 +15,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from buurtbasis.organisations.models import Organisation
-from buurtbasis.platform import uploads
 from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.ratelimit import hit
 
 from . import access, adapters, expenses, services
+from .downloads import private_file
 from .forms_expenses import (
     BankAccountForm,
     BatchForm,
@@ -226,12 +226,7 @@ def receipt(request, pk):
     expense = _expense(request, pk)
     if not expense.receipt or not access.sees_payment_details(request.user, expense):
         raise Http404
-    handle = uploads.private_storage().open(expense.receipt, "rb")
-    response = FileResponse(handle, content_type=expense.receipt_type or "application/octet-stream")
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(expense.receipt, expense.receipt_type)
 
 
 @login_required
