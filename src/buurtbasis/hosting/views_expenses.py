@@ -84,6 +84,17 @@ def expense_list(request, slug):
     )
 
 
+#: Expenses one person may submit per hour (each stores a receipt).
+SUBMITS_PER_HOUR = 30
+
+
+def _within_limit(request, form) -> bool:
+    if hit("hosting.expense", str(request.user.pk), limit=SUBMITS_PER_HOUR, window=3600):
+        return True
+    form.add_error(None, _("Too many expenses in a short time. Try again later."))
+    return False
+
+
 @login_required
 def expense_new(request, slug):
     initiative = _initiative(request, slug)
@@ -97,7 +108,7 @@ def expense_new(request, slug):
         host=agreement.host,
         agreement=agreement,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _within_limit(request, form):
         data = form.cleaned_data
         try:
             expense = expenses.submit_expense(

@@ -116,3 +116,39 @@ def test_a_fund_attachment_whose_file_is_gone_answers_not_found(client):
     assert client.get(url).status_code == 200
     uploads.private_storage().delete(application.attachment)
     assert client.get(url).status_code == 404
+
+
+def test_submitting_expenses_is_rate_limited_per_person(client, monkeypatch):
+    from django.core.cache import cache
+
+    from buurtbasis.hosting import views_expenses
+    from buurtbasis.hosting.models_expenses import Expense
+
+    from .expense_helpers import World, receipt_png
+
+    cache.clear()
+    monkeypatch.setattr(views_expenses, "SUBMITS_PER_HOUR", 2)
+    w = World()
+    client.force_login(w.member)
+    url = reverse("hosting:expense-new", args=[w.initiative.slug])
+
+    def form():
+        return {
+            "kind": "claim",
+            "description": "Verf",
+            "amount": "12,50",
+            "date": "2026-03-02",
+            "category": "materials",
+            "grant": w.grant.pk,
+            "payee_name": "Zoë Çelik",
+            "payee_iban": "NL44RABO0123456789",
+            "receipt": receipt_png(),
+        }
+
+    assert client.post(url, form()).status_code == 302
+    assert client.post(url, form()).status_code == 302
+    refused = client.post(url, form())
+    assert refused.status_code == 200
+    assert "Te veel uitgaven in korte tijd" in refused.text
+    assert Expense.objects.count() == 2
+    cache.clear()
