@@ -169,6 +169,17 @@ def _fresh_ballot_caches(settings):
 
 
 @pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """A test that switches the language (a request with an English cookie activates it
+    in this thread and leaves it on) does not pass it on to the next test."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _flushable_ledger(request, django_db_blocker):
     """After a transactional test, empty the append-only tables (the ledger, the logbook)
     so the flush can run (SQLite refuses DELETE of their rows, PostgreSQL TRUNCATE of such

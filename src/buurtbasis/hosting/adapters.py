@@ -248,6 +248,9 @@ class AllowanceWarning:
     month_limit_cents: int
     year_total_cents: int
     year_limit_cents: int
+    #: The hour check in words (the rate used, for 21 and older or under 21, and whether
+    #: the age was known), also when it is not exceeded; empty when the hours are unknown.
+    hour_text: str = ""
 
 
 def check_allowance(
@@ -257,8 +260,13 @@ def check_allowance(
     day: datetime.date,
     amount_cents: int,
     hours=None,
+    age: int | None = None,
 ) -> AllowanceWarning:
-    """The three legal limits at once for a proposed allowance; AdapterError if unusable."""
+    """The three legal limits at once for a proposed allowance; AdapterError if unusable.
+
+    ``age`` is the volunteer's age on ``day`` (the lower hour rate under 21); unknown, the
+    rate for 21 and older is used and the hour warning says so.
+    """
     from buurtcore.allowances import (
         AllowanceError,
         AllowancePayment,
@@ -270,7 +278,7 @@ def check_allowance(
     try:
         result = core_check(
             [AllowancePayment(d, a) for d, a in paid],
-            AllowancePayment(day, amount_cents, hours=hours),
+            AllowancePayment(day, amount_cents, hours=hours, age=age),
             declared=[DeclaredAmount(d, a) for d, a in declared],
         )
     except AllowanceError as error:
@@ -278,7 +286,9 @@ def check_allowance(
     lines = [
         _text(c.explanation_en, c.explanation_nl) for c in result.checks if c.applies and c.exceeded
     ]
+    hour = next((c for c in result.checks if c.limit == "hour" and c.applies), None)
     return AllowanceWarning(
+        hour_text=_text(hour.explanation_en, hour.explanation_nl) if hour else "",
         exceeded=result.exceeded,
         taxable=result.taxable,
         lines=lines,

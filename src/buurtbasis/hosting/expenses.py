@@ -20,12 +20,13 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from buurtbasis.platform import notifications, uploads
@@ -35,7 +36,15 @@ from buurtbasis.platform.notifications import notify
 from buurtbasis.platform.tasks import background, enqueue_on_commit
 
 from . import access, adapters, services
-from .models import AccountKind, Category, Grant, LedgerAccount, LedgerEntry, TransactionKind
+from .models import (
+    AccountKind,
+    Category,
+    Grant,
+    LedgerAccount,
+    LedgerEntry,
+    ReceiptRule,
+    TransactionKind,
+)
 from .models_expenses import (
     AllowanceDeclaration,
     ApprovalStage,
@@ -80,6 +89,32 @@ def _lock(expense: Expense) -> Expense:
 
 def finance_officers(host):
     return services.host_people(getattr(host, "pk", host), access.FINANCE_ROLES)
+
+
+def _refuse_withdrawn(expense: Expense) -> None:
+    """No new promise on a grant withdrawn after a recount (its money went back)."""
+    if expense.grant.withdrawn_at is not None:
+        raise HostingError(
+            _(
+                "The money of %(grant)s was withdrawn after a recount, so this expense cannot "
+                "be paid from it. It can still be rejected."
+            )
+            % {"grant": expense.grant.label},
+            code="withdrawn",
+        )
+
+
+def _release(expense: Expense, reason: str, origin: Origin) -> None:
+    """The expense no longer holds money: on a withdrawn grant that money goes back too."""
+    services.withdraw_freed(
+        expense.grant_id,
+        reason=services.stored_text(
+            gettext_noop("Released by expense %(number)s: %(reason)s"),
+            number=expense.pk,
+            reason=reason,
+        ),
+        origin=origin,
+    )
 
 
 def _agreement(expense: Expense):
@@ -345,7 +380,7 @@ def submit_expense(
     if len(reference) > 35:
         raise HostingError(_("The reference is at most 35 characters."), code="reference")
     if receipt is None and not draft:
-        raise HostingError(_("Add a photo or PDF of the proof of purchase."), code="receipt")
+        _require_receipt(agreement, amount_cents)
     clean = _clean_receipt(receipt) if receipt is not None else None
     stored = uploads.save_private(clean, "receipts") if clean is not None else None
     try:
@@ -386,9 +421,24 @@ def submit_expense(
     return expense
 
 
+def _require_receipt(agreement, amount_cents: int) -> None:
+    """Refuse an expense without proof when the agreement's rule asks for it."""
+    if agreement is None or agreement.receipt_required(amount_cents):
+        if agreement is not None and agreement.receipt_rule == ReceiptRule.FROM_AMOUNT:
+            raise HostingError(
+                _(
+                    "Your host requires proof of payment from %(amount)s. "
+                    "Add a photo or PDF of the proof of purchase."
+                )
+                % {"amount": _euros(agreement.receipt_from_cents)},
+                code="receipt",
+            )
+        raise HostingError(_("Add a photo or PDF of the proof of purchase."), code="receipt")
+
+
 def _submit(expense: Expense, origin: Origin, reason: str = ""):
     if not expense.receipt:
-        raise HostingError(_("Add a photo or PDF of the proof of purchase."), code="receipt")
+        _require_receipt(services.active_agreement(expense.initiative), expense.amount_cents)
     _transition(
         expense,
         ExpenseState.SUBMITTED,
@@ -408,6 +458,7 @@ def submit(*, expense: Expense, origin: Origin, answer: str = "") -> Expense:
         raise HostingError(_("This expense has already been submitted."), code="state")
     if expense.state == ExpenseState.NEEDS_INFO and not answer.strip():
         raise HostingError(_("Answer the question."), code="answer")
+    _refuse_withdrawn(expense)
     _submit(expense, origin, answer.strip())
     return expense
 
@@ -447,8 +498,18 @@ def reject(*, expense: Expense, reason: str, origin: Origin) -> Expense:
         raise HostingError(_("This expense can no longer be rejected."), code="state")
     if not reason.strip():
         raise HostingError(_("Give a reason."), code="reason")
+    released = expense.state == ExpenseState.APPROVED
     _transition(expense, ExpenseState.REJECTED, origin, reason.strip())
+    if released:
+        _release(expense, reason.strip(), origin)
     return expense
+
+
+def reject_on_end(rows: list[Expense], origin: Origin) -> None:
+    """The agreement ends (:func:`services.end`): its locked open claims are rejected
+    with one reason, written in the site's language, and their submitters are told."""
+    reason = services.stored_text(gettext_noop("The cooperation with the host has ended."))
+    _transition_many([(expense, reason) for expense in rows], ExpenseState.REJECTED, origin)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -500,6 +561,7 @@ def approve(*, expense: Expense, origin: Origin) -> Expense:
         expense.volunteer_id is not None and actor.pk == expense.volunteer_id
     ):
         raise _forbidden(_("Nobody approves their own expense."))
+    _refuse_withdrawn(expense)
     status = approval_status(expense, agreement)
     if not status.treasurer_checked:
         treasurer_free = agreement.treasurer_id not in (None, expense.submitted_by_id)
@@ -799,6 +861,7 @@ def _fail(expense: Expense, item: PayoutItem | None, reason: str, origin: Origin
     if item is not None:
         PayoutItem.objects.filter(pk=item.pk).update(failed=True)
     _transition(expense, ExpenseState.FAILED, origin, reason, later=later)
+    _release(expense, reason, origin)
 
 
 @transaction.atomic
@@ -826,6 +889,7 @@ def retry(*, expense: Expense, origin: Origin) -> Expense:
         raise _forbidden()
     if expense.state != ExpenseState.FAILED:
         raise HostingError(_("Only a failed payment can be tried again."), code="state")
+    _refuse_withdrawn(expense)
     # The same lock as the last approval: a retry and an approval at the same moment
     # cannot both promise the last euro of the earmark.
     _lock_earmark(expense.grant)
@@ -833,7 +897,9 @@ def retry(*, expense: Expense, origin: Origin) -> Expense:
         raise HostingError(
             _("Not enough money is left in %(grant)s.") % {"grant": expense.grant.label}
         )
-    _transition(expense, ExpenseState.APPROVED, origin, _("Try again"))
+    _transition(
+        expense, ExpenseState.APPROVED, origin, services.stored_text(gettext_noop("Try again"))
+    )
     return expense
 
 
@@ -953,7 +1019,8 @@ def import_statement(*, host, data: bytes, origin: Origin) -> ImportResult:
     result.lines = len(new_lines)
     # Match and book before the lines are stored, so every line is written once, in bulk,
     # with its final state (linked, proposed, on hold with the reason, or pending).
-    _match(host, new_lines, origin, result)
+    with translation.override(settings.LANGUAGE_CODE):  # the reasons stored on lines
+        _match(host, new_lines, origin, result)
     try:
         with transaction.atomic():
             BankLine.objects.bulk_create(new_lines, batch_size=2000)
@@ -1054,7 +1121,7 @@ def _match(host, lines: list[BankLine], origin: Origin, result: ImportResult) ->
         [
             (
                 locked[item.expense_id],
-                _("Seen on bank statement %(id)s.") % {"id": line.statement.statement_id},
+                _seen_on(line),
                 line.booking_date or timezone.localdate(),
             )
             for line, item in pays
@@ -1070,8 +1137,7 @@ def _match(host, lines: list[BankLine], origin: Origin, result: ImportResult) ->
                 _fail(
                     _lock(item.expense),
                     item,
-                    _("The bank returned the payment (%(code)s).")
-                    % {"code": line.return_reason or "?"},
+                    _returned(line),
                     origin,
                     later=later,
                 )
@@ -1080,6 +1146,18 @@ def _match(host, lines: list[BankLine], origin: Origin, result: ImportResult) ->
         else:
             _settle(line, item, None, actor, result)
     _notify_later(later, origin)
+
+
+def _seen_on(line: BankLine) -> str:
+    return services.stored_text(
+        gettext_noop("Seen on bank statement %(id)s."), id=line.statement.statement_id
+    )
+
+
+def _returned(line: BankLine) -> str:
+    return services.stored_text(
+        gettext_noop("The bank returned the payment (%(code)s)."), code=line.return_reason or "?"
+    )
 
 
 def _settle(line: BankLine, item: PayoutItem, refused, actor, result: ImportResult) -> None:
@@ -1091,7 +1169,9 @@ def _settle(line: BankLine, item: PayoutItem, refused, actor, result: ImportResu
         result.linked += 1
     else:
         line.state = LineState.ON_HOLD
-        line.note = _("This line could not be booked: %(reason)s") % {"reason": refused.messages[0]}
+        line.note = services.stored_text(
+            gettext_noop("This line could not be booked: %(reason)s"), reason=refused.messages[0]
+        )
         result.on_hold += 1
 
 
@@ -1101,7 +1181,7 @@ def _link(line: BankLine, item: PayoutItem, origin: Origin, is_return: bool, lat
         _fail(
             expense,
             item,
-            _("The bank returned the payment (%(code)s).") % {"code": line.return_reason or "?"},
+            _returned(line),
             origin,
             later=later,
         )
@@ -1109,7 +1189,7 @@ def _link(line: BankLine, item: PayoutItem, origin: Origin, is_return: bool, lat
         _pay(
             expense,
             origin,
-            _("Seen on bank statement %(id)s.") % {"id": line.statement.statement_id},
+            _seen_on(line),
             line.booking_date or timezone.localdate(),
             later=later,
         )
@@ -1210,6 +1290,7 @@ def unlink_line(*, line: BankLine, reason: str, origin: Origin) -> BankLine:
     reason = reason.strip()
     services.reverse(expense.payment, reason, origin)
     _transition(expense, ExpenseState.SCHEDULED, origin, reason, payment=None, paid_at=None)
+    _release(expense, reason, origin)  # it is promised again: normally nothing is freed
     line.state = LineState.PENDING
     line.linked = None
     line.note = reason
@@ -1227,6 +1308,14 @@ def unlink_line(*, line: BankLine, reason: str, origin: Origin) -> BankLine:
 # ---------------------------------------------------------------------------------------------
 # Volunteer allowances
 # ---------------------------------------------------------------------------------------------
+
+
+def age_on(person, day: datetime.date) -> int | None:
+    """The person's age in whole years on ``day`` (the day of the work), None if unknown."""
+    born = getattr(person, "birth_date", None)
+    if born is None or born > day:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def allowance_check(person, *, day: datetime.date, amount_cents: int, hours=None, excluding=None):
@@ -1248,6 +1337,7 @@ def allowance_check(person, *, day: datetime.date, amount_cents: int, hours=None
             day=day,
             amount_cents=amount_cents,
             hours=hours,
+            age=age_on(person, day),
         )
     except adapters.AdapterError as error:
         raise HostingError(error.message, code="allowance") from None

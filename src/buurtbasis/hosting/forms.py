@@ -10,6 +10,8 @@ from buurtbasis.budgets.forms import EuroField
 from buurtbasis.organisations.models import Membership, Organisation, Role
 from buurtbasis.platform.forms import Form
 
+from .models import ReceiptRule
+
 
 def host_choices():
     """Organisations with at least one finance officer can host."""
@@ -61,27 +63,119 @@ class OfferForm(Form):
         label=_("Expenses above this amount need approval before they are made"),
         min_cents=0,
     )
-    two_approvers_from = EuroField(
-        label=_("Two approvers from this amount"),
-        help_text=_("Leave empty when one approver is always enough."),
+    # Approver bands: fixed rows (no JavaScript needed); empty rows are ignored.
+    band_1_from = EuroField(min_cents=0, required=False)
+    band_1_approvers = forms.IntegerField(min_value=1, max_value=10, required=False)
+    band_2_from = EuroField(min_cents=0, required=False)
+    band_2_approvers = forms.IntegerField(min_value=1, max_value=10, required=False)
+    band_3_from = EuroField(min_cents=0, required=False)
+    band_3_approvers = forms.IntegerField(min_value=1, max_value=10, required=False)
+    receipt_rule = forms.ChoiceField(
+        label=_("When is proof of payment required?"),
+        choices=ReceiptRule.choices,
+        initial=ReceiptRule.ALWAYS,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose when proof of payment is required.")},
+    )
+    receipt_from = EuroField(
+        label=_("Proof required from this amount"),
+        help_text=_("Only when proof is required from an amount. Below it, proof is optional."),
+        min_cents=0,
         required=False,
     )
     required_receipts = forms.CharField(
         label=_("Which proof of payment is required"),
+        help_text=_("Explain in your own words, e.g. a receipt or an invoice with VAT."),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
     )
+
+    BAND_ROWS = 3
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["approval_threshold"].error_messages["required"] = _(
             "Enter an amount (0 is allowed)."
         )
+        for row in range(1, self.BAND_ROWS + 1):
+            # distinct labels, so the error summary and screen readers name the row
+            self.fields[f"band_{row}_from"].label = _("Row %(row)s: from this amount in euros") % {
+                "row": row
+            }
+            self.fields[f"band_{row}_approvers"].label = _("Row %(row)s: number of approvers") % {
+                "row": row
+            }
+            self.fields[f"band_{row}_approvers"].error_messages.update(
+                {
+                    "invalid": _("Enter a whole number of approvers, from 1 to 10."),
+                    "min_value": _("Enter a whole number of approvers, from 1 to 10."),
+                    "max_value": _("Enter a whole number of approvers, from 1 to 10."),
+                }
+            )
+
+    @classmethod
+    def initial_for(cls, agreement) -> dict:
+        """The agreement's current terms, so re-saving an open offer keeps them."""
+        initial = {
+            "fee_percent": agreement.fee_basis_points / 100,
+            "approval_threshold": agreement.approval_threshold_cents,
+            "required_receipts": agreement.required_receipts,
+            "receipt_rule": agreement.receipt_rule,
+            "receipt_from": (
+                agreement.receipt_from_cents
+                if agreement.receipt_rule == ReceiptRule.FROM_AMOUNT
+                else None
+            ),
+            "start_date": agreement.start_date,
+        }
+        bands = sorted(agreement.approver_bands or [], key=lambda b: b["from_cents"])
+        for row, band in enumerate(bands[: cls.BAND_ROWS], start=1):
+            initial[f"band_{row}_from"] = band["from_cents"]
+            initial[f"band_{row}_approvers"] = band["approvers"]
+        return initial
+
+    def band_rows(self):
+        """(from field, approvers field) per row, for the template."""
+        return [
+            (self[f"band_{row}_from"], self[f"band_{row}_approvers"])
+            for row in range(1, self.BAND_ROWS + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for row in range(1, self.BAND_ROWS + 1):
+            start, approvers = data.get(f"band_{row}_from"), data.get(f"band_{row}_approvers")
+            if f"band_{row}_from" in self.errors or f"band_{row}_approvers" in self.errors:
+                continue
+            if start is None and approvers is not None:
+                message = _("Enter the amount for this number of approvers.")
+                self.add_error(f"band_{row}_from", message)
+            elif start is not None and approvers is None:
+                message = _("Enter the number of approvers for this amount.")
+                self.add_error(f"band_{row}_approvers", message)
+        if (
+            data.get("receipt_rule") == ReceiptRule.FROM_AMOUNT
+            and data.get("receipt_from") is None
+            and "receipt_from" not in self.errors
+        ):
+            self.add_error(
+                "receipt_from", _("Enter the amount from which proof of payment is required.")
+            )
+        return data
 
     def bands(self) -> list[dict]:
-        start = self.cleaned_data.get("two_approvers_from")
-        return [{"from_cents": start, "approvers": 2}] if start else []
+        """The filled rows as ``[{"from_cents", "approvers"}]``; the service validates them."""
+        rows = []
+        for row in range(1, self.BAND_ROWS + 1):
+            start = self.cleaned_data.get(f"band_{row}_from")
+            approvers = self.cleaned_data.get(f"band_{row}_approvers")
+            if start is not None and approvers is not None:
+                rows.append({"from_cents": start, "approvers": approvers})
+        return rows
+
+    def receipt_from_cents(self) -> int:
+        return self.cleaned_data.get("receipt_from") or 0
 
     def fee_basis_points(self) -> int:
         return int(self.cleaned_data["fee_percent"] * 100)

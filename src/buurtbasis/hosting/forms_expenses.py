@@ -7,13 +7,15 @@ import datetime
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.budgets.forms import EuroField
 from buurtbasis.platform.forms import Form
+from buurtbasis.platform.money import format_euros
 
 from .expenses import EXPENSE_CATEGORIES
-from .models import Category, Grant
+from .models import Category, Grant, ReceiptRule
 from .models_expenses import ExpenseKind, PainVersion
 
 
@@ -88,8 +90,17 @@ class ExpenseForm(Form):
         error_messages={"required": _("Add a photo or PDF of the proof of purchase.")},
     )
 
-    def __init__(self, *args, initiative, host, **kwargs):
+    def __init__(self, *args, initiative, host, agreement=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if agreement is not None and agreement.receipt_rule == ReceiptRule.FROM_AMOUNT:
+            # the service refuses a claim without proof from this amount; say so beforehand
+            receipt = self.fields["receipt"]
+            language = get_language() or "nl"
+            receipt.required = False
+            receipt.help_text = _(
+                "Required for amounts from %(amount)s; below that it is optional. "
+                "A photo (JPEG, PNG) of at most 5 MB or a PDF of at most 10 MB."
+            ) % {"amount": format_euros(agreement.receipt_from_cents, language=language)}
         labels = dict(Category.choices)
         self.fields["category"].choices = [(c, labels[c]) for c in EXPENSE_CATEGORIES]
         self.fields["grant"].queryset = Grant.objects.filter(

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse as url_for
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 
 from buurtbasis.accounts.models import User
@@ -138,10 +138,12 @@ def waiting_counts(cbs_code: str) -> list[InitiativesFund]:
 
 
 def grant_label(fund: InitiativesFund) -> str:
-    return _("Initiatives fund %(municipality)s %(year)s") % {
-        "municipality": fund.municipality_name,
-        "year": fund.year,
-    }
+    """The label of a grant from the fund, stored in the site's language."""
+    return services.stored_text(
+        gettext_noop("Initiatives fund %(municipality)s %(year)s"),
+        municipality=fund.municipality_name,
+        year=fund.year,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

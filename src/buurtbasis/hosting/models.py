@@ -39,6 +39,13 @@ class AgreementState(models.TextChoices):
 OPEN_STATES = (AgreementState.REQUESTED, AgreementState.OFFERED, AgreementState.ACTIVE)
 
 
+class ReceiptRule(models.TextChoices):
+    """When an expense needs a photo or PDF of its proof of payment."""
+
+    ALWAYS = "always", _("Proof is always required")
+    FROM_AMOUNT = "from_amount", _("Proof is required from an amount")
+
+
 class HostingAgreement(models.Model):
     """An initiative asks a host; the host offers terms; the initiative accepts."""
 
@@ -73,6 +80,11 @@ class HostingAgreement(models.Model):
     approval_threshold_cents = models.BigIntegerField(_("approval needed above (cents)"), default=0)
     approver_bands = models.JSONField(_("approvers per amount band"), default=list, blank=True)
     required_receipts = models.TextField(_("required proof of payment"), blank=True)
+    #: The rule the software applies; ``required_receipts`` explains it in the host's words.
+    receipt_rule = models.CharField(
+        _("proof rule"), max_length=16, choices=ReceiptRule.choices, default=ReceiptRule.ALWAYS
+    )
+    receipt_from_cents = models.BigIntegerField(_("proof required from (cents)"), default=0)
     offered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -112,6 +124,10 @@ class HostingAgreement(models.Model):
                 condition=models.Q(approval_threshold_cents__gte=0),
                 name="hosting_threshold_nonneg",
             ),
+            models.CheckConstraint(
+                condition=models.Q(receipt_from_cents__gte=0),
+                name="hosting_receipt_from_nonneg",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -121,6 +137,12 @@ class HostingAgreement(models.Model):
     def fee_percent(self) -> str:
         whole, rest = divmod(self.fee_basis_points, 100)
         return f"{whole},{rest:02d}".rstrip("0").rstrip(",") if rest else str(whole)
+
+    def receipt_required(self, amount_cents: int) -> bool:
+        """Whether an expense of this amount needs a photo or PDF of its proof."""
+        if self.receipt_rule == ReceiptRule.FROM_AMOUNT:
+            return amount_cents >= self.receipt_from_cents
+        return True
 
     def approvers_needed(self, amount_cents: int) -> int:
         """Approvers for an expense of this amount: 0 up to the threshold, then the band's."""
@@ -362,6 +384,7 @@ class LedgerEntry(AppendOnlyModel):
         return f"{self.account}: {self.amount_cents}"
 
 
+from .models_budget import *  # noqa: E402,F403  (budget lines per grant and category)
 from .models_expenses import *  # noqa: E402,F401,F403  (expenses, payouts, bank statements)
 from .models_fund import *  # noqa: E402,F403  (the initiatives fund)
 from .models_reports import *  # noqa: E402,F403  (accountability stories and reports)

@@ -10,6 +10,29 @@ from dataclasses import dataclass, field
 from django.db.models import F, Sum, Window
 
 from .models import AccountKind, Category, Grant, LedgerEntry, LedgerTransaction
+from .models_budget import GrantBudgetLine
+
+
+@dataclass
+class CategoryRow:
+    """One category of a grant: its budget line (None when it has none), spent and left."""
+
+    category: str
+    label: str
+    budget: int | None
+    spent: int
+
+    @property
+    def left(self) -> int:
+        return (self.budget or 0) - self.spent
+
+    @property
+    def over(self) -> bool:
+        return self.spent > (self.budget or 0)
+
+    @property
+    def over_by(self) -> int:
+        return max(0, -self.left)
 
 
 @dataclass
@@ -18,6 +41,43 @@ class GrantSummary:
     received: int = 0
     spent_by_category: dict[str, int] = field(default_factory=dict)
     left: int = 0
+    #: Budget lines per category (``books(..., with_budget=True)``); empty when none are set.
+    budget_by_category: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def budget_lines_total(self) -> int:
+        return sum(self.budget_by_category.values())
+
+    @property
+    def budget_differs(self) -> bool:
+        """The budget lines add up to another amount than the grant's budget."""
+        return bool(self.budget_by_category) and (
+            self.budget_lines_total != self.grant.budget_cents
+        )
+
+    @property
+    def category_rows(self) -> list[CategoryRow]:
+        """Budget against actuals per category: every budgeted or spent category, in the
+        order of the categories; spending in a category without a line is over budget."""
+        labels = dict(Category.choices)
+        shown = set(self.budget_by_category) | {c for c, v in self.spent_by_category.items() if v}
+        return [
+            CategoryRow(
+                c,
+                str(labels.get(c, c)),
+                self.budget_by_category.get(c),
+                self.spent_by_category.get(c, 0),
+            )
+            for c in Category.values
+            if c in shown
+        ] + [
+            CategoryRow(c, c, self.budget_by_category.get(c), self.spent_by_category.get(c, 0))
+            for c in sorted(shown - set(Category.values))
+        ]
+
+    @property
+    def over_budget(self) -> list[CategoryRow]:
+        return [r for r in self.category_rows if r.over] if self.budget_by_category else []
 
     @property
     def spent(self) -> int:
@@ -75,11 +135,20 @@ def summaries(grants, *, ids=None) -> list[GrantSummary]:
     return list(by_pk.values())
 
 
-def books(initiative, grants=None) -> Books:
-    """Per grant: received, spent by category and left, in two queries."""
+def books(initiative, grants=None, *, with_budget: bool = False) -> Books:
+    """Per grant: received, spent by category and left, in two queries (three with the
+    budget lines per category, ``with_budget``)."""
     if grants is None:
         grants = list(Grant.objects.filter(initiative=initiative).select_related("plan"))
-    return Books(summaries(grants))
+    result = Books(summaries(grants))
+    if with_budget and result.grants:
+        by_pk = {s.grant.pk: s for s in result.grants}
+        lines = GrantBudgetLine.objects.filter(grant_id__in=list(by_pk)).values_list(
+            "grant_id", "category", "amount_cents"
+        )
+        for grant_id, category, cents in lines:
+            by_pk[grant_id].budget_by_category[category] = cents
+    return result
 
 
 def plan_money(plan) -> GrantSummary | None:

@@ -16,7 +16,7 @@ import logging
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buurtbasis.budgets.models import FundedPlan
 from buurtbasis.platform import uploads
@@ -52,8 +52,10 @@ def withdraw_unfunded_grant(sender, instance: FundedPlan, **kwargs):
         with transaction.atomic():
             services.withdraw_grant(
                 grant,
-                reason=_("A recount of %(round)s no longer funds this plan.")
-                % {"round": instance.budget_round.title},
+                reason=services.stored_text(
+                    gettext_noop("A recount of %(round)s no longer funds this plan."),
+                    round=instance.budget_round.title,
+                ),
                 origin=Origin.system(),
             )
     except services.HostingError as error:

@@ -12,11 +12,13 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse as url_for
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from buurtbasis.accounts.models import User
@@ -38,12 +40,15 @@ from .models import (
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
+    ReceiptRule,
     TransactionKind,
 )
 
 MAX_AMOUNT_CENTS = 10**11  # a billion euros: far beyond any initiative
 #: Approved expenses that are not paid yet hold their money.
 COMMITTED_STATES = (ExpenseState.APPROVED, ExpenseState.SCHEDULED)
+#: Claims nobody decided on yet: rejected when the agreement ends.
+OPEN_CLAIM_STATES = (ExpenseState.DRAFT, ExpenseState.SUBMITTED, ExpenseState.NEEDS_INFO)
 
 
 class HostingError(ValidationError):
@@ -52,6 +57,15 @@ class HostingError(ValidationError):
 
 def _actor(origin: Origin):
     return origin.actor if origin is not None else None
+
+
+def stored_text(message: str, **values) -> str:
+    """A text that is stored for everyone (a ledger description, a grant label, a reason in
+    a history) in the site's language, not in the language of whoever acts: ``message``
+    is marked with ``gettext_noop`` and filled with ``values``."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = gettext(message)
+    return text % values if values else text
 
 
 def _require(condition: bool) -> None:
@@ -164,9 +178,15 @@ def offer(
     approval_threshold_cents: int,
     approver_bands: list[dict],
     required_receipts: str,
+    receipt_rule: str = ReceiptRule.ALWAYS,
+    receipt_from_cents: int = 0,
     origin: Origin,
 ) -> HostingAgreement:
-    """The host's coordinator offers terms for a request (or changes an open offer)."""
+    """The host's coordinator offers terms for a request (or changes an open offer).
+
+    ``receipt_rule`` says when an expense needs a photo or PDF of its proof: always, or
+    from ``receipt_from_cents``; ``required_receipts`` explains it in the host's words.
+    """
     agreement = _lock(agreement)
     _require(access.is_coordinator(_actor(origin), agreement.host_id))
     if agreement.state not in (AgreementState.REQUESTED, AgreementState.OFFERED):
@@ -176,6 +196,19 @@ def offer(
     if not 0 <= approval_threshold_cents <= MAX_AMOUNT_CENTS:
         raise HostingError(_("The approval amount cannot be negative."), code="threshold")
     agreement.approver_bands = validate_bands(approver_bands, approval_threshold_cents)
+    if receipt_rule not in ReceiptRule.values:
+        raise HostingError(_("Choose when proof of payment is required."), code="receipt_rule")
+    if receipt_rule == ReceiptRule.FROM_AMOUNT and not (
+        0 <= receipt_from_cents <= MAX_AMOUNT_CENTS
+    ):
+        raise HostingError(
+            _("Enter the amount from which proof of payment is required (0 or more)."),
+            code="receipt_rule",
+        )
+    agreement.receipt_rule = receipt_rule
+    agreement.receipt_from_cents = (
+        receipt_from_cents if receipt_rule == ReceiptRule.FROM_AMOUNT else 0
+    )
     agreement.start_date = start_date
     agreement.fee_basis_points = fee_basis_points
     agreement.approval_threshold_cents = approval_threshold_cents
@@ -192,6 +225,8 @@ def offer(
             "fee_basis_points": fee_basis_points,
             "approval_threshold_cents": approval_threshold_cents,
             "approver_bands": agreement.approver_bands,
+            "receipt_rule": agreement.receipt_rule,
+            "receipt_from_cents": agreement.receipt_from_cents,
             "start_date": start_date,
         },
     )
@@ -246,11 +281,17 @@ def end(
         raise HostingError(_("This agreement has already ended."), code="state")
     if not reason.strip():
         raise HostingError(_("Give a reason."), code="reason")
-    if Expense.objects.filter(
-        grant__initiative=agreement.initiative,
-        grant__host=agreement.host,
-        state__in=COMMITTED_STATES,
-    ).exists():
+    # Lock the expenses that are not finished, so none is approved while this ends.
+    unfinished = list(
+        Expense.objects.select_for_update(of=("self",))
+        .filter(
+            initiative=agreement.initiative,
+            host=agreement.host,
+            state__in=(*COMMITTED_STATES, *OPEN_CLAIM_STATES),
+        )
+        .order_by("pk")
+    )
+    if any(e.state in COMMITTED_STATES for e in unfinished):
         raise HostingError(
             _("Approved expenses wait for payment: pay or reject them first."),
             code="expenses_open",
@@ -280,14 +321,23 @@ def end(
             initiative=agreement.initiative,
             date=timezone.localdate(),
             kind=TransactionKind.TRANSFER,
-            description=_("Balance of %(grant)s: %(to)s")
-            % {"grant": grant.label, "to": settle_to.strip()},
+            description=stored_text(
+                gettext_noop("Balance of %(grant)s: %(to)s"),
+                grant=grant.label,
+                to=settle_to.strip(),
+            ),
             lines=[
                 (earmark_account(grant), -left),
                 (expense_account(grant, Category.TRANSFER), left),
             ],
             origin=origin,
         )
+    if unfinished:
+        # Nobody could handle an open claim after the end: it is rejected, its
+        # submitter is told why.
+        from .expenses import reject_on_end  # expenses builds on this module
+
+        reject_on_end(unfinished, origin)
     agreement.state = AgreementState.ENDED
     agreement.ended_at = timezone.now()
     agreement.ended_by = actor
@@ -724,7 +774,11 @@ def grant_from_plan(plan, origin: Origin) -> Grant | None:
         return None
     if active_agreement(plan.initiative) is None:
         return None
-    label = _("%(round)s, plan %(number)s") % {"round": plan.budget_round.title, "number": plan.pk}
+    label = stored_text(
+        gettext_noop("%(round)s, plan %(number)s"),
+        round=plan.budget_round.title,
+        number=plan.pk,
+    )
     try:
         with transaction.atomic():
             return record_grant(
@@ -783,19 +837,8 @@ def withdraw_grant(grant: Grant, *, reason: str, origin: Origin) -> Grant:
         return grant
     _require_finance(origin, grant.host)
     income = income_account(grant)
-    back = max(account_balance(earmark) - _committed(grant.pk), 0)
     received = -account_balance(income)
-    if back:
-        _post(
-            host=grant.host,
-            initiative=grant.initiative,
-            date=timezone.localdate(),
-            kind=TransactionKind.WITHDRAWAL,
-            description=_("Withdrawn after recount: %(grant)s") % {"grant": grant.label},
-            lines=[(earmark, -back), (income, back)],
-            origin=origin,
-            reason=reason,
-        )
+    back = _book_withdrawal(grant, earmark, reason, origin)
     grant.withdrawn_at = timezone.now()
     grant.withdrawn_cents = back
     grant.to_resolve_cents = received - back
@@ -815,6 +858,53 @@ def withdraw_grant(grant: Grant, *, reason: str, origin: Origin) -> Grant:
     return grant
 
 
+def _book_withdrawal(grant: Grant, earmark: LedgerAccount, reason: str, origin: Origin) -> int:
+    """Send back what the locked grant's earmark holds beyond its promises; returns it."""
+    back = max(account_balance(earmark) - _committed(grant.pk), 0)
+    if back:
+        _post(
+            host=grant.host,
+            initiative=grant.initiative,
+            date=timezone.localdate(),
+            kind=TransactionKind.WITHDRAWAL,
+            description=stored_text(
+                gettext_noop("Withdrawn after recount: %(grant)s"), grant=grant.label
+            ),
+            lines=[(earmark, -back), (income_account(grant), back)],
+            origin=origin,
+            reason=reason,
+        )
+    return back
+
+
+def withdraw_freed(grant_id: int, *, reason: str, origin: Origin) -> int:
+    """A promise on a withdrawn grant was released (an approved expense rejected, a payment
+    failed or reversed): the freed money goes back as well, so it cannot be spent again.
+
+    Call inside the transaction that released it. Not a decision of its own, so whoever
+    released the promise books it. Returns what went back (0 when the grant is not
+    withdrawn)."""
+    grant, earmark = _lock_grant(Grant(pk=grant_id))
+    if grant.withdrawn_at is None:
+        return 0
+    back = _book_withdrawal(grant, earmark, reason, origin)
+    if back:
+        grant.withdrawn_cents += back
+        grant.to_resolve_cents -= back
+        grant.save(update_fields=["withdrawn_cents", "to_resolve_cents"])
+        record_event(
+            action="hosting.grant_withdrawn_more",
+            target=grant,
+            origin=origin,
+            details={
+                "reason": reason,
+                "returned_cents": back,
+                "to_resolve_cents": grant.to_resolve_cents,
+            },
+        )
+    return back
+
+
 @transaction.atomic
 def reinstate_grant(grant: Grant, *, origin: Origin) -> Grant:
     """A later recount funds the plan again: what went back at the withdrawal comes back."""
@@ -828,7 +918,9 @@ def reinstate_grant(grant: Grant, *, origin: Origin) -> Grant:
             initiative=grant.initiative,
             date=timezone.localdate(),
             kind=TransactionKind.GRANT,
-            description=_("Funded again after recount: %(grant)s") % {"grant": grant.label},
+            description=stored_text(
+                gettext_noop("Funded again after recount: %(grant)s"), grant=grant.label
+            ),
             lines=[
                 (earmark, grant.withdrawn_cents),
                 (income_account(grant), -grant.withdrawn_cents),
@@ -854,7 +946,7 @@ def donations_grant(agreement) -> Grant:
         initiative=agreement.initiative,
         host=agreement.host,
         source=GrantSource.DONATIONS,
-        defaults={"label": _("Donations")},
+        defaults={"label": stored_text(gettext_noop("Donations"))},
     )
     return grant
 
@@ -877,7 +969,7 @@ def record_donation(
         grant,
         amount_cents,
         date,
-        description.strip() or _("Donation"),
+        description.strip() or stored_text(gettext_noop("Donation")),
         TransactionKind.DONATION,
         origin,
     )
@@ -938,7 +1030,9 @@ def reverse(txn: LedgerTransaction, reason: str, origin: Origin) -> LedgerTransa
                 initiative=txn.initiative,
                 date=timezone.localdate(),
                 kind=TransactionKind.REVERSAL,
-                description=_("Correction: %(description)s") % {"description": txn.description},
+                description=stored_text(
+                    gettext_noop("Correction: %(description)s"), description=txn.description
+                ),
                 lines=lines,
                 origin=origin,
                 reverses=txn,

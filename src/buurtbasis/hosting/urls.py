@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_banklines, views_expenses, views_fund, views_reports
+from . import views, views_banklines, views_budget, views_expenses, views_fund, views_reports
 
 app_name = "hosting"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     *views_expenses.urlpatterns,
     *views_banklines.urlpatterns,
     *views_fund.urlpatterns,  # the initiatives fund
+    *views_budget.urlpatterns,  # budget lines per grant and category
     # light accountability: the story, its report, the host's and the municipality's overviews
     path("initiatief/<slug:slug>/verantwoording/", views_reports.stories, name="stories"),
     path(

@@ -96,7 +96,9 @@ def initiative_page(request, slug):
             "is_initiator": is_initiator,
             "is_staff": is_staff,
             "is_officer": is_officer,
-            "books": queries.books(initiative) if (agreement or is_initiator) else None,
+            "books": (
+                queries.books(initiative, with_budget=True) if (agreement or is_initiator) else None
+            ),
             "end_form": EndForm() if agreement else None,
             "plans_without_grant": plans_without_grant,
         },
@@ -120,13 +122,7 @@ def offer(request, pk):
     agreement = _agreement_for(request, pk)
     if not access.is_coordinator(request.user, agreement.host_id):
         raise Http404
-    initial = {
-        "fee_percent": agreement.fee_basis_points / 100,
-        "approval_threshold": agreement.approval_threshold_cents,
-        "required_receipts": agreement.required_receipts,
-        "start_date": agreement.start_date,
-    }
-    form = OfferForm(request.POST or None, initial=initial)
+    form = OfferForm(request.POST or None, initial=OfferForm.initial_for(agreement))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -137,6 +133,8 @@ def offer(request, pk):
                 approval_threshold_cents=data["approval_threshold"],
                 approver_bands=form.bands(),
                 required_receipts=data["required_receipts"],
+                receipt_rule=data["receipt_rule"],
+                receipt_from_cents=form.receipt_from_cents(),
                 origin=Origin.from_request(request),
             )
         except services.HostingError as error:

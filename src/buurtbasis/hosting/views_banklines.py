@@ -189,7 +189,7 @@ def bank_line_link(request, slug, pk):
     raw = request.POST.get("item", "")
     item = (
         PayoutItem.objects.select_related("batch", "expense").filter(pk=int(raw)).first()
-        if raw.isdigit() and len(raw) < 19
+        if raw.isascii() and raw.isdigit() and len(raw) < 19
         else None
     )
     if item is None:

@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,11 +15,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from buurtbasis.organisations.models import Organisation
-from buurtbasis.platform import uploads
 from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.ratelimit import hit
 
 from . import access, adapters, expenses, services
+from .downloads import private_file
 from .forms_expenses import (
     BankAccountForm,
     BatchForm,
@@ -84,6 +84,17 @@ def expense_list(request, slug):
     )
 
 
+#: Expenses one person may submit per hour (each stores a receipt).
+SUBMITS_PER_HOUR = 30
+
+
+def _within_limit(request, form) -> bool:
+    if hit("hosting.expense", str(request.user.pk), limit=SUBMITS_PER_HOUR, window=3600):
+        return True
+    form.add_error(None, _("Too many expenses in a short time. Try again later."))
+    return False
+
+
 @login_required
 def expense_new(request, slug):
     initiative = _initiative(request, slug)
@@ -91,9 +102,13 @@ def expense_new(request, slug):
     if agreement is None or not access.is_initiator(request.user, initiative):
         raise Http404
     form = ExpenseForm(
-        request.POST or None, request.FILES or None, initiative=initiative, host=agreement.host
+        request.POST or None,
+        request.FILES or None,
+        initiative=initiative,
+        host=agreement.host,
+        agreement=agreement,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _within_limit(request, form):
         data = form.cleaned_data
         try:
             expense = expenses.submit_expense(
@@ -222,12 +237,7 @@ def receipt(request, pk):
     expense = _expense(request, pk)
     if not expense.receipt or not access.sees_payment_details(request.user, expense):
         raise Http404
-    handle = uploads.private_storage().open(expense.receipt, "rb")
-    response = FileResponse(handle, content_type=expense.receipt_type or "application/octet-stream")
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(expense.receipt, expense.receipt_type)
 
 
 @login_required

@@ -10,20 +10,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buurtbasis.initiatives.models import Initiative
-from buurtbasis.platform import uploads
 from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.ratelimit import hit
 from buurtbasis.platform.tenancy import get_tenant
 
 from . import access
 from . import fund as funds
+from .downloads import private_file
 from .forms_fund import AnswerForm, ApplicationForm, DecisionForm, FundForm
 from .models import AgreementState, HostingAgreement
 from .models_fund import ApplicationState, FundApplication, InitiativesFund
@@ -289,14 +289,7 @@ def attachment(request, pk):
     application, _initiator, _servant = _application(request, pk)
     if not application.attachment:
         raise Http404
-    handle = uploads.private_storage().open(application.attachment, "rb")
-    response = FileResponse(
-        handle, content_type=application.attachment_type or "application/octet-stream"
-    )
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(application.attachment, application.attachment_type)
 
 
 def dashboard_block(request, **objects):

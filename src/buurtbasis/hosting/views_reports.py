@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -19,9 +19,9 @@ from buurtbasis.platform import ratelimit
 from buurtbasis.platform.audit import Origin, record_event
 from buurtbasis.platform.spreadsheets import csv_bytes
 from buurtbasis.platform.tenancy import get_tenant
-from buurtbasis.platform.uploads import private_storage
 
 from . import access, accountability
+from .downloads import private_file
 from .forms_reports import StoryForm
 from .models import HostingAgreement
 from .models_reports import AccountabilityReport, AccountabilityStory, MunicipalityReport
@@ -130,17 +130,13 @@ def _serve(request, report, version: str, filename: str, *, target):
     """The PDF when it is ready for this version, else a page that says it is being made."""
     if report.is_ready_for(version):
         try:
-            handle = private_storage().open(report.file, "rb")
-        except OSError:
-            type(report).objects.filter(pk=report.pk).update(file="")
-            raise Http404 from None
+            response = private_file(report.file, "application/pdf", filename=filename)
+        except Http404:
+            type(report).objects.filter(pk=report.pk).update(file="")  # made again
+            raise
         record_event(
             action="hosting.report_downloaded", target=target, origin=Origin.from_request(request)
         )
-        response = FileResponse(
-            handle, content_type="application/pdf", as_attachment=True, filename=filename
-        )
-        response["X-Content-Type-Options"] = "nosniff"
         return response
     return render(request, "hosting/reports/report_pending.html", {"again": request.path})
 

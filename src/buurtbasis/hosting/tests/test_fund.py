@@ -312,12 +312,12 @@ def test_a_grant_becomes_an_earmarked_grant_on_the_hosting_page_once(w):
     ).exists()
 
 
-def test_the_grant_label_follows_the_language_of_the_decision(w):
+def test_the_grant_label_is_stored_in_dutch_whatever_language_the_decider_reads(w):
     application = w.apply(amount_cents=1_000)
     with override("en"):
         funds.decide(application=application, decision="grant", origin=_as(w.servant))
     application.refresh_from_db()
-    assert application.grant.label == f"Initiatives fund Zwolle {w.fund.year}"
+    assert application.grant.label == f"Initiatievenfonds Zwolle {w.fund.year}"
 
 
 def test_the_host_fee_is_taken_like_for_every_grant():

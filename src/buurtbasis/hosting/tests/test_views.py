@@ -8,7 +8,7 @@ from django.urls import reverse
 from buurtbasis.accounts.tests.factories import OrganisationFactory, UserFactory
 from buurtbasis.budgets.models import FundedPlan
 from buurtbasis.budgets.tests.factories import InitiativeFactory, PlanFactory
-from buurtbasis.hosting import services
+from buurtbasis.hosting import budget_lines, services
 from buurtbasis.hosting.models import (
     AgreementState,
     Category,
@@ -57,7 +57,9 @@ def test_an_initiator_asks_a_host_the_host_offers_and_the_initiator_accepts(clie
             "start_date": "2026-01-01",
             "fee_percent": "-1",
             "approval_threshold": "100",
-            "two_approvers_from": "500",
+            "band_1_from": "500",
+            "band_1_approvers": "2",
+            "receipt_rule": "always",
             "required_receipts": "Bon",
         },
     )
@@ -69,7 +71,9 @@ def test_an_initiator_asks_a_host_the_host_offers_and_the_initiator_accepts(clie
             "start_date": "2026-01-01",
             "fee_percent": "2,5".replace(",", "."),
             "approval_threshold": "100",
-            "two_approvers_from": "500",
+            "band_1_from": "500",
+            "band_1_approvers": "2",
+            "receipt_rule": "always",
             "required_receipts": "Bon",
         },
     )
@@ -244,11 +248,23 @@ def test_the_public_ledger_has_a_running_balance_no_names_and_bounded_queries(
     with django_assert_max_num_queries(12):
         last = client.get(url, {"pagina": 3})
     assert "Gift 0" in last.text
+    # the hosting page with budget against actuals per grant and category stays bounded
+    donations = services.donations_grant(h.agreement)
+    budget_lines.set_budget_lines(
+        grant=donations, amounts={"food": 50_000, "rent": 10_000}, origin=h.as_officer
+    )
+    services.record_expense(
+        grant=donations,
+        category=Category.FOOD,
+        amount_cents=60_000,
+        date=DAY,
+        description="Soep",
+        origin=h.as_officer,
+    )
     client.force_login(h.officer)
-    with django_assert_max_num_queries(14):
-        assert (
-            client.get(reverse("hosting:initiative", args=[h.initiative.slug])).status_code == 200
-        )
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("hosting:initiative", args=[h.initiative.slug]))
+    assert page.status_code == 200 and 'class="budget-over"' in page.text
 
 
 def test_the_initiative_page_and_the_dashboard_lead_to_the_money(client):
