@@ -85,7 +85,7 @@ class OfferForm(Form):
     )
     required_receipts = forms.CharField(
         label=_("Which proof of payment is required"),
-        help_text=_("Explain in your own words, e.g. a receipt or an invoice with VAT."),
+        help_text=_("Explain in your own words, e.g. a till slip or an invoice with VAT."),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         required=False,
