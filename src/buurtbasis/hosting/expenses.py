@@ -714,7 +714,7 @@ def create_batch(
     PayoutBatch.objects.filter(pk=batch.pk).update(xml=xml)
     batch.xml = xml
     later: list = []
-    reason = _("Payout batch %(id)s") % {"id": batch.batch_id}
+    reason = services.stored_text(gettext_noop("Payout batch %(id)s"), id=batch.batch_id)
     _transition_many(
         [(expense, reason) for expense in expenses], ExpenseState.SCHEDULED, origin, later=later
     )
