@@ -737,7 +737,7 @@ def create_batch(
     PayoutBatch.objects.filter(pk=batch.pk).update(xml=xml)
     batch.xml = xml
     later: list = []
-    reason = _("Payout batch %(id)s") % {"id": batch.batch_id}
+    reason = services.stored_text(gettext_noop("Payout batch %(id)s"), id=batch.batch_id)
     _transition_many(
         [(expense, reason) for expense in expenses], ExpenseState.SCHEDULED, origin, later=later
     )
@@ -1026,6 +1026,24 @@ def import_statement(*, host, data: bytes, origin: Origin) -> ImportResult:
             BankLine.objects.bulk_create(new_lines, batch_size=2000)
     except IntegrityError:  # an overlapping statement imported at the same moment
         raise HostingError(_("This statement has just been imported."), code="twice") from None
+    # The line's history: what the matcher decided at the import, in bulk.
+    record_events(
+        [
+            audit_event(
+                action=AUTO_ACTIONS[line.state],
+                target=line.statement,
+                origin=origin,
+                details={
+                    "line": line.pk,
+                    "item": line.linked_id,
+                    "reason": line.match_reason,
+                    "note": line.note,
+                },
+            )
+            for line in new_lines
+            if line.state in AUTO_ACTIONS
+        ]
+    )
     for statement in result.statements:
         record_event(
             action="hosting.statement_imported",
@@ -1045,6 +1063,13 @@ def import_statement(*, host, data: bytes, origin: Origin) -> ImportResult:
             },
         )
     return result
+
+
+#: The audit actions of the lines the matcher decided on at the import.
+AUTO_ACTIONS = {
+    LineState.LINKED: "hosting.bank_line_auto_linked",
+    LineState.ON_HOLD: "hosting.bank_line_auto_on_hold",
+}
 
 
 def _open_items(host):

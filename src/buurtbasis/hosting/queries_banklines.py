@@ -174,12 +174,21 @@ def _host_does_first_check():
 def waiting_for_approval(user, host_ids):
     """Submitted expenses of these hosts that this finance officer may approve now: the
     first check is done (or is the host's), they did not submit it, are not its
-    volunteer and have not approved it in this round."""
+    volunteer and have not approved it in this round. Not the claims nobody can approve:
+    of an agreement that ended, or paid from a grant withdrawn after a recount."""
     mine = ExpenseApproval.objects.filter(
         expense=OuterRef("pk"), round=OuterRef("approval_round"), approver=user
     )
+    hosted = HostingAgreement.objects.filter(
+        initiative=OuterRef("initiative"), host=OuterRef("host"), state=AgreementState.ACTIVE
+    )
     return (
-        Expense.objects.filter(host_id__in=host_ids, state=ExpenseState.SUBMITTED)
+        Expense.objects.filter(
+            Exists(hosted),
+            host_id__in=host_ids,
+            state=ExpenseState.SUBMITTED,
+            grant__withdrawn_at__isnull=True,
+        )
         .exclude(submitted_by=user)
         .exclude(volunteer=user)
         .filter(_treasurer_check_done() | _host_does_first_check())

@@ -166,6 +166,8 @@ HISTORY_LABELS = {
     "hosting.bank_line_on_hold": gettext_lazy("Put on hold"),
     "hosting.bank_line_pending": gettext_lazy("Back to the lines to handle"),
     "hosting.bank_line_unlinked": gettext_lazy("Link undone, payment corrected"),
+    "hosting.bank_line_auto_linked": gettext_lazy("Linked automatically at the import"),
+    "hosting.bank_line_auto_on_hold": gettext_lazy("Put on hold at the import"),
 }
 
 

@@ -30,11 +30,9 @@ from .forms_expenses import (
 )
 from .models_expenses import (
     AllowanceDeclaration,
-    BankLine,
     Expense,
     ExpenseState,
     HostBankAccount,
-    LineState,
     PayoutBatch,
 )
 from .views import _initiative
@@ -410,36 +408,6 @@ def statements(request, slug):
     )
 
 
-@login_required
-@require_POST
-def line_action(request, pk, action):
-    line = get_object_or_404(BankLine.objects.select_related("host"), pk=pk)
-    if not access.is_finance_officer(request.user, line.host_id):
-        raise Http404
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    origin = Origin.from_request(request)
-    try:
-        if action == "bevestigen":
-            expenses.confirm_line(line=line, origin=origin)
-        elif action in ("negeren", "wachten", "terug"):
-            state = {
-                "negeren": LineState.IGNORED,
-                "wachten": LineState.ON_HOLD,
-                "terug": LineState.PENDING,
-            }[action]
-            expenses.set_line_state(
-                line=line, state=state, note=form.data.get("reason", ""), origin=origin
-            )
-        else:
-            raise Http404
-    except services.HostingError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("hosting:statements", slug=line.host.slug)
-
-
 # --- volunteer allowances ----------------------------------------------------------------------
 
 
@@ -498,6 +466,5 @@ urlpatterns = [
     path("host/<slug:slug>/rekening/", bank_account, name="bank-account"),
     path("host/<slug:slug>/uitbetalen/<int:pk>/sepa.xml", batch_file, name="batch-file"),
     path("host/<slug:slug>/afschriften/", statements, name="statements"),
-    path("bankregel/<int:pk>/<slug:action>/", line_action, name="line-action"),
     path("vrijwilligersvergoeding/", allowances, name="allowances"),
 ]

@@ -322,7 +322,7 @@ def test_undo_a_link_through_the_page(client):
     w, one, line = _linked_world()
     client.force_login(w.officer)
     url = reverse("hosting:bank-line", args=[w.host.slug, line.pk])
-    assert "automatisch gekoppeld" in client.get(url).text
+    assert "Automatisch gekoppeld bij het inlezen" in client.get(url).text  # its history
     client.post(
         reverse("hosting:bank-line-action", args=[w.host.slug, line.pk, "ontkoppelen"]),
         {"reason": "Verkeerde betaling"},

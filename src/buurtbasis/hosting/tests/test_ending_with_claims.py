@@ -64,3 +64,32 @@ def test_approved_expenses_still_stop_the_end_and_nothing_is_rejected():
     assert submitted.state == ExpenseState.SUBMITTED
     w.h.agreement.refresh_from_db()
     assert w.h.agreement.state == AgreementState.ACTIVE
+
+
+def test_claims_that_cannot_be_approved_now_are_not_listed_for_approval():
+    from buurtbasis.hosting.models import HostingAgreement
+
+    w = World(grant_cents=100_000)
+    big = w.submit(amount=20_000)  # above the threshold: the host approves it
+    assert list(waiting_for_approval(w.officer, [w.host.pk])) == []  # treasurer first
+    expenses.approve(expense=big, origin=Origin(actor=w.treasurer))
+    assert set(waiting_for_approval(w.officer, [w.host.pk])) == {big}
+    # an agreement ended before open claims were rejected at the end
+    HostingAgreement.objects.filter(pk=w.h.agreement.pk).update(state=AgreementState.ENDED)
+    assert list(waiting_for_approval(w.officer, [w.host.pk])) == []
+    HostingAgreement.objects.filter(pk=w.h.agreement.pk).update(state=AgreementState.ACTIVE)
+    services.withdraw_grant(w.grant, reason="hertelling", origin=Origin(actor=w.officer))
+    assert list(waiting_for_approval(w.officer, [w.host.pk])) == []
+
+
+def test_the_old_bank_line_address_is_gone(client):
+    from buurtbasis.hosting.models_expenses import LineState
+
+    from .test_banklines import Unsure
+
+    u = Unsure()
+    client.force_login(u.w.officer)
+    response = client.post(f"/gastorganisatie/bankregel/{u.line.pk}/bevestigen/")
+    assert response.status_code == 404
+    u.line.refresh_from_db()
+    assert u.line.state == LineState.PENDING

@@ -57,3 +57,11 @@ def test_expense_history_reasons_written_by_the_system_are_dutch():
         expenses.mark_failed(expense=a, reason="IBAN onbekend", origin=Origin(actor=w.officer))
         expenses.retry(expense=a, origin=Origin(actor=w.officer))
     assert a.events.latest("pk").reason == "Opnieuw proberen"
+
+
+def test_a_payout_batch_from_the_english_ui_writes_dutch_history():
+    w = World(grant_cents=10_000)
+    a = w.approve_fully(w.submit(amount=6_000))
+    with override("en"):
+        batch = w.batch(a)
+    assert a.events.latest("pk").reason == f"Betaalopdracht {batch.batch_id}"

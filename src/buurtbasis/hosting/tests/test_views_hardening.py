@@ -152,3 +152,19 @@ def test_submitting_expenses_is_rate_limited_per_person(client, monkeypatch):
     assert "Te veel uitgaven in korte tijd" in refused.text
     assert Expense.objects.count() == 2
     cache.clear()
+
+
+def test_a_line_the_matcher_linked_keeps_that_in_its_history(client):
+    from .test_banklines import _linked_world
+
+    w, one, line = _linked_world()
+    client.force_login(w.officer)
+    url = reverse("hosting:bank-line", args=[w.host.slug, line.pk])
+    assert "Automatisch gekoppeld bij het inlezen" in client.get(url).text
+    from buurtbasis.hosting import expenses
+
+    expenses.unlink_line(line=line, reason="Verkeerde betaling", origin=Origin(actor=w.officer))
+    history = client.get(url).text.split('id="history-title"')[1]
+    assert history.index("Automatisch gekoppeld bij het inlezen") < history.index(
+        "Verkeerde betaling"
+    )
