@@ -451,7 +451,7 @@ def _signals(world, n=1, answered=0, title="Donkere bushalte"):
 
 
 def test_the_signals_block_shows_professionals_signals_and_answers(client, world):
-    _signals(world, n=2, answered=1)
+    made = _signals(world, n=2, answered=1)
     url = reverse("areas:profile", args=[world["wijk"].slug])
     public = client.get(url).content.decode()
     assert "Signalen aan de gemeente" in public
@@ -466,6 +466,12 @@ def test_the_signals_block_shows_professionals_signals_and_answers(client, world
     assert "Openbare ruimte" in text
     assert "1 verhaal zegt dit" in text
     assert "In maart komt er extra verlichting." in text
+
+    # a withdrawn story no longer counts
+    story_services.withdraw_story(
+        story=made[0].stories.get(), origin=Origin.system(), reason="code"
+    )
+    assert "0 verhalen zeggen dit" in client.get(url).content.decode()
 
 
 def test_the_signals_block_is_left_out_without_signals(client, world):
