@@ -48,3 +48,21 @@ class LogbookConfig(AppConfig):
             context=blocks.dashboard_block,
             order=47,
         )
+        register_block(
+            "wijkprofiel",
+            key="logbook.signals",
+            template="logbook/_wijkprofiel.html",
+            context=blocks.wijkprofiel_block,
+            pdf_context=blocks.wijkprofiel_pdf,
+            order=30,
+        )
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Signal
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                blocks.signals_changed,
+                sender=Signal,
+                dispatch_uid=f"logbook.wijkprofiel.Signal.{signal is post_save}",
+            )

@@ -15,6 +15,11 @@ shows blocks that apps above or beside it register in their ``AppConfig.ready``:
 
 The page renders them with ``{% for block in blocks %}{% include block.template with
 block=block.context %}{% endfor %}`` after ``blocks = blocks_for("dashboard", request)``.
+
+A block may also appear where there is no request, such as a PDF made by a background
+task: give ``pdf_context`` (``(**page_objects) -> dict``, or None to hide; the page
+passes its objects and the ``language``) and render ``pdf_blocks_for(page, **objects)``
+the same way. The block's template sees ``block.print`` set to True there.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Block", "RenderedBlock", "blocks_for", "register_block"]
+__all__ = ["Block", "RenderedBlock", "blocks_for", "pdf_blocks_for", "register_block"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,7 @@ class Block:
     template: str
     context: Callable[..., dict[str, Any] | None]
     order: int = 100
+    pdf_context: Callable[..., dict[str, Any] | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,9 +58,17 @@ def register_block(
     template: str,
     context: Callable[..., dict[str, Any] | None],
     order: int = 100,
+    pdf_context: Callable[..., dict[str, Any] | None] | None = None,
 ) -> Block:
     """Add (or replace) the block ``key`` on ``page``."""
-    block = Block(page=page, key=key, template=template, context=context, order=order)
+    block = Block(
+        page=page,
+        key=key,
+        template=template,
+        context=context,
+        order=order,
+        pdf_context=pdf_context,
+    )
     _blocks.setdefault(page, {})[key] = block
     return block
 
@@ -66,4 +80,17 @@ def blocks_for(page: str, request, **objects) -> list[RenderedBlock]:
         context = block.context(request, **objects)
         if context is not None:
             shown.append(RenderedBlock(block.key, block.template, context))
+    return shown
+
+
+def pdf_blocks_for(page: str, **objects) -> list[RenderedBlock]:
+    """The blocks of ``page`` that offer a ``pdf_context`` and have something to show,
+    in their order, without a request (for documents made in the background)."""
+    shown = []
+    for block in sorted(_blocks.get(page, {}).values(), key=lambda b: (b.order, b.key)):
+        if block.pdf_context is None:
+            continue
+        context = block.pdf_context(**objects)
+        if context is not None:
+            shown.append(RenderedBlock(block.key, block.template, {**context, "print": True}))
     return shown

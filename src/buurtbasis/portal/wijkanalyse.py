@@ -8,6 +8,8 @@ asked for with ``hosting.accountability``'s request and rendered by its render s
 
 from __future__ import annotations
 
+import hashlib
+import json
 from decimal import Decimal
 
 from django.contrib.staticfiles import finders
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from buurtbasis.areas.models import Area
 from buurtbasis.hosting import accountability
+from buurtbasis.platform.blocks import pdf_blocks_for
 
 from . import profile
 from .models import WijkProfileSnapshot, WijkReport
@@ -171,9 +174,16 @@ def profile_context(area: Area, snapshot: WijkProfileSnapshot) -> dict:
 # -- the wijkanalyse (PDF) ---------------------------------------------------------------------
 
 
+def pdf_blocks(area: Area) -> list:
+    """The page blocks that can be printed (stories, signals), without a request."""
+    return pdf_blocks_for("wijkprofiel", area=area, language=get_language())
+
+
 def version_of(snapshot: WijkProfileSnapshot) -> str:
-    """A PDF made from another snapshot is made again."""
-    return f"{snapshot.pk}|{snapshot.computed_at.isoformat()}"[:64]
+    """A PDF made from another snapshot, or with other stories or signals, is made again."""
+    blocks = [(b.key, b.context) for b in pdf_blocks(snapshot.area)]
+    what = [snapshot.pk, snapshot.computed_at.isoformat(), blocks]
+    return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def request_report(*, area: Area, language: str) -> WijkReport:
@@ -190,6 +200,7 @@ def report_html(area: Area) -> str:
     snapshot = profile.snapshot_for(area)
     context = profile_context(area, snapshot)
     context["printed_at"] = timezone.now()
+    context["blocks"] = pdf_blocks(area)
     return render_to_string("portal/wijkanalyse.html", context)
 
 

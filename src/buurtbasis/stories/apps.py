@@ -20,6 +20,7 @@ class StoriesConfig(AppConfig):
             key="stories.themes",
             template="stories/_wijkprofiel.html",
             context=blocks.wijkprofiel_block,
+            pdf_context=blocks.wijkprofiel_pdf,
             order=20,
         )
         from django.db.models.signals import post_delete, post_save

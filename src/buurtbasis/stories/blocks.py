@@ -96,6 +96,12 @@ def stories_changed(**kwargs) -> None:
 
 def wijkprofiel_block(request, *, area, **objects):
     """Themes with trend and quotes of the stories told in the area; None without stories."""
+    return wijkprofiel_pdf(area=area)
+
+
+def wijkprofiel_pdf(*, area, **objects):
+    """The same for the wijkanalyse (PDF), which has no request: the figures do not depend
+    on who looks, and the quotes are public ones only."""
     key = f"stories:wijkprofiel:{cache.get(VERSION_KEY, 0)}:{area.pk}"
     figures = cache.get(key)
     if figures is None:

@@ -414,3 +414,138 @@ def test_a_failing_enqueue_never_stops_the_change(
         initiative.save()
     initiative.refresh_from_db()
     assert initiative.name == "Nieuwe naam"
+
+
+# -- the signals block (logbook) and the printed blocks ------------------------------------------
+
+
+def _signals(world, n=1, answered=0, title="Donkere bushalte"):
+    """``n`` signals from a story told in the buurt, the first ``answered`` of them answered."""
+    from buurtbasis.logbook import services_signals
+    from buurtbasis.logbook.models import Department
+
+    story_round, (story,) = _tell(world, ["25-44"], text="Bij de halte is het donker.")
+    worker = UserFactory(roles=[(Role.COMMUNITY_WORKER, story_round.organisation)])
+    department, _new = Department.objects.get_or_create(
+        municipality_code="GM0193", name="Openbare ruimte"
+    )
+    made = []
+    for i in range(n):
+        signal = services_signals.make_signal(
+            area=world["buurt"],
+            title=title if i == 0 else f"{title} {i}",
+            description="Bewoners voelen zich er onveilig.",
+            urgency="normal",
+            department=department,
+            stories=[story],
+            origin=Origin(actor=worker),
+        )
+        if i < answered:
+            services_signals.answer(
+                signal=signal,
+                text="In maart komt er extra verlichting.",
+                origin=Origin(actor=world["servant"]),
+            )
+        made.append(signal)
+    return made
+
+
+def test_the_signals_block_shows_professionals_signals_and_answers(client, world):
+    made = _signals(world, n=2, answered=1)
+    url = reverse("areas:profile", args=[world["wijk"].slug])
+    public = client.get(url).content.decode()
+    assert "Signalen aan de gemeente" in public
+    assert "Afgehandeld: 1" in public and "Gemeld: 1" in public
+    # what the signals are about and the answers stay with the professionals
+    assert "Donkere bushalte" not in public
+    assert "extra verlichting" not in public
+
+    client.force_login(world["servant"])
+    text = client.get(url).content.decode()
+    assert "Donkere bushalte" in text and "Donkere bushalte 1" in text
+    assert "Openbare ruimte" in text
+    assert "1 verhaal zegt dit" in text
+    assert "In maart komt er extra verlichting." in text
+
+    # a withdrawn story no longer counts
+    story_services.withdraw_story(
+        story=made[0].stories.get(), origin=Origin.system(), reason="code"
+    )
+    assert "0 verhalen zeggen dit" in client.get(url).content.decode()
+
+
+def test_the_signals_block_is_left_out_without_signals(client, world):
+    text = client.get(reverse("areas:profile", args=[world["wijk"].slug])).content.decode()
+    assert "Signalen aan de gemeente" not in text
+
+
+def test_the_page_with_signals_stays_within_its_queries(
+    client, world, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _signals(world, n=2, answered=1)
+    url = reverse("areas:profile", args=[world["wijk"].slug])
+    client.get(url)  # computes the snapshot and warms the blocks' caches
+    with django_assert_max_num_queries(4):
+        assert client.get(url).status_code == 200  # anonymous: still one snapshot read
+
+    client.force_login(world["servant"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _signals(world, n=12, answered=6, title="Losliggende stoeptegels")
+    client.get(url)
+    with CaptureQueriesContext(connection) as many:
+        assert "Losliggende stoeptegels" in client.get(url).content.decode()
+    assert len(many) == len(few)  # one query for the list, however many signals
+    assert len(many) <= 12
+
+
+def test_the_wijkanalyse_pdf_has_the_stories_and_the_signals(
+    client, world, django_capture_on_commit_callbacks
+):
+    from buurtbasis.stories.models import StoryTheme, Theme
+
+    story_round, told = _tell(
+        world, ["65+"], consent=Consent.PUBLIC_ANON, text="Het plein is gezellig."
+    )
+    _round, private = _tell(world, ["25-44"], text="Mijn buurman Jansen is ziek.")
+    theme = Theme.objects.create(round=story_round, label="Ontmoeten")
+    for story in told + private:
+        StoryTheme.objects.create(story=story, theme=theme, source="auto", score=1.0)
+    _signals(world, answered=1)
+
+    url = reverse("areas:profile-pdf", args=[world["wijk"].slug])
+    client.force_login(world["servant"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)
+    run_queued_tasks()
+    response = client.get(url)
+    assert response["Content-Type"] == "application/pdf"
+    text = _pdf_text(b"".join(response.streaming_content))
+    assert "133.141" in text  # a CBS figure
+    assert "Ontmoeten" in text  # a theme
+    assert "Het plein is gezellig." in text  # a public quote
+    assert "Jansen" not in text  # told for the professionals only
+    assert "Donkere bushalte" in text  # a signal
+    assert "extra verlichting" in text  # and its answer
+
+
+def test_a_new_signal_has_the_wijkanalyse_made_again(
+    client, world, django_capture_on_commit_callbacks
+):
+    url = reverse("areas:profile-pdf", args=[world["wijk"].slug])
+    client.force_login(world["servant"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)
+    run_queued_tasks()
+    assert client.get(url)["Content-Type"] == "application/pdf"
+    _signals(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = client.get(url)
+    assert "text/html" in waiting["Content-Type"]  # being made again
+    run_queued_tasks()
+    text = _pdf_text(b"".join(client.get(url).streaming_content))
+    assert "Donkere bushalte" in text
