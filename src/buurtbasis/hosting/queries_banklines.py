@@ -10,12 +10,21 @@ import bisect
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.utils import timezone
 
 from buurtbasis.platform.models import AuditEvent
 
 from . import access
-from .models import AccountKind, AgreementState, HostingAgreement, LedgerEntry
+from .models import (
+    AccountKind,
+    AgreementState,
+    Grant,
+    GrantSource,
+    HostingAgreement,
+    LedgerEntry,
+    TransactionKind,
+)
 from .models_expenses import (
     BankLine,
     BankStatement,
@@ -25,6 +34,10 @@ from .models_expenses import (
     LineState,
     PayoutItem,
 )
+
+#: Grants whose money a bank line can bring in: decided by the municipality (a funded plan
+#: or the initiatives fund) and booked as received when decided.
+PAID_IN_SOURCES = (GrantSource.BUURTBUDGET, GrantSource.FUND)
 
 #: Lines that wait for a person.
 WAITING_STATES = (LineState.PENDING, LineState.ON_HOLD)
@@ -107,6 +120,16 @@ class BalanceCheck:
     def difference_abs_cents(self) -> int:
         return abs(self.difference_cents)
 
+    #: Grants decided by the closing date (booked as received) whose money the bank had
+    #: not brought in by then: what the municipality still has to pay.
+    to_arrive_cents: int = 0
+    to_arrive_count: int = 0
+
+    @property
+    def difference_without_cents(self) -> int:
+        """The difference once the money still to arrive is left out of the ledger."""
+        return self.difference_cents + self.to_arrive_cents
+
     @property
     def opening_difference_cents(self) -> int:
         return self.statement.opening_balance_cents - self.statement.ledger_balance_cents
@@ -148,7 +171,47 @@ def balance_checks(host, statements: list[BankStatement]) -> list[BalanceCheck]:
         index = bisect.bisect_right(dates, day)
         return running[index - 1] if index else 0
 
-    return [BalanceCheck(s, at(s.closing_date), lines.get(s.pk, 0)) for s in statements]
+    to_arrive = _grants_to_arrive(host, statements)
+
+    def arriving(day: datetime.date | None) -> tuple[int, int]:
+        due = [
+            cents
+            for decided, paid_in, cents in to_arrive
+            if (day is None or decided <= day) and (paid_in is None or (day and paid_in > day))
+        ]
+        return sum(due), len(due)
+
+    checks = []
+    for s in statements:
+        check = BalanceCheck(s, at(s.closing_date), lines.get(s.pk, 0))
+        check.to_arrive_cents, check.to_arrive_count = arriving(s.closing_date)
+        checks.append(check)
+    return checks
+
+
+def _grants_to_arrive(host, statements) -> list[tuple[datetime.date, datetime.date | None, int]]:
+    """(decided, paid in, amount) of the host's grants from the municipality that were not
+    yet paid in at the earliest closing date: one query. Decided is the date of the grant's
+    booking in the ledger, the date the balance check counts it from."""
+    grants = Grant.objects.filter(host=host, source__in=PAID_IN_SOURCES, withdrawn_at__isnull=True)
+    first = min((s.closing_date for s in statements if s.closing_date), default=None)
+    if first is not None and all(s.closing_date for s in statements):
+        grants = grants.filter(Q(paid_in_on__isnull=True) | Q(paid_in_on__gt=first))
+    else:
+        grants = grants.filter(paid_in_on__isnull=True)
+    rows = grants.annotate(
+        decided=Min(
+            "accounts__entries__transaction__date",
+            filter=Q(
+                accounts__kind=AccountKind.INCOME,
+                accounts__entries__transaction__kind=TransactionKind.GRANT,
+            ),
+        )
+    ).values_list("decided", "created_at", "paid_in_on", "budget_cents")
+    return [
+        (decided or timezone.localdate(created), paid_in, cents)
+        for decided, created, paid_in, cents in rows
+    ]
 
 
 # --- finance officers: what waits for them ------------------------------------------------------
