@@ -1356,18 +1356,7 @@ def book_line_as_donation(*, line: BankLine, initiative, origin: Origin) -> Bank
     return line
 
 
-def grants_to_arrive(host):
-    """The host's grants whose money has not been seen on a bank line yet, oldest first."""
-    return (
-        Grant.objects.filter(
-            host=host,
-            source__in=PAID_IN_SOURCES,
-            paid_in_line__isnull=True,
-            withdrawn_at__isnull=True,
-        )
-        .select_related("initiative")
-        .order_by("created_at", "pk")
-    )
+grants_to_arrive = queries_banklines.grants_to_arrive
 
 
 @transaction.atomic
@@ -1389,7 +1378,7 @@ def book_line_as_grant_payment(
             _("Choose a grant of this host from the neighbourhood budget or the initiatives fund."),
             code="grant",
         )
-    if grant.paid_in_line_id is not None:
+    if grant.paid_in_on is not None:
         raise HostingError(
             _("The money of this grant has already arrived on another bank line."),
             code="paid_in",

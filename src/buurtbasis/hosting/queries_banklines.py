@@ -78,6 +78,44 @@ def candidate_items(host, line: BankLine, *, amount_cents: int | None = None, te
     return items.order_by("-batch__execution_date", "pk")
 
 
+def donation_initiatives(host):
+    """The initiatives a donation on the host's bank can be booked for: active agreements."""
+    from buurtbasis.initiatives.models import Initiative
+
+    return Initiative.objects.filter(
+        hosting_agreements__host=host, hosting_agreements__state=AgreementState.ACTIVE
+    ).order_by("name", "pk")
+
+
+def incoming_choices(host, line: BankLine) -> dict:
+    """What the page of a line with money coming in offers: the initiatives to book a
+    donation for and the grants whose money has not arrived; for a linked line, what it
+    was booked as (the donation's transaction, or the grant)."""
+    incoming = line.amount_cents > 0 and not is_return(line)
+    if not incoming:
+        return {}
+    if line.state == LineState.LINKED:
+        return {"paid_in_grant": Grant.objects.filter(paid_in_line=line).first()}
+    return {
+        "donation_initiatives": list(donation_initiatives(host)),
+        "open_grants": list(grants_to_arrive(host)),
+    }
+
+
+def grants_to_arrive(host):
+    """The host's grants whose money has not been seen at the bank yet, oldest first."""
+    return (
+        Grant.objects.filter(
+            host=host,
+            source__in=PAID_IN_SOURCES,
+            paid_in_on__isnull=True,
+            withdrawn_at__isnull=True,
+        )
+        .select_related("initiative")
+        .order_by("created_at", "pk")
+    )
+
+
 def line_history(line: BankLine) -> list[AuditEvent]:
     """What people did with the line (linked, ignored, on hold, back, unlinked), oldest first."""
     return list(

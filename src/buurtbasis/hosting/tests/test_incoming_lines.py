@@ -308,14 +308,22 @@ def test_posting_without_the_csrf_token_is_refused():
 
 def test_the_english_ui(client, settings):
     w = World()
+    w.grant.paid_in_on = DAY
+    w.grant.save(update_fields=["paid_in_on"])
     _fund_grant(w)
-    line = _incoming(w, 30_000)
+    line = _incoming(w, 500, day=DAY)
     client.force_login(w.officer)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     text = client.get(_url(w, line)).text
     assert "Book as a donation" in text and "This is the payment of a grant" in text
-    client.post(_url(w, line, "grant"), {"grant": w.grant.pk})
+    client.post(_url(w, line, "grant"), {"grant": w.grant.pk})  # paid in already: not offered
+    assert "Choose a grant of this host whose money has not arrived yet." in client.get(
+        _url(w, line)
+    ).text
+    grant = expenses.grants_to_arrive(w.host).get()
+    client.post(_url(w, line, "grant"), {"grant": grant.pk})
     text = client.get(_url(w, line)).text.replace("\xa0", " ")
-    assert "This line brought in € 300, but the grant is € 1,000" in text
+    assert "This line brought in €5, but the grant is €300" in text
     text = client.get(reverse("hosting:statements", args=[w.host.slug])).text
-    assert "Still to come from the municipality" in text
+    assert "Still to come from the municipality: €300 (1 grant)." in text
+    assert "Without that amount the difference is €5." in text
