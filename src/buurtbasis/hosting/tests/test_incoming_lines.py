@@ -317,9 +317,10 @@ def test_the_english_ui(client, settings):
     text = client.get(_url(w, line)).text
     assert "Book as a donation" in text and "This is the payment of a grant" in text
     client.post(_url(w, line, "grant"), {"grant": w.grant.pk})  # paid in already: not offered
-    assert "Choose a grant of this host whose money has not arrived yet." in client.get(
-        _url(w, line)
-    ).text
+    assert (
+        "Choose a grant of this host whose money has not arrived yet."
+        in client.get(_url(w, line)).text
+    )
     grant = expenses.grants_to_arrive(w.host).get()
     client.post(_url(w, line, "grant"), {"grant": grant.pk})
     text = client.get(_url(w, line)).text.replace("\xa0", " ")
