@@ -35,7 +35,7 @@ from buurtbasis.platform.money import format_euros
 from buurtbasis.platform.notifications import notify
 from buurtbasis.platform.tasks import background, enqueue_on_commit
 
-from . import access, adapters, services
+from . import access, adapters, queries_banklines, services
 from .models import (
     AccountKind,
     Category,
@@ -1326,6 +1326,116 @@ def unlink_line(*, line: BankLine, reason: str, origin: Origin) -> BankLine:
         target=line.statement,
         origin=origin,
         details={"line": line.pk, "item": item.pk, "note": reason},
+    )
+    return line
+
+
+# --- money coming in: a donation, or a grant's money arriving ----------------------------------
+
+PAID_IN_SOURCES = queries_banklines.PAID_IN_SOURCES
+
+
+def _incoming_line(line: BankLine, origin: Origin) -> BankLine:
+    """The line locked, if a finance officer of its host may book it as money coming in."""
+    line = _lock_line(line)
+    if not access.is_finance_officer(_actor(origin), line.host_id):
+        raise _forbidden()
+    if line.state == LineState.LINKED:
+        raise HostingError(_("This line is already linked."), code="linked")
+    if line.amount_cents <= 0 or line.return_reason or line.reversal:
+        raise HostingError(
+            _("Only money coming in (not a returned payment) can be booked this way."),
+            code="sign",
+        )
+    return line
+
+
+@transaction.atomic
+def book_line_as_donation(*, line: BankLine, initiative, origin: Origin) -> BankLine:
+    """Money coming in is a donation for one of the host's initiatives: booked in the
+    ledger (no donor's name, only "donation via bank") and the line is linked to it."""
+    line = _incoming_line(line, origin)
+    agreement = services.active_agreement(initiative)
+    if agreement is None or agreement.host_id != line.host_id:
+        raise HostingError(
+            _("Choose an initiative this host holds the money of."), code="initiative"
+        )
+    today = timezone.localdate()
+    txn = services.record_donation(
+        initiative=initiative,
+        amount_cents=line.amount_cents,
+        date=min(line.booking_date or today, today),
+        description=services.stored_text(gettext_noop("Donation via bank")),
+        origin=origin,
+    )
+    line.state = LineState.LINKED
+    line.transaction = txn
+    line.decided_by = _actor(origin)
+    line.save(update_fields=["state", "transaction", "decided_by"])
+    record_event(
+        action="hosting.bank_line_donation",
+        target=line.statement,
+        origin=origin,
+        details={"line": line.pk, "transaction": txn.pk, "initiative": initiative.pk},
+    )
+    return line
+
+
+grants_to_arrive = queries_banklines.grants_to_arrive
+
+
+@transaction.atomic
+def book_line_as_grant_payment(
+    *, line: BankLine, grant: Grant, origin: Origin, note: str = ""
+) -> BankLine:
+    """The line is the municipality paying a grant: the grant's money has arrived. No new
+    ledger posting (the grant was booked as received when decided); the line is linked.
+    An amount other than the grant's needs a note (a part payment, say)."""
+    line = _incoming_line(line, origin)
+    grant = Grant.objects.select_for_update().filter(pk=grant.pk).first()
+    if (
+        grant is None
+        or grant.host_id != line.host_id
+        or grant.source not in PAID_IN_SOURCES
+        or grant.withdrawn_at is not None
+    ):
+        raise HostingError(
+            _("Choose a grant of this host from the neighbourhood budget or the initiatives fund."),
+            code="grant",
+        )
+    if grant.paid_in_on is not None:
+        raise HostingError(
+            _("The money of this grant has already arrived on another bank line."),
+            code="paid_in",
+        )
+    note = note.strip()
+    if line.amount_cents != grant.budget_cents and not note:
+        raise HostingError(
+            _(
+                "This line brought in %(line)s, but the grant is %(grant)s. Write a note to "
+                "book it as a part payment, or choose another grant."
+            )
+            % {"line": _euros(line.amount_cents), "grant": _euros(grant.budget_cents)},
+            code="amount",
+        )
+    grant.paid_in_line = line
+    grant.paid_in_on = line.booking_date or timezone.localdate()
+    grant.save(update_fields=["paid_in_line", "paid_in_on"])
+    line.state = LineState.LINKED
+    line.note = note
+    line.decided_by = _actor(origin)
+    line.save(update_fields=["state", "note", "decided_by"])
+    record_event(
+        action="hosting.bank_line_grant_paid_in",
+        target=line.statement,
+        origin=origin,
+        details={
+            "line": line.pk,
+            "grant": grant.pk,
+            "amount_cents": line.amount_cents,
+            "grant_cents": grant.budget_cents,
+            "note": note,
+        },
     )
     return line
 

@@ -200,6 +200,17 @@ class Grant(models.Model):
     to_resolve_cents = models.BigIntegerField(
         _("spent or promised before withdrawal (cents)"), default=0
     )
+    #: The bank line on which the money of the grant arrived (the grant was booked as
+    #: received when it was decided; this says the money is really at the bank).
+    paid_in_line = models.ForeignKey(
+        "hosting.BankLine",
+        verbose_name=_("paid in by bank line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="paid_in_grants",
+    )
+    paid_in_on = models.DateField(_("paid in on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("grant")

@@ -335,6 +335,14 @@ class BankLine(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     note = models.TextField(blank=True)
+    #: Money coming in booked from this line (a donation): its ledger transaction.
+    transaction = models.ForeignKey(
+        "hosting.LedgerTransaction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bank_lines",
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -10,12 +10,21 @@ import bisect
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum
+from django.utils import timezone
 
 from buurtbasis.platform.models import AuditEvent
 
 from . import access
-from .models import AccountKind, AgreementState, HostingAgreement, LedgerEntry
+from .models import (
+    AccountKind,
+    AgreementState,
+    Grant,
+    GrantSource,
+    HostingAgreement,
+    LedgerEntry,
+    TransactionKind,
+)
 from .models_expenses import (
     BankLine,
     BankStatement,
@@ -25,6 +34,10 @@ from .models_expenses import (
     LineState,
     PayoutItem,
 )
+
+#: Grants whose money a bank line can bring in: decided by the municipality (a funded plan
+#: or the initiatives fund) and booked as received when decided.
+PAID_IN_SOURCES = (GrantSource.BUURTBUDGET, GrantSource.FUND)
 
 #: Lines that wait for a person.
 WAITING_STATES = (LineState.PENDING, LineState.ON_HOLD)
@@ -63,6 +76,44 @@ def candidate_items(host, line: BankLine, *, amount_cents: int | None = None, te
             | Q(expense__payee_iban__icontains=text.replace(" ", "").upper())
         )
     return items.order_by("-batch__execution_date", "pk")
+
+
+def donation_initiatives(host):
+    """The initiatives a donation on the host's bank can be booked for: active agreements."""
+    from buurtbasis.initiatives.models import Initiative
+
+    return Initiative.objects.filter(
+        hosting_agreements__host=host, hosting_agreements__state=AgreementState.ACTIVE
+    ).order_by("name", "pk")
+
+
+def incoming_choices(host, line: BankLine) -> dict:
+    """What the page of a line with money coming in offers: the initiatives to book a
+    donation for and the grants whose money has not arrived; for a linked line, what it
+    was booked as (the donation's transaction, or the grant)."""
+    incoming = line.amount_cents > 0 and not is_return(line)
+    if not incoming:
+        return {}
+    if line.state == LineState.LINKED:
+        return {"paid_in_grant": Grant.objects.filter(paid_in_line=line).first()}
+    return {
+        "donation_initiatives": list(donation_initiatives(host)),
+        "open_grants": list(grants_to_arrive(host)),
+    }
+
+
+def grants_to_arrive(host):
+    """The host's grants whose money has not been seen at the bank yet, oldest first."""
+    return (
+        Grant.objects.filter(
+            host=host,
+            source__in=PAID_IN_SOURCES,
+            paid_in_on__isnull=True,
+            withdrawn_at__isnull=True,
+        )
+        .select_related("initiative")
+        .order_by("created_at", "pk")
+    )
 
 
 def line_history(line: BankLine) -> list[AuditEvent]:
@@ -107,6 +158,16 @@ class BalanceCheck:
     def difference_abs_cents(self) -> int:
         return abs(self.difference_cents)
 
+    #: Grants decided by the closing date (booked as received) whose money the bank had
+    #: not brought in by then: what the municipality still has to pay.
+    to_arrive_cents: int = 0
+    to_arrive_count: int = 0
+
+    @property
+    def difference_without_cents(self) -> int:
+        """The difference once the money still to arrive is left out of the ledger."""
+        return self.difference_cents + self.to_arrive_cents
+
     @property
     def opening_difference_cents(self) -> int:
         return self.statement.opening_balance_cents - self.statement.ledger_balance_cents
@@ -148,7 +209,47 @@ def balance_checks(host, statements: list[BankStatement]) -> list[BalanceCheck]:
         index = bisect.bisect_right(dates, day)
         return running[index - 1] if index else 0
 
-    return [BalanceCheck(s, at(s.closing_date), lines.get(s.pk, 0)) for s in statements]
+    to_arrive = _grants_to_arrive(host, statements)
+
+    def arriving(day: datetime.date | None) -> tuple[int, int]:
+        due = [
+            cents
+            for decided, paid_in, cents in to_arrive
+            if (day is None or decided <= day) and (paid_in is None or (day and paid_in > day))
+        ]
+        return sum(due), len(due)
+
+    checks = []
+    for s in statements:
+        check = BalanceCheck(s, at(s.closing_date), lines.get(s.pk, 0))
+        check.to_arrive_cents, check.to_arrive_count = arriving(s.closing_date)
+        checks.append(check)
+    return checks
+
+
+def _grants_to_arrive(host, statements) -> list[tuple[datetime.date, datetime.date | None, int]]:
+    """(decided, paid in, amount) of the host's grants from the municipality that were not
+    yet paid in at the earliest closing date: one query. Decided is the date of the grant's
+    booking in the ledger, the date the balance check counts it from."""
+    grants = Grant.objects.filter(host=host, source__in=PAID_IN_SOURCES, withdrawn_at__isnull=True)
+    first = min((s.closing_date for s in statements if s.closing_date), default=None)
+    if first is not None and all(s.closing_date for s in statements):
+        grants = grants.filter(Q(paid_in_on__isnull=True) | Q(paid_in_on__gt=first))
+    else:
+        grants = grants.filter(paid_in_on__isnull=True)
+    rows = grants.annotate(
+        decided=Min(
+            "accounts__entries__transaction__date",
+            filter=Q(
+                accounts__kind=AccountKind.INCOME,
+                accounts__entries__transaction__kind=TransactionKind.GRANT,
+            ),
+        )
+    ).values_list("decided", "created_at", "paid_in_on", "budget_cents")
+    return [
+        (decided or timezone.localdate(created), paid_in, cents)
+        for decided, created, paid_in, cents in rows
+    ]
 
 
 # --- finance officers: what waits for them ------------------------------------------------------

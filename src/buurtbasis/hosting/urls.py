@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import views, views_banklines, views_budget, views_expenses, views_fund, views_reports
+from . import (
+    views,
+    views_banklines,
+    views_budget,
+    views_expenses,
+    views_fund,
+    views_incoming,
+    views_reports,
+)
 
 app_name = "hosting"
 urlpatterns = [
@@ -17,6 +25,7 @@ urlpatterns = [
     path("overeenkomst/<int:pk>/beeindigen/", views.end, name="end"),
     path("host/<slug:slug>/", views.host_overview, name="host"),
     *views_expenses.urlpatterns,
+    *views_incoming.urlpatterns,  # before the line actions: money coming in on a line
     *views_banklines.urlpatterns,
     *views_fund.urlpatterns,  # the initiatives fund
     *views_budget.urlpatterns,  # budget lines per grant and category

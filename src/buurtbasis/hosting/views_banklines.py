@@ -72,6 +72,7 @@ def _line(host, pk) -> BankLine:
             "proposed__expense__initiative",
             "linked__batch",
             "linked__expense__initiative",
+            "transaction__initiative",
         ),
         pk=pk,
         host=host,
@@ -155,6 +156,7 @@ def bank_line(request, slug, pk):
             "candidates": candidates,
             "open_line": open_line,
             "reason_form": ReasonForm(),
+            **queries_banklines.incoming_choices(host, line),  # money coming in
         },
     )
 
