@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.platform import notifications, uploads
 from buurtbasis.platform.audit import record_event
-from buurtbasis.platform.forms import multi_line_problem, single_line_problem
+from buurtbasis.platform.forms import typed_text_problem
 
 from . import access, signals
 from .maps import location_picker
@@ -1138,25 +1138,11 @@ def clean_text(
     value: str, *, max_length: int, empty: str, code: str = "empty", single_line: bool = False
 ) -> str:
     """Text a person typed: not empty, not too long, no invisible control characters."""
-    value = (value or "").strip()
-    if not value:
-        raise BudgetError(empty, code=code)
-    if len(value) > max_length:
-        raise BudgetError(
-            ngettext(
-                "Use at most %(n)s character (you used %(used)s).",
-                "Use at most %(n)s characters (you used %(used)s).",
-                max_length,
-            )
-            % {"n": max_length, "used": len(value)},
-            code="too_long",
-        )
-    problem = single_line_problem(value) if single_line else multi_line_problem(value)
+    problem = typed_text_problem(value, max_length=max_length, empty=empty, single_line=single_line)
     if problem:
-        raise BudgetError(
-            _("The text may not contain invisible control characters."), code="control"
-        )
-    return value
+        kind, message, _value = problem
+        raise BudgetError(message, code=code if kind == "empty" else kind)
+    return (value or "").strip()
 
 
 @transaction.atomic

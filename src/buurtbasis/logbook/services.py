@@ -15,11 +15,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.platform.audit import Origin, record_event
-from buurtbasis.platform.forms import multi_line_problem, single_line_problem
+from buurtbasis.platform.forms import typed_text_problem
 
 from . import access, adapters
 from .models import PUBLIC_KINDS, Audience, EntryKind, LogEntry
@@ -202,25 +201,11 @@ def log_hosting(agreement) -> list[LogEntry]:
 
 
 def _clean(value: str, *, max_length: int, empty: str, single_line: bool = False) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise LogbookError(empty, code="empty")
-    if len(value) > max_length:
-        raise LogbookError(
-            ngettext(
-                "Use at most %(n)s character (you used %(used)s).",
-                "Use at most %(n)s characters (you used %(used)s).",
-                max_length,
-            )
-            % {"n": max_length, "used": len(value)},
-            code="too_long",
-        )
-    problem = single_line_problem(value) if single_line else multi_line_problem(value)
+    problem = typed_text_problem(value, max_length=max_length, empty=empty, single_line=single_line)
     if problem:
-        raise LogbookError(
-            _("The text may not contain invisible control characters."), code="control"
-        )
-    return value
+        code, message, _value = problem
+        raise LogbookError(message, code=code)
+    return (value or "").strip()
 
 
 @transaction.atomic

@@ -68,6 +68,38 @@ def multi_line_problem(value: str) -> str | None:
     return None
 
 
+def typed_text_problem(
+    value: str, *, max_length: int, empty: str, single_line: bool = False
+) -> tuple[str, str, str] | None:
+    """What is wrong with text a person typed, for services to raise in their own error
+    class: ``(code, message, stripped value)``, or None with nothing wrong. Empty, too
+    long, or invisible control characters (the message is in the active language).
+
+    >>> typed_text_problem("  Buurtfeest  ", max_length=20, empty="Leeg") is None
+    True
+    >>> typed_text_problem("", max_length=20, empty="Leeg")[0]
+    'empty'
+    >>> typed_text_problem("abc", max_length=2, empty="Leeg")[0]
+    'too_long'
+    """
+    from django.utils.translation import gettext, ngettext
+
+    value = (value or "").strip()
+    if not value:
+        return "empty", str(empty), value
+    if len(value) > max_length:
+        message = ngettext(
+            "Use at most %(n)s character (you used %(used)s).",
+            "Use at most %(n)s characters (you used %(used)s).",
+            max_length,
+        ) % {"n": max_length, "used": len(value)}
+        return "too_long", message, value
+    problem = single_line_problem(value) if single_line else multi_line_problem(value)
+    if problem:
+        return "control", gettext("The text may not contain invisible control characters."), value
+    return None
+
+
 @deconstructible
 class SingleLineText:
     message = _(
