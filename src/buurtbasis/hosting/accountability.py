@@ -219,13 +219,14 @@ def request_municipality_report(*, cbs_code: str, language: str) -> Municipality
 
 
 def story_summary(story: AccountabilityStory) -> queries.Books:
-    """The financial summary of the story: its grant, or every grant of the initiative."""
+    """The financial summary of the story: its grant, or every grant of the initiative,
+    with the budget per category where the host set budget lines."""
     grants = (
         [story.grant]
         if story.grant_id
         else list(Grant.objects.filter(initiative_id=story.initiative_id, host_id=story.host_id))
     )
-    return queries.books(story.initiative, grants)
+    return queries.books(story.initiative, grants, with_budget=True)
 
 
 def _photo_uri(name: str) -> str | None:

@@ -17,7 +17,7 @@ from PIL import Image
 
 from buurtbasis.accounts.tests.factories import OrganisationFactory, UserFactory
 from buurtbasis.areas.models import Area, AreaLevel
-from buurtbasis.hosting import accountability, services
+from buurtbasis.hosting import accountability, budget_lines, services
 from buurtbasis.hosting.models import Category, GrantSource
 from buurtbasis.hosting.models_reports import AccountabilityReport, AccountabilityStory
 from buurtbasis.organisations.models import OrganisationKind, Role
@@ -176,6 +176,37 @@ def test_a_member_writes_a_story_and_the_report_has_the_figures_of_the_ledger(cl
     for figure in ("€ 1.000 ", "260", "42,50", "€ 50 ", "352,50", "647,50"):
         assert figure in text, figure
     assert grant.label in text
+
+
+def test_the_report_shows_the_budget_per_category_next_to_spent_and_left(client, world):
+    h, grant = world["a"], world["grant_a"]
+    budget_lines.set_budget_lines(
+        grant=grant, amounts={"materials": 30_000, "food": 4_000}, origin=h.as_officer
+    )
+    _write(client, h, grant)
+    story = AccountabilityStory.objects.get(initiative=h.initiative)
+    run_queued_tasks()
+    url = reverse("hosting:story-report", args=[h.initiative.slug, story.pk])
+    text = _pdf_text(b"".join(client.get(url).streaming_content))
+    assert f"Budget per categorie: {grant.label}" in text
+    # materials: budget 300, spent 260, left 40; food: budget 40, spent 42.50, over by 2.50
+    assert "Materiaal € 300 € 260 € 40 " in text, text
+    assert "Eten en drinken € 40 € 42,50 € 2,50 boven het budget" in text, text
+    # the host fee has no budget line and is not over budget (nothing is left of it either)
+    assert "Bijdrage gastorganisatie geen budget € 50 – " in text, text
+    # the budget lines add up to less than the grant: the report says so
+    assert "Let op: het budget per categorie is samen € 340; de subsidie is € 1.000." in text
+
+
+def test_a_report_without_budget_lines_shows_spent_per_category_only(client, world):
+    h, grant = world["a"], world["grant_a"]
+    _write(client, h, grant)
+    story = AccountabilityStory.objects.get(initiative=h.initiative)
+    run_queued_tasks()
+    url = reverse("hosting:story-report", args=[h.initiative.slug, story.pk])
+    text = _pdf_text(b"".join(client.get(url).streaming_content))
+    assert "Budget per categorie" not in text
+    assert "Uitgegeven aan Materiaal € 260 " in text or "Materiaal € 260 " in text, text
 
 
 def test_the_report_is_made_again_when_the_ledger_changes(client, world):
