@@ -34,6 +34,7 @@ from buurtbasis.platform.spreadsheets import xlsx_bytes
 
 from . import access, queries
 from .models import Grant, LedgerTransaction
+from .models_budget import GrantBudgetLine
 from .models_reports import (
     AccountabilityReport,
     AccountabilityReportStatus,
@@ -219,13 +220,14 @@ def request_municipality_report(*, cbs_code: str, language: str) -> Municipality
 
 
 def story_summary(story: AccountabilityStory) -> queries.Books:
-    """The financial summary of the story: its grant, or every grant of the initiative."""
+    """The financial summary of the story: its grant, or every grant of the initiative,
+    with the budget per category where the host set budget lines."""
     grants = (
         [story.grant]
         if story.grant_id
         else list(Grant.objects.filter(initiative_id=story.initiative_id, host_id=story.host_id))
     )
-    return queries.books(story.initiative, grants)
+    return queries.books(story.initiative, grants, with_budget=True)
 
 
 def _photo_uri(name: str) -> str | None:
@@ -330,12 +332,25 @@ class OverviewRow:
     received: int
     spent: int
     left: int
+    #: The sum of the grant's budget lines (None without lines) and the labels of the
+    #: categories over budget (``with_budget``).
+    budget: int | None = None
+    over_budget: tuple[str, ...] = ()
 
 
-def _rows(grants) -> list[OverviewRow]:
+def _rows(grants, with_budget: bool = False) -> list[OverviewRow]:
     """Received, spent and left of every grant in the queryset ``grants``: two queries
-    (``queries.summaries``, with ``grants`` as a subquery rather than a list of ids)."""
+    (``queries.summaries``, with ``grants`` as a subquery rather than a list of ids), three
+    with the budget lines (``with_budget``)."""
     ordered = list(grants.select_related("host", "initiative"))
+    summaries = queries.summaries(ordered, ids=grants.values("pk"))
+    if with_budget:
+        by_pk = {summary.grant.pk: summary for summary in summaries}
+        lines = GrantBudgetLine.objects.filter(grant_id__in=grants.values("pk")).values_list(
+            "grant_id", "category", "amount_cents"
+        )
+        for grant_id, category, cents in lines:
+            by_pk[grant_id].budget_by_category[category] = cents
     return [
         OverviewRow(
             host=summary.grant.host,
@@ -344,22 +359,26 @@ def _rows(grants) -> list[OverviewRow]:
             received=summary.received,
             spent=summary.spent,
             left=summary.left,
+            budget=summary.budget_lines_total if summary.budget_by_category else None,
+            over_budget=tuple(row.label for row in summary.over_budget),
         )
-        for summary in queries.summaries(ordered, ids=grants.values("pk"))
+        for summary in summaries
     ]
 
 
-def host_overview(host) -> list[OverviewRow]:
-    """Every grant the host holds, per initiative: two queries."""
-    return _rows(Grant.objects.filter(host=host).order_by("initiative__name", "pk"))
+def host_overview(host, *, with_budget: bool = False) -> list[OverviewRow]:
+    """Every grant the host holds, per initiative: two queries (three ``with_budget``)."""
+    return _rows(Grant.objects.filter(host=host).order_by("initiative__name", "pk"), with_budget)
 
 
-def municipality_overview(cbs_code: str) -> list[OverviewRow]:
-    """Every grant of the initiatives in this municipality, per host: two queries."""
+def municipality_overview(cbs_code: str, *, with_budget: bool = False) -> list[OverviewRow]:
+    """Every grant of the initiatives in this municipality, per host: two queries (three
+    ``with_budget``)."""
     return _rows(
         Grant.objects.filter(initiative__in=Initiative.objects.in_municipality(cbs_code)).order_by(
             "host__name", "initiative__name", "pk"
-        )
+        ),
+        with_budget,
     )
 
 
@@ -383,6 +402,8 @@ def overview_table(rows: list[OverviewRow]) -> tuple[list[str], list[list]]:
         _("Received (euros)"),
         _("Spent (euros)"),
         _("Left (euros)"),
+        _("Budget per category in total (euros)"),
+        _("Over budget"),
     ]
     body = [
         [
@@ -392,6 +413,8 @@ def overview_table(rows: list[OverviewRow]) -> tuple[list[str], list[list]]:
             _euros(r.received),
             _euros(r.spent),
             _euros(r.left),
+            "" if r.budget is None else _euros(r.budget),
+            ", ".join(r.over_budget),
         ]
         for r in rows
     ]
@@ -404,8 +427,8 @@ def overview_xlsx(header: list[str], rows: list[list], *, title: str) -> bytes:
         rows,
         title=title,
         sheet=_("Overview"),
-        money_columns="DEF",
-        widths=(30, 30, 36, 16, 16, 16),
+        money_columns="DEFG",
+        widths=(30, 30, 36, 16, 16, 16, 18, 30),
     )
 
 

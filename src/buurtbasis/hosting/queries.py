@@ -12,6 +12,9 @@ from django.db.models import F, Sum, Window
 from .models import AccountKind, Category, Grant, LedgerEntry, LedgerTransaction
 from .models_budget import GrantBudgetLine
 
+#: Categories no budget line can have (the host fee, a transfer of what is left).
+NOT_BUDGETED = (Category.HOST_FEE, Category.TRANSFER)
+
 
 @dataclass
 class CategoryRow:
@@ -28,6 +31,9 @@ class CategoryRow:
 
     @property
     def over(self) -> bool:
+        # the host fee and transfers are no budget categories: never "over budget"
+        if self.category in NOT_BUDGETED:
+            return False
         return self.spent > (self.budget or 0)
 
     @property

@@ -147,7 +147,9 @@ def host_overview_export(request, slug, fmt):
     host = get_object_or_404(Organisation, slug=slug)
     if not access.is_host_staff(request.user, host):
         raise Http404
-    header, rows = accountability.overview_table(accountability.host_overview(host))
+    header, rows = accountability.overview_table(
+        accountability.host_overview(host, with_budget=True)
+    )
     label = _("overview")  # part of a file name
     name = f"{host.slug}-{slugify(label)}-{timezone.localdate():%Y-%m-%d}"
     if fmt == "csv":
@@ -189,7 +191,7 @@ def municipality_report(request, fmt=None):
             )
         return _serve(request, report, version, f"{name}.pdf", target=report)
     header, table = accountability.overview_table(
-        accountability.municipality_overview(tenant.cbs_code)
+        accountability.municipality_overview(tenant.cbs_code, with_budget=True)
     )
     if fmt == "csv":
         return _download(csv_bytes(header, table), "text/csv; charset=utf-8", f"{name}.csv")

@@ -107,6 +107,17 @@ def test_budget_against_actuals_per_category_with_over_budget_categories():
     assert queries.books(h.initiative).grants[0].budget_by_category == {}
 
 
+def test_the_host_fee_is_never_over_budget():
+    # the host fee cannot have a budget line, so it must not be counted as over budget
+    h = hosted(fee_basis_points=500)
+    grant = _grant(h, 100_000)
+    budget_lines.set_budget_lines(grant=grant, amounts={"food": 95_000}, origin=h.as_officer)
+    summary = queries.books(h.initiative, with_budget=True).grants[0]
+    rows = {r.category: (r.spent, r.over) for r in summary.category_rows}
+    assert rows["host_fee"] == (5_000, False)
+    assert summary.over_budget == []
+
+
 def test_the_hosting_page_shows_budget_spent_and_left_and_what_is_over(client):
     h = hosted()
     grant = _grant(h, 100_000)

@@ -11,13 +11,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
 from buurtbasis.accounts.tests.factories import OrganisationFactory, UserFactory
 from buurtbasis.areas.models import Area, AreaLevel
-from buurtbasis.hosting import accountability, services
+from buurtbasis.hosting import accountability, budget_lines, services
 from buurtbasis.hosting.models import Category, GrantSource
 from buurtbasis.hosting.models_reports import AccountabilityReport, AccountabilityStory
 from buurtbasis.organisations.models import OrganisationKind, Role
@@ -178,6 +180,37 @@ def test_a_member_writes_a_story_and_the_report_has_the_figures_of_the_ledger(cl
     assert grant.label in text
 
 
+def test_the_report_shows_the_budget_per_category_next_to_spent_and_left(client, world):
+    h, grant = world["a"], world["grant_a"]
+    budget_lines.set_budget_lines(
+        grant=grant, amounts={"materials": 30_000, "food": 4_000}, origin=h.as_officer
+    )
+    _write(client, h, grant)
+    story = AccountabilityStory.objects.get(initiative=h.initiative)
+    run_queued_tasks()
+    url = reverse("hosting:story-report", args=[h.initiative.slug, story.pk])
+    text = _pdf_text(b"".join(client.get(url).streaming_content))
+    assert f"Budget per categorie: {grant.label}" in text
+    # materials: budget 300, spent 260, left 40; food: budget 40, spent 42.50, over by 2.50
+    assert "Materiaal € 300 € 260 € 40 " in text, text
+    assert "Eten en drinken € 40 € 42,50 € 2,50 boven het budget" in text, text
+    # the host fee has no budget line and is not over budget (nothing is left of it either)
+    assert "Bijdrage gastorganisatie geen budget € 50 – " in text, text
+    # the budget lines add up to less than the grant: the report says so
+    assert "Let op: het budget per categorie is samen € 340; de subsidie is € 1.000." in text
+
+
+def test_a_report_without_budget_lines_shows_spent_per_category_only(client, world):
+    h, grant = world["a"], world["grant_a"]
+    _write(client, h, grant)
+    story = AccountabilityStory.objects.get(initiative=h.initiative)
+    run_queued_tasks()
+    url = reverse("hosting:story-report", args=[h.initiative.slug, story.pk])
+    text = _pdf_text(b"".join(client.get(url).streaming_content))
+    assert "Budget per categorie" not in text
+    assert "Uitgegeven aan Materiaal € 260 " in text or "Materiaal € 260 " in text, text
+
+
 def test_the_report_is_made_again_when_the_ledger_changes(client, world):
     h, grant = world["a"], world["grant_a"]
     _write(client, h, grant)
@@ -309,6 +342,8 @@ def test_the_host_overview_as_csv_and_xlsx_matches_the_ledger(client, world):
         "1000.00",
         "352.50",
         "647.50",
+        "",  # no budget lines, so nothing is over budget either
+        "",
     ]
     assert len(rows) == 2
 
@@ -316,12 +351,56 @@ def test_the_host_overview_as_csv_and_xlsx_matches_the_ledger(client, world):
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     summary = accountability.host_overview(h.host)[0]
-    assert values[1][3:] == [
+    assert values[1][3:6] == [
         Decimal(summary.received) / 100,
         Decimal(summary.spent) / 100,
         Decimal(summary.left) / 100,
     ]
-    assert values[1][3:] == [1000, 352.5, 647.5]
+    assert values[1][3:6] == [1000, 352.5, 647.5]
+
+
+def test_the_overviews_have_the_budget_per_category_in_a_fixed_number_of_queries(
+    client, world, django_assert_num_queries
+):
+    from openpyxl import load_workbook
+
+    h = world["a"]
+    budget_lines.set_budget_lines(
+        grant=world["grant_a"], amounts={"materials": 30_000, "food": 4_000}, origin=h.as_officer
+    )
+
+    def count(more):
+        for _ in range(more):  # more grants with budget lines must not mean more queries
+            other = hosted(host=h.host)
+            grant = _books(other, h.initiative.areas.get())
+            budget_lines.set_budget_lines(
+                grant=grant, amounts={"materials": 50_000}, origin=other.as_officer
+            )
+        with CaptureQueriesContext(connection) as queries_run:
+            accountability.host_overview(h.host, with_budget=True)
+        return len(queries_run)
+
+    assert count(0) == count(3) == 3
+    rows = {r.grant: r for r in accountability.host_overview(h.host, with_budget=True)}
+    assert rows[world["grant_a"]].budget == 34_000
+    assert rows[world["grant_a"]].over_budget == ("Eten en drinken",)  # not the host fee
+    client.force_login(h.officer)
+    response = client.get(reverse("hosting:host-overview", args=[h.host.slug, "csv"]))
+    table = list(csv.reader(io.StringIO(response.content.decode())))
+    assert table[0][6:] == ["Budget per categorie samen (euro)", "Boven het budget"]
+    mine = next(r for r in table if r[2] == world["grant_a"].label)
+    assert mine[6:] == ["340.00", "Eten en drinken"]
+    response = client.get(reverse("hosting:host-overview", args=[h.host.slug, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    label = world["grant_a"].label
+    mine = next([c.value for c in row] for row in sheet.iter_rows() if row[2].value == label)
+    assert mine[6:] == [340, "Eten en drinken"]
+    # the municipality's overview has the same columns
+    client.force_login(world["zwolle_servant"])
+    response = client.get(reverse("hosting:municipality-report", args=["csv"]))
+    table = list(csv.reader(io.StringIO(response.content.decode())))
+    mine = next(r for r in table if r[2] == world["grant_a"].label)
+    assert mine[6:] == ["340.00", "Eten en drinken"]
 
 
 def test_a_name_like_a_formula_is_not_run_by_a_spreadsheet(client, world):

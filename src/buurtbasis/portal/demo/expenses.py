@@ -151,6 +151,7 @@ PURCHASES = [
         15,
         45,
     ),
+    (Category.COMMUNICATION, ExpenseKind.CLAIM, None, None, "Postzegels en enveloppen", 6, 22),
     (
         Category.OTHER,
         ExpenseKind.INVOICE,
@@ -278,11 +279,24 @@ def statement_for(
     return statement_xml([{**statement, "entries": [*entries, *extra]}])
 
 
+#: One purchase in this many falls outside the grant's budget lines (people improvise).
+OFF_BUDGET = 20
+
+
 class _Maker:
-    def __init__(self, rng: random.Random, year: Year):
+    def __init__(self, rng: random.Random, year: Year, budgets=None):
         self.rng = rng
         self.year = year
         self.png, self.pdf = receipt_files()
+        self.budgets = budgets or {}  # budget lines per grant id: {category: cents}
+
+    def purchase_for(self, grant):
+        """A purchase in one of the grant's budgeted categories (now and then another)."""
+        lines = self.budgets.get(grant.pk) if grant is not None else None
+        choices = [p for p in PURCHASES if lines and p[0] in lines]
+        if not choices or self.rng.randrange(OFF_BUDGET) == 0:
+            choices = PURCHASES
+        return self.rng.choice(choices)
 
     def receipt(self, kind: str) -> SimpleUploadedFile:
         if kind == ExpenseKind.INVOICE:
@@ -295,12 +309,21 @@ class _Maker:
         return self.rng.choice(others) if others else agreement.treasurer
 
     def submit(self, initiative, agreement, purchase, day, *, amount=None, draft=False):
-        category, kind, payee, iban, text, low, high = purchase
         person = self.submitter(initiative, agreement)
         grant, left = richest_grant(initiative)
+        if purchase is None:
+            purchase = self.purchase_for(grant)
+        category, kind, payee, iban, text, low, high = purchase
         cents = amount or self.rng.randrange(low * 100, high * 100, 5)
         if left < cents + 50_00:
             return None  # the money is spent: nothing more this period
+        # small claims without a till slip, where the host asks proof from an amount only
+        without_proof = (
+            not draft
+            and kind == ExpenseKind.CLAIM
+            and not agreement.receipt_required(cents)
+            and self.rng.random() < 0.5
+        )
         if payee is None:
             payee = person.display_name or "Lid van het initiatief"
             iban = MEMBER_IBANS[person.pk % len(MEMBER_IBANS)]
@@ -313,7 +336,7 @@ class _Maker:
             category=category,
             payee_name=payee,
             payee_iban=iban,
-            receipt=None if draft else self.receipt(kind),
+            receipt=None if draft or without_proof else self.receipt(kind),
             reference=f"F{day:%Y}-{self.rng.randrange(100, 999)}"
             if kind == ExpenseKind.INVOICE
             else "",
@@ -384,10 +407,13 @@ def _pay_period(people: HostPeople, payday: datetime.date, year: Year, *, return
     return batch
 
 
-def run_year(hosts: list[HostPeople], start: datetime.date, today: datetime.date, rng) -> Year:
-    """The year of every host; the last period leaves expenses in every state."""
+def run_year(
+    hosts: list[HostPeople], start: datetime.date, today: datetime.date, rng, budgets=None
+) -> Year:
+    """The year of every host; the last period leaves expenses in every state
+    (``budgets``: the budget lines per grant id, which most purchases follow)."""
     year = Year()
-    maker = _Maker(rng, year)
+    maker = _Maker(rng, year, budgets)
     for people in hosts:
         expenses.set_bank_account(
             host=people.host,
@@ -419,9 +445,8 @@ def _host_year(people: HostPeople, start, today, maker: _Maker, year: Year):
         begin = payday - datetime.timedelta(days=PERIOD_DAYS - 1)
         for initiative, agreement in people.initiatives:
             for _ in range(rng.choice([0, 0, 1, 1, 1])):
-                purchase = rng.choice(PURCHASES)
                 when = begin + datetime.timedelta(days=rng.randrange(PERIOD_DAYS - 3))
-                expense = maker.submit(initiative, agreement, purchase, when)
+                expense = maker.submit(initiative, agreement, None, when)
                 if expense is not None:
                     maker.check(expense, agreement, people)
         if n in ALLOWANCE_PERIODS and people.host.slug == ALLOWANCE_HOST:
@@ -474,7 +499,7 @@ def _open_ends(people: HostPeople, today: datetime.date, maker: _Maker):
         maker.check(expense, agreement, people, host_approvals=1)
     # paid-for and approved, in a batch that the bank has not reported yet
     for initiative, agreement in initiatives:
-        expense = maker.submit(initiative, agreement, rng.choice(PURCHASES), recent)
+        expense = maker.submit(initiative, agreement, None, recent)
         if expense is not None:
             maker.check(expense, agreement, people)
     ready = list(

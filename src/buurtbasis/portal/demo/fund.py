@@ -97,7 +97,9 @@ def granted(initiative, amount_cents: int, start: datetime.date):
         return None
     code, slug = where
     fund = _fund(code, start)
-    application = _apply(fund, initiative, min(amount_cents, fund.max_per_application_cents), 0)
+    application = _apply(
+        fund, initiative, min(amount_cents, fund.max_per_application_cents), initiative.pk
+    )
     application = funds.decide(
         application=application,
         decision="grant",

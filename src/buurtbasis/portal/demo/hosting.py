@@ -22,11 +22,13 @@ from buurtbasis.hosting.models import (
     GrantSource,
     HostingAgreement,
     LedgerTransaction,
+    ReceiptRule,
 )
 from buurtbasis.initiatives.models import Initiative
 from buurtbasis.organisations.models import Membership, Organisation, Role
 from buurtbasis.platform.audit import Origin
 
+from . import budget_lines as demo_budget_lines
 from . import expenses as demo_expenses
 from . import fund as fund_demo
 from .initiatives import DEMO_DOMAIN, DEMO_PASSWORD
@@ -39,6 +41,38 @@ HOSTS = [
     ("welzijn-verbindt", "penningmeester.beide", "Sem Koster", 4),
     ("buurtwerk-maasoever", "penningmeester.rotterdam", "Amira Bouzid", 3),
 ]
+#: The rules of each host's agreements: approval above ``threshold`` euros, approvers per
+#: band (from euros, approvers), and proof always or from ``proof_from`` euros.
+HOST_RULES = {
+    "samenkracht-centrum": {
+        "threshold": 250,
+        "bands": [(1_000, 2)],
+        "proof_from": None,
+        "text": "Een kassabon of factuur bij elke uitgave.",
+    },
+    "wijkwijs-noord": {
+        "threshold": 250,
+        "bands": [(1_000, 2)],
+        "proof_from": 25,
+        "text": "Een kassabon of factuur vanaf 25 euro. Kleine uitgaven mag u zonder bon "
+        "declareren; schrijf er dan bij wat u kocht.",
+    },
+    "welzijn-verbindt": {
+        "threshold": 250,
+        "bands": [(500, 2), (2_500, 3)],
+        "proof_from": None,
+        "text": "Een kassabon of factuur bij elke uitgave. Vanaf 500 euro kijken twee "
+        "medewerkers mee, vanaf 2.500 euro drie.",
+    },
+    "buurtwerk-maasoever": {
+        "threshold": 250,
+        "bands": [(1_000, 2)],
+        "proof_from": None,
+        "text": "Een kassabon of factuur bij elke uitgave.",
+    },
+}
+#: Hosts whose highest band asks for three approvers have a third finance officer.
+THIRD_OFFICERS = {"welzijn-verbindt": ("penningmeester3.beide", "Ilse Bakker")}
 #: The second finance officer of each host (expenses from 1,000 euros need two approvers).
 SECOND_OFFICERS = {
     "samenkracht-centrum": ("penningmeester2", "Fatima el Amrani"),
@@ -70,6 +104,8 @@ def _officer(host: Organisation, local: str, name: str, password_hash: str) -> U
 
 def _activate(initiative: Initiative, host: Organisation, officer: User, start: datetime.date):
     now = timezone.now()
+    rules = HOST_RULES.get(host.slug, HOST_RULES["samenkracht-centrum"])
+    proof_from = rules["proof_from"]
     agreement = HostingAgreement.objects.create(
         host=host,
         initiative=initiative,
@@ -79,9 +115,14 @@ def _activate(initiative: Initiative, host: Organisation, officer: User, start: 
         requested_at=now,
         start_date=start,
         fee_basis_points=random.Random(initiative.pk).choice([0, 0, 250, 500]),
-        approval_threshold_cents=250_00,
-        approver_bands=[{"from_cents": 1_000_00, "approvers": 2}],
-        required_receipts="Een kassabon of factuur bij elke uitgave.",
+        approval_threshold_cents=rules["threshold"] * 100,
+        approver_bands=services.validate_bands(
+            [{"from_cents": euros * 100, "approvers": n} for euros, n in rules["bands"]],
+            rules["threshold"] * 100,
+        ),
+        required_receipts=rules["text"],
+        receipt_rule=ReceiptRule.ALWAYS if proof_from is None else ReceiptRule.FROM_AMOUNT,
+        receipt_from_cents=(proof_from or 0) * 100,
         offered_by=officer,
         offered_at=now,
         accepted_by=initiative.members.first(),
@@ -94,8 +135,10 @@ def _activate(initiative: Initiative, host: Organisation, officer: User, start: 
     return agreement
 
 
-def _year_of_money(initiative, plans, rng: random.Random, start: datetime.date) -> int:
-    """Grants at the start, then a donation now and then (spending: ``expenses.py``)."""
+def _year_of_money(initiative, plans, rng: random.Random, start: datetime.date, budget) -> int:
+    """Grants at the start with their budget lines (``budget``: the officer and the random
+    generator for them, and where they are collected), then a donation now and then
+    (spending: ``expenses.py``)."""
     system = Origin.system()
     grants = []
     for plan in plans:
@@ -117,6 +160,8 @@ def _year_of_money(initiative, plans, rng: random.Random, start: datetime.date) 
             grants.append(grant)
     if not grants:
         return 0
+    officer, lines_rng, lines = budget
+    lines.update(demo_budget_lines.set_for(grants, officer, lines_rng))
     n = len(grants)
     today = timezone.localdate()
     day = start
@@ -144,6 +189,7 @@ def load_demo_hosting(*, stdout=None) -> dict:
             stdout.write("Fiscal hosting: already there; nothing has changed.")
         return {}
     rng = random.Random(SEED)
+    lines_rng, lines = random.Random(SEED + 1), {}
     password_hash = make_password(DEMO_PASSWORD)
     today = timezone.localdate()
     start = today - datetime.timedelta(days=365)
@@ -159,9 +205,11 @@ def load_demo_hosting(*, stdout=None) -> dict:
     def host_people(host, officer):
         if host.pk not in people:
             local, name = SECOND_OFFICERS[host.slug]
-            second = _officer(host, local, name, password_hash)
-            logins.append(second.email)
-            people[host.pk] = demo_expenses.HostPeople(host, [officer, second])
+            officers = [officer, _officer(host, local, name, password_hash)]
+            if host.slug in THIRD_OFFICERS:
+                officers.append(_officer(host, *THIRD_OFFICERS[host.slug], password_hash))
+            logins.extend(o.email for o in officers[1:])
+            people[host.pk] = demo_expenses.HostPeople(host, officers)
         return people[host.pk]
 
     for slug, local, name, n in HOSTS:
@@ -183,7 +231,9 @@ def load_demo_hosting(*, stdout=None) -> dict:
             staff.initiatives.append((initiative, agreement))
             report["agreements"] += 1
             plans = [p for p in funded.get(initiative.pk, []) if not hasattr(p, "grant")]
-            report["transactions"] += _year_of_money(initiative, plans, rng, start)
+            report["transactions"] += _year_of_money(
+                initiative, plans, rng, start, (officer, lines_rng, lines)
+            )
     # funded plans of initiatives that no demo host holds yet: Samenkracht hosts them
     fallback = Organisation.objects.filter(slug="samenkracht-centrum").first()
     if fallback is not None:
@@ -199,14 +249,19 @@ def load_demo_hosting(*, stdout=None) -> dict:
                 resident = None  # one initiative is enough
             staff.initiatives.append((initiative, agreement))
             report["agreements"] += 1
-            report["transactions"] += _year_of_money(initiative, funded[initiative.pk], rng, start)
+            report["transactions"] += _year_of_money(
+                initiative, funded[initiative.pk], rng, start, (officer, lines_rng, lines)
+            )
     report["fund_applications"] = fund_demo.load_open_applications(start)
     before = LedgerTransaction.objects.count()
-    year = demo_expenses.run_year([p for p in people.values() if p.initiatives], start, today, rng)
+    year = demo_expenses.run_year(
+        [p for p in people.values() if p.initiatives], start, today, rng, budgets=lines
+    )
     report["transactions"] += LedgerTransaction.objects.count() - before
     report["expenses"] = year.expenses
     report["batches"] = year.batches
     report["statements"] = year.statements
+    report["budget_lines"] = sum(len(v) for v in lines.values())
     if stdout:
         stdout.write(
             f"Fiscal hosting: {report['agreements']} hosted initiatives, "

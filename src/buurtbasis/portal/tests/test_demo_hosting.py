@@ -51,6 +51,31 @@ def test_the_demo_hosts_initiatives_in_both_municipalities_with_a_year_of_money(
     assert client.get("/gastorganisatie/host/samenkracht-centrum/").status_code == 200
 
 
+def test_the_demo_agreements_have_proof_rules_bands_and_the_grants_budget_lines():
+    call_command("load_demo", stdout=io.StringIO())
+    active = HostingAgreement.objects.filter(state="active")
+    rules = {(a.receipt_rule, a.receipt_from_cents) for a in active}
+    assert ("from_amount", 25_00) in rules and ("always", 0) in rules
+    three = [a for a in active if len(a.approver_bands) == 2]
+    assert three and three[0].approvers_needed(2_500_00) == 3
+    assert three[0].approvers_needed(600_00) == 2 and three[0].approvers_needed(300_00) == 1
+    # the host of three bands has three finance officers to approve the biggest expenses
+    assert three[0].host.memberships.filter(role="finance_officer").count() >= 3
+    # most grants have budget lines over two to four categories; plan grants all of them
+    grants = Grant.objects.exclude(source="donations")
+    with_lines = grants.filter(budget_lines__isnull=False).distinct()
+    assert with_lines.count() * 2 > grants.count()
+    assert not grants.filter(plan__isnull=False, budget_lines__isnull=True).exists()
+    over = 0
+    for agreement in active:
+        for summary in queries.books(agreement.initiative, with_budget=True).grants:
+            if summary.budget_by_category:
+                assert 2 <= len(summary.budget_by_category) <= 4
+                assert summary.budget_lines_total == summary.grant.budget_cents
+                over += bool(summary.over_budget)
+    assert over >= 1  # somewhere a category is over budget, so the page warns
+
+
 def test_the_demo_year_of_expenses_goes_through_every_state_in_both_municipalities(client):
     call_command("load_demo", stdout=io.StringIO())
     for code in (ZWOLLE_CODE, ROTTERDAM_CODE):
@@ -78,7 +103,13 @@ def test_the_demo_year_of_expenses_goes_through_every_state_in_both_municipaliti
     paid = Expense.objects.filter(state=ExpenseState.PAID)
     dates = sorted(paid.values_list("payment__date", flat=True))
     assert (dates[-1] - dates[0]).days > 300
-    assert all(e.payment_id and e.receipt_sha256 for e in paid)
+    assert all(e.payment_id for e in paid)
+    # proof with every expense, except small claims where the host asks it from an amount
+    for expense in paid.filter(receipt_sha256="").select_related("initiative"):
+        agreement = HostingAgreement.objects.get(initiative=expense.initiative, state="active")
+        assert agreement.receipt_rule == "from_amount", expense.pk
+        assert expense.amount_cents < agreement.receipt_from_cents, expense.pk
+    assert paid.filter(receipt_sha256="").exists()  # a small claim without a till slip
     batches = list(PayoutBatch.objects.all())
     assert len(batches) >= 40 and BankStatement.objects.count() >= 40
     assert all(schema_errors(bytes(b.xml)) == [] for b in batches[:5])

@@ -180,5 +180,9 @@ def test_a_receipt_from_a_phone_reaches_the_ledger_the_plan_and_the_report_on_th
         ).values_list("amount_cents", flat=True)
     )
     assert materials >= AMOUNT
-    assert f"Uitgegeven aan Materiaal {_euros(materials)}" in text, text
+    # the demo grant has budget lines: the report shows the budget next to spent and left
+    line = grant.budget_lines.filter(category=Category.MATERIALS).first()
+    assert grant.budget_lines.exists()
+    budget = _euros(line.amount_cents) if line else "geen budget"
+    assert f"Materiaal {budget} {_euros(materials)}" in text, text
     assert grant.label in text
