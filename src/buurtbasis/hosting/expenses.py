@@ -853,9 +853,16 @@ def mark_paid_by_hand(
     return _pay(expense, origin, reason.strip(), date or timezone.localdate())
 
 
-def _fail(expense: Expense, item: PayoutItem | None, reason: str, origin: Origin, later=None):
+def _fail(
+    expense: Expense,
+    item: PayoutItem | None,
+    reason: str,
+    origin: Origin,
+    later=None,
+    date: datetime.date | None = None,
+):
     if expense.state == ExpenseState.PAID and expense.payment_id:
-        services.reverse(expense.payment, reason, origin)
+        services.reverse(expense.payment, reason, origin, date=date)
     elif expense.state != ExpenseState.SCHEDULED:
         raise HostingError(_("This payment cannot fail any more."), code="state")
     if item is not None:
@@ -908,15 +915,16 @@ def retry(*, expense: Expense, origin: Origin) -> Expense:
 # ---------------------------------------------------------------------------------------------
 
 
-def ledger_cash_cents(host) -> int:
-    """What the ledger says the host holds at its bank: every earmark plus its own money."""
-    return (
-        LedgerEntry.objects.filter(
-            Q(account__kind=AccountKind.EARMARK) | Q(account__kind=AccountKind.BANK),
-            account__host=host,
-        ).aggregate(total=Sum("amount_cents"))["total"]
-        or 0
+def ledger_cash_cents(host, *, before: datetime.date | None = None) -> int:
+    """What the ledger says the host holds at its bank: every earmark plus its own money
+    (with ``before``: booked before that day)."""
+    entries = LedgerEntry.objects.filter(
+        Q(account__kind=AccountKind.EARMARK) | Q(account__kind=AccountKind.BANK),
+        account__host=host,
     )
+    if before is not None:
+        entries = entries.filter(transaction__date__lt=before)
+    return entries.aggregate(total=Sum("amount_cents"))["total"] or 0
 
 
 @dataclass
@@ -1165,6 +1173,7 @@ def _match(host, lines: list[BankLine], origin: Origin, result: ImportResult) ->
                     _returned(line),
                     origin,
                     later=later,
+                    date=line.booking_date,
                 )
         except HostingError as error:
             _settle(line, item, error, actor, result)
@@ -1203,13 +1212,7 @@ def _settle(line: BankLine, item: PayoutItem, refused, actor, result: ImportResu
 def _link(line: BankLine, item: PayoutItem, origin: Origin, is_return: bool, later=None) -> None:
     expense = _lock(item.expense)
     if is_return:
-        _fail(
-            expense,
-            item,
-            _returned(line),
-            origin,
-            later=later,
-        )
+        _fail(expense, item, _returned(line), origin, later=later, date=line.booking_date)
     else:
         _pay(
             expense,

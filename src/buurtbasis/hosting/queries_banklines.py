@@ -102,9 +102,10 @@ def incoming_choices(host, line: BankLine) -> dict:
     }
 
 
-def grants_to_arrive(host):
-    """The host's grants whose money has not been seen at the bank yet, oldest first."""
-    return (
+def grants_to_arrive(host, *, decided_by: datetime.date | None = None):
+    """The host's grants whose money has not been seen at the bank yet, oldest first
+    (with ``decided_by``: only those booked in the ledger on or before that day)."""
+    grants = (
         Grant.objects.filter(
             host=host,
             source__in=PAID_IN_SOURCES,
@@ -113,6 +114,20 @@ def grants_to_arrive(host):
         )
         .select_related("initiative")
         .order_by("created_at", "pk")
+    )
+    if decided_by is not None:
+        grants = grants.annotate(decided=_decided()).filter(decided__lte=decided_by)
+    return grants
+
+
+def _decided():
+    """The date of a grant's booking in the ledger (when the balance check counts it from)."""
+    return Min(
+        "accounts__entries__transaction__date",
+        filter=Q(
+            accounts__kind=AccountKind.INCOME,
+            accounts__entries__transaction__kind=TransactionKind.GRANT,
+        ),
     )
 
 
@@ -237,15 +252,9 @@ def _grants_to_arrive(host, statements) -> list[tuple[datetime.date, datetime.da
         grants = grants.filter(Q(paid_in_on__isnull=True) | Q(paid_in_on__gt=first))
     else:
         grants = grants.filter(paid_in_on__isnull=True)
-    rows = grants.annotate(
-        decided=Min(
-            "accounts__entries__transaction__date",
-            filter=Q(
-                accounts__kind=AccountKind.INCOME,
-                accounts__entries__transaction__kind=TransactionKind.GRANT,
-            ),
-        )
-    ).values_list("decided", "created_at", "paid_in_on", "budget_cents")
+    rows = grants.annotate(decided=_decided()).values_list(
+        "decided", "created_at", "paid_in_on", "budget_cents"
+    )
     return [
         (decided or timezone.localdate(created), paid_in, cents)
         for decided, created, paid_in, cents in rows

@@ -1006,8 +1006,11 @@ def record_expense(
 
 
 @transaction.atomic
-def reverse(txn: LedgerTransaction, reason: str, origin: Origin) -> LedgerTransaction:
-    """Correct a transaction by one with the opposite entries (never an edit)."""
+def reverse(
+    txn: LedgerTransaction, reason: str, origin: Origin, *, date: datetime.date | None = None
+) -> LedgerTransaction:
+    """Correct a transaction by one with the opposite entries (never an edit), booked today
+    or on ``date`` (a return on a bank statement: the day the bank booked it)."""
     # Lock the original (a row lock, not a change) so two corrections of it queue and the
     # second one sees the first.
     txn = (
@@ -1028,7 +1031,7 @@ def reverse(txn: LedgerTransaction, reason: str, origin: Origin) -> LedgerTransa
             return _post(
                 host=txn.host,
                 initiative=txn.initiative,
-                date=timezone.localdate(),
+                date=date or timezone.localdate(),
                 kind=TransactionKind.REVERSAL,
                 description=stored_text(
                     gettext_noop("Correction: %(description)s"), description=txn.description

@@ -24,7 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from buurtbasis.hosting import expenses, services
 from buurtbasis.hosting.models import Category
-from buurtbasis.hosting.models_expenses import Expense, ExpenseKind, ExpenseState
+from buurtbasis.hosting.models_expenses import BankLine, Expense, ExpenseKind, ExpenseState
 from buurtbasis.platform import notifications
 from buurtbasis.platform.audit import Origin
 
@@ -392,19 +392,59 @@ def _pay_period(people: HostPeople, payday: datetime.date, year: Year, *, return
         year.batches += 1
     items = list(batch.items.select_related("expense")) if batch else []
     returns = [returned] if returned is not None else []
-    if not items and not returns:
+    # the municipality's money for grants decided since the last statement arrives now
+    arriving = list(expenses.grants_to_arrive(people.host, decided_by=booked))
+    if not items and not returns and not arriving:
         return None
+    statement_id = f"{people.host.slug[:12].upper()}-{booked:%Y%m%d}"
     data = statement_for(
         items,
-        statement_id=f"{people.host.slug[:12].upper()}-{booked:%Y%m%d}",
+        statement_id=statement_id,
         iban=HOST_IBANS[people.host.slug],
-        opening=expenses.ledger_cash_cents(people.host),
+        # The bank ends the day where the ledger does once this statement is booked: the
+        # ledger up to that day (the year's donations and grants are booked in advance, so
+        # later days are left out), less what this statement brings in (the ledger counted
+        # the grants when they were decided).
+        opening=expenses.ledger_cash_cents(people.host, before=booked + datetime.timedelta(days=1))
+        - sum(g.budget_cents for g in arriving),
         day=booked,
         returns=returns,
+        extra=[_grant_payment(grant, booked) for grant in arriving],
     )
     expenses.import_statement(host=people.host, data=data, origin=origin)
+    for grant in arriving:
+        line = BankLine.objects.get(
+            host=people.host,
+            statement__statement_id=statement_id,
+            remittance__contains=_grant_reference(grant),
+        )
+        expenses.book_line_as_grant_payment(line=line, grant=grant, origin=origin)
     year.statements += 1
     return batch
+
+
+#: The municipality's account the demo grants come from (a valid test IBAN).
+MUNICIPALITY_IBAN = "NL02ABNA0123456789"
+
+
+def _grant_reference(grant) -> str:
+    return f"TOEKENNING {grant.pk} /"  # the slash ends the number: 1 is not 12
+
+
+def _grant_payment(grant, day: datetime.date) -> dict:
+    """A credit on the statement: the municipality pays a grant."""
+    return {
+        "amount_cents": grant.budget_cents,
+        "booking_date": day.isoformat(),
+        "details": [
+            {
+                "amount_cents": grant.budget_cents,
+                "iban": MUNICIPALITY_IBAN,
+                "name": "Gemeente",
+                "ustrd": [f"{_grant_reference(grant)} {grant.label}"[:140]],
+            }
+        ],
+    }
 
 
 def run_year(

@@ -129,3 +129,22 @@ def test_the_demo_year_of_expenses_goes_through_every_state_in_both_municipaliti
     assert {("penningmeester@demo.buurtbasis.nl",), ("penningmeester2@demo.buurtbasis.nl",)} <= (
         officers
     )
+
+
+def test_the_demo_statements_bring_in_the_grants_so_bank_and_ledger_agree():
+    """The municipality's money for a grant arrives on the host's next statement and is
+    booked as that grant's payment: the balance check of every demo statement agrees."""
+    from buurtbasis.hosting import queries_banklines
+    from buurtbasis.hosting.models_expenses import BankStatement
+    from buurtbasis.organisations.models import Organisation
+
+    call_command("load_demo", stdout=io.StringIO())
+    paid_in = Grant.objects.filter(paid_in_line__isnull=False)
+    assert paid_in.exists()
+    assert all(g.paid_in_line.state == "linked" for g in paid_in)
+    hosts = Organisation.objects.filter(pk__in=BankStatement.objects.values("host"))
+    assert hosts.exists()
+    for host in hosts:
+        statements = list(BankStatement.objects.filter(host=host))
+        for check in queries_banklines.balance_checks(host, statements):
+            assert check.difference_cents == 0, (host.name, check)
