@@ -17,6 +17,7 @@ from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.platform import ratelimit
 from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.tenancy import get_tenant
+from buurtbasis.stories import access as story_access
 from buurtbasis.stories.models import Story
 
 from . import access
@@ -79,13 +80,16 @@ def signal_list(request):
     )
 
 
-def _story_choices(code: str, wanted: list[str]):
-    """The newest stories of the municipality, and the ones asked for in the address
-    (``?verhaal=<id>``, e.g. from a story's page), visible ones only. Two queries."""
-    visible = Story.objects.visible().in_municipality(code)
+def _story_choices(user, code: str, wanted: list[str]):
+    """The newest stories of the rounds of the municipality whose stories this worker may
+    read as a professional, and the ones asked for in the address (``?verhaal=<id>``, e.g.
+    from a story's page), visible ones only. Two queries."""
+    visible = Story.objects.visible().filter(
+        round__in=story_access.rounds_for_professional(user, code)
+    )
     ids = list(visible.order_by("-told_at", "-pk").values_list("pk", flat=True)[:STORY_CHOICES])
     ids += list(visible.filter(pk__in=wanted[:STORY_CHOICES]).values_list("pk", flat=True))
-    return Story.objects.filter(pk__in=ids).order_by("-told_at", "-pk")
+    return Story.objects.filter(pk__in=ids).select_related("round").order_by("-told_at", "-pk")
 
 
 @login_required
@@ -105,7 +109,7 @@ def make_signal(request):
         request.POST or None,
         areas=areas,
         departments=departments,
-        stories=_story_choices(code, wanted),
+        stories=_story_choices(request.user, code, wanted),
         initial=initial,
     )
     rate_limited = ""
@@ -144,10 +148,11 @@ def _detail_context(request, signal, *, status_form=None, answer_form=None) -> d
     can_answer = access.is_civil_servant(user, signal.municipality_code) and (
         SignalStatus.HANDLED in services.TRANSITIONS[signal.status]
     )
-    stories = list(signal.stories.visible().order_by("told_at", "pk"))
+    stories = list(signal.stories.visible().select_related("round").order_by("told_at", "pk"))
     return {
         "signal": signal,
         "stories": stories,
+        "quotable": {s.pk for s in stories if story_access.may_quote(user, s)},
         "contact_allowed": sum(1 for s in stories if s.may_contact),
         "changes": signal.changes.select_related("changed_by"),
         "answers": signal.answers.select_related("answered_by"),

@@ -27,7 +27,7 @@ from buurtbasis.organisations.access import (
 )
 from buurtbasis.organisations.models import Organisation, OrganisationKind, Role
 
-from .models import RoundStatus, Story, StoryRound
+from .models import Consent, RoundStatus, Story, StoryRound
 
 
 def _signed_in(user) -> bool:
@@ -74,6 +74,24 @@ def is_round_professional(user, story_round: StoryRound) -> bool:
     if roles_in(user, story_round.organisation_id) & STAFF_ROLES:
         return True
     return _civil_servant_of(user, story_round.municipality_code)
+
+
+def rounds_for_professional(user, code: str):
+    """The rounds of the municipality whose stories the user may read as a professional:
+    the same people as ``is_round_professional``, as one query."""
+    rounds = StoryRound.objects.in_municipality(code)
+    if not _signed_in(user):
+        return rounds.none()
+    if is_platform_admin(user) or _civil_servant_of(user, code):
+        return rounds
+    staff = {g.organisation_id for g in memberships_of(user) if g.role in STAFF_ROLES}
+    return rounds.filter(organisation_id__in=staff)
+
+
+def may_quote(user, story: Story) -> bool:
+    """May the user read this story's (masked) text as a professional: a professional of
+    its round, and the teller allowed it to be shown (never for "only for analysis")."""
+    return story.consent != Consent.ANALYSIS_ONLY and is_round_professional(user, story.round)
 
 
 def can_record_on_behalf(user, story_round: StoryRound) -> bool:
