@@ -94,6 +94,17 @@ def may_quote(user, story: Story) -> bool:
     return story.consent != Consent.ANALYSIS_ONLY and is_round_professional(user, story.round)
 
 
+def may_see_contact(user, story: Story) -> bool:
+    """The teller's contact details are for the community workers of the round's
+    organisation (who follow up) and the worker who recorded the story: not for every
+    professional of the round (least privilege)."""
+    if not _signed_in(user):
+        return False
+    if story.recorded_by_id is not None and story.recorded_by_id == user.pk:
+        return True
+    return Role.COMMUNITY_WORKER in roles_in(user, story.round.organisation_id)
+
+
 def can_record_on_behalf(user, story_round: StoryRound) -> bool:
     """Community workers of the round record stories for residents (with their consent)."""
     return can_manage_round(user, story_round)

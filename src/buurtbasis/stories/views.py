@@ -157,6 +157,7 @@ def story_detail(request, slug, pk):
             "answers": [(q, answers.get(q.pk)) for q in story_round.questions.all()],
             "themes": [(t, links.get(t.pk)) for t in story_round.themes.all()],
             "similar": queries.similar_stories(story),
+            "show_contact": access.may_see_contact(request.user, story),
         },
     )
 

@@ -329,3 +329,32 @@ def test_privacy_export_and_erasure(story_round):
     run_erasers(teller)
     assert Story.objects.visible().count() == 0
     assert Story.objects.get().teller is None and Story.objects.get().text == ""
+
+
+def test_the_tellers_contact_details_are_only_for_the_rounds_community_workers(client):
+    from django.test import Client
+
+    from buurtbasis.accounts.tests.factories import OrganisationFactory
+    from buurtbasis.areas.models import Area
+    from buurtbasis.organisations.models import OrganisationKind, Role
+
+    story_round = open_round()
+    story, _ = tell(
+        story_round,
+        LONELY,
+        consent="professionals",
+        may_contact=True,
+        contact_channel="email",
+        contact_detail="truus@example.org",
+    )
+    url = _url("story-detail", story_round, pk=story.pk)
+    gemeente = Area.objects.get(level="gemeente", code=f"GM{story_round.municipality_code[2:]}")
+    municipality = OrganisationFactory(kind=OrganisationKind.MUNICIPALITY, areas=[gemeente])
+    finance = UserFactory(roles=[(Role.FINANCE_OFFICER, story_round.organisation)])
+    civil_servant = UserFactory(roles=[(Role.CIVIL_SERVANT, municipality)])
+    for reader, sees in ((worker_for(story_round), True), (finance, False), (civil_servant, False)):
+        browser = Client()
+        browser.force_login(reader)
+        response = browser.get(url)
+        assert response.status_code == 200
+        assert ("truus@example.org" in response.content.decode()) is sees
