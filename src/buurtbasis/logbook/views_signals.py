@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.platform import ratelimit
 from buurtbasis.platform.audit import Origin
+from buurtbasis.platform.forms import parse_id
 from buurtbasis.platform.tenancy import get_tenant
 from buurtbasis.stories import access as story_access
 from buurtbasis.stories.models import Story
@@ -80,7 +81,7 @@ def signal_list(request):
     )
 
 
-def _story_choices(user, code: str, wanted: list[str]):
+def _story_choices(user, code: str, wanted: list[int]):
     """The newest stories of the rounds of the municipality whose stories this worker may
     read as a professional, and the ones asked for in the address (``?verhaal=<id>``, e.g.
     from a story's page), visible ones only. Two queries."""
@@ -103,7 +104,7 @@ def make_signal(request):
     areas = latest.filter(year=year).order_by("level", "name")
     departments = Department.objects.filter(municipality_code=code)
     asked = request.POST.getlist("stories") if request.method == "POST" else None
-    wanted = [s for s in (asked or request.GET.getlist("verhaal")) if s.isdigit()]
+    wanted = [n for n in map(parse_id, asked or request.GET.getlist("verhaal")) if n]
     initial = {"stories": wanted}
     form = SignalForm(
         request.POST or None,

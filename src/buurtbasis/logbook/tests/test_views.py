@@ -529,3 +529,36 @@ def test_the_signal_page_quotes_a_story_only_to_professionals_of_its_round(clien
     assert other.status_code == 200
     html = other.content.decode()
     assert "Bij de halte is het donker" not in html and "Donkere bushalte" in html
+
+
+# "²" is a digit to str.isdigit(), not to int(): such ids get a 404 or a form error, no 500.
+SUPERSCRIPT_TWO = "\u00b2"
+
+
+def test_a_non_ascii_digit_as_a_story_id_on_the_signal_form_is_no_server_error(client):
+    t = town()
+    one = story(t, "De halte is 's avonds erg donker.")
+    client.force_login(t.worker)
+    page = client.get(reverse("signals:new"), {"verhaal": [SUPERSCRIPT_TWO, one.pk]})
+    assert page.status_code == 200 and "erg donker" in page.content.decode()
+    posted = client.post(
+        reverse("signals:new"),
+        {
+            "title": "Donkere bushalte",
+            "description": "Onveilig.",
+            "area": t.buurt.pk,
+            "urgency": "normal",
+            "department": t.department.pk,
+            "stories": [SUPERSCRIPT_TWO],
+        },
+    )
+    assert posted.status_code == 200 and not Signal.objects.exists()
+
+
+def test_a_non_ascii_digit_as_the_note_to_correct_is_no_server_error(client):
+    t = town()
+    url = reverse("logbook:add-note", args=[t.wijk.slug])
+    response = get(client, url, t.worker, corrigeert=SUPERSCRIPT_TWO)
+    assert response.status_code == 200
+    posted = client.post(url + f"?corrigeert={SUPERSCRIPT_TWO}", {"title": "", "body": ""})
+    assert posted.status_code == 200

@@ -358,3 +358,25 @@ def test_the_tellers_contact_details_are_only_for_the_rounds_community_workers(c
         response = browser.get(url)
         assert response.status_code == 200
         assert ("truus@example.org" in response.content.decode()) is sees
+
+
+SUPERSCRIPT_TWO = "\u00b2"  # a digit to str.isdigit(), not to int()
+
+
+@pytest.mark.parametrize("param", ["wijk", "thema"])
+def test_a_non_ascii_digit_as_a_filter_on_the_round_page_is_no_server_error(
+    client, story_round, param
+):
+    tell(story_round, LONELY)
+    client.force_login(worker_for(story_round))
+    response = client.get(_url("round-detail", story_round), {param: SUPERSCRIPT_TWO})
+    assert response.status_code == 200
+
+
+def test_a_non_ascii_digit_as_the_theme_to_label_is_not_found(client, story_round):
+    story, _ = tell(story_round, LONELY)
+    client.force_login(worker_for(story_round))
+    response = client.post(
+        _url("story-label", story_round, pk=story.pk), {"theme": SUPERSCRIPT_TWO, "on": "1"}
+    )
+    assert response.status_code == 404
