@@ -380,3 +380,20 @@ def test_a_non_ascii_digit_as_the_theme_to_label_is_not_found(client, story_roun
         _url("story-label", story_round, pk=story.pk), {"theme": SUPERSCRIPT_TWO, "on": "1"}
     )
     assert response.status_code == 404
+
+
+def test_a_withdrawn_quote_leaves_the_wijkprofiel_block_at_once(story_round):
+    """The block's cache is per process: another process never hears of the withdrawal,
+    so the quotes may not come from the cache."""
+    from django.utils import timezone
+
+    from .. import blocks
+
+    wijk = story_round.areas.order_by("code").first()
+    story, _ = tell(story_round, LONELY, area=wijk)
+    first = blocks.wijkprofiel_block(None, area=wijk)
+    assert first["count"] == 1 and len(first["quotes"]) == 1
+    # Withdrawn in another process: this process's cached figures are not told.
+    Story.objects.filter(pk=story.pk).update(withdrawn_at=timezone.now())
+    again = blocks.wijkprofiel_block(None, area=wijk)
+    assert again is None or again["quotes"] == []
