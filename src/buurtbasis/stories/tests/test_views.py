@@ -397,3 +397,54 @@ def test_a_withdrawn_quote_leaves_the_wijkprofiel_block_at_once(story_round):
     Story.objects.filter(pk=story.pk).update(withdrawn_at=timezone.now())
     again = blocks.wijkprofiel_block(None, area=wijk)
     assert again is None or again["quotes"] == []
+
+
+def _untouched(story_round, **overrides):
+    """What a browser without JavaScript sends when the teller leaves the questions alone:
+    the sliders at their start and the "n.v.t." boxes ticked, as the page shows them."""
+    data = {"text": LONELY, "consent": "public_anon", "teller_role": "resident", "age_band": ""}
+    for q in story_round.questions.all():
+        if q.kind == "dyad":
+            data.update({f"q{q.pk}": "50", f"q{q.pk}_na": "on"})
+        elif q.kind == "triad":
+            data.update(
+                {f"q{q.pk}_a": "33", f"q{q.pk}_b": "33", f"q{q.pk}_c": "33", f"q{q.pk}_na": "on"}
+            )
+    data.update(overrides)
+    return data
+
+
+def _answers():
+    story = Story.objects.get()
+    return {a.question.kind: a.value for a in story.answers.select_related("question")}
+
+
+def test_no_answer_is_the_default_of_every_slider(client, story_round):
+    html = client.get(_url("tell", story_round)).content.decode()
+    for q in story_round.questions.exclude(kind="choice"):
+        box = html.split(f'name="q{q.pk}_na"')[1].split(">")[0]
+        assert "checked" in box
+
+
+def test_untouched_sliders_without_javascript_are_no_answer(client, story_round):
+    response = client.post(_url("tell", story_round), _untouched(story_round))
+    assert response.status_code == 302
+    assert _answers() == {"dyad": None, "triad": None, "choice": None}
+
+
+def test_a_slider_moved_without_javascript_is_an_answer_though_the_box_stayed_ticked(
+    client, story_round
+):
+    dyad = story_round.questions.get(kind="dyad")
+    triad = story_round.questions.get(kind="triad")
+    data = _untouched(story_round, **{f"q{dyad.pk}": "80", f"q{triad.pk}_a": "66"})
+    assert client.post(_url("tell", story_round), data).status_code == 302
+    values = _answers()
+    assert values["dyad"] == 0.8 and values["triad"] == pytest.approx([0.5, 0.25, 0.25])
+
+
+def test_with_the_script_the_ticked_box_decides(client, story_round):
+    dyad = story_round.questions.get(kind="dyad")
+    data = _untouched(story_round, scripted="1", **{f"q{dyad.pk}": "80"})
+    assert client.post(_url("tell", story_round), data).status_code == 302
+    assert _answers()["dyad"] is None
