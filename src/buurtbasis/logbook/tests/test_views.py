@@ -562,3 +562,28 @@ def test_a_non_ascii_digit_as_the_note_to_correct_is_no_server_error(client):
     assert response.status_code == 200
     posted = client.post(url + f"?corrigeert={SUPERSCRIPT_TWO}", {"title": "", "body": ""})
     assert posted.status_code == 200
+
+
+def test_the_timeline_shows_story_rounds_to_all_and_sessions_to_professionals(client):
+    from django.utils import timezone
+
+    from buurtbasis.stories import services_catalysis
+
+    from .helpers import story_round
+
+    t = town()
+    r = story_round(t)
+    services_catalysis.record_session(
+        story_round=r,
+        held_on=timezone.localdate(),
+        place="Buurthuis De Ster",
+        participants=14,
+        conclusions="De bushalte moet beter verlicht worden.",
+        origin=Origin(actor=t.worker),
+    )
+    public = get(client, timeline_url(t)).content.decode()
+    assert f"Verhalenronde “{r.title}” geopend" in public
+    assert "14 mensen deden mee" not in public
+    html = get(Client(), timeline_url(t), t.worker).content.decode()
+    assert "14 mensen deden mee" in html and "samen de verhalen van" in html
+    assert "bushalte moet beter verlicht" not in html
