@@ -19,7 +19,7 @@ from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.forms import parse_id
 from buurtbasis.platform.tenancy import get_tenant
 from buurtbasis.stories import access as story_access
-from buurtbasis.stories.models import Story
+from buurtbasis.stories.models import Consent, Story
 
 from . import access
 from . import services_signals as services
@@ -149,11 +149,19 @@ def _detail_context(request, signal, *, status_form=None, answer_form=None) -> d
     can_answer = access.is_civil_servant(user, signal.municipality_code) and (
         SignalStatus.HANDLED in services.TRANSITIONS[signal.status]
     )
-    stories = list(signal.stories.visible().select_related("round").order_by("told_at", "pk"))
+    stories = list(signal.stories.visible().order_by("told_at", "pk"))
+    # One query for the rounds this reader is a professional of, however many stories.
+    readable = set(
+        story_access.rounds_for_professional(user, signal.municipality_code).values_list(
+            "pk", flat=True
+        )
+    )
     return {
         "signal": signal,
         "stories": stories,
-        "quotable": {s.pk for s in stories if story_access.may_quote(user, s)},
+        "quotable": {
+            s.pk for s in stories if s.round_id in readable and s.consent != Consent.ANALYSIS_ONLY
+        },
         "contact_allowed": sum(1 for s in stories if s.may_contact),
         "changes": signal.changes.select_related("changed_by"),
         "answers": signal.answers.select_related("answered_by"),

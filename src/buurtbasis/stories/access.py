@@ -27,7 +27,7 @@ from buurtbasis.organisations.access import (
 )
 from buurtbasis.organisations.models import Organisation, OrganisationKind, Role
 
-from .models import Consent, RoundStatus, Story, StoryRound
+from .models import RoundStatus, Story, StoryRound
 
 
 def _signed_in(user) -> bool:
@@ -86,12 +86,6 @@ def rounds_for_professional(user, code: str):
         return rounds
     staff = {g.organisation_id for g in memberships_of(user) if g.role in STAFF_ROLES}
     return rounds.filter(organisation_id__in=staff)
-
-
-def may_quote(user, story: Story) -> bool:
-    """May the user read this story's (masked) text as a professional: a professional of
-    its round, and the teller allowed it to be shown (never for "only for analysis")."""
-    return story.consent != Consent.ANALYSIS_ONLY and is_round_professional(user, story.round)
 
 
 def may_see_contact(user, story: Story) -> bool:

@@ -587,3 +587,26 @@ def test_the_timeline_shows_story_rounds_to_all_and_sessions_to_professionals(cl
     html = get(Client(), timeline_url(t), t.worker).content.decode()
     assert "14 mensen deden mee" in html and "samen de verhalen van" in html
     assert "bushalte moet beter verlicht" not in html
+
+
+def test_the_signal_page_costs_the_same_queries_for_more_stories(client):
+    t = town()
+
+    def page_queries(n):
+        signal = signals.make_signal(
+            area=t.buurt,
+            title="Donkere bushalte",
+            description="Onveilig.",
+            urgency="normal",
+            department=t.department,
+            stories=[story(t, f"Verhaal {i} over de donkere halte.") for i in range(n)],
+            origin=Origin(actor=t.worker),
+        )
+        client.force_login(t.civil_servant)
+        url = reverse("signals:detail", args=[signal.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert page_queries(1) == page_queries(6)
