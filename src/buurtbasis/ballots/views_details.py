@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from buurtbasis.accounts import services as account_services
 from buurtbasis.areas.models import Area
 from buurtbasis.platform.audit import Origin
+from buurtbasis.platform.forms import parse_id
 
 from . import services
 from .forms import VoterDetailsForm
@@ -72,10 +73,10 @@ def voter_details(request, slug: str):
     has_areas = areas.exists()
     user = request.user
     initial = {"birth_date": user.birth_date}
-    picked = request.GET.get("gebied", "")
+    picked = parse_id(request.GET.get("gebied", ""))
     if has_areas:
-        if picked.isdigit() and areas.filter(pk=int(picked)).exists():
-            initial["home_area"] = int(picked)
+        if picked and areas.filter(pk=picked).exists():
+            initial["home_area"] = picked
         elif user.home_area_id and areas.filter(pk=user.home_area_id).exists():
             initial["home_area"] = user.home_area_id
     form = VoterDetailsForm(

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.platform.forms import Form
+from buurtbasis.stories.models import Consent
 
 from .models import EntryKind, SignalStatus, Urgency
 from .services import MAX_BODY, MAX_TITLE
@@ -103,6 +104,11 @@ class SignalForm(Form):
 
 
 def _story_label(story) -> str:
+    if story.consent == Consent.ANALYSIS_ONLY:
+        # Told only for analysis: it may be counted, its text is never shown.
+        return _("Story %(number)s, told only for analysis: it is counted, never quoted.") % {
+            "number": story.pk
+        }
     text = story.masked_text or ""
     return text if len(text) <= 160 else text[:157].rstrip() + "…"
 

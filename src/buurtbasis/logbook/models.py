@@ -34,6 +34,9 @@ class EntryKind(models.TextChoices):
     SIGNAL = "signal", _("Signal to the municipality")
     SIGNAL_ANSWERED = "signal_answered", _("Signal answered")
     NOTE = "note", _("Note")
+    STORY_ROUND_OPENED = "story_round_opened", _("Story round opened")
+    STORY_ROUND_CLOSED = "story_round_closed", _("Story round closed")
+    SENSEMAKING = "sensemaking", _("Sensemaking session")
 
 
 class Audience(models.TextChoices):
@@ -51,6 +54,8 @@ PUBLIC_KINDS = frozenset(
         EntryKind.INITIATIVE_STARTED,
         EntryKind.INITIATIVE_HANDED_OVER,
         EntryKind.INITIATIVE_ENDED,
+        EntryKind.STORY_ROUND_OPENED,
+        EntryKind.STORY_ROUND_CLOSED,
     }
 )
 

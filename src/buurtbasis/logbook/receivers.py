@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from buurtbasis.budgets.models import BudgetRound, Outcome, PhaseChange
 from buurtbasis.hosting.models import HostingAgreement
 from buurtbasis.initiatives.models import StatusChange
+from buurtbasis.stories.models import SenseMakingSession, StoryRound
 
 from . import services
 
@@ -71,3 +72,20 @@ def hosting_changed(sender, instance: HostingAgreement, created: bool, raw=False
     if update_fields is not None and "state" not in update_fields:
         return
     _safely(services.log_hosting, instance)
+
+
+@receiver(post_save, sender=StoryRound, dispatch_uid="logbook.story_round_status")
+def story_round_status(sender, instance: StoryRound, created: bool, raw=False, **kwargs):
+    update_fields = kwargs.get("update_fields")
+    if raw or instance.status not in ("open", "closed"):
+        return
+    if update_fields is not None and "status" not in update_fields:
+        return
+    _safely(services.log_story_round, instance)
+
+
+@receiver(post_save, sender=SenseMakingSession, dispatch_uid="logbook.sensemaking")
+def sensemaking_recorded(sender, instance: SenseMakingSession, created: bool, raw=False, **kw):
+    if raw or not created:
+        return
+    _safely(services.log_sensemaking, instance)

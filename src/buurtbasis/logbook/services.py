@@ -197,6 +197,50 @@ def log_hosting(agreement) -> list[LogEntry]:
     )
 
 
+def log_story_round(story_round) -> list[LogEntry]:
+    """A story round that is open, or closed (public: such a round is public already).
+
+    One entry for its opening and one for its closing: a round opened again later adds
+    nothing new. A closed round that was never logged as opened gets both.
+    """
+    if story_round.status not in ("open", "closed"):
+        return []
+    areas = list(story_round.areas.select_related("parent"))
+    made = _record(
+        source=story_round,
+        kind=EntryKind.STORY_ROUND_OPENED,
+        areas=areas,
+        title=story_round.title,
+        happened_on=_local_date(story_round.opens_at),
+        public=True,
+    )
+    if story_round.status == "closed":
+        made += _record(
+            source=story_round,
+            kind=EntryKind.STORY_ROUND_CLOSED,
+            areas=areas,
+            title=story_round.title,
+            happened_on=_local_date(min(story_round.closes_at, timezone.now())),
+            public=True,
+        )
+    return made
+
+
+def log_sensemaking(session) -> list[LogEntry]:
+    """A sensemaking session of a story round (for professionals: the conclusions stay
+    with the round; the entry says when, how many took part, and for which round)."""
+    story_round = session.round
+    return _record(
+        source=session,
+        kind=EntryKind.SENSEMAKING,
+        areas=story_round.areas.select_related("parent"),
+        title=story_round.title,
+        happened_on=session.held_on,
+        public=False,
+        details={"participants": session.participants},
+    )
+
+
 # -- notes by professionals ---------------------------------------------------------------------
 
 

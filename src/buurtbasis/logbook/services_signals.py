@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.platform.audit import Origin, record_event
 from buurtbasis.platform.notifications import Address, notify
+from buurtbasis.stories import access as story_access
 from buurtbasis.stories.models import ContactChannel, Story
 
 from . import access, adapters
@@ -129,6 +130,17 @@ def make_signal(
     found = Story.objects.visible().in_municipality(code).filter(pk__in=ids).count()
     if found != len(set(ids)):
         raise LogbookError(_("Choose stories of this municipality."), code="foreign_story")
+    # Only stories the worker may read as a professional of their round.
+    readable = (
+        Story.objects.filter(pk__in=ids)
+        .filter(round__in=story_access.rounds_for_professional(actor, code))
+        .count()
+    )
+    if readable != len(set(ids)):
+        raise LogbookError(
+            _("Choose stories of rounds you take part in as a professional."),
+            code="foreign_round",
+        )
     keep = adapters.names_to_keep(area)
     title = adapters.mask_text(
         _clean(

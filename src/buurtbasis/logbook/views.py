@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from buurtbasis.platform import ratelimit
 from buurtbasis.platform.audit import Origin
+from buurtbasis.platform.forms import parse_id
 
 from . import access, queries, services
 from .forms import NoteForm, SearchForm
@@ -70,8 +71,8 @@ def add_note(request, slug):
     area = queries.district_or_404(request, slug)
     _professional_or_403(request, area)
     corrects = None
-    corrects_id = request.GET.get("corrigeert") or request.POST.get("corrects")
-    if corrects_id and str(corrects_id).isdigit():
+    corrects_id = parse_id(request.GET.get("corrigeert") or request.POST.get("corrects"))
+    if corrects_id:
         corrects = get_object_or_404(
             LogEntry.objects.filter(municipality_code=area.municipality_code).for_district(area),
             pk=corrects_id,

@@ -16,8 +16,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.platform import ratelimit
 from buurtbasis.platform.audit import Origin
+from buurtbasis.platform.forms import parse_id
 from buurtbasis.platform.tenancy import get_tenant
-from buurtbasis.stories.models import Story
+from buurtbasis.stories import access as story_access
+from buurtbasis.stories.models import Consent, Story
 
 from . import access
 from . import services_signals as services
@@ -79,13 +81,16 @@ def signal_list(request):
     )
 
 
-def _story_choices(code: str, wanted: list[str]):
-    """The newest stories of the municipality, and the ones asked for in the address
-    (``?verhaal=<id>``, e.g. from a story's page), visible ones only. Two queries."""
-    visible = Story.objects.visible().in_municipality(code)
+def _story_choices(user, code: str, wanted: list[int]):
+    """The newest stories of the rounds of the municipality whose stories this worker may
+    read as a professional, and the ones asked for in the address (``?verhaal=<id>``, e.g.
+    from a story's page), visible ones only. Two queries."""
+    visible = Story.objects.visible().filter(
+        round__in=story_access.rounds_for_professional(user, code)
+    )
     ids = list(visible.order_by("-told_at", "-pk").values_list("pk", flat=True)[:STORY_CHOICES])
     ids += list(visible.filter(pk__in=wanted[:STORY_CHOICES]).values_list("pk", flat=True))
-    return Story.objects.filter(pk__in=ids).order_by("-told_at", "-pk")
+    return Story.objects.filter(pk__in=ids).select_related("round").order_by("-told_at", "-pk")
 
 
 @login_required
@@ -99,13 +104,13 @@ def make_signal(request):
     areas = latest.filter(year=year).order_by("level", "name")
     departments = Department.objects.filter(municipality_code=code)
     asked = request.POST.getlist("stories") if request.method == "POST" else None
-    wanted = [s for s in (asked or request.GET.getlist("verhaal")) if s.isdigit()]
+    wanted = [n for n in map(parse_id, asked or request.GET.getlist("verhaal")) if n]
     initial = {"stories": wanted}
     form = SignalForm(
         request.POST or None,
         areas=areas,
         departments=departments,
-        stories=_story_choices(code, wanted),
+        stories=_story_choices(request.user, code, wanted),
         initial=initial,
     )
     rate_limited = ""
@@ -145,9 +150,18 @@ def _detail_context(request, signal, *, status_form=None, answer_form=None) -> d
         SignalStatus.HANDLED in services.TRANSITIONS[signal.status]
     )
     stories = list(signal.stories.visible().order_by("told_at", "pk"))
+    # One query for the rounds this reader is a professional of, however many stories.
+    readable = set(
+        story_access.rounds_for_professional(user, signal.municipality_code).values_list(
+            "pk", flat=True
+        )
+    )
     return {
         "signal": signal,
         "stories": stories,
+        "quotable": {
+            s.pk for s in stories if s.round_id in readable and s.consent != Consent.ANALYSIS_ONLY
+        },
         "contact_allowed": sum(1 for s in stories if s.may_contact),
         "changes": signal.changes.select_related("changed_by"),
         "answers": signal.answers.select_related("answered_by"),

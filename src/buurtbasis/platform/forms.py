@@ -202,3 +202,27 @@ class NotificationPreferencesForm(Form):
             name = self.field_name(kind.key)
             chosen[kind.key] = self.cleaned_data.get(name) or self.fields[name].initial
         return chosen
+
+
+#: The most digits an id from an address or a form may have (a bigint has 19).
+MAX_ID_DIGITS = 18
+
+
+def parse_id(value) -> int | None:
+    """A database id from an address or a posted form, or None when it is not one.
+
+    Only ASCII digits count: ``str.isdigit()`` also accepts "²" or "٣", which ``int()``
+    refuses or reads as another number. The length is bounded, so a huge number never
+    reaches the database.
+
+    >>> parse_id("42"), parse_id("²"), parse_id("٣"), parse_id(" 7"), parse_id(None)
+    (42, None, None, None, None)
+    >>> parse_id("0"), parse_id("9" * 19)
+    (None, None)
+    """
+    if not isinstance(value, str) or not value or len(value) > MAX_ID_DIGITS:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number or None

@@ -58,6 +58,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from .forms import parse_id
 from .models.notifications import (
     Delivery,
     Follow,
@@ -661,16 +662,17 @@ class NotFollowable(LookupError):
 
 def resolve_followable(key: str, user) -> models.Model:
     """The object behind a ``followable_key`` that ``user`` may follow."""
-    label, _sep, pk = (key or "").partition(":")
+    label, _sep, raw_pk = (key or "").partition(":")
     check = _FOLLOWABLE.get(label)
-    if check is None or not pk.isdigit():
+    pk = parse_id(raw_pk)
+    if check is None or pk is None:
         raise NotFollowable(key)
     app_label, _dot, model_name = label.partition(".")
     try:
         model = ContentType.objects.get_by_natural_key(app_label, model_name).model_class()
     except ContentType.DoesNotExist:
         raise NotFollowable(key) from None
-    obj = model._default_manager.filter(pk=int(pk)).first() if model else None
+    obj = model._default_manager.filter(pk=pk).first() if model else None
     if obj is None or not check(user, obj):
         raise NotFollowable(key)
     return obj

@@ -76,6 +76,29 @@ def is_round_professional(user, story_round: StoryRound) -> bool:
     return _civil_servant_of(user, story_round.municipality_code)
 
 
+def rounds_for_professional(user, code: str):
+    """The rounds of the municipality whose stories the user may read as a professional:
+    the same people as ``is_round_professional``, as one query."""
+    rounds = StoryRound.objects.in_municipality(code)
+    if not _signed_in(user):
+        return rounds.none()
+    if is_platform_admin(user) or _civil_servant_of(user, code):
+        return rounds
+    staff = {g.organisation_id for g in memberships_of(user) if g.role in STAFF_ROLES}
+    return rounds.filter(organisation_id__in=staff)
+
+
+def may_see_contact(user, story: Story) -> bool:
+    """The teller's contact details are for the community workers of the round's
+    organisation (who follow up) and the worker who recorded the story: not for every
+    professional of the round (least privilege)."""
+    if not _signed_in(user):
+        return False
+    if story.recorded_by_id is not None and story.recorded_by_id == user.pk:
+        return True
+    return Role.COMMUNITY_WORKER in roles_in(user, story.round.organisation_id)
+
+
 def can_record_on_behalf(user, story_round: StoryRound) -> bool:
     """Community workers of the round record stories for residents (with their consent)."""
     return can_manage_round(user, story_round)

@@ -12,6 +12,7 @@ import logging
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from buurtcore.text.mask import mask
@@ -152,6 +153,38 @@ def _discover(story_round: StoryRound, stories: list[Story]) -> None:
     story_round.save(update_fields=["discovered_themes", "similar_backend"])
 
 
+def _save_results(story_round: StoryRound, stories: list[Story], now) -> list[Story]:
+    """Write the analysis for the stories that are still visible now, and return them.
+
+    The stories were read without a lock: a withdrawal may have been committed while the
+    analysis ran. Their rows are locked and re-read here, in the transaction of the
+    write, so a withdrawn story never gets its vector, similar stories or themes back,
+    and no other story points to it.
+    """
+    ids = [s.pk for s in stories]
+    still = set(
+        Story.objects.select_for_update()
+        .filter(pk__in=ids, withdrawn_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    kept = [s for s in stories if s.pk in still]
+    for story in kept:
+        story.analysed_at = now
+        story.similar = [pk for pk in story.similar if pk in still]
+    Story.objects.bulk_update(kept, ["similar", "vector", "analysed_at"], batch_size=500)
+    if len(kept) != len(stories):
+        story_round.discovered_themes = [
+            {**t, "stories": [pk for pk in t["stories"] if pk in still]}
+            for t in story_round.discovered_themes
+        ]
+        story_round.save(update_fields=["discovered_themes"])
+    # Withdrawn stories keep nothing of the analysis.
+    gone = story_round.stories.filter(withdrawn_at__isnull=False)
+    gone.filter(~Q(similar=[]) | Q(vector__isnull=False)).update(similar=[], vector=None)
+    StoryTheme.objects.filter(story__in=gone).delete()
+    return kept
+
+
 @transaction.atomic
 def analyse_round(story_round: StoryRound, *, backend: str | None = None) -> dict:
     """Assign themes to the round's visible stories and find similar ones.
@@ -165,14 +198,9 @@ def analyse_round(story_round: StoryRound, *, backend: str | None = None) -> dic
     assigned = _assign_themes(story_round, stories)
     story_round.similar_backend = _similar(stories, backend or similar_backend())
     _discover(story_round, stories)
-    now = timezone.now()
-    for story in stories:
-        story.analysed_at = now
-    Story.objects.bulk_update(stories, ["similar", "vector", "analysed_at"], batch_size=500)
-    # Withdrawn stories keep nothing of the analysis.
-    story_round.stories.filter(withdrawn_at__isnull=False).exclude(similar=[]).update(similar=[])
+    kept = _save_results(story_round, stories, timezone.now())
     return {
-        "stories": len(stories),
+        "stories": len(kept),
         "themes_assigned": assigned,
         "similar_backend": story_round.similar_backend,
     }

@@ -3,6 +3,7 @@
 Registered in ``StoriesConfig.ready`` for the page ``wijkprofiel`` (see
 ``docs/wijkprofiel.md``). The figures are kept in the cache for a few minutes, so the
 profile stays fast with many stories (a changed story or theme makes them old). Quotes
+are never cached: they are read fresh, so a withdrawn story is gone at once. Quotes
 are only of stories whose teller allowed an anonymised quote in public, and only their
 masked text.
 """
@@ -72,15 +73,22 @@ def theme_trends(area_ids: list[int], *, now=None) -> list[dict]:
 
 
 def _figures(area) -> dict:
+    """The counts and themes of the block: kept in the cache."""
     ids = _area_ids(area)
     stories = Story.objects.visible().filter(area_id__in=ids)
-    quotes = list(
-        stories.public()
+    return {"ids": ids, "count": stories.count(), "themes": theme_trends(ids)}
+
+
+def _quotes(area_ids: list[int]) -> list[str]:
+    """The newest public quotes, read fresh on every request (one bounded query): the
+    cache is per process, and a withdrawn story must be gone from every page at once."""
+    return list(
+        Story.objects.public()
+        .filter(area_id__in=area_ids)
         .exclude(masked_text="")
         .order_by("-told_at", "-pk")
         .values_list("masked_text", flat=True)[:QUOTES_SHOWN]
     )
-    return {"count": stories.count(), "themes": theme_trends(ids), "quotes": quotes}
 
 
 VERSION_KEY = "stories:wijkprofiel:version"
@@ -109,4 +117,10 @@ def wijkprofiel_pdf(*, area, **objects):
         cache.set(key, figures, CACHE_SECONDS)
     if not figures["count"]:
         return None
-    return {"area": area, "trend_days": TREND_DAYS, **figures}
+    return {
+        "area": area,
+        "trend_days": TREND_DAYS,
+        "count": figures["count"],
+        "themes": figures["themes"],
+        "quotes": _quotes(figures["ids"]),
+    }

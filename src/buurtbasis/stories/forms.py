@@ -219,12 +219,22 @@ CONSENT_CHOICES = [
 ]
 
 
+#: Where a dyad's slider and a triad's three sliders start (untouched).
+DYAD_START = 50
+TRIAD_START = 33
+
+
 class StoryForm(platform_forms.Form):
     """A story and the answers about it; the question fields are added per round.
 
     Per question (``q<id>``): a dyad is a slider 0..100 with an "n.v.t." box; a triad
     three sliders ``q<id>_a/_b/_c`` (the triangle script sets them) with an "n.v.t."
     box; a choice radio buttons.
+
+    "No answer" is the default: the "n.v.t." box starts ticked. The script unticks it
+    when the teller moves the slider and says so in ``scripted``; then the box decides.
+    Without the script a box cannot untick itself, so a ticked box with the slider at
+    its starting point is no answer, and a slider the teller moved is an answer.
     """
 
     text = forms.CharField(
@@ -267,6 +277,9 @@ class StoryForm(platform_forms.Form):
         initial=TellerRole.RESIDENT,
     )
 
+    #: Set to "1" by the page's script: the "n.v.t." boxes follow the sliders.
+    scripted = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, story_round: StoryRound, on_behalf: bool = False, **kw):
         super().__init__(*args, **kw)
         self.story_round = story_round
@@ -285,14 +298,14 @@ class StoryForm(platform_forms.Form):
                     label=q.text,
                     min_value=0,
                     max_value=100,
-                    initial=50,
+                    initial=DYAD_START,
                     required=False,
                     widget=RangeInput(attrs={"min": 0, "max": 100, "step": 1}),
                     help_text=_("From “%(left)s” (left) to “%(right)s” (right).")
                     % {"left": q.labels[0], "right": q.labels[1]},
                 )
                 self.fields[f"{name}_na"] = forms.BooleanField(
-                    label=_("Does not apply (n.v.t.)"), required=False
+                    label=_("Does not apply (n.v.t.)"), required=False, initial=True
                 )
                 entry["fields"] = [self[name]]
             elif q.kind == QuestionKind.TRIAD:
@@ -302,13 +315,13 @@ class StoryForm(platform_forms.Form):
                         label=label,
                         min_value=0,
                         max_value=100,
-                        initial=33,
+                        initial=TRIAD_START,
                         required=False,
                         widget=RangeInput(attrs={"min": 0, "max": 100, "step": 1}),
                     )
                     subfields.append(self[f"{name}_{suffix}"])
                 self.fields[f"{name}_na"] = forms.BooleanField(
-                    label=_("Does not apply (n.v.t.)"), required=False
+                    label=_("Does not apply (n.v.t.)"), required=False, initial=True
                 )
                 entry["fields"] = subfields
             else:
@@ -340,13 +353,22 @@ class StoryForm(platform_forms.Form):
         out: dict[int, object] = {}
         for q in self.questions:
             name = f"q{q.pk}"
-            if d.get(f"{name}_na"):
-                out[q.pk] = None
-            elif q.kind == QuestionKind.DYAD:
-                out[q.pk] = None if d.get(name) is None else d[name] / 100
+            if q.kind == QuestionKind.DYAD:
+                value = d.get(name)
+                untouched = value is None or value == DYAD_START
+                if value is None or (d.get(f"{name}_na") and (d.get("scripted") or untouched)):
+                    out[q.pk] = None
+                else:
+                    out[q.pk] = value / 100
             elif q.kind == QuestionKind.TRIAD:
                 weights = [d.get(f"{name}_{s}") for s in "abc"]
-                out[q.pk] = None if any(w is None for w in weights) else weights
+                untouched = all(w == TRIAD_START for w in weights)
+                if any(w is None for w in weights) or (
+                    d.get(f"{name}_na") and (d.get("scripted") or untouched)
+                ):
+                    out[q.pk] = None
+                else:
+                    out[q.pk] = weights
             else:
                 out[q.pk] = d.get(name)
         return out

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from buurtbasis.platform.forms import parse_id
+
 from .models import AgeBand, Consent, Story, StoryRound, StoryTheme, TellerRole
 
 
@@ -20,8 +22,7 @@ class StoryFilters:
     @classmethod
     def from_query(cls, params) -> StoryFilters:
         def as_int(name):
-            value = params.get(name, "")
-            return int(value) if value.isdigit() else None
+            return parse_id(params.get(name, ""))
 
         def choice(name, values):
             value = params.get(name)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buurtbasis.platform.audit import Origin
+from buurtbasis.platform.forms import parse_id
 from buurtbasis.platform.tenancy import get_tenant
 
 from . import access, queries, services
@@ -157,6 +158,7 @@ def story_detail(request, slug, pk):
             "answers": [(q, answers.get(q.pk)) for q in story_round.questions.all()],
             "themes": [(t, links.get(t.pk)) for t in story_round.themes.all()],
             "similar": queries.similar_stories(story),
+            "show_contact": access.may_see_contact(request.user, story),
         },
     )
 
@@ -165,8 +167,7 @@ def story_detail(request, slug, pk):
 @require_POST
 def story_label(request, slug, pk):
     story_round, story = _story_for_professional(request, slug, pk)
-    theme_id = request.POST.get("theme", "")
-    theme = get_object_or_404(Theme, round=story_round, pk=theme_id if theme_id.isdigit() else 0)
+    theme = get_object_or_404(Theme, round=story_round, pk=parse_id(request.POST.get("theme")) or 0)
     try:
         services.label_theme(
             story=story,

@@ -131,3 +131,11 @@ def test_the_form_needs_a_log_in_and_a_round_with_account_voting(client, wijk):
     assert client.get(url).status_code == 302  # to the log-in page
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
+
+
+def test_a_non_ascii_digit_as_the_area_in_the_address_is_no_server_error(client, wijk):
+    # "²" is a digit to str.isdigit(), not to int()
+    budget_round, _ = voting_round(allow_account_voting=True, areas=[wijk])
+    client.force_login(UserFactory(birth_date=None))
+    url = reverse("ballots:voter-details", args=[budget_round.slug])
+    assert client.get(url, {"gebied": "\u00b2"}).status_code == 200

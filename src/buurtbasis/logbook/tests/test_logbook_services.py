@@ -292,3 +292,88 @@ def test_a_failing_logbook_never_stops_the_write_that_triggered_it(monkeypatch, 
     assert "logbook entry not written" in caplog.text
     monkeypatch.undo()
     assert backfill() == 2  # the backfill writes what was missed
+
+
+# -- story rounds ---------------------------------------------------------------------------------
+
+
+def _session(story_round, worker):
+    from buurtbasis.stories import services_catalysis
+
+    return services_catalysis.record_session(
+        story_round=story_round,
+        held_on=timezone.localdate(),
+        place="Buurthuis De Ster",
+        participants=14,
+        conclusions="De bushalte moet beter verlicht worden.",
+        origin=Origin(actor=worker),
+    )
+
+
+def _story_entries():
+    return list(
+        LogEntry.objects.filter(kind__startswith="story_round").values_list(
+            "kind", "audience", "area__code"
+        )
+    ) + list(
+        LogEntry.objects.filter(kind="sensemaking").values_list("kind", "audience", "area__code")
+    )
+
+
+def test_a_story_round_is_logged_when_opened_and_closed_and_its_sessions_too():
+    from buurtbasis.stories import services as story_services
+
+    from .helpers import story_round
+
+    t = town()
+    r = story_round(t)  # opened
+    wijk = t.wijk.code
+    assert _story_entries() == [("story_round_opened", Audience.PUBLIC, wijk)]
+    # saving it again (opening it again too) adds nothing
+    story_services.set_round_status(story_round=r, status="open", origin=Origin(actor=t.worker))
+    r.save()
+    story_services.set_round_status(story_round=r, status="closed", origin=Origin(actor=t.worker))
+    _session(r, t.worker)
+    assert sorted(_story_entries()) == [
+        ("sensemaking", Audience.PROFESSIONALS, wijk),
+        ("story_round_closed", Audience.PUBLIC, wijk),
+        ("story_round_opened", Audience.PUBLIC, wijk),
+    ]
+    entry = LogEntry.objects.get(kind="sensemaking")
+    assert entry.title == r.title and entry.details == {"participants": 14}
+    assert backfill() == 0
+
+
+def test_the_backfill_writes_story_rounds_and_sessions_made_without_the_receivers():
+    from django.db.models.signals import post_save
+
+    from buurtbasis.logbook import receivers
+    from buurtbasis.stories import services as story_services
+    from buurtbasis.stories.models import SenseMakingSession, StoryRound
+
+    from .helpers import story_round
+
+    t = town()
+    hooks = [
+        (receivers.story_round_status, StoryRound, "logbook.story_round_status"),
+        (receivers.sensemaking_recorded, SenseMakingSession, "logbook.sensemaking"),
+    ]
+    for fn, sender, uid in hooks:
+        post_save.disconnect(fn, sender=sender, dispatch_uid=uid)
+    try:
+        r = story_round(t)
+        story_services.set_round_status(
+            story_round=r, status="closed", origin=Origin(actor=t.worker)
+        )
+        _session(r, t.worker)
+    finally:
+        for fn, sender, uid in hooks:
+            post_save.connect(fn, sender=sender, dispatch_uid=uid)
+    assert _story_entries() == []
+    assert backfill() == 3
+    assert backfill() == 0
+    assert sorted(k for k, _a, _c in _story_entries()) == [
+        "sensemaking",
+        "story_round_closed",
+        "story_round_opened",
+    ]

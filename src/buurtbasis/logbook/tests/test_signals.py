@@ -213,3 +213,17 @@ def test_overdue_signals_come_first_on_the_todo_list():
     later = timezone.now() + datetime.timedelta(days=6)
     assert late.is_overdue(later) and not soon.is_overdue(later)
     assert [s.title for s in todo_signals(t.code, now=later)] == ["Te laat", "Op tijd"]
+
+
+def test_a_worker_cannot_make_a_signal_from_stories_of_another_organisations_round():
+    from buurtbasis.accounts.tests.factories import OrganisationFactory
+    from buurtbasis.organisations.models import OrganisationKind, Role
+
+    t = town()
+    other = OrganisationFactory(
+        name="Welzijn Anders", kind=OrganisationKind.WELFARE, areas=[t.wijk]
+    )
+    stranger = UserFactory(roles=[(Role.COMMUNITY_WORKER, other)])
+    with pytest.raises(LogbookError) as raised:
+        make(t, stories=[story(t)], actor=stranger)
+    assert raised.value.code == "foreign_round"

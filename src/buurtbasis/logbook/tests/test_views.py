@@ -465,3 +465,148 @@ def test_an_older_story_asked_for_in_the_address_can_be_chosen(client, monkeypat
     )
     assert response.status_code == 302
     assert list(Signal.objects.get().stories.all()) == [old]
+
+
+def _other_welfare_worker(t):
+    """A community worker of a second welzijnsorganisatie working in the same wijk."""
+    from buurtbasis.accounts.tests.factories import OrganisationFactory, UserFactory
+    from buurtbasis.organisations.models import OrganisationKind, Role
+
+    other = OrganisationFactory(
+        name="Welzijn Anders", kind=OrganisationKind.WELFARE, areas=[t.wijk]
+    )
+    return UserFactory(display_name="Andere werker", roles=[(Role.COMMUNITY_WORKER, other)])
+
+
+def test_the_signal_form_offers_only_readable_stories_and_never_analysis_text(client):
+    from buurtbasis.stories.models import Consent, Story
+
+    t = town()
+    shown = story(t, "De halte is 's avonds erg donker.")
+    counted = story(t, "Mijn buurman Piet zegt dat de lamp al maanden kapot is.")
+    Story.objects.filter(pk=counted.pk).update(consent=Consent.ANALYSIS_ONLY)
+    client.force_login(t.worker)
+    html = client.get(reverse("signals:new"), {"verhaal": [counted.pk]}).content.decode()
+    assert "erg donker" in html
+    assert "lamp al maanden kapot" not in html
+    assert f'name="stories" value="{counted.pk}"' in html and "alleen voor analyse" in html
+    # A community worker of another organisation is no professional of this round.
+    stranger = Client()
+    stranger.force_login(_other_welfare_worker(t))
+    page = stranger.get(reverse("signals:new"), {"verhaal": [shown.pk]})
+    assert page.status_code == 200
+    assert "erg donker" not in page.content.decode()
+    assert f'name="stories" value="{shown.pk}"' not in page.content.decode()
+    posted = stranger.post(
+        reverse("signals:new"),
+        {
+            "title": "Donkere bushalte",
+            "description": "Onveilig.",
+            "area": t.buurt.pk,
+            "urgency": "normal",
+            "department": t.department.pk,
+            "stories": [shown.pk],
+        },
+    )
+    assert posted.status_code == 200 and not Signal.objects.exists()
+
+
+def test_the_signal_page_quotes_a_story_only_to_professionals_of_its_round(client):
+    t = town()
+    shown = story(t, "Bij de halte is het donker en er is niemand.")
+    signal = signals.make_signal(
+        area=t.buurt,
+        title="Donkere bushalte",
+        description="Onveilig.",
+        urgency="normal",
+        department=t.department,
+        stories=[shown],
+        origin=Origin(actor=t.worker),
+    )
+    url = reverse("signals:detail", args=[signal.pk])
+    assert "Bij de halte is het donker" in get(client, url, t.worker).content.decode()
+    other = get(Client(), url, _other_welfare_worker(t))
+    assert other.status_code == 200
+    html = other.content.decode()
+    assert "Bij de halte is het donker" not in html and "Donkere bushalte" in html
+
+
+# "²" is a digit to str.isdigit(), not to int(): such ids get a 404 or a form error, no 500.
+SUPERSCRIPT_TWO = "\u00b2"
+
+
+def test_a_non_ascii_digit_as_a_story_id_on_the_signal_form_is_no_server_error(client):
+    t = town()
+    one = story(t, "De halte is 's avonds erg donker.")
+    client.force_login(t.worker)
+    page = client.get(reverse("signals:new"), {"verhaal": [SUPERSCRIPT_TWO, one.pk]})
+    assert page.status_code == 200 and "erg donker" in page.content.decode()
+    posted = client.post(
+        reverse("signals:new"),
+        {
+            "title": "Donkere bushalte",
+            "description": "Onveilig.",
+            "area": t.buurt.pk,
+            "urgency": "normal",
+            "department": t.department.pk,
+            "stories": [SUPERSCRIPT_TWO],
+        },
+    )
+    assert posted.status_code == 200 and not Signal.objects.exists()
+
+
+def test_a_non_ascii_digit_as_the_note_to_correct_is_no_server_error(client):
+    t = town()
+    url = reverse("logbook:add-note", args=[t.wijk.slug])
+    response = get(client, url, t.worker, corrigeert=SUPERSCRIPT_TWO)
+    assert response.status_code == 200
+    posted = client.post(url + f"?corrigeert={SUPERSCRIPT_TWO}", {"title": "", "body": ""})
+    assert posted.status_code == 200
+
+
+def test_the_timeline_shows_story_rounds_to_all_and_sessions_to_professionals(client):
+    from django.utils import timezone
+
+    from buurtbasis.stories import services_catalysis
+
+    from .helpers import story_round
+
+    t = town()
+    r = story_round(t)
+    services_catalysis.record_session(
+        story_round=r,
+        held_on=timezone.localdate(),
+        place="Buurthuis De Ster",
+        participants=14,
+        conclusions="De bushalte moet beter verlicht worden.",
+        origin=Origin(actor=t.worker),
+    )
+    public = get(client, timeline_url(t)).content.decode()
+    assert f"Verhalenronde “{r.title}” geopend" in public
+    assert "14 mensen deden mee" not in public
+    html = get(Client(), timeline_url(t), t.worker).content.decode()
+    assert "14 mensen deden mee" in html and "samen de verhalen van" in html
+    assert "bushalte moet beter verlicht" not in html
+
+
+def test_the_signal_page_costs_the_same_queries_for_more_stories(client):
+    t = town()
+
+    def page_queries(n):
+        signal = signals.make_signal(
+            area=t.buurt,
+            title="Donkere bushalte",
+            description="Onveilig.",
+            urgency="normal",
+            department=t.department,
+            stories=[story(t, f"Verhaal {i} over de donkere halte.") for i in range(n)],
+            origin=Origin(actor=t.worker),
+        )
+        client.force_login(t.civil_servant)
+        url = reverse("signals:detail", args=[signal.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert page_queries(1) == page_queries(6)

@@ -390,3 +390,12 @@ def test_quiet_tells_nobody_inside_the_block_and_everybody_after_it(
         assert notify(anna, "test.news", {"thing": "nu"}) is not None
     assert Notification.objects.filter(recipient=anna).count() == 1
     assert len(run_queued_tasks()) == 1
+
+
+def test_a_follow_key_with_a_non_ascii_digit_is_not_followable(make_person):
+    # "²" is a digit to str.isdigit(), not to int(): no ValueError, a plain "not followable"
+    group = Group.objects.create(name="public-buurt")
+    person = make_person()
+    assert notifications.resolve_followable(f"auth.group:{group.pk}", person) == group
+    with pytest.raises(notifications.NotFollowable):
+        notifications.resolve_followable("auth.group:\u00b2", person)

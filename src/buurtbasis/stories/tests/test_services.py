@@ -444,3 +444,30 @@ def test_stories_saved_before_an_error_in_bulk_entry_are_still_analysed(
         tell(story_round, GREEN)
         tell(story_round, LONELY)
     assert len(callbacks) == 2
+
+
+def test_a_story_withdrawn_while_the_analysis_runs_gets_nothing_of_it_back():
+    story_round = open_round()
+    lonely, _ = tell(story_round, LONELY)
+    lonely2, code = tell(
+        story_round, "Ik ben vaak alleen en heb niemand om mee te praten, ook op zondag."
+    )
+    tell(story_round, GREEN)
+    # The analysis reads the stories without a lock ...
+    stories = list(story_round.stories.visible().order_by("pk"))
+    adapters._assign_themes(story_round, stories)
+    adapters._similar(stories, "lexical")
+    for story in stories:  # as the embeddings backend leaves them
+        story.vector = {"embeddings": [0.5, 0.5]}
+    read_lonely = next(s for s in stories if s.pk == lonely.pk)
+    assert lonely2.pk in read_lonely.similar
+    # ... a teller withdraws meanwhile ...
+    services.withdraw_with_code(code=code, origin=Origin.system())
+    # ... and the write comes after.
+    kept = adapters._save_results(story_round, stories, timezone.now())
+    assert lonely2.pk not in {s.pk for s in kept}
+    lonely2.refresh_from_db()
+    assert lonely2.vector is None and lonely2.similar == [] and lonely2.analysed_at is None
+    assert not StoryTheme.objects.filter(story=lonely2).exists()
+    lonely.refresh_from_db()
+    assert lonely.vector == {"embeddings": [0.5, 0.5]} and lonely2.pk not in lonely.similar

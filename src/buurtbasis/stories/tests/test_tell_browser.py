@@ -44,6 +44,13 @@ def test_with_javascript_the_triad_is_a_triangle(live_server, page, axe_violatio
     # the keyboard moves the point too
     page.locator(".bb-triad__pad").focus()
     page.keyboard.press("ArrowDown")
+    # "no answer" is ticked until the teller moves a slider
+    dyad = story_round.questions.get(kind="dyad")
+    no_answer = page.locator(f'[name="q{dyad.pk}_na"]')
+    assert no_answer.is_checked()
+    page.locator(f'[name="q{dyad.pk}"]').focus()
+    page.keyboard.press("ArrowRight")
+    assert not no_answer.is_checked()
     _fill(page)
     page.get_by_role("button", name="Mijn verhaal versturen").click()
     page.wait_for_url("**/bedankt/")
@@ -52,6 +59,7 @@ def test_with_javascript_the_triad_is_a_triangle(live_server, page, axe_violatio
     story = Story.objects.get()
     weights = Answer.objects.get(story=story, question=triad).value
     assert abs(sum(weights) - 1) < 1e-6 and weights[0] > 0.5
+    assert Answer.objects.get(story=story, question=dyad).value == 0.51
 
 
 def test_without_javascript_the_triad_is_three_sliders(live_server, _chromium, story_round):

@@ -329,3 +329,122 @@ def test_privacy_export_and_erasure(story_round):
     run_erasers(teller)
     assert Story.objects.visible().count() == 0
     assert Story.objects.get().teller is None and Story.objects.get().text == ""
+
+
+def test_the_tellers_contact_details_are_only_for_the_rounds_community_workers(client):
+    from django.test import Client
+
+    from buurtbasis.accounts.tests.factories import OrganisationFactory
+    from buurtbasis.areas.models import Area
+    from buurtbasis.organisations.models import OrganisationKind, Role
+
+    story_round = open_round()
+    story, _ = tell(
+        story_round,
+        LONELY,
+        consent="professionals",
+        may_contact=True,
+        contact_channel="email",
+        contact_detail="truus@example.org",
+    )
+    url = _url("story-detail", story_round, pk=story.pk)
+    gemeente = Area.objects.get(level="gemeente", code=f"GM{story_round.municipality_code[2:]}")
+    municipality = OrganisationFactory(kind=OrganisationKind.MUNICIPALITY, areas=[gemeente])
+    finance = UserFactory(roles=[(Role.FINANCE_OFFICER, story_round.organisation)])
+    civil_servant = UserFactory(roles=[(Role.CIVIL_SERVANT, municipality)])
+    for reader, sees in ((worker_for(story_round), True), (finance, False), (civil_servant, False)):
+        browser = Client()
+        browser.force_login(reader)
+        response = browser.get(url)
+        assert response.status_code == 200
+        assert ("truus@example.org" in response.content.decode()) is sees
+
+
+SUPERSCRIPT_TWO = "\u00b2"  # a digit to str.isdigit(), not to int()
+
+
+@pytest.mark.parametrize("param", ["wijk", "thema"])
+def test_a_non_ascii_digit_as_a_filter_on_the_round_page_is_no_server_error(
+    client, story_round, param
+):
+    tell(story_round, LONELY)
+    client.force_login(worker_for(story_round))
+    response = client.get(_url("round-detail", story_round), {param: SUPERSCRIPT_TWO})
+    assert response.status_code == 200
+
+
+def test_a_non_ascii_digit_as_the_theme_to_label_is_not_found(client, story_round):
+    story, _ = tell(story_round, LONELY)
+    client.force_login(worker_for(story_round))
+    response = client.post(
+        _url("story-label", story_round, pk=story.pk), {"theme": SUPERSCRIPT_TWO, "on": "1"}
+    )
+    assert response.status_code == 404
+
+
+def test_a_withdrawn_quote_leaves_the_wijkprofiel_block_at_once(story_round):
+    """The block's cache is per process: another process never hears of the withdrawal,
+    so the quotes may not come from the cache."""
+    from django.utils import timezone
+
+    from .. import blocks
+
+    wijk = story_round.areas.order_by("code").first()
+    story, _ = tell(story_round, LONELY, area=wijk)
+    first = blocks.wijkprofiel_block(None, area=wijk)
+    assert first["count"] == 1 and len(first["quotes"]) == 1
+    # Withdrawn in another process: this process's cached figures are not told.
+    Story.objects.filter(pk=story.pk).update(withdrawn_at=timezone.now())
+    again = blocks.wijkprofiel_block(None, area=wijk)
+    assert again is None or again["quotes"] == []
+
+
+def _untouched(story_round, **overrides):
+    """What a browser without JavaScript sends when the teller leaves the questions alone:
+    the sliders at their start and the "n.v.t." boxes ticked, as the page shows them."""
+    data = {"text": LONELY, "consent": "public_anon", "teller_role": "resident", "age_band": ""}
+    for q in story_round.questions.all():
+        if q.kind == "dyad":
+            data.update({f"q{q.pk}": "50", f"q{q.pk}_na": "on"})
+        elif q.kind == "triad":
+            data.update(
+                {f"q{q.pk}_a": "33", f"q{q.pk}_b": "33", f"q{q.pk}_c": "33", f"q{q.pk}_na": "on"}
+            )
+    data.update(overrides)
+    return data
+
+
+def _answers():
+    story = Story.objects.get()
+    return {a.question.kind: a.value for a in story.answers.select_related("question")}
+
+
+def test_no_answer_is_the_default_of_every_slider(client, story_round):
+    html = client.get(_url("tell", story_round)).content.decode()
+    for q in story_round.questions.exclude(kind="choice"):
+        box = html.split(f'name="q{q.pk}_na"')[1].split(">")[0]
+        assert "checked" in box
+
+
+def test_untouched_sliders_without_javascript_are_no_answer(client, story_round):
+    response = client.post(_url("tell", story_round), _untouched(story_round))
+    assert response.status_code == 302
+    assert _answers() == {"dyad": None, "triad": None, "choice": None}
+
+
+def test_a_slider_moved_without_javascript_is_an_answer_though_the_box_stayed_ticked(
+    client, story_round
+):
+    dyad = story_round.questions.get(kind="dyad")
+    triad = story_round.questions.get(kind="triad")
+    data = _untouched(story_round, **{f"q{dyad.pk}": "80", f"q{triad.pk}_a": "66"})
+    assert client.post(_url("tell", story_round), data).status_code == 302
+    values = _answers()
+    assert values["dyad"] == 0.8 and values["triad"] == pytest.approx([0.5, 0.25, 0.25])
+
+
+def test_with_the_script_the_ticked_box_decides(client, story_round):
+    dyad = story_round.questions.get(kind="dyad")
+    data = _untouched(story_round, scripted="1", **{f"q{dyad.pk}": "80"})
+    assert client.post(_url("tell", story_round), data).status_code == 302
+    assert _answers()["dyad"] is None

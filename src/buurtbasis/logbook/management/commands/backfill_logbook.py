@@ -1,6 +1,7 @@
 """Write logbook entries for what happened before the logbook existed (or while a receiver
 failed): published rounds and their results, initiatives' lifecycle steps, hosting
-agreements. Idempotent: running it again adds nothing.
+agreements, story rounds opened and closed, sensemaking sessions. Idempotent: running it
+again adds nothing.
 
     python manage.py backfill_logbook
 """
@@ -13,6 +14,7 @@ from buurtbasis.budgets.models import BudgetRound, Outcome
 from buurtbasis.hosting.models import HostingAgreement
 from buurtbasis.initiatives.models import StatusChange
 from buurtbasis.logbook import services
+from buurtbasis.stories.models import SenseMakingSession, StoryRound
 
 #: Rows read per query.
 CHUNK = 500
@@ -32,11 +34,20 @@ def backfill() -> int:
     )
     for agreement in agreements.iterator(chunk_size=CHUNK):
         written += len(services.log_hosting(agreement))
+    story_rounds = StoryRound.objects.filter(status__in=["open", "closed"])
+    for story_round in story_rounds.iterator(chunk_size=CHUNK):
+        written += len(services.log_story_round(story_round))
+    sessions = SenseMakingSession.objects.select_related("round")
+    for session in sessions.iterator(chunk_size=CHUNK):
+        written += len(services.log_sensemaking(session))
     return written
 
 
 class Command(BaseCommand):
-    help = "Write logbook entries for existing rounds, initiatives and hosting agreements."
+    help = (
+        "Write logbook entries for existing rounds, initiatives, hosting agreements, "
+        "story rounds and sensemaking sessions."
+    )
 
     def handle(self, *args, **options):
         written = backfill()

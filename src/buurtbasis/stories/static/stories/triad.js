@@ -119,8 +119,27 @@
     show();
   }
 
+  // "No answer" is ticked until the teller moves a slider. With the script the box
+  // decides, and the server is told so through the hidden field "scripted".
+  function setUpDyad(question) {
+    var slider = question.querySelector("input[type=range]");
+    var na = question.querySelector("input[type=checkbox]");
+    if (!slider || !na) { return; }
+    slider.addEventListener("input", function () { na.checked = false; });
+  }
+
+  function markScripted(form) {
+    var marker = document.createElement("input");
+    marker.type = "hidden";
+    marker.name = "scripted";
+    marker.value = "1";
+    form.appendChild(marker);
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-triad]"), setUp);
+    Array.prototype.forEach.call(document.querySelectorAll(".bb-question--dyad"), setUpDyad);
+    Array.prototype.forEach.call(document.querySelectorAll("form.bb-story-form"), markScripted);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
