@@ -313,6 +313,10 @@ def _fields(line: str, n: int) -> list[str]:
             line=n,
             message_nl="de regel bevat een NUL-teken (binaire gegevens?)",
         )
+    if _LINE_BREAKS.search(line) or _SURROGATES.search(line):
+        # A field holds what the writer can write back: a lone \r, \v, U+2028 ... inside
+        # a line becomes a space, as clean_text does (else read(write(x)) != x).
+        line = _SURROGATES.sub("\ufffd", _LINE_BREAKS.sub(" ", line))
     if '"' not in line:
         return [f.strip() for f in line.split(";")]
     try:
