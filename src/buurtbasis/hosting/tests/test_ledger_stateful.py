@@ -1,5 +1,6 @@
 """Any sequence of grants, donations, spending, expenses, approvals, rejections, payout
-batches, payments, failed payments, reversals and transfers keeps the ledger whole.
+batches, payments, failed payments, bank-statement imports (payments and returns, each
+imported twice), reversals and transfers keeps the ledger whole.
 
 A stateful property-based test: hypothesis chooses the steps, a plain Python model
 says what the balances must be, and after every step the invariants are checked
@@ -61,6 +62,8 @@ ACTION_NAMES = [
     "schedule",
     "pay",
     "fail",
+    "bank",
+    "bank",  # twice: a statement needs an approved expense, so it is reached less often
 ]
 ACTIONS = st.sampled_from(ACTION_NAMES)
 STEPS = st.tuples(
@@ -101,6 +104,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.fee = fee
         self.left: dict[int, int] = {}  # grant pk -> what the model expects is left
         self.reversed: set[int] = set()
+        self.statements = 0
         self.spends = 0  # direct spending that is not reversed
         self.hosted_now = True
 
@@ -383,6 +387,47 @@ class LedgerMachine(RuleBasedStateMachine):
             self.reversed.add(expense.payment_id)
             self.left[expense.grant_id] += expense.amount_cents
         self._try(lambda: expenses.retry(expense=expense, origin=self.origin), (None,))
+
+    def _bank(self, expense):
+        """The host imports a bank statement that shows the payment of this expense (an
+        approved one goes into a payout batch first), or the return of a paid one; importing
+        the same statement again changes nothing."""
+        from buurtbasis.portal.demo.expenses import statement_for
+
+        if expense.state == ExpenseState.APPROVED:
+            self._schedule(expense)
+            expense.refresh_from_db()
+        item = (
+            PayoutItem.objects.filter(expense=expense, failed=False)
+            .select_related("expense")
+            .order_by("-pk")
+            .first()
+        )
+        if item is None or expense.state not in (ExpenseState.SCHEDULED, ExpenseState.PAID):
+            return
+        was_paid = expense.state == ExpenseState.PAID
+        payment = expense.payment_id
+        self.statements += 1
+        data = statement_for(
+            [] if was_paid else [item],
+            statement_id=f"ST-{self.statements}",
+            iban=HOST_IBAN,
+            opening=0,
+            returns=[item] if was_paid else [],
+        )
+        expenses.import_statement(host=self.h.host, data=data, origin=self.origin)
+        expense.refresh_from_db()
+        if not was_paid and expense.state == ExpenseState.PAID:
+            self.left[expense.grant_id] -= expense.amount_cents
+        elif was_paid and expense.state == ExpenseState.FAILED:
+            self.reversed.add(payment)
+            self.left[expense.grant_id] += expense.amount_cents
+        entries = LedgerEntry.objects.count()
+        states = list(Expense.objects.order_by("pk").values_list("state", flat=True))
+        again = expenses.import_statement(host=self.h.host, data=data, origin=self.origin)
+        assert again.already_imported == 1
+        assert LedgerEntry.objects.count() == entries
+        assert list(Expense.objects.order_by("pk").values_list("state", flat=True)) == states
 
     @invariant()
     def expenses_are_paid_once_and_never_approved_beyond_the_earmark(self):
