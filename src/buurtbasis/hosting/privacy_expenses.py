@@ -1,7 +1,10 @@
 """Expenses and the AVG: what a person submitted, approved and received, and what erasure keeps.
 
 Submitted expenses, their approvals and payments are financial records, kept for seven years
-(fiscal retention); after the account is deleted they no longer show the person's name.
+(fiscal retention); after the account is deleted they are no longer linked to the account.
+The payee's name and IBAN on an expense, the payment file sent to the bank and the bank's
+statement stay as they are (the note says so): they are what the bank and the tax
+inspector check.
 Erasure removes what is not a financial record: drafts that were never submitted (with their
 proof of purchase) and what the person declared they received elsewhere as a volunteer.
 """
@@ -16,7 +19,9 @@ from .models_expenses import AllowanceDeclaration, Expense, ExpenseApproval, Exp
 
 RETENTION_NOTE = (
     "Submitted expenses, their approvals and payments are financial records and are kept for "
-    "seven years (fiscal retention). After deleting your account they no longer show your name."
+    "seven years (fiscal retention). After deleting your account they are no longer linked to "
+    "it, but the payee's name and IBAN on an expense, the payment file sent to the bank and the "
+    "bank statement stay as they are: the bank and the tax inspector check them."
 )
 
 
