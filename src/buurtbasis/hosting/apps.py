@@ -6,6 +6,7 @@ LEDGER_TABLES = ["hosting_ledgerentry", "hosting_ledgertransaction"]
 #: Rows that refer to ledger transactions (an expense to its payment), emptied first when
 #: the test suite empties the ledger, in this order: SQLite checks foreign keys at commit.
 LEDGER_REFERRING = [
+    "hosting.Grant.paid_in_line",  # the bank line that brought a grant's money in
     "hosting.BankLine",
     "hosting.BankStatement",
     "hosting.PayoutItem",

@@ -30,8 +30,9 @@ class AppendOnlyTables:
     what: str
     #: Table names, rows that refer to others first (they are deleted in this order).
     tables: tuple[str, ...]
-    #: Models (``app_label.Model``) whose rows refer to these tables and must go first
-    #: when the tables are emptied (SQLite checks foreign keys at commit).
+    #: Models (``app_label.Model``) whose rows refer to these tables and must go first when
+    #: the tables are emptied (SQLite checks foreign keys at commit), or nullable links
+    #: (``app_label.Model.field``) to such rows, cleared first.
     referring: tuple[str, ...] = ()
 
 
@@ -95,8 +96,15 @@ def empty_for_flush() -> None:
             return
         for group in groups:
             for label in group.referring:
-                table = apps.get_model(label)._meta.db_table
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (table names of our models)
+                # "app.Model" rows are deleted; "app.Model.field" is a nullable link that
+                # is cleared first (a row that stays but points at a row that goes)
+                app_label, model, *field = label.split(".")
+                meta = apps.get_model(app_label, model)._meta
+                if field:
+                    column = meta.get_field(field[0]).column
+                    cursor.execute(f"UPDATE {meta.db_table} SET {column} = NULL")  # noqa: S608
+                else:
+                    cursor.execute(f"DELETE FROM {meta.db_table}")  # noqa: S608 (our models)
         for group in groups:
             for table in group.tables:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
