@@ -16,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from . import adapters
@@ -32,8 +33,8 @@ QUOTES_SHOWN = 3
 #: Keywords shown, and how many stories (newest first) the keywords are computed from.
 KEYWORDS_SHOWN = 8
 KEYWORD_STORIES = 1000
-#: Theme rows read for the characteristic quotes (best scores first): a bound.
-QUOTE_ROWS = 300
+#: Candidate quotes read per theme (best scores first): a bound.
+QUOTE_CANDIDATES = 3
 
 
 def _area_ids(area) -> list[int]:
@@ -117,7 +118,8 @@ def _keywords(area, area_ids: list[int], *, now=None) -> list[str]:
 
 def _theme_quotes(area_ids: list[int], labels: list[str]) -> dict[str, str]:
     """Per theme label the most characteristic public quote, read fresh (one bounded
-    query): the story with the highest score for the theme."""
+    query, at most ``QUOTE_CANDIDATES`` rows per theme): the story with the highest
+    score for the theme."""
     if not labels:
         return {}
     rows = (
@@ -126,8 +128,15 @@ def _theme_quotes(area_ids: list[int], labels: list[str]) -> dict[str, str]:
             theme__label__in=labels,
             story__in=Story.objects.public().filter(area_id__in=area_ids).exclude(masked_text=""),
         )
-        .order_by("-score", "-story__told_at", "-story_id")
-        .values_list("story_id", "theme__label", "score", "story__masked_text")[:QUOTE_ROWS]
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("theme__label")],
+                order_by=[F("score").desc(), F("story__told_at").desc(), F("story_id").desc()],
+            )
+        )
+        .filter(place__lte=QUOTE_CANDIDATES)
+        .values_list("story_id", "theme__label", "score", "story__masked_text")
     )
     best = adapters.characteristic_quotes(
         [{"id": i, "label": label, "score": score, "text": text} for i, label, score, text in rows]

@@ -81,3 +81,14 @@ def test_the_page_shows_the_quote_per_theme_and_the_keywords(client, profile):
     text = client.get(reverse("areas:profile", args=[profile.slug])).content.decode()
     assert PLAYGROUND[0][0] in text
     assert PLAYGROUND[2][0] not in text  # for professionals only
+
+
+def test_many_strong_stories_of_one_theme_do_not_crowd_out_another_themes_quote(profile):
+    story_round = Story.objects.filter(area=profile).first().round
+    playing = Theme.objects.get(round=story_round, label="Spelen")
+    for i in range(blocks.QUOTE_CANDIDATES + 3):
+        story, _ = tell(story_round, f"De speeltuin is een feest, nummer {i}.", area=profile)
+        StoryTheme.objects.filter(story=story).delete()
+        StoryTheme.objects.create(story=story, theme=playing, score=0.99, source=ThemeSource.AUTO)
+    block = blocks.wijkprofiel_block(None, area=profile)
+    assert {t["label"]: t["quote"] for t in block["themes"]}["Vervoer"] == BUS[1][0]
