@@ -218,6 +218,8 @@ def change_status(*, signal: Signal, to_status: str, reason: str = "", origin: O
         reason = _clean(reason, max_length=MAX_BODY, empty=_("Say why."))
     elif reason:
         reason = _clean(reason, max_length=MAX_BODY, empty="")
+    if reason:  # shown to the maker and on the tellers' answer page: masked like a note
+        reason = _masked(signal, reason)
     _change(signal, signal.status, to_status, reason, origin)
     signal.status = to_status
     fields = ["status", "updated_at"]
@@ -227,6 +229,13 @@ def change_status(*, signal: Signal, to_status: str, reason: str = "", origin: O
     signal.save(update_fields=fields)
     _notify_maker(signal, origin, reason)
     return signal
+
+
+def _masked(signal: Signal, text: str) -> str:
+    """``text`` as tellers may read it: personal data masked, the names of the area, its
+    organisations and initiatives and of the signal's department kept."""
+    keep = adapters.names_to_keep(signal.area) + [signal.department.name]
+    return adapters.mask_text(text, keep)
 
 
 def tellers_to_tell(signal: Signal):
@@ -253,7 +262,7 @@ def answer(*, signal: Signal, text: str, origin: Origin) -> SignalAnswer:
             % {"from": SignalStatus(signal.status).label},
             code="transition",
         )
-    text = _clean(text, max_length=MAX_BODY, empty=_("Write the answer."))
+    text = _masked(signal, _clean(text, max_length=MAX_BODY, empty=_("Write the answer.")))
     now = timezone.now()
     reply = SignalAnswer.objects.create(
         signal=signal, text=text, answered_by=origin.actor, answered_at=now

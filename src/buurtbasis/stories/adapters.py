@@ -24,8 +24,8 @@ from buurtcore.text.similar import (
     nearest,
 )
 from buurtcore.text.themes import Theme as CoreTheme
-from buurtcore.text.themes import ThemeModel, discover_themes
-from buurtcore.text.tokens import lemmas
+from buurtcore.text.themes import ThemeModel, discover_themes, theme_profile
+from buurtcore.text.tokens import keywords, lemmas
 
 from .models import Story, StoryRound, StoryTheme, ThemeSource
 
@@ -204,3 +204,27 @@ def analyse_round(story_round: StoryRound, *, backend: str | None = None) -> dic
         "themes_assigned": assigned,
         "similar_backend": story_round.similar_backend,
     }
+
+
+def characteristic_quotes(rows: list[dict], *, per_theme: int = 1) -> dict[str, list[str]]:
+    """Per theme label the most characteristic quotes of an area (highest theme score).
+
+    ``rows`` are ``{"id", "label", "score", "text"}``, one per story and theme; the text is
+    the story's masked text (the caller reads public, visible stories only)."""
+    stories: dict = {}
+    for row in rows:
+        entry = stories.setdefault(
+            row["id"],
+            {"id": row["id"], "area": "", "period": "", "text": row["text"], "themes": []},
+        )
+        entry["themes"].append(row["label"])
+        entry.setdefault("scores", []).append(row["score"])
+    profile = theme_profile(list(stories.values()), quotes=per_theme).get("", {})
+    return {label: [q["text"] for q in entry["quotes"]] for label, entry in profile.items()}
+
+
+def area_keywords(area_texts: list[str], other_texts: list[str], *, top: int = 8) -> list[str]:
+    """The lemmas that mark the area's stories against the other stories of the same
+    period (weighted log-odds, ``buurtcore.text.tokens.keywords``)."""
+    found = keywords({"area": area_texts, "other": other_texts}, top=top)
+    return [k.lemma for k in found["area"]]

@@ -2,10 +2,13 @@
 
 Registered in ``StoriesConfig.ready`` for the page ``wijkprofiel`` (see
 ``docs/wijkprofiel.md``). The figures are kept in the cache for a few minutes, so the
-profile stays fast with many stories (a changed story or theme makes them old). Quotes
-are never cached: they are read fresh, so a withdrawn story is gone at once. Quotes
-are only of stories whose teller allowed an anonymised quote in public, and only their
-masked text.
+profile stays fast with many stories (a changed story or theme makes them old); so are
+the keywords of the area's stories of the last ``TREND_DAYS`` days (against the other
+stories of the municipality in those days). Quotes are never cached: they are read
+fresh, so a withdrawn story is gone at once. Per theme the most characteristic quote is
+shown (the story with the highest score for the theme); only when no story has a theme
+yet, the newest quotes. Quotes are only of stories whose teller allowed an anonymised
+quote in public, and only their masked text.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from . import adapters
 from .models import Story, StoryTheme
 
 #: How long the block's figures are kept (seconds).
@@ -25,6 +30,11 @@ TREND_DAYS = 90
 #: Themes and quotes shown.
 THEMES_SHOWN = 6
 QUOTES_SHOWN = 3
+#: Keywords shown, and how many stories (newest first) the keywords are computed from.
+KEYWORDS_SHOWN = 8
+KEYWORD_STORIES = 1000
+#: Candidate quotes read per theme (best scores first): a bound.
+QUOTE_CANDIDATES = 3
 
 
 def _area_ids(area) -> list[int]:
@@ -76,7 +86,62 @@ def _figures(area) -> dict:
     """The counts and themes of the block: kept in the cache."""
     ids = _area_ids(area)
     stories = Story.objects.visible().filter(area_id__in=ids)
-    return {"ids": ids, "count": stories.count(), "themes": theme_trends(ids)}
+    return {
+        "ids": ids,
+        "count": stories.count(),
+        "themes": theme_trends(ids),
+        "keywords": _keywords(area, ids),
+    }
+
+
+def _keywords(area, area_ids: list[int], *, now=None) -> list[str]:
+    """The words that mark the area's stories of the last ``TREND_DAYS`` days against the
+    other stories of the municipality in those days (masked text, bounded reads)."""
+    since = (now or timezone.now()) - dt.timedelta(days=TREND_DAYS)
+    recent = (
+        Story.objects.visible()
+        .in_municipality(area.municipality_code)
+        .filter(told_at__gte=since)
+        .exclude(masked_text="")
+        .order_by("-told_at", "-pk")
+    )
+    here = list(
+        recent.filter(area_id__in=area_ids).values_list("masked_text", flat=True)[:KEYWORD_STORIES]
+    )
+    if not here:
+        return []
+    other = list(
+        recent.exclude(area_id__in=area_ids).values_list("masked_text", flat=True)[:KEYWORD_STORIES]
+    )
+    return adapters.area_keywords(here, other, top=KEYWORDS_SHOWN)
+
+
+def _theme_quotes(area_ids: list[int], labels: list[str]) -> dict[str, str]:
+    """Per theme label the most characteristic public quote, read fresh (one bounded
+    query, at most ``QUOTE_CANDIDATES`` rows per theme): the story with the highest
+    score for the theme."""
+    if not labels:
+        return {}
+    rows = (
+        StoryTheme.objects.filter(
+            rejected=False,
+            theme__label__in=labels,
+            story__in=Story.objects.public().filter(area_id__in=area_ids).exclude(masked_text=""),
+        )
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=[F("theme__label")],
+                order_by=[F("score").desc(), F("story__told_at").desc(), F("story_id").desc()],
+            )
+        )
+        .filter(place__lte=QUOTE_CANDIDATES)
+        .values_list("story_id", "theme__label", "score", "story__masked_text")
+    )
+    best = adapters.characteristic_quotes(
+        [{"id": i, "label": label, "score": score, "text": text} for i, label, score, text in rows]
+    )
+    return {label: quotes[0] for label, quotes in best.items() if quotes}
 
 
 def _quotes(area_ids: list[int]) -> list[str]:
@@ -117,10 +182,14 @@ def wijkprofiel_pdf(*, area, **objects):
         cache.set(key, figures, CACHE_SECONDS)
     if not figures["count"]:
         return None
+    by_theme = _theme_quotes(figures["ids"], [t["label"] for t in figures["themes"]])
+    themes = [{**t, "quote": by_theme.get(t["label"], "")} for t in figures["themes"]]
     return {
         "area": area,
         "trend_days": TREND_DAYS,
         "count": figures["count"],
-        "themes": figures["themes"],
-        "quotes": _quotes(figures["ids"]),
+        "themes": themes,
+        "keywords": figures.get("keywords", []),
+        # Without any theme quote (no story has a theme yet): the newest quotes.
+        "quotes": [] if by_theme else _quotes(figures["ids"]),
     }

@@ -4,16 +4,68 @@ Per visible story: a running number (not the database id), the area, the month i
 told, age band, teller role, consent, the masked text, the themes and the answers.
 No ids of people, no contact data, no exact times; withdrawn stories are left out.
 The CSV is guarded against spreadsheet formulas (``platform.spreadsheets``).
+
+Small groups: a row whose combination of area, age band, teller role and month occurs
+fewer than ``MIN_GROUP`` times in the export is generalised until it does not: first
+the rarer of age band and teller role is left blank, then the other, then the month
+becomes the year, then the area is left blank, and last the year. Rows that are still
+in a group smaller than ``MIN_GROUP`` then carry none of these four fields. The column
+``generalised`` names what was left out or coarsened for that row, so no teller can be
+singled out by these fields and a researcher knows why a field is empty.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from buurtbasis.platform.spreadsheets import csv_bytes
 
 from .models import QuestionKind, StoryRound
 from .queries import round_stories
+
+#: The smallest group of rows with the same area, age band, role and month in an export.
+MIN_GROUP = 5
+_KEY = ("area_code", "age_band", "teller_role", "month")
+
+
+def _group_sizes(records: list[dict]) -> Counter:
+    return Counter(tuple(r[f] for f in _KEY) for r in records)
+
+
+def generalise_small_groups(records: list[dict], *, k: int = MIN_GROUP) -> list[dict]:
+    """Coarsen the rows of groups smaller than ``k`` (in place; see the module text)."""
+    for r in records:
+        r.setdefault("generalised", [])
+    # The rarer of the two personal fields goes first (counted over the whole export).
+    counts = {f: Counter(r[f] for r in records) for f in ("age_band", "teller_role")}
+
+    order = [
+        sorted(("age_band", "teller_role"), key=lambda f, r=r: (counts[f][r[f]], f))
+        for r in records
+    ]
+
+    for step in range(5):
+        sizes = _group_sizes(records)
+        small = [i for i, r in enumerate(records) if sizes[tuple(r[f] for f in _KEY)] < k]
+        if not small:
+            break
+        for i in small:
+            r = records[i]
+            if step < 2:
+                field = order[i][step]
+                if r[field]:
+                    r[field] = ""
+                    r["generalised"].append(field)
+            elif step == 2:
+                r["month"] = r["month"][:4]
+                r["generalised"].append("month")
+            elif step == 3:
+                r["area_code"] = r["area"] = ""
+                r["generalised"].append("area")
+            else:  # fewer than k such rows in the year: no time either
+                r["month"] = ""
+    return records
 
 
 def _answer_columns(question) -> list[str]:
@@ -50,7 +102,7 @@ def export_records(story_round: StoryRound) -> tuple[list[dict], list]:
                 "answers": values,
             }
         )
-    return records, questions
+    return generalise_small_groups(records), questions
 
 
 def export_jsonl(story_round: StoryRound) -> tuple[bytes, int]:
@@ -71,12 +123,14 @@ def export_csv(story_round: StoryRound) -> tuple[bytes, int]:
         "consent",
         "text",
         "themes",
+        "generalised",
     ]
     for q in questions:
         header += _answer_columns(q)
     rows = []
     for r in records:
-        row = [r[name] for name in header[:8]] + ["; ".join(r["themes"])]
+        row = [r[name] for name in header[:8]]
+        row += ["; ".join(r["themes"]), "; ".join(r["generalised"])]
         for q in questions:
             value = r["answers"][q.text]
             if q.kind == QuestionKind.TRIAD:

@@ -1,7 +1,9 @@
 """Mask personal data in a Dutch story before it leaves the professionals.
 
 Masked: e-mail addresses, Dutch phone numbers (06-…, +31 …, 0031 …, 010-…, (020) …),
-postcodes ("1234 AB", "1234AB"), street addresses (a street name with a house number,
+postcodes ("1234 AB", "1234AB"), bank account numbers (IBAN, "NL91 ABNA 0417 1643 00",
+with or without spaces), nine-digit numbers like a citizen service number (BSN,
+"123456782", "1234.56.782"), street addresses (a street name with a house number,
 "Kerkstraat 12a", "Burgemeester de Vlugtlaan 3-II") and names of people: known first
 names (a small local list), capitalised words inside a sentence that are not known
 capitalised common words (nationalities, holidays, shops, apps, cities), and the
@@ -40,6 +42,8 @@ PLACEHOLDERS = {
     "postcode": "[postcode]",
     "address": "[adres]",
     "name": "[naam]",
+    "iban": "[rekening]",
+    "number": "[nummer]",
 }
 
 # Anything around an @ up to white space: also unusual but valid addresses (quotes,
@@ -57,6 +61,21 @@ _PHONE = re.compile(
 # A postcode: four digits (not starting with 0), then two capitals; lower case only
 # written together ("3012ab").
 _POSTCODE = re.compile(r"(?<![\w-])[1-9]\d{3}(?:\s?[A-Z]{2}|[a-z]{2})(?![\w])")
+
+# An IBAN: country code, check digits, then groups of four letters or digits, with or
+# without a space between the groups ("NL91 ABNA 0417 1643 00", "nl91abna0417164300").
+# Not checked against its check digits: a mistyped account number is masked too.
+_IBAN = re.compile(
+    r"(?<![\w-])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![\w-])"
+)
+_IBAN_MIN_DIGITS = 8  # after the check digits; keeps "ab12 hier lang" a piece of text
+
+# Nine digits standing alone, as a citizen service number (BSN) is written: "123456782",
+# "1234.56.782", "123 456 782". Not checked with the eleven test: errs on masking.
+_NINE_DIGITS = re.compile(
+    r"(?<![\w.,\-+])(?:\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}([ .])\d{3}\1\d{3})"
+    r"(?![\w\-]|[.,]\d)"
+)
 
 _STREET_SUFFIX = (
     "straat|laan|weg|plein|singel|gracht|kade|dijk|steeg|pad|hof|dreef|allee|baan|markt|"
@@ -419,9 +438,13 @@ def _regex_spans(text: str) -> list[Span]:
         ("phone", _PHONE),
         ("postcode", _POSTCODE),
         ("address", _ADDRESS),
+        ("number", _NINE_DIGITS),
     ):
         for m in pattern.finditer(text):
             spans.append(Span(m.start(), m.end(), kind))
+    for m in _IBAN.finditer(text):
+        if sum(c.isdigit() for c in m.group()[4:]) >= _IBAN_MIN_DIGITS:
+            spans.append(Span(m.start(), m.end(), "iban"))
     return spans
 
 

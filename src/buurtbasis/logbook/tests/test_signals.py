@@ -227,3 +227,37 @@ def test_a_worker_cannot_make_a_signal_from_stories_of_another_organisations_rou
     with pytest.raises(LogbookError) as raised:
         make(t, stories=[story(t)], actor=stranger)
     assert raised.value.code == "foreign_round"
+
+
+def test_the_answer_and_a_status_reason_are_masked_before_tellers_see_them(mailoutbox):
+    t = town()
+    signal = make(t, stories=[contact_story(t, email="anoniem@example.org")])
+    civil = Origin(actor=t.civil_servant)
+    signal = signals.change_status(signal=signal, to_status="in_behandeling", origin=civil)
+    signal = signals.change_status(
+        signal=signal,
+        to_status="reactie_gevraagd",
+        reason="Bel meneer Bakker van Openbare ruimte op 06-12345678.",
+        origin=civil,
+    )
+    change = SignalChange.objects.filter(signal=signal).latest("pk")
+    assert change.reason == "Bel meneer [naam] van Openbare ruimte op [telefoon]."
+    signal = signals.change_status(
+        signal=signal,
+        to_status="reactie_ontvangen",
+        reason="Halte Stationsplein",
+        origin=Origin(actor=t.worker),
+    )
+    with delivered():
+        reply = signals.answer(
+            signal=signal,
+            text=f"Fatima uit Binnenstad ({t.welfare.name}): mail k.jansen@example.nl, "
+            "IBAN NL91 ABNA 0417 1643 00.",
+            origin=civil,
+        )
+    assert "Fatima" not in reply.text
+    assert "k.jansen@example.nl" not in reply.text
+    assert "[rekening]" in reply.text
+    assert f"Binnenstad ({t.welfare.name})" in reply.text  # area and organisation stay
+    body = next(m.body for m in mailoutbox if m.to == ["anoniem@example.org"])
+    assert "Fatima" not in body and "k.jansen@example.nl" not in body

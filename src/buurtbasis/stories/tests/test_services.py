@@ -343,7 +343,11 @@ def test_the_researcher_export_is_masked_anonymous_without_withdrawn_stories_and
         "text",
         "themes",
         "answers",
+        "generalised",
     }
+    # One story is a group of one: its age band and role are left out.
+    assert records[0]["age_band"] == records[0]["teller_role"] == ""
+    assert "age_band" in records[0]["generalised"]
     csv_content, _ = services.export_round(
         story_round=story_round, fmt="csv", origin=Origin(actor=worker)
     )

@@ -190,3 +190,61 @@ def test_a_story_of_the_longest_length_accepted_is_masked_throughout():
     masked = mask(text)
     assert masked.count("[naam]") == 190
     assert masked.count("Gisteren") == 190
+
+
+# --------------------------------------------------------------------------- IBAN and BSN
+
+
+@pytest.mark.parametrize(
+    "iban",
+    [
+        "NL91 ABNA 0417 1643 00",
+        "NL91ABNA0417164300",
+        "nl91abna0417164300",
+        "BE68 5390 0754 7034",
+        "DE89 3704 0044 0532 0130 00",
+    ],
+)
+def test_bank_account_numbers_are_masked(iban):
+    assert mask(f"Stort het op {iban}, dank u.") == "Stort het op [rekening], dank u."
+
+
+@pytest.mark.parametrize("number", ["123456782", "1234.56.782", "123 456 782"])
+def test_nine_digit_numbers_like_a_bsn_are_masked(number):
+    assert mask(f"Mijn BSN is {number}.") == "Mijn BSN is [nummer]."
+
+
+def test_other_numbers_and_words_next_to_a_country_code_stay():
+    text = "Tussen 1234567890 en 12345678 ligt 3,141592653; ab12 hier lang niet 1 2 3."
+    assert mask(text) == text
+
+
+_ibans = st.builds(
+    lambda country, check, bank, digits, spaced: (
+        " ".join((country + check + bank + digits)[i : i + 4] for i in range(0, 18, 4))
+        if spaced
+        else country + check + bank + digits
+    ),
+    st.sampled_from(["NL", "nl", "BE", "DE"]),
+    st.text("0123456789", min_size=2, max_size=2),
+    st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=4, max_size=4),
+    st.text("0123456789", min_size=10, max_size=10),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)  # a busy machine may stall one example
+@given(_words, _ibans, _words)
+def test_masked_text_never_contains_the_inserted_iban(before, iban, after):
+    masked = mask(f"{before} {iban} {after}")
+    assert iban not in masked
+    assert iban.replace(" ", "") not in masked.replace(" ", "")
+    assert "[rekening]" in masked
+
+
+@settings(max_examples=300, deadline=None)  # a busy machine may stall one example
+@given(_words, st.text("0123456789", min_size=9, max_size=9), _words)
+def test_masked_text_never_contains_the_inserted_nine_digit_number(before, number, after):
+    masked = mask(f"{before} {number} {after}")
+    assert number not in masked
+    assert "[nummer]" in masked
