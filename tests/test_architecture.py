@@ -23,6 +23,14 @@ FLOORS = [
     "hosting",
     "stories",
     "logbook",
+    "volunteering",
+    "rooms",
+    "buddies",
+    "referrals",
+    "partnerships",
+    "exchange",
+    "practices",
+    "continuity",
     "portal",
 ]
 #: Modules of the project package that are not apps: they may wire everything together.

@@ -70,6 +70,14 @@ INSTALLED_APPS = [
     "buurtbasis.hosting",
     "buurtbasis.stories",
     "buurtbasis.logbook",
+    "buurtbasis.volunteering",
+    "buurtbasis.rooms",
+    "buurtbasis.buddies",
+    "buurtbasis.referrals",
+    "buurtbasis.partnerships",
+    "buurtbasis.exchange",
+    "buurtbasis.practices",
+    "buurtbasis.continuity",
     "buurtbasis.portal",
 ]
 

@@ -7,11 +7,19 @@ from django.utils.translation import ngettext
 
 from buurtbasis.areas.services import ROTTERDAM_CODE, ZWOLLE_CODE, load_bundled_municipality
 from buurtbasis.platform.tenancy import ensure_tenant, tenant_home_url
+from buurtbasis.portal.demo import buddies as buddies_demo
 from buurtbasis.portal.demo import budgets as budgets_demo
+from buurtbasis.portal.demo import continuity as continuity_demo
+from buurtbasis.portal.demo import exchange as exchange_demo
 from buurtbasis.portal.demo import hosting as hosting_demo
 from buurtbasis.portal.demo import initiatives as demo
 from buurtbasis.portal.demo import logbook as logbook_demo
+from buurtbasis.portal.demo import partnerships as partnerships_demo
+from buurtbasis.portal.demo import practices as practices_demo
+from buurtbasis.portal.demo import referrals as referrals_demo
+from buurtbasis.portal.demo import rooms as rooms_demo
 from buurtbasis.portal.demo import stories as stories_demo
+from buurtbasis.portal.demo import volunteering as volunteering_demo
 
 # The two demo tenants: Zwolle on 127.0.0.1 (the address `make run` prints) and
 # Rotterdam on localhost; both also under /g/<slug>/ on any host name.
@@ -80,6 +88,22 @@ class Command(BaseCommand):
         stories_demo.load_demo_stories(stdout=self.stdout)
         self.stdout.write("")
         logbook_demo.load_demo_logbook(stdout=self.stdout)
+        self.stdout.write("")
+        volunteering_demo.load_demo_volunteering(stdout=self.stdout)
+        self.stdout.write("")
+        rooms_demo.load_demo_rooms(stdout=self.stdout)
+        self.stdout.write("")
+        buddies_demo.load_demo_buddies(stdout=self.stdout)
+        self.stdout.write("")
+        referrals_demo.load_demo_referrals(stdout=self.stdout)
+        self.stdout.write("")
+        partnerships_demo.load_demo_partnerships(stdout=self.stdout)
+        self.stdout.write("")
+        exchange_demo.load_demo_exchange(stdout=self.stdout)
+        self.stdout.write("")
+        practices_demo.load_demo_practices(stdout=self.stdout)
+        self.stdout.write("")
+        continuity_demo.load_demo_continuity(stdout=self.stdout)
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(_("Municipalities (tenants):")))
