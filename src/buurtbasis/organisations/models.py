@@ -23,6 +23,14 @@ class Role(models.TextChoices):
     FINANCE_OFFICER = "finance_officer", _("Host finance officer")
     CIVIL_SERVANT = "civil_servant", _("Civil servant")
     PLATFORM_ADMIN = "platform_admin", _("Platform admin")
+    #: Pairs buddy households (a coordinator or an experienced peer, often a former newcomer).
+    MATCHER = "matcher", _("Buddy matcher")
+    #: Volunteers with an organisation (e.g. of a welzijnsorganisatie) who may refer people warmly.
+    VOLUNTEER = "volunteer", _("Volunteer")
+    #: A named professional of an organisation on the social map who receives referrals.
+    PROFESSIONAL = "professional", _("Professional (receives referrals)")
+    #: A contact person of a partner (school, housing corporation, care home): rooms, partnerships.
+    PARTNER_CONTACT = "partner_contact", _("Partner contact")
 
 
 class OrganisationQuerySet(models.QuerySet):
