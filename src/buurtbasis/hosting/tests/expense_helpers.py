@@ -105,20 +105,3 @@ def statement_for(batch_items, *, statement_id="ABN-1", opening=100_000, iban=HO
     from buurtbasis.portal.demo.expenses import statement_for as build
 
     return build(batch_items, statement_id=statement_id, iban=iban, opening=opening, extra=extra)
-
-
-def empty_expenses_for_flush():
-    """After a transactional test: remove expense rows that refer to ledger transactions,
-    so the suite's fixture can empty the append-only ledger for the flush (SQLite)."""
-    from buurtbasis.hosting.models import Grant
-    from buurtbasis.hosting.models_expenses import (
-        BankLine,
-        BankStatement,
-        Expense,
-        PayoutBatch,
-        PayoutItem,
-    )
-
-    Grant.objects.update(paid_in_line=None)  # a grant's money that arrived on a line
-    for model in (BankLine, BankStatement, PayoutItem, PayoutBatch, Expense):
-        model.objects.all().delete()

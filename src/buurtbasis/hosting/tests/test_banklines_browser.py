@@ -10,7 +10,7 @@ from buurtbasis.hosting import expenses
 from buurtbasis.hosting.models_expenses import BankLine, ExpenseState, LineState
 from buurtbasis.platform.audit import Origin
 
-from .expense_helpers import World, empty_expenses_for_flush, statement_for
+from .expense_helpers import World, statement_for
 from .test_banklines import OTHER_IBAN, _line_by_iban
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,6 @@ def _private_storage(settings, tmp_path):
         },
     }
     yield
-    empty_expenses_for_flush()
 
 
 def _login(page, live_server, user):

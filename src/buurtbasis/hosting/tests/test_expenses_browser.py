@@ -14,7 +14,7 @@ from PIL import Image
 from buurtbasis.hosting import adapters
 from buurtbasis.hosting.models_expenses import Expense, ExpenseState, PayoutBatch
 
-from .expense_helpers import World, empty_expenses_for_flush, statement_for
+from .expense_helpers import World, statement_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +30,6 @@ def _private_storage(settings, tmp_path):
         },
     }
     yield
-    empty_expenses_for_flush()
 
 
 def login(page, live_server, user):

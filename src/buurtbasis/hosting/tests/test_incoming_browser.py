@@ -9,7 +9,7 @@ from buurtbasis.hosting.models import GrantSource, LedgerTransaction
 from buurtbasis.hosting.models_expenses import BankLine, LineState
 from buurtbasis.platform.audit import Origin
 
-from .expense_helpers import DAY, World, empty_expenses_for_flush, statement_for
+from .expense_helpers import DAY, World, statement_for
 from .test_banklines_browser import _login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,6 @@ def _private_storage(settings, tmp_path):
         },
     }
     yield
-    empty_expenses_for_flush()
 
 
 def test_money_coming_in_is_booked_as_a_donation_and_as_a_grant(live_server, page, axe_violations):
