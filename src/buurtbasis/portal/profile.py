@@ -28,6 +28,7 @@ from buurtbasis.budgets.models import FundedPlan, PhaseKind
 from buurtbasis.hosting import queries as hosting_queries
 from buurtbasis.hosting.models import Grant
 from buurtbasis.initiatives.models import Initiative, Status
+from buurtbasis.stories import blocks as story_blocks
 from buurtbasis.stories.models import Story
 
 from .models import WijkProfileSnapshot
@@ -276,6 +277,8 @@ def compute(area: Area) -> dict:
         "rounds": _rounds(ids),
         "money": _money(ids),
         "participation": _participation(area, ids, figures),
+        # the words that stand out in the area's recent stories (the stories' block shows them)
+        "story_keywords": story_blocks.keywords_for(area),
     }
 
 

@@ -41,7 +41,7 @@ def _area(request, *, year=None, code=None, slug=None) -> Area:
 def _render(request, area: Area):
     snapshot = profile.snapshot_for(area)
     context = wijkanalyse.profile_context(area, snapshot)
-    context["blocks"] = blocks_for("wijkprofiel", request, area=area)
+    context["blocks"] = blocks_for("wijkprofiel", request, area=area, profile=snapshot.data)
     context["may_print"] = is_civil_servant_of(request.user, get_tenant(request).cbs_code)
     return render(request, "portal/wijkprofiel.html", context)
 

@@ -174,14 +174,14 @@ def profile_context(area: Area, snapshot: WijkProfileSnapshot) -> dict:
 # -- the wijkanalyse (PDF) ---------------------------------------------------------------------
 
 
-def pdf_blocks(area: Area) -> list:
+def pdf_blocks(area: Area, snapshot: WijkProfileSnapshot) -> list:
     """The page blocks that can be printed (stories, signals), without a request."""
-    return pdf_blocks_for("wijkprofiel", area=area, language=get_language())
+    return pdf_blocks_for("wijkprofiel", area=area, profile=snapshot.data, language=get_language())
 
 
 def version_of(snapshot: WijkProfileSnapshot) -> str:
     """A PDF made from another snapshot, or with other stories or signals, is made again."""
-    blocks = [(b.key, b.context) for b in pdf_blocks(snapshot.area)]
+    blocks = [(b.key, b.context) for b in pdf_blocks(snapshot.area, snapshot)]
     what = [snapshot.pk, snapshot.computed_at.isoformat(), blocks]
     return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -200,7 +200,7 @@ def report_html(area: Area) -> str:
     snapshot = profile.snapshot_for(area)
     context = profile_context(area, snapshot)
     context["printed_at"] = timezone.now()
-    context["blocks"] = pdf_blocks(area)
+    context["blocks"] = pdf_blocks(area, snapshot)
     return render_to_string("portal/wijkanalyse.html", context)
 
 

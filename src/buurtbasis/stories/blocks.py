@@ -2,9 +2,12 @@
 
 Registered in ``StoriesConfig.ready`` for the page ``wijkprofiel`` (see
 ``docs/wijkprofiel.md``). The figures are kept in the cache for a few minutes, so the
-profile stays fast with many stories (a changed story or theme makes them old); so are
-the keywords of the area's stories of the last ``TREND_DAYS`` days (against the other
-stories of the municipality in those days). Quotes are never cached: they are read
+profile stays fast with many stories (a changed story or theme makes them old). The
+keywords of the area's stories of the last ``TREND_DAYS`` days (against the other
+stories of the municipality in those days) take the most work: ``keywords_for`` is run
+by the wijkprofiel's background refresh (``portal.profile.compute``), which stores them in
+the profile's snapshot, and the block reads them from there (``profile=`` the snapshot's
+data), so no request ever computes them. Quotes are never cached: they are read
 fresh, so a withdrawn story is gone at once. Per theme the most characteristic quote is
 shown (the story with the highest score for the theme); only when no story has a theme
 yet, the newest quotes. Quotes are only of stories whose teller allowed an anonymised
@@ -90,13 +93,14 @@ def _figures(area) -> dict:
         "ids": ids,
         "count": stories.count(),
         "themes": theme_trends(ids),
-        "keywords": _keywords(area, ids),
     }
 
 
-def _keywords(area, area_ids: list[int], *, now=None) -> list[str]:
+def keywords_for(area, *, now=None) -> list[str]:
     """The words that mark the area's stories of the last ``TREND_DAYS`` days against the
-    other stories of the municipality in those days (masked text, bounded reads)."""
+    other stories of the municipality in those days (masked text, bounded reads). Work
+    for a background task: the wijkprofiel's refresh stores them in its snapshot."""
+    area_ids = _area_ids(area)
     since = (now or timezone.now()) - dt.timedelta(days=TREND_DAYS)
     recent = (
         Story.objects.visible()
@@ -167,12 +171,13 @@ def stories_changed(**kwargs) -> None:
         cache.set(VERSION_KEY, 1, None)
 
 
-def wijkprofiel_block(request, *, area, **objects):
-    """Themes with trend and quotes of the stories told in the area; None without stories."""
-    return wijkprofiel_pdf(area=area)
+def wijkprofiel_block(request, *, area, profile=None, **objects):
+    """Themes with trend and quotes of the stories told in the area; None without stories.
+    ``profile`` is the data of the area's wijkprofiel snapshot (its ``story_keywords``)."""
+    return wijkprofiel_pdf(area=area, profile=profile)
 
 
-def wijkprofiel_pdf(*, area, **objects):
+def wijkprofiel_pdf(*, area, profile=None, **objects):
     """The same for the wijkanalyse (PDF), which has no request: the figures do not depend
     on who looks, and the quotes are public ones only."""
     key = f"stories:wijkprofiel:{cache.get(VERSION_KEY, 0)}:{area.pk}"
@@ -189,7 +194,7 @@ def wijkprofiel_pdf(*, area, **objects):
         "trend_days": TREND_DAYS,
         "count": figures["count"],
         "themes": themes,
-        "keywords": figures.get("keywords", []),
+        "keywords": (profile or {}).get("story_keywords", []),
         # Without any theme quote (no story has a theme yet): the newest quotes.
         "quotes": [] if by_theme else _quotes(figures["ids"]),
     }

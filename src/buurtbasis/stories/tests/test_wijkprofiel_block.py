@@ -69,18 +69,37 @@ def test_the_keywords_are_those_of_the_area_in_the_last_days(profile):
     elsewhere = story_round.areas.exclude(pk=profile.pk).get()
     for text in ["Het park is mooi.", "In het park is het rustig.", "Het park en de bomen."]:
         tell(story_round, text + " De bus is er ook.", area=elsewhere)
-    blocks.stories_changed()
-    block = blocks.wijkprofiel_block(None, area=profile)
-    assert block["keywords"][0] == "speeltuin"
-    assert "park" not in block["keywords"]  # told 200 days ago here, and elsewhere now
+    words = blocks.keywords_for(profile)
+    assert words[0] == "speeltuin"
+    assert "park" not in words  # told 200 days ago here, and elsewhere now
+
+
+def test_the_block_shows_the_keywords_of_the_profile_snapshot_and_never_computes_them(
+    profile, monkeypatch
+):
+    def computed(*args, **kwargs):
+        raise AssertionError("keywords are computed by the background refresh, not per request")
+
+    monkeypatch.setattr(blocks, "keywords_for", computed)
+    block = blocks.wijkprofiel_block(None, area=profile, profile={"story_keywords": ["speeltuin"]})
+    assert block["keywords"] == ["speeltuin"]
+    assert blocks.wijkprofiel_block(None, area=profile)["keywords"] == []  # no snapshot yet
 
 
 def test_the_page_shows_the_quote_per_theme_and_the_keywords(client, profile):
     from django.urls import reverse
 
+    story_round = Story.objects.filter(area=profile).first().round
+    elsewhere = story_round.areas.exclude(pk=profile.pk).get()
+    for text in ["Het park is mooi en groen.", "In het park is het rustig."]:
+        tell(story_round, text + " De bus is er ook.", area=elsewhere)
+
     text = client.get(reverse("areas:profile", args=[profile.slug])).content.decode()
     assert PLAYGROUND[0][0] in text
     assert PLAYGROUND[2][0] not in text  # for professionals only
+    # the first view computed the snapshot, with the keywords of the recent stories
+    keywords = text.split('class="profile-keywords">', 1)[1].split("</ul>", 1)[0]
+    assert keywords.startswith("<li>speeltuin</li>"), keywords
 
 
 def test_many_strong_stories_of_one_theme_do_not_crowd_out_another_themes_quote(profile):
