@@ -211,8 +211,8 @@ def run(args) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    from buurtbasis.platform.blocks import blocks_for
     from buurtbasis.portal import profile
+    from buurtbasis.stories import blocks as story_blocks
 
     started = time.perf_counter()
     world = fill(args)
@@ -220,11 +220,11 @@ def run(args) -> dict:
     wijk = world["wijk"]
 
     started = time.perf_counter()
-    profile.refresh(wijk.pk)
+    snapshot = profile.refresh(wijk.pk)
     refresh_s = time.perf_counter() - started
     cache.clear()
     started = time.perf_counter()
-    blocks_for("wijkprofiel", None, area=wijk)
+    story_blocks.wijkprofiel_block(None, area=wijk, profile=snapshot.data)
     block_s = time.perf_counter() - started
 
     client = Client(HTTP_HOST=HOST)

@@ -279,6 +279,8 @@ def compute(area: Area) -> dict:
         "participation": _participation(area, ids, figures),
         # the words that stand out in the area's recent stories (the stories' block shows them)
         "story_keywords": story_blocks.keywords_for(area),
+        # per theme a few stories whose quote may stand for it (read again per request)
+        "story_quote_candidates": story_blocks.quote_candidates(area),
     }
 
 

@@ -5,10 +5,12 @@ Registered in ``StoriesConfig.ready`` for the page ``wijkprofiel`` (see
 profile stays fast with many stories (a changed story or theme makes them old). The
 keywords of the area's stories of the last ``TREND_DAYS`` days (against the other
 stories of the municipality in those days) take the most work: ``keywords_for`` is run
-by the wijkprofiel's background refresh (``portal.profile.compute``), which stores them in
-the profile's snapshot, and the block reads them from there (``profile=`` the snapshot's
-data), so no request ever computes them. Quotes are never cached: they are read
-fresh, so a withdrawn story is gone at once. Per theme the most characteristic quote is
+by the wijkprofiel's background refresh (``portal.profile.compute``), which stores them
+in the profile's snapshot, and the block reads them from there (``profile=`` the
+snapshot's data), so no request ever computes them. So are the candidate quotes per
+theme (``quote_candidates``: a few story ids per theme, best first). Quotes are never
+cached: they are read fresh (the candidates' texts, if still public and linked to the
+theme), so a withdrawn story is gone at once. Per theme the most characteristic quote is
 shown (the story with the highest score for the theme); only when no story has a theme
 yet, the newest quotes. Quotes are only of stories whose teller allowed an anonymised
 quote in public, and only their masked text.
@@ -120,13 +122,10 @@ def keywords_for(area, *, now=None) -> list[str]:
     return adapters.area_keywords(here, other, top=KEYWORDS_SHOWN)
 
 
-def _theme_quotes(area_ids: list[int], labels: list[str]) -> dict[str, str]:
-    """Per theme label the most characteristic public quote, read fresh (one bounded
-    query, at most ``QUOTE_CANDIDATES`` rows per theme): the story with the highest
-    score for the theme."""
-    if not labels:
-        return {}
-    rows = (
+def _candidate_rows(area_ids: list[int], labels: list[str]):
+    """At most ``QUOTE_CANDIDATES`` public stories per theme label, best scores first (one
+    query with a window over the area's theme links: work for the background refresh)."""
+    return (
         StoryTheme.objects.filter(
             rejected=False,
             theme__label__in=labels,
@@ -142,10 +141,60 @@ def _theme_quotes(area_ids: list[int], labels: list[str]) -> dict[str, str]:
         .filter(place__lte=QUOTE_CANDIDATES)
         .values_list("story_id", "theme__label", "score", "story__masked_text")
     )
-    best = adapters.characteristic_quotes(
-        [{"id": i, "label": label, "score": score, "text": text} for i, label, score, text in rows]
+
+
+def _ranked(rows) -> dict[str, list[int]]:
+    """Per theme label the candidates' story ids, most characteristic first."""
+    rows = list(rows)
+    ranked = adapters.characteristic_quotes(
+        [{"id": i, "label": label, "score": score, "text": text} for i, label, score, text in rows],
+        per_theme=QUOTE_CANDIDATES,
     )
-    return {label: quotes[0] for label, quotes in best.items() if quotes}
+    by_text: dict[tuple[str, str], int] = {}
+    for i, label, _score, text in rows:
+        by_text.setdefault((label, text), i)
+    return {
+        label: [by_text[(label, text)] for text in texts if (label, text) in by_text]
+        for label, texts in ranked.items()
+    }
+
+
+def quote_candidates(area) -> dict[str, list[int]]:
+    """Per theme label of the block the story ids whose quotes may stand for it, best first.
+    Run by the wijkprofiel's background refresh, which stores them in the snapshot; the
+    request only reads those few stories again (still public? not withdrawn?)."""
+    ids = _area_ids(area)
+    return _ranked(_candidate_rows(ids, [t["label"] for t in theme_trends(ids)]))
+
+
+def _theme_quotes(area_ids: list[int], labels: list[str], candidates=None) -> dict[str, str]:
+    """Per theme label the most characteristic public quote, read fresh: of the stored
+    ``candidates`` (at most ``QUOTE_CANDIDATES`` story ids per theme) the best one that is
+    still public and still linked to the theme, in one query of at most that many rows.
+    Without stored candidates (no snapshot yet) they are found on the spot."""
+    if not labels:
+        return {}
+    if candidates is None:
+        candidates = _ranked(_candidate_rows(area_ids, labels))
+    wanted = {i for label in labels for i in candidates.get(label, [])}
+    if not wanted:
+        return {}
+    fresh: dict[tuple[int, str], str] = {
+        (i, label): text
+        for i, label, text in StoryTheme.objects.filter(
+            rejected=False,
+            theme__label__in=labels,
+            story_id__in=wanted,
+            story__in=Story.objects.public().filter(area_id__in=area_ids).exclude(masked_text=""),
+        ).values_list("story_id", "theme__label", "story__masked_text")
+    }
+    quotes = {}
+    for label in labels:
+        for i in candidates.get(label, []):
+            if (i, label) in fresh:
+                quotes[label] = fresh[(i, label)]
+                break
+    return quotes
 
 
 def _quotes(area_ids: list[int]) -> list[str]:
@@ -187,7 +236,12 @@ def wijkprofiel_pdf(*, area, profile=None, **objects):
         cache.set(key, figures, CACHE_SECONDS)
     if not figures["count"]:
         return None
-    by_theme = _theme_quotes(figures["ids"], [t["label"] for t in figures["themes"]])
+    stored = (profile or {}).get("story_quote_candidates")
+    if stored is not None:  # JSON keeps the ids as numbers and the labels as keys
+        stored = {label: [int(i) for i in ids] for label, ids in stored.items()}
+    by_theme = _theme_quotes(
+        figures["ids"], [t["label"] for t in figures["themes"]], candidates=stored
+    )
     themes = [{**t, "quote": by_theme.get(t["label"], "")} for t in figures["themes"]]
     return {
         "area": area,

@@ -111,3 +111,21 @@ def test_many_strong_stories_of_one_theme_do_not_crowd_out_another_themes_quote(
         StoryTheme.objects.create(story=story, theme=playing, score=0.99, source=ThemeSource.AUTO)
     block = blocks.wijkprofiel_block(None, area=profile)
     assert {t["label"]: t["quote"] for t in block["themes"]}["Vervoer"] == BUS[1][0]
+
+
+def test_with_stored_candidates_the_request_only_reads_them_again(profile, monkeypatch):
+    stored = {"profile": {"story_quote_candidates": blocks.quote_candidates(profile)}}
+    assert stored["profile"]["story_quote_candidates"]["Vervoer"][0] == (
+        Story.objects.get(masked_text=BUS[1][0]).pk
+    )
+
+    def searched(*args, **kwargs):
+        raise AssertionError("the candidates are found by the background refresh")
+
+    monkeypatch.setattr(blocks, "_candidate_rows", searched)
+    block = blocks.wijkprofiel_block(None, area=profile, **stored)
+    assert {t["label"]: t["quote"] for t in block["themes"]}["Vervoer"] == BUS[1][0]
+    # withdrawn after the snapshot was made: the next candidate, at once
+    Story.objects.filter(masked_text=BUS[1][0]).update(withdrawn_at=timezone.now())
+    block = blocks.wijkprofiel_block(None, area=profile, **stored)
+    assert {t["label"]: t["quote"] for t in block["themes"]}["Vervoer"] == BUS[0][0]
