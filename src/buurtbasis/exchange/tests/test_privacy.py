@@ -4,7 +4,7 @@ import pytest
 
 from buurtbasis.accounts import services as account_services
 from buurtbasis.exchange import services
-from buurtbasis.exchange.models import BlockedAsker, Message, Thread, ThreadStatus
+from buurtbasis.exchange.models import BlockedAsker, Message, ThreadStatus
 from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.privacy import export_personal_data
 
