@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.initiatives.models import Initiative
 from buurtbasis.platform import ratelimit
@@ -44,13 +45,14 @@ def _text(value: str, *, limit: int, empty: str) -> str:
         raise ExchangeError(empty)
     if len(value) > limit:
         raise ExchangeError(
-            _("The text is too long: at most %(limit)d characters.") % {"limit": limit}
+            ngettext(
+                "The text is too long: at most %(limit)d character.",
+                "The text is too long: at most %(limit)d characters.",
+                limit,
+            )
+            % {"limit": limit}
         )
     return value
-
-
-def _code(initiative: Initiative) -> str | None:
-    return initiative.municipality_code()
 
 
 # -- consent ----------------------------------------------------------------------------------
@@ -75,6 +77,8 @@ def set_accepts_questions(*, initiative: Initiative, accepts: bool, origin: Orig
 
 
 def _notify_initiators(thread: Thread, kind: str, origin: Origin, *, skip=None) -> None:
+    # A conversation is not tied to a municipality (asker and initiators may live in
+    # different ones) and its page opens on any of them: the link is a plain path.
     for member in thread.initiative.members.filter(is_active=True):
         if skip is not None and member.pk == skip.pk:
             continue
@@ -83,7 +87,6 @@ def _notify_initiators(thread: Thread, kind: str, origin: Origin, *, skip=None) 
             kind,
             {"thread": thread, "initiative": thread.initiative, "link": thread.get_absolute_url()},
             language=origin.language,
-            municipality=_code(thread.initiative),
         )
 
 
@@ -173,7 +176,6 @@ def reply(*, thread: Thread, text: str, origin: Origin) -> Message:
                     "link": thread.get_absolute_url(),
                 },
                 language=origin.language,
-                municipality=_code(thread.initiative),
             )
         _notify_initiators(thread, "exchange.asker_replied", origin, skip=author)
     else:
