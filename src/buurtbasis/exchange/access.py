@@ -75,6 +75,17 @@ def is_moderator(user, thread: Thread) -> bool:
     return host is not None and Role.COMMUNITY_WORKER in roles_in(user, host)
 
 
+def reported_threads_for(user):
+    """The reported threads this person moderates (none for most people)."""
+    reported = Thread.objects.filter(reported_at__isnull=False)
+    if not signed_in(user):
+        return reported.none()
+    if is_platform_admin(user):
+        return reported
+    hosts = organisations_where(user, Role.COMMUNITY_WORKER)
+    return reported.filter(initiative__host_organisation__in=hosts)
+
+
 def side_of(user, thread: Thread) -> str:
     """``"asker"``, ``"initiators"``, ``"moderator"`` or ``""`` (may not read it)."""
     if not signed_in(user):

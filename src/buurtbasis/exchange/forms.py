@@ -21,7 +21,7 @@ class QuestionForm(Form):
         ),
     )
     on_behalf_of = forms.ModelChoiceField(
-        label=_("On behalf of (optional)"),
+        label=_("On behalf of"),
         queryset=None,
         required=False,
         empty_label=_("Only myself"),
@@ -71,7 +71,7 @@ class MeetingForm(Form):
         label=_("Starts"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
     ends_at = forms.DateTimeField(
-        label=_("Ends (optional)"),
+        label=_("Ends"),
         required=False,
         widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M"],
@@ -116,7 +116,7 @@ class RegistrationForm(Form):
     initiative = forms.ModelChoiceField(label=_("Initiative"), queryset=None, empty_label=None)
     people = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=20, initial=1)
     names = forms.CharField(
-        label=_("Names (optional)"),
+        label=_("Names"),
         max_length=300,
         required=False,
         help_text=_("Only the organisers see the names."),

@@ -23,6 +23,8 @@ from .forms import QuestionForm, ReplyForm, ReportForm
 from .models import Thread
 
 PER_PAGE = 25
+#: Reported conversations listed for a moderator.
+REPORTED_ROWS = 50
 
 
 def _initiative_or_404(request, slug) -> Initiative:
@@ -84,7 +86,16 @@ def my_questions(request):
     )
     page = Paginator(threads, PER_PAGE).get_page(request.GET.get("pagina"))
     mine = set(Initiative.objects.filter(members=user).values_list("pk", flat=True))
-    return render(request, "exchange/questions.html", {"page": page, "my_initiatives": mine})
+    reported = list(
+        access.reported_threads_for(user)
+        .select_related("initiative")
+        .order_by("-reported_at", "-pk")[:REPORTED_ROWS]
+    )
+    return render(
+        request,
+        "exchange/questions.html",
+        {"page": page, "my_initiatives": mine, "reported": reported},
+    )
 
 
 def _thread_context(thread, side, *, form=None, report_form=None) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from buurtbasis.platform.tenancy import get_tenant, tenants
 
 from . import access, services
 from .forms import MeetingForm, RegistrationForm, ReportWriteForm
+from .ical import meeting_ics
 from .models import Meeting, Registration, RegistrationStatus
 
 #: Meetings on the list page (upcoming and past each).
@@ -154,6 +156,18 @@ def _detail_context(request, meeting, *, form=None, report_form=None) -> dict:
         "report_form": report_form,
         "may_report": manager and meeting.starts_at <= now and meeting.cancelled_at is None,
     }
+
+
+def meeting_calendar(request, pk):
+    """The meeting as an iCalendar file (no online link: that is for invited initiatives)."""
+    meeting = _meeting_or_404(pk)
+    url = request.build_absolute_uri(meeting.get_absolute_url())
+    response = HttpResponse(
+        meeting_ics(meeting, url=url, host=request.get_host().split(":")[0]),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="bijeenkomst-{meeting.pk}.ics"'
+    return response
 
 
 def meeting_detail(request, pk):

@@ -296,3 +296,18 @@ def test_my_questions_lists_both_sides_in_a_fixed_number_of_queries(
         assert t
     with django_assert_max_num_queries(12):
         client.get(reverse("exchange:questions"))
+
+
+def test_moderators_find_reported_conversations_and_nobody_else_does(client):
+    zwolle, rotterdam = two_towns()
+    opt_in(rotterdam.initiative)
+    thread = _ask(zwolle.initiator, rotterdam.initiative, subject="Ongewenst")
+    services.report_thread(thread=thread, reason="Spam", origin=Origin(actor=rotterdam.initiator))
+    url = reverse("exchange:questions")
+    admin = UserFactory(roles=[Role.PLATFORM_ADMIN])
+    for person in (rotterdam.worker, admin):
+        client.force_login(person)
+        assert "Ongewenst" in client.get(url).content.decode()
+    for person in (zwolle.worker, rotterdam.civil_servant):
+        client.force_login(person)
+        assert "Ongewenst" not in client.get(url).content.decode()

@@ -108,7 +108,7 @@ def test_ask_a_peer_across_municipalities_and_an_exchange_meeting_on_the_demo(
     start = timezone.localtime() + datetime.timedelta(days=10)
     page.get_by_label("Titel").fill("Buurtbewoners betrekken")
     page.get_by_label("Begint").fill(start.strftime("%Y-%m-%dT19:30"))
-    page.get_by_label("Plaats", exact=True).fill("Buurthuis De Kern")
+    page.locator("#id_place").fill("Buurthuis De Kern")
     page.get_by_label("Aantal plaatsen (personen)").fill("10")
     page.get_by_label(own.name, exact=True).check()
     page.get_by_role("button", name="Aanmaken en uitnodigen").click()

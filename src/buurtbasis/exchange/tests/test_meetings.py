@@ -322,3 +322,19 @@ def test_a_platform_admin_may_organise_anywhere():
         origin=Origin(actor=admin),
     )
     assert meeting.pk
+
+
+def test_the_meeting_as_an_icalendar_file(client):
+    zwolle, _rotterdam = two_towns()
+    meeting = _meeting(zwolle, invited=[zwolle.initiative], title="Koken, eten; en praten")
+    Meeting.objects.filter(pk=meeting.pk).update(online_link="https://meet.example.org/geheim")
+    response = client.get(reverse("exchange:ics", args=[meeting.pk]))
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    assert "SUMMARY:Koken\\, eten\\; en praten\r\n" in body
+    assert "LOCATION:Buurthuis De Kern\r\n" in body
+    assert "geheim" not in body
+    start = meeting.starts_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    assert f"DTSTART:{start}\r\n" in body
+    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
