@@ -40,6 +40,13 @@ class ExchangeConfig(AppConfig):
                 order=60,
             )
         register_block(
+            "organisation",
+            key="exchange.meetings",
+            template="exchange/_organisation_block.html",
+            context=blocks.organisation_block,
+            order=60,
+        )
+        register_block(
             "dashboard",
             key="exchange.questions",
             template="exchange/_dashboard.html",

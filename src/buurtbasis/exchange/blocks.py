@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from buurtbasis.initiatives.models import Initiative
+from buurtbasis.organisations.access import is_platform_admin, roles_in
+from buurtbasis.organisations.models import Role
 from buurtbasis.platform.tenancy import get_tenant
 
 from . import access
@@ -104,3 +106,23 @@ def dashboard_block(request, **objects):
         "organiser": organiser,
         "user_pk": user.pk,
     }
+
+
+def organisation_block(request, *, organisation, **objects):
+    """On an organisation's page: its upcoming exchange meetings and reports, and for its
+    community workers the way to organise one. None when there is nothing to show."""
+    now = timezone.now()
+    meetings = Meeting.objects.filter(organisation=organisation, cancelled_at__isnull=True)
+    upcoming = list(meetings.filter(starts_at__gte=now).order_by("starts_at", "pk")[:BLOCK_ROWS])
+    reports = list(
+        meetings.filter(report_published_at__isnull=False).order_by("-starts_at", "-pk")[
+            :BLOCK_ROWS
+        ]
+    )
+    organiser = access.signed_in(request.user) and (
+        is_platform_admin(request.user)
+        or Role.COMMUNITY_WORKER in roles_in(request.user, organisation.pk)
+    )
+    if not upcoming and not reports and not organiser:
+        return None
+    return {"upcoming": upcoming, "reports": reports, "organiser": organiser}

@@ -338,3 +338,16 @@ def test_the_meeting_as_an_icalendar_file(client):
     start = meeting.starts_at.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     assert f"DTSTART:{start}\r\n" in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+
+def test_the_organisation_page_shows_its_meetings_and_the_way_to_organise(client):
+    zwolle, rotterdam = two_towns()
+    _meeting(zwolle, invited=[zwolle.initiative], title="Buren betrekken")
+    url = reverse("organisations:detail", args=[zwolle.welfare.slug])
+    page = client.get(url).content.decode()
+    assert "Buren betrekken" in page
+    assert reverse("exchange:meeting_new") not in page
+    client.force_login(zwolle.worker)
+    assert reverse("exchange:meeting_new") in client.get(url).content.decode()
+    client.force_login(rotterdam.worker)
+    assert reverse("exchange:meeting_new") not in client.get(url).content.decode()
