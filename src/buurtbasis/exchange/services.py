@@ -399,21 +399,23 @@ def register(
         origin=origin,
     )
     _promote_waiting(meeting, origin)
+    registration.refresh_from_db()
     return registration
 
 
 def _promote_waiting(meeting: Meeting, origin: Origin) -> None:
-    """Give free places to waiting registrations, first come first served (one that does
-    not fit is skipped, a smaller one after it may)."""
+    """Give free places to the waiting list, first come first served: it stops at the
+    first registration that does not fit, so nobody passes one that waits before it."""
     taken = places_taken(meeting)
     for waiting in meeting.registrations.filter(status=RegistrationStatus.WAITING).order_by(
         "created_at", "pk"
     ):
-        if taken + waiting.people <= meeting.max_places:
-            waiting.status = RegistrationStatus.REGISTERED
-            waiting.save(update_fields=["status", "changed_at"])
-            taken += waiting.people
-            _notify_registration(waiting, "exchange.place_available", origin)
+        if taken + waiting.people > meeting.max_places:
+            break
+        waiting.status = RegistrationStatus.REGISTERED
+        waiting.save(update_fields=["status", "changed_at"])
+        taken += waiting.people
+        _notify_registration(waiting, "exchange.place_available", origin)
 
 
 @transaction.atomic

@@ -351,3 +351,44 @@ def test_the_organisation_page_shows_its_meetings_and_the_way_to_organise(client
     assert reverse("exchange:meeting_new") in client.get(url).content.decode()
     client.force_login(rotterdam.worker)
     assert reverse("exchange:meeting_new") not in client.get(url).content.decode()
+
+
+def test_the_waiting_list_keeps_its_promises_whatever_happens():
+    """However registrations and cancellations follow each other: never more people than
+    places, and while someone waits, the first in line does not fit (nobody passed them)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    zwolle, _rotterdam = two_towns()
+    pairs = [_initiative(zwolle, f"Groep {n}") for n in range(4)]
+    initiatives = [i for i, _p in pairs]
+    steps = st.lists(
+        st.tuples(st.sampled_from(["register", "cancel"]), st.integers(0, 3), st.integers(1, 5)),
+        max_size=12,
+    )
+
+    @settings(
+        max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None
+    )
+    @given(places=st.integers(1, 8), steps=steps)
+    def check(places, steps):
+        meeting = _meeting(zwolle, invited=initiatives, places=places)
+        for action, index, people in steps:
+            initiative, person = pairs[index]
+            if action == "register":
+                _register(meeting, initiative, person, people=people)
+            else:
+                found = Registration.objects.filter(meeting=meeting, initiative=initiative).first()
+                if found is not None:
+                    services.cancel_registration(registration=found, origin=Origin(actor=person))
+            taken = services.places_taken(meeting)
+            assert taken <= places
+            head = (
+                meeting.registrations.filter(status=RegistrationStatus.WAITING)
+                .order_by("created_at", "pk")
+                .first()
+            )
+            if head is not None:
+                assert taken + head.people > places
+
+    check()
