@@ -49,11 +49,6 @@ class ThreadStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class ThreadQuerySet(models.QuerySet):
-    def for_initiatives_of(self, user):
-        return self.filter(initiative__members=user)
-
-
 class Thread(models.Model):
     """A question of one person to the initiators of one initiative, with the replies."""
 
@@ -96,8 +91,6 @@ class Thread(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     report_reason = models.CharField(_("why reported"), max_length=500, blank=True)
-
-    objects = ThreadQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("question")

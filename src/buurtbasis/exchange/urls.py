@@ -14,7 +14,9 @@ urlpatterns = [
     path("bijeenkomsten/", views_meetings.meeting_list, name="meetings"),
     path("bijeenkomsten/nieuw/", views_meetings.meeting_new, name="meeting_new"),
     path("bijeenkomsten/<int:pk>/", views_meetings.meeting_detail, name="meeting"),
-    path("bijeenkomsten/<int:pk>/agenda-downloaden.ics", views_meetings.meeting_calendar, name="ics"),
+    path(
+        "bijeenkomsten/<int:pk>/agenda-downloaden.ics", views_meetings.meeting_calendar, name="ics"
+    ),
     path("bijeenkomsten/<int:pk>/aanmelden/", views_meetings.register, name="register"),
     path(
         "bijeenkomsten/<int:pk>/afmelden/<int:registration>/",

@@ -90,13 +90,16 @@ def test_ask_a_peer_across_municipalities_and_an_exchange_meeting_on_the_demo(
     page.get_by_text("Uw antwoord is verstuurd.").wait_for()
     _check(page, axe_violations, ASKER, ANSWERER)
 
-    # The asker finds the answer on their dashboard.
+    # The asker finds the answer on their dashboard, and in the list of their questions.
     _login(page, site, asker)
     page.goto(f"{site.url}/mijn/")
     _check(page, axe_violations)
     page.get_by_role("link", name=SUBJECT).click()
     page.get_by_text("Via de huisarts", exact=False).wait_for()
     _check(page, axe_violations, ASKER, ANSWERER)
+    page.get_by_role("link", name="Al mijn vragen").click()
+    page.get_by_role("heading", level=1, name="Mijn vragen").wait_for()
+    _check(page, axe_violations, ANSWERER)
 
     # A community worker invites initiatives to an exchange meeting.
     own = Initiative.objects.filter(members=asker, is_public=True).order_by("pk").first()
