@@ -93,6 +93,15 @@ def diagnosis_words(text: str) -> list[str]:
     return [w for w in DIAGNOSIS_WORDS if w in lowered]
 
 
+def refuse_bsn(text: str) -> None:
+    """Refuse a nine-digit number, as a citizen service number (BSN) is written."""
+    if adapters.has_nine_digit_number(text):
+        raise ReferralError(
+            _("Remove the nine-digit number: a citizen service number (BSN) may not be recorded."),
+            code="bsn",
+        )
+
+
 def _professionals_of(organisation):
     from buurtbasis.accounts.models import User
 
@@ -235,11 +244,8 @@ def make_referral(
     reason = reason.strip()
     if len(reason) > MAX_REASON:
         raise ReferralError(_("Keep the reason short (at most 600 characters)."), code="reason")
-    if adapters.has_nine_digit_number(reason) or adapters.has_nine_digit_number(person_name):
-        raise ReferralError(
-            _("Remove the nine-digit number: a citizen service number (BSN) may not be recorded."),
-            code="bsn",
-        )
+    refuse_bsn(reason)
+    refuse_bsn(person_name)
     given = {Shared.NAME: person_name, Shared.CONTACT: contact, Shared.REASON: reason}
     for item, value in given.items():
         if value and item not in shared:
@@ -379,11 +385,7 @@ def add_note(referral: Referral, *, text: str, origin: Origin) -> CaseNote:
         raise ReferralError(_("Write a note."), code="empty")
     if len(text) > MAX_NOTE:
         raise ReferralError(_("A note is at most 2000 characters."), code="long")
-    if adapters.has_nine_digit_number(text):
-        raise ReferralError(
-            _("Remove the nine-digit number: a citizen service number (BSN) may not be recorded."),
-            code="bsn",
-        )
+    refuse_bsn(text)
     note = CaseNote.objects.create(referral=referral, author=origin.actor, text=text)
     _log(referral, "note_added", origin)
     return note

@@ -164,7 +164,14 @@ def refer(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         warning = services.diagnosis_words(data["reason"])
-        if warning and not data["confirm_words"]:
+        try:
+            services.refuse_bsn(data["reason"])
+        except services.ReferralError as error:
+            form.add_error("reason", str(error))
+            warning = []
+        if form.errors:
+            pass
+        elif warning and not data["confirm_words"]:
             form.add_error(
                 "reason",
                 _(
