@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,12 @@ from .forms import DeclineForm, EndForm, NoteForm
 from .models import TRANSITIONS, Referral, Shared, Status
 
 PER_PAGE = 25
+#: What the buttons of the steps say.
+STEP_BUTTONS = {
+    Status.ACCEPTED: gettext_lazy("Accept"),
+    Status.FIRST_CONTACT: gettext_lazy("Record first contact"),
+    Status.STARTED: gettext_lazy("Record that help started"),
+}
 FILTERS = ("open", "overdue", "closed")
 
 
@@ -73,7 +80,7 @@ def _case_context(request, referral, **forms) -> dict:
         "steps": list(referral.steps.all()),
         "notes": list(referral.notes.select_related("author")),
         "next_simple": [
-            (s, Status(s).label) for s in steps if s not in (Status.DECLINED, Status.ENDED)
+            (s, STEP_BUTTONS[s]) for s in steps if s not in (Status.DECLINED, Status.ENDED)
         ],
         "can_decline": Status.DECLINED in steps,
         "can_end": Status.ENDED in steps,
