@@ -95,7 +95,7 @@ class ReferralForm(Form):
     )
     consent_until = forms.DateField(
         label=_("Consent valid until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     consent_method = forms.ChoiceField(
         label=_("How the person gave consent"),

@@ -58,7 +58,8 @@ SERVICES = {
             "geldzorg-zwolle",
             "Budgetcoach aan huis",
             "debt",
-            "Een budgetcoach komt bij u thuis. Samen maken we uw post en rekeningen overzichtelijk.",
+            "Een budgetcoach komt bij u thuis. Samen maken we uw post en rekeningen "
+            "overzichtelijk.",
             None,
             10,
         ),

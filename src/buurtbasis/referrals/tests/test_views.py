@@ -289,3 +289,11 @@ def test_lists_take_a_fixed_number_of_queries(client, django_assert_max_num_quer
             client.force_login(person)
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200
+
+
+def test_the_consent_date_is_filled_in_a_form_a_date_field_reads(client):
+    """A date input only shows an ISO date; a Dutch "5-12-2026" left it empty, and the
+    form then asked for the date the volunteer thought was filled in."""
+    t = town()
+    html = _html(_get(client, reverse("referrals:refer", args=[t.debt_service.pk]), t.volunteer))
+    assert f'value="{consent_until(90).isoformat()}"' in html
