@@ -533,7 +533,8 @@ def notify_overdue(now=None) -> int:
                     },
                     municipality=referral.municipality_code,
                 )
-            if referral.referrer_id:
+            # The referrer hears only when the person agreed that steps are reported back.
+            if referral.referrer_id and referral.report_back == ReportBack.STATUS:
                 notify(
                     referral.referrer,
                     "referrals.overdue",

@@ -233,6 +233,18 @@ def test_overdue_referrals_are_notified_once_to_referrer_and_organisation():
     assert AuditEvent.objects.filter(action="referrals.overdue_notified").count() == 1
 
 
+def test_the_referrer_hears_nothing_of_overdue_when_the_person_chose_nothing():
+    t = town()
+    referral = refer(t, report_back="nothing")
+    Referral.objects.filter(pk=referral.pk).update(
+        first_contact_due=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert services.notify_overdue() == 1
+    overdue = Notification.objects.filter(kind="referrals.overdue")
+    assert t.volunteer.pk not in set(overdue.values_list("recipient", flat=True))
+    assert overdue.filter(recipient=t.professional).exists()
+
+
 def test_retention_deletes_details_after_the_period_with_a_moved_clock(settings):
     settings.REFERRALS_RETENTION_DAYS = 30
     t = town()

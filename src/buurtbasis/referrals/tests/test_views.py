@@ -297,3 +297,24 @@ def test_the_consent_date_is_filled_in_a_form_a_date_field_reads(client):
     t = town()
     html = _html(_get(client, reverse("referrals:refer", args=[t.debt_service.pk]), t.volunteer))
     assert f'value="{consent_until(90).isoformat()}"' in html
+
+
+def test_every_page_has_one_heading_and_one_main(client):
+    t = town()
+    referral = _loop(t, refer(t))
+    pages = [
+        (reverse("referrals:home"), None),
+        (reverse("referrals:map"), None),
+        (reverse("referrals:service", args=[t.debt_service.pk]), t.volunteer),
+        (reverse("referrals:service-new"), t.civil_servant),
+        (reverse("referrals:service-edit", args=[t.debt_service.pk]), t.civil_servant),
+        (reverse("referrals:refer", args=[t.debt_service.pk]), t.volunteer),
+        (reverse("referrals:mine"), t.volunteer),
+        (reverse("referrals:mine-detail", args=[referral.pk]), t.volunteer),
+        (reverse("referrals:inbox"), t.professional),
+        (reverse("referrals:case", args=[referral.pk]), t.professional),
+        (reverse("referrals:home"), t.professional),
+    ]
+    for url, person in pages:
+        html = _html(_get(client, url, person))
+        assert html.count("<h1") == 1 and html.count("<main") == 1, url
