@@ -5,6 +5,8 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.platform.audit import Origin
@@ -344,3 +346,14 @@ def test_no_mail_carries_details():
     assert texts
     for text in texts:
         assert NAME not in text and REASON not in text and CONTACT not in text
+
+
+@given(
+    start=st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2030, 12, 31)),
+    days=st.integers(min_value=1, max_value=60),
+)
+def test_working_days_count_only_weekdays(start, days):
+    end = services.add_working_days(start, days)
+    assert end.weekday() < 5
+    between = [start + datetime.timedelta(days=i) for i in range(1, (end - start).days + 1)]
+    assert sum(d.weekday() < 5 for d in between) == days
