@@ -130,3 +130,12 @@ def test_a_volunteer_refers_from_a_phone_and_sees_the_loop_close(
         _no_details(page)
         assert page.locator(".status-overdue").count() >= 1
         assert axe_violations(page) == []
+    page.goto(f"{base}/")
+    assert axe_violations(page) == []
+
+    # A civil servant keeps the map up to date (the form with its list of wijken).
+    login(page, site, User.objects.get(email="ambtenaar@demo.buurtbasis.nl"))
+    page.goto(f"{base}/sociale-kaart/")
+    page.get_by_role("link", name="Voorziening toevoegen").click()
+    page.get_by_role("heading", name="Voorziening toevoegen").wait_for()
+    assert axe_violations(page) == []
