@@ -4,6 +4,7 @@ and the services serving a wijk on its wijkprofiel."""
 
 from __future__ import annotations
 
+from buurtbasis.areas.models import AreaLevel
 from buurtbasis.platform.tenancy import get_tenant
 
 from . import access, queries
@@ -27,6 +28,8 @@ def organisation_block(request, *, organisation, **objects):
 
 def wijkprofiel_block(request, *, area, **objects):
     code = get_tenant(request).cbs_code
+    if area.level == AreaLevel.NEIGHBOURHOOD and area.parent_id:
+        area = area.parent  # the map is filtered by wijk
     services = list(queries.map_services(code, wijk=area)[:50])
     if not services:
         return None

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from buurtbasis.areas.models import Area
 from buurtbasis.platform import schedule
 from buurtbasis.referrals import views
 from buurtbasis.referrals.models import Referral
@@ -31,6 +32,12 @@ def test_the_wijkprofiel_links_to_the_map_of_the_wijk(client):
     t = town()
     html = client.get(reverse("areas:profile", args=[t.wijk.slug])).content.decode()
     assert f"{reverse('referrals:map')}?wijk={t.wijk.pk}" in html
+    buurt = Area.objects.create(
+        year=2024, code="BU01930101", name="Binnenstad", level="buurt", parent=t.wijk, slug="bs"
+    )
+    html = client.get(reverse("areas:profile", args=[buurt.slug])).content.decode()
+    assert f"{reverse('referrals:map')}?wijk={t.wijk.pk}" in html  # the map of its wijk
+    assert "2 voorzieningen" in html
 
 
 def test_the_jobs_are_scheduled():
