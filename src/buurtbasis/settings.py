@@ -295,6 +295,12 @@ STORIES_SIMILAR_BACKEND = os.environ.get("STORIES_SIMILAR_BACKEND", "auto")
 if STORIES_SIMILAR_BACKEND not in ("auto", "lexical"):
     raise ImproperlyConfigured("STORIES_SIMILAR_BACKEND must be auto or lexical")
 
+# Warm referral: working days within which a service makes first contact (when the
+# service sets none), and days after a referral ends or is declined before its details are
+# deleted (an anonymous count remains). See docs/referrals.md.
+REFERRALS_FIRST_CONTACT_DAYS = int(os.environ.get("REFERRALS_FIRST_CONTACT_DAYS", "5"))
+REFERRALS_RETENTION_DAYS = int(os.environ.get("REFERRALS_RETENTION_DAYS", "90"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
