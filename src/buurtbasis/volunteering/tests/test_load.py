@@ -214,3 +214,12 @@ def test_fixed_query_counts(django_assert_max_num_queries):
         load.single_person_roles(initiatives)
     with django_assert_max_num_queries(5):
         load.carried_by_one(initiatives)
+
+
+def test_one_key_role_alone_is_a_gap_not_a_carried_initiative():
+    t = town()
+    KeyRole.objects.create(
+        initiative=t.initiative, role=KeyRoleKind.TREASURER, user=t.initiator, since=days_ago(800)
+    )
+    assert load.carried_by_one([t.initiative]) == {}
+    assert t.initiative.pk in load.single_person_roles([t.initiative])
