@@ -175,7 +175,7 @@ def suggestions(shift: Shift, *, limit: int = MAX_SUGGESTIONS) -> list[Suggestio
             reasons.append(str(SKILL_PHRASES[s]))
             score += 2
         if wijk is not None and profile.area_id == wijk.pk:
-            reasons.append(_("lives in %(wijk)s") % {"wijk": wijk.name})
+            reasons.append(_("lives in %(wijk)s") % {"wijk": wijk.short_name})
             score += 1
         if day_part in profile.availability_keys:
             reasons.append(_("has time on %(day_part)s") % {"day_part": labels[day_part]})

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -323,10 +324,9 @@ def initiatives_for_hours(user):
     """Initiatives a person may record hours for: those they are an initiator of or
     signed up for a shift of."""
     return Initiative.objects.filter(
-        pk__in=Initiative.objects.filter(members=user)
-        .values("pk")
-        .union(SignUp.objects.filter(user=user).values("shift__task__initiative_id"))
-    )
+        Q(members=user)
+        | Q(pk__in=SignUp.objects.filter(user=user).values("shift__task__initiative_id"))
+    ).distinct()
 
 
 @transaction.atomic
@@ -454,12 +454,9 @@ def delete_hours(*, entry: HoursEntry, origin: Origin) -> None:
 def key_role_candidates(initiative: Initiative):
     """People who can hold a key role: the initiators and those who gave time."""
     return User.objects.filter(is_active=True).filter(
-        pk__in=Initiative.members.through.objects.filter(initiative=initiative)
-        .values("user_id")
-        .union(
-            HoursEntry.objects.filter(initiative=initiative, user__isnull=False).values("user_id"),
-            SignUp.objects.filter(shift__task__initiative=initiative).values("user_id"),
-        )
+        Q(pk__in=Initiative.members.through.objects.filter(initiative=initiative).values("user_id"))
+        | Q(pk__in=HoursEntry.objects.filter(initiative=initiative).values("user_id"))
+        | Q(pk__in=SignUp.objects.filter(shift__task__initiative=initiative).values("user_id"))
     )
 
 
