@@ -71,8 +71,8 @@ class TaskForm(Form):
 
 class ShiftForm(Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
-    start = forms.TimeField(label=_("From"), widget=TimeInput())
-    end = forms.TimeField(label=_("Until"), widget=TimeInput())
+    start = forms.TimeField(label=_("Start time"), widget=TimeInput())
+    end = forms.TimeField(label=_("End time"), widget=TimeInput())
     needed = forms.IntegerField(label=_("People needed"), min_value=1, max_value=200, initial=2)
 
     def clean(self):

@@ -278,7 +278,7 @@ class VolunteerProfile(models.Model):
 
 class HoursState(models.TextChoices):
     PENDING = "pending", _("Waiting for confirmation")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", _("Confirmed by the initiative")
 
 
 class HoursEntry(models.Model):
