@@ -353,9 +353,10 @@ class KeyRoleKind(models.TextChoices):
 
 class KeyRoleQuerySet(models.QuerySet):
     def current(self, on=None):
+        """Roles held on ``on`` (today): ``until`` is the day the role ended."""
         on = on or timezone.localdate()
         return self.filter(since__lte=on).filter(
-            models.Q(until__isnull=True) | models.Q(until__gte=on)
+            models.Q(until__isnull=True) | models.Q(until__gt=on)
         )
 
 

@@ -303,7 +303,7 @@ def initiative_overview(initiative: Initiative):
     )
     key_roles = list(KeyRole.objects.current().filter(initiative=initiative).select_related("user"))
     past_roles = list(
-        KeyRole.objects.filter(initiative=initiative, until__lt=timezone.localdate())
+        KeyRole.objects.filter(initiative=initiative, until__lte=timezone.localdate())
         .select_related("user")
         .order_by("-until")[:20]
     )
