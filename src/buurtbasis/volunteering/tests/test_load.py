@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.hosting.models import AgreementState, HostingAgreement
@@ -114,7 +114,8 @@ def test_single_person_roles_names_the_holder_and_since():
     assert gaps == {
         t.initiative.pk: [load.RoleGap(KeyRoleKind.TREASURER, t.initiator.pk, days_ago(400))]
     }
-    assert gaps[t.initiative.pk][0].role_label == "Treasurer"
+    with translation.override("en"):
+        assert gaps[t.initiative.pk][0].role_label == "Treasurer"
 
 
 def test_single_person_roles_reads_the_hosting_treasurer():
