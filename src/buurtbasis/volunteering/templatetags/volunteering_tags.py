@@ -16,3 +16,13 @@ def hours(minutes) -> str:
     if minutes % 60 == 0:
         return number_format(minutes // 60)
     return number_format(round(minutes / 60, 1), decimal_pos=1)
+
+
+@register.filter
+def hour_count(minutes) -> int:
+    """The count that picks the singular or plural form for a number of hours: 1 only
+    for exactly one hour ("1 hour", "één uur"), otherwise the plural ("1,5 uur")."""
+    try:
+        return 1 if int(minutes or 0) == 60 else 2
+    except (TypeError, ValueError):
+        return 2

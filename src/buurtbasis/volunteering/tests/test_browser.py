@@ -79,7 +79,7 @@ def test_sign_up_confirm_hours_and_the_load_warnings_on_the_demo(live_server, pa
     login(page, site, people[OVERLOADED])
     page.goto(f"{site.url}/mijn/")
     block = page.locator("section[aria-labelledby=volunteering-title]")
-    assert "U heeft de afgelopen 4 weken 70 uur vrijwilligerswerk gedaan." in _text(block)
+    assert "U heeft de afgelopen vier weken 70 uur vrijwilligerswerk gedaan." in _text(block)
     _check(page, axe_violations)
     block.get_by_role("link", name="Mijn vrijwilligerswerk en uren").click()
     page.get_by_role("heading", level=1, name="Mijn vrijwilligerswerk").wait_for()

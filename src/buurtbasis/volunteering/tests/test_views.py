@@ -231,7 +231,7 @@ def test_the_dashboard_warns_the_person_and_the_worker():
     for day in range(1, 28):
         hours(t.resident, t.initiative, 4 * 60, days_ago=day)
     html = login(t.resident).get(reverse("portal:dashboard")).content.decode()
-    assert "U heeft de afgelopen 4 weken 108 uur vrijwilligerswerk gedaan." in html
+    assert "U heeft de afgelopen vier weken 108 uur vrijwilligerswerk gedaan." in html
     html = login(t.worker).get(reverse("portal:dashboard")).content.decode()
     assert "Mensen die te veel dragen" in html and t.resident.display_name in html
     html = login(t.initiator).get(reverse("portal:dashboard")).content.decode()
@@ -249,9 +249,9 @@ def test_the_initiative_page_shows_tasks_and_managers_the_role_warning():
     )
     url = t.initiative.get_absolute_url()
     html = Client().get(url).content.decode()
-    assert "Soep koken" in html and "rust op één persoon" not in html
+    assert "Soep koken" in html and "heeft de rol" not in html
     html = login(t.initiator).get(url).content.decode()
-    assert "De rol Penningmeester rust op één persoon" in html
+    assert "Maar één persoon heeft de rol Penningmeester" in html
 
 
 def test_profile_and_own_hours_forms():
@@ -294,3 +294,46 @@ def test_a_non_ascii_digit_as_the_person_to_invite_is_no_server_error():
     )
     assert response.status_code == 200
     assert "kunt u niet uitnodigen" in response.content.decode()
+
+
+def test_the_overview_and_dashboard_cost_the_same_queries_for_more_people():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from buurtbasis.initiatives import services as initiative_services
+    from buurtbasis.initiatives.models import Initiative
+
+    t = town()
+
+    def grow(n):
+        for _ in range(n):
+            person = UserFactory()
+            made = initiative_services.start_initiative(
+                creator=person,
+                name=f"Extra {person.pk}",
+                pitch="Samen.",
+                areas=[t.buurt],
+                contact_email="x@example.org",
+            )
+            Initiative.objects.filter(pk=made.pk).update(host_organisation=t.welfare)
+            for day in range(1, 28):
+                hours(person, made, 5 * 60, days_ago=day)
+            KeyRole.objects.create(
+                initiative=made, role=KeyRoleKind.TREASURER, user=person, since=timezone.localdate()
+            )
+
+    grow(2)
+    client = login(t.worker)
+    client.get(reverse("volunteering:overview"))
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = {
+        url: count(url) for url in (reverse("volunteering:overview"), reverse("portal:dashboard"))
+    }
+    grow(6)
+    for url, n in few.items():
+        assert count(url) <= n, url
