@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from buurtbasis.accounts.models import User
 from buurtbasis.organisations.models import Role
+from buurtbasis.platform.tenancy import get_tenant
 
 from . import access, load, queries
 from .models import Shift, Task
@@ -21,7 +22,11 @@ def dashboard_block(request, **objects):
     user = request.user
     if not access.signed_in(user):
         return None
-    return {"my": queries.my_volunteering(user), "overview": queries.worker_overview(user)}
+    code = get_tenant(request).cbs_code
+    return {
+        "my": queries.my_volunteering(user),
+        "overview": queries.worker_overview(user, code=code),
+    }
 
 
 def initiative_block(request, initiative=None, **objects):

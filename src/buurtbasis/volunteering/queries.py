@@ -254,18 +254,19 @@ class WorkerOverview:
         return bool(self.overloaded or self.role_gaps or self.carried)
 
 
-def worker_overview(user, *, weeks: int = 4, days: int = 365) -> WorkerOverview | None:
-    """The load in the initiatives a community worker's organisations host: people who
-    carry too much, key roles on one person, initiatives carried by one person. None for
-    someone who is no community worker. A fixed number of queries."""
+def worker_overview(
+    user, *, code: str | None = None, weeks: int = 4, days: int = 365
+) -> WorkerOverview | None:
+    """The load in the initiatives a community worker's organisations host (in the
+    municipality with CBS code ``code``, when given): people who carry too much, key
+    roles on one person, initiatives carried by one person. None for someone who is no
+    community worker. A fixed number of queries."""
     if not access.worker_organisation_ids(user):
         return None
-    initiatives = {
-        i.pk: i
-        for i in access.supported_initiatives(user)
-        .exclude(status=Status.ENDED)
-        .only("pk", "name", "slug")
-    }
+    supported = access.supported_initiatives(user).exclude(status=Status.ENDED)
+    if code:
+        supported = supported.filter(pk__in=Initiative.objects.in_municipality(code).values("pk"))
+    initiatives = {i.pk: i for i in supported.only("pk", "name", "slug")}
     ids = list(initiatives)
     people = load.people_of(ids)
     overloaded = load.overloaded(people, weeks=weeks)

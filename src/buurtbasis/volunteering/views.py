@@ -531,7 +531,7 @@ def key_role_end(request, pk):
 
 @login_required
 def overview(request):
-    data = queries.worker_overview(request.user)
+    data = queries.worker_overview(request.user, code=_code(request))
     if data is None:
         raise PermissionDenied
     return render(request, "volunteering/overview.html", {"overview": data})

@@ -337,3 +337,17 @@ def test_the_overview_and_dashboard_cost_the_same_queries_for_more_people():
     grow(6)
     for url, n in few.items():
         assert count(url) <= n, url
+
+
+def test_a_worker_in_both_municipalities_sees_the_load_of_the_one_they_are_in():
+    t = town()
+    other = rotterdam()
+    both = UserFactory(roles=[("community_worker", t.welfare), ("community_worker", other.welfare)])
+    for day in range(1, 28):
+        hours(t.resident, t.initiative, 4 * 60, days_ago=day)
+        hours(other.resident, other.initiative, 4 * 60, days_ago=day)
+    client = login(both)
+    html = client.get(reverse("volunteering:overview")).content.decode()
+    assert t.resident.display_name in html and other.resident.display_name not in html
+    html = client.get("/g/rotterdam" + reverse("volunteering:overview")).content.decode()
+    assert other.resident.display_name in html and t.resident.display_name not in html
