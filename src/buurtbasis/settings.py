@@ -300,6 +300,11 @@ if STORIES_SIMILAR_BACKEND not in ("auto", "lexical"):
 # deleted (an anonymous count remains). See docs/referrals.md.
 REFERRALS_FIRST_CONTACT_DAYS = int(os.environ.get("REFERRALS_FIRST_CONTACT_DAYS", "5"))
 REFERRALS_RETENTION_DAYS = int(os.environ.get("REFERRALS_RETENTION_DAYS", "90"))
+# Volunteer load (volunteering/load.py): hours a week, averaged, above which someone who
+# set no maximum of their own carries too much; the share of an initiative's hours (in
+# percent) above which one person carries it.
+VOLUNTEERING_MAX_HOURS_PER_WEEK = env_int("VOLUNTEERING_MAX_HOURS_PER_WEEK", 16)
+VOLUNTEERING_CARRIER_SHARE_PERCENT = env_int("VOLUNTEERING_CARRIER_SHARE_PERCENT", 80)
 
 LOGGING = {
     "version": 1,

@@ -256,12 +256,12 @@ SERVICES = {
 
 #: (e-mail local part, name, municipality, organisation slug, role)
 PEOPLE = [
-    ("vrijwilliger", "Lotte Mulder", ZWOLLE_CODE, "samenkracht-centrum", Role.VOLUNTEER),
+    ("doorverwijzer", "Lotte Mulder", ZWOLLE_CODE, "samenkracht-centrum", Role.VOLUNTEER),
     ("schuldhulp", "Bram Smit", ZWOLLE_CODE, "geldzorg-zwolle", Role.PROFESSIONAL),
     ("schuldhulp2", "Ilse Kramer", ZWOLLE_CODE, "geldzorg-zwolle", Role.PROFESSIONAL),
     ("wijkteam", "Hatice Demir", ZWOLLE_CODE, "wijkteams-zwolle", Role.PROFESSIONAL),
     (
-        "vrijwilliger.rotterdam",
+        "doorverwijzer.rotterdam",
         "Rachid Amrani",
         ROTTERDAM_CODE,
         "buurtwerk-maasoever",
@@ -511,8 +511,8 @@ def load_demo_referrals(stdout=None) -> Result:
     result = Result()
     people = _people_after_organisations(result)
     for code, maintainer_email, volunteer in (
-        (ZWOLLE_CODE, f"ambtenaar@{DEMO_DOMAIN}", "vrijwilliger"),
-        (ROTTERDAM_CODE, f"ambtenaar.rotterdam@{DEMO_DOMAIN}", "vrijwilliger.rotterdam"),
+        (ZWOLLE_CODE, f"ambtenaar@{DEMO_DOMAIN}", "doorverwijzer"),
+        (ROTTERDAM_CODE, f"ambtenaar.rotterdam@{DEMO_DOMAIN}", "doorverwijzer.rotterdam"),
     ):
         maintainer = User.objects.filter(email=maintainer_email).first()
         if maintainer is None:

@@ -22,7 +22,7 @@ from buurtbasis.referrals.models import Referral, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-VOLUNTEER = "vrijwilliger@demo.buurtbasis.nl"
+VOLUNTEER = "doorverwijzer@demo.buurtbasis.nl"
 PROFESSIONAL = "schuldhulp@demo.buurtbasis.nl"
 PERSON = "Wilma"
 CONTACT = "wilma.demo@example.org"
