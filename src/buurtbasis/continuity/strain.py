@@ -5,8 +5,7 @@ Two findings per initiative:
 - ``carried_by_one``: an active initiative carried by one person for a long time;
 - ``single_person_role:<role>``: a key role that has no second person.
 
-``_load_findings`` is the one place that reads where these come from (switch it when
-the volunteer load records are merged; see the module docstring of ``findings``).
+Both come from the volunteer load records (``volunteering.load``), read in ``findings``.
 The weekly job tells each community worker about new findings of the initiatives their
 organisation hosts, once per finding (``StrainWarning`` remembers what was sent).
 """
@@ -17,15 +16,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buurtbasis.initiatives.models import Initiative, Status
 from buurtbasis.organisations.models import Membership, Role
 from buurtbasis.platform.notifications import notify
 from buurtbasis.platform.tasks import background
+from buurtbasis.volunteering import load
 
 from .models import StrainWarning
 
@@ -40,52 +38,31 @@ class Finding:
     text: str
 
 
-def carried_by_one(initiatives, days: int = CARRIED_DAYS, today: datetime.date | None = None):
-    """Active initiatives with one initiator, active for at least ``days`` days.
-
-    Built on what ``initiatives`` knows (its initiators and when it started), until the
-    volunteer load records are available. One query.
-    """
-    today = today or timezone.localdate()
-    since = today - datetime.timedelta(days=days)
-    return list(
-        Initiative.objects.filter(pk__in=[i.pk for i in initiatives], status=Status.ACTIVE)
-        .annotate(n_members=Count("members"))
-        .filter(n_members=1, started_on__lte=since)
-        .order_by("name")
-    )
-
-
-def single_person_roles(initiatives) -> dict[int, list[str]]:
-    """Per initiative id, the key roles that have no second person.
-
-    Without the volunteer load records this knows no roles: it returns nothing.
-    """
-    return {}
-
-
-def findings(initiatives) -> list[Finding]:
-    """The findings for these initiatives, in a stable order."""
+def findings(initiatives, today: datetime.date | None = None) -> list[Finding]:
+    """The findings for these initiatives, in a stable order, from the volunteer load
+    records (``volunteering.load``: hours and key roles, with the hosting treasurer).
+    A fixed number of queries however many initiatives."""
     initiatives = list(initiatives)
     by_id = {i.pk: i for i in initiatives}
-    found = [
-        Finding(
-            by_id[i.pk],
-            "carried_by_one",
-            _("carried by one person for more than a year"),
-        )
-        for i in carried_by_one(initiatives)
-    ]
-    for pk, roles in sorted(single_person_roles(initiatives).items()):
-        for role in roles:
+    found = []
+    for pk, info in load.carried_by_one(initiatives, days=CARRIED_DAYS, today=today).items():
+        if info.by_hours:
+            text = _("carried by one person for a year: %(percent)s%% of the hours") % {
+                "percent": info.percent
+            }
+        else:
+            text = _("carried by one person for a year: nobody else holds a key role")
+        found.append(Finding(by_id[pk], "carried_by_one", text))
+    for pk, gaps in load.single_person_roles(initiatives, today=today).items():
+        for gap in gaps:
             found.append(
                 Finding(
                     by_id[pk],
-                    f"single_person_role:{role}"[:80],
-                    _("the role “%(role)s” has no second person") % {"role": role},
+                    f"single_person_role:{gap.role}",
+                    _("the role “%(role)s” has no second person") % {"role": gap.role_label},
                 )
             )
-    return sorted(found, key=lambda f: (f.initiative.name, f.key))
+    return sorted(found, key=lambda f: (f.initiative.name, f.initiative.pk, f.key))
 
 
 def hosted_by(org_ids) -> list[Initiative]:

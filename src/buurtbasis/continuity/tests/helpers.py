@@ -29,10 +29,12 @@ class Setup:
     candidate: object
 
 
-def setup(code: str = "GM0193", name: str = "Zwolle", *, t: Town | None = None) -> Setup:
+def setup(
+    code: str = "GM0193", name: str = "Zwolle", *, t: Town | None = None, suffix: str = ""
+) -> Setup:
     t = t or town(code, name)
-    initiator = UserFactory(display_name=f"Initiatiefnemer {name}")
-    made = initiative(t, creator=initiator, name=f"Moestuin {name}")
+    initiator = UserFactory(display_name=f"Initiatiefnemer {name}{suffix}")
+    made = initiative(t, creator=initiator, name=f"Moestuin {name}{suffix}")
     made = initiative_services.update_initiative(
         initiative=made,
         editor=initiator,
@@ -52,4 +54,6 @@ def setup(code: str = "GM0193", name: str = "Zwolle", *, t: Town | None = None) 
         skills="Plannen",
         origin=origin(initiator),
     )
-    return Setup(t, made, initiator, search, role, UserFactory(display_name=f"Kandidaat {name}"))
+    return Setup(
+        t, made, initiator, search, role, UserFactory(display_name=f"Kandidaat {name}{suffix}")
+    )

@@ -1,7 +1,12 @@
 """The hand-over from search to completion, with its rules, audit trail and logbook entry."""
 
+import datetime
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.continuity import services, strain
@@ -14,6 +19,7 @@ from buurtbasis.continuity.models import (
 from buurtbasis.initiatives.models import Initiative, StatusChange
 from buurtbasis.logbook.models import EntryKind, LogEntry
 from buurtbasis.platform.models import AuditEvent, Notification
+from buurtbasis.volunteering.models import KeyRole
 
 from .helpers import origin, setup
 
@@ -161,18 +167,48 @@ def test_cancelling_opens_the_role_again():
     assert not OpenRole.objects.get(pk=s.role.pk).filled
 
 
-def test_strain_warnings_are_sent_once_per_finding():
-    s = setup()  # one initiator, active since 2023: carried by one person
-    first = strain.send_weekly_warnings()
-    assert first == 1
-    assert StrainWarning.objects.filter(initiative=s.initiative).count() == 1
+def _key_role(initiative, user, role="coordinator", years=2):
+    return KeyRole.objects.create(
+        initiative=initiative,
+        role=role,
+        user=user,
+        since=datetime.date.today() - datetime.timedelta(days=365 * years),
+    )
+
+
+def test_strain_warnings_come_from_the_load_records_and_are_sent_once_per_finding():
+    s = setup()
+    assert strain.send_weekly_warnings() == 0  # no load records: nothing to say
+    _key_role(s.initiative, s.initiator)
+    keys = [f.key for f in strain.findings([s.initiative])]
+    assert keys == ["carried_by_one", "single_person_role:coordinator"]
+    assert strain.send_weekly_warnings() == 2
+    assert StrainWarning.objects.filter(initiative=s.initiative).count() == 2
     rows = Notification.objects.filter(kind="continuity.strain_warning")
     assert [n.recipient_id for n in rows] == [s.t.worker.pk]
+    assert "Moestuin Zwolle" in rows[0].text
     assert strain.send_weekly_warnings() == 0
     assert Notification.objects.filter(kind="continuity.strain_warning").count() == 1
 
 
-def test_a_second_initiator_removes_the_finding():
+def test_a_second_person_in_the_key_role_removes_the_findings():
     s = setup()
-    s.initiative.members.add(UserFactory())
+    _key_role(s.initiative, s.initiator)
+    _key_role(s.initiative, UserFactory(), years=1)
     assert strain.findings(strain.hosted_by([s.t.welfare.pk])) == []
+
+
+def test_the_dashboard_block_query_count_does_not_grow(client, django_assert_max_num_queries):
+    s = setup()
+    _key_role(s.initiative, s.initiator)
+    client.force_login(s.t.worker)
+    client.get(reverse("portal:dashboard"))  # warm caches (tenant, content types)
+    with CaptureQueriesContext(connection) as few:
+        first = client.get(reverse("portal:dashboard"))
+    assert "Moestuin Zwolle" in first.content.decode()
+    for n in range(5):
+        other = setup(t=s.t, suffix=f" {n}")
+        _key_role(other.initiative, other.initiator)
+    with django_assert_max_num_queries(len(few)):
+        html = client.get(reverse("portal:dashboard")).content.decode()
+    assert "Moestuin Zwolle 4" in html
