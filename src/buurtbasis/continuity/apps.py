@@ -47,6 +47,13 @@ class ContinuityConfig(AppConfig):
             context=blocks.dashboard_block,
             order=60,
         )
+        register_block(
+            "wijkprofiel",
+            key="continuity.wijkprofiel",
+            template="continuity/_wijkprofiel.html",
+            context=blocks.wijkprofiel_block,
+            order=40,
+        )
         schedule.register(
             "continuity.strain_warnings", strain.weekly_strain_warnings, every=timedelta(days=7)
         )

@@ -71,3 +71,19 @@ def dashboard_block(request, **objects):
         "findings": findings,
         "searches": searches,
     }
+
+
+def wijkprofiel_block(request, *, area, **objects):
+    """The public initiatives of the wijk (or buurt) that look for people; None without."""
+    from buurtbasis.initiatives.models import Initiative
+
+    areas = [area.pk, *area.children.values_list("pk", flat=True)]
+    initiatives = Initiative.objects.public().filter(areas__in=areas)
+    searches = list(
+        Succession.objects.filter(is_open=True, initiative__in=initiatives)
+        .select_related("initiative")
+        .order_by("initiative__name")
+    )
+    if not searches:
+        return None
+    return {"area": area, "searches": searches, "is_wijk": area.level == "wijk"}

@@ -191,3 +191,12 @@ def test_a_resident_cannot_start_a_search():
     )
     assert got.status_code == 302
     assert services.open_search(s.initiative).roles.get().title == "Penningmeester"
+
+
+def test_the_wijkprofiel_shows_the_initiatives_of_the_wijk_looking_for_people():
+    s = setup()
+    html = as_user(None).get(reverse("areas:profile", args=[s.t.wijk.slug])).content.decode()
+    assert "profile-successors-heading" in html and page_url(s) in html
+    services.close_search(search=s.search, origin=origin(s.initiator))
+    html = as_user(None).get(reverse("areas:profile", args=[s.t.wijk.slug])).content.decode()
+    assert "profile-successors-heading" not in html and page_url(s) not in html
