@@ -106,8 +106,8 @@ class RoleGap:
 @dataclass(frozen=True)
 class CarrierInfo:
     """An initiative carried by one person in the window: they logged at least the
-    carrier share of its hours (``by_hours``), or nobody else held a key role while they
-    held one throughout (``by_roles``), or both."""
+    carrier share of its hours (``by_hours``), or they held all (at least two) key roles
+    and nobody else held one, one of them throughout (``by_roles``), or both."""
 
     user_id: int
     since: datetime.date | None
@@ -232,8 +232,8 @@ def carried_by_one(
 ) -> dict[int, CarrierInfo]:
     """Initiatives that one person carried over the last ``days`` days: they logged at
     least ``VOLUNTEERING_CARRIER_SHARE_PERCENT`` of its hours (and the initiative logged
-    at least ``MIN_CARRIER_MINUTES``), or they held a key role the whole time while
-    nobody else held any. Four queries (five for a queryset)."""
+    at least ``MIN_CARRIER_MINUTES``), or they held two or more key roles, one of them
+    the whole time, while nobody else held any. Four queries (five for a queryset)."""
     today = today or timezone.localdate()
     start = today - datetime.timedelta(days=days)
     ids = _ids(initiatives)
@@ -254,11 +254,13 @@ def carried_by_one(
     role_rows = (
         KeyRole.objects.filter(initiative_id__in=ids, since__lte=today)
         .filter(models.Q(until__isnull=True) | models.Q(until__gte=start))
-        .values_list("initiative_id", "user_id", "since", "until")
+        .values_list("initiative_id", "user_id", "since", "until", "role")
     )
     role_people: dict[int, dict[int, datetime.date]] = defaultdict(dict)
     role_continuous: dict[int, dict[int, bool]] = defaultdict(dict)
-    for initiative_id, user_id, since, until in role_rows:
+    role_kinds: dict[int, set[str]] = defaultdict(set)
+    for initiative_id, user_id, since, until, role in role_rows:
+        role_kinds[initiative_id].add(role)
         known = role_people[initiative_id].get(user_id)
         role_people[initiative_id][user_id] = since if known is None else min(known, since)
         held_all_along = since <= start and (until is None or until >= today)
@@ -268,6 +270,7 @@ def carried_by_one(
     for initiative_id, roles in _current_holders(ids, today).items():
         for user_id, (since, from_hosting) in roles.get(KeyRoleKind.TREASURER.value, {}).items():
             if from_hosting:
+                role_kinds[initiative_id].add(KeyRoleKind.TREASURER.value)
                 role_people[initiative_id].setdefault(user_id, since or today)
                 if since is not None and since <= start:
                     role_continuous[initiative_id][user_id] = True
@@ -286,7 +289,13 @@ def carried_by_one(
             and top_minutes * 100 >= share * total
         )
         holders = role_people.get(initiative_id, {})
-        role_holder = next(iter(holders)) if len(holders) == 1 else None
+        # one person, holding at least two different key roles (one role alone is a
+        # role gap, see single_person_roles, not an initiative carried by one person)
+        role_holder = (
+            next(iter(holders))
+            if len(holders) == 1 and len(role_kinds.get(initiative_id, ())) >= 2
+            else None
+        )
         continuous = role_continuous.get(initiative_id, {})
         by_roles = role_holder is not None and continuous.get(role_holder, False)
         if by_hours and by_roles and role_holder != top_id:

@@ -41,13 +41,31 @@ DAYS = [
     ("sat", _("Saturday")),
     ("sun", _("Sunday")),
 ]
-PARTS = [
-    ("morning", _("morning")),
-    ("afternoon", _("afternoon")),
-    ("evening", _("evening")),
-]
+PARTS = ["morning", "afternoon", "evening"]
 #: Day parts a volunteer can be available in, "tue_evening" and so on.
-DAY_PARTS = [(f"{d}_{p}", f"{dl} {pl}") for d, dl in DAYS for p, pl in PARTS]
+DAY_PARTS = [
+    ("mon_morning", _("Monday morning")),
+    ("mon_afternoon", _("Monday afternoon")),
+    ("mon_evening", _("Monday evening")),
+    ("tue_morning", _("Tuesday morning")),
+    ("tue_afternoon", _("Tuesday afternoon")),
+    ("tue_evening", _("Tuesday evening")),
+    ("wed_morning", _("Wednesday morning")),
+    ("wed_afternoon", _("Wednesday afternoon")),
+    ("wed_evening", _("Wednesday evening")),
+    ("thu_morning", _("Thursday morning")),
+    ("thu_afternoon", _("Thursday afternoon")),
+    ("thu_evening", _("Thursday evening")),
+    ("fri_morning", _("Friday morning")),
+    ("fri_afternoon", _("Friday afternoon")),
+    ("fri_evening", _("Friday evening")),
+    ("sat_morning", _("Saturday morning")),
+    ("sat_afternoon", _("Saturday afternoon")),
+    ("sat_evening", _("Saturday evening")),
+    ("sun_morning", _("Sunday morning")),
+    ("sun_afternoon", _("Sunday afternoon")),
+    ("sun_evening", _("Sunday evening")),
+]
 DAY_PART_KEYS = frozenset(key for key, _label in DAY_PARTS)
 
 
@@ -260,7 +278,7 @@ class VolunteerProfile(models.Model):
 
 class HoursState(models.TextChoices):
     PENDING = "pending", _("Waiting for confirmation")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", _("Confirmed by the initiative")
 
 
 class HoursEntry(models.Model):
@@ -335,9 +353,10 @@ class KeyRoleKind(models.TextChoices):
 
 class KeyRoleQuerySet(models.QuerySet):
     def current(self, on=None):
+        """Roles held on ``on`` (today): ``until`` is the day the role ended."""
         on = on or timezone.localdate()
         return self.filter(since__lte=on).filter(
-            models.Q(until__isnull=True) | models.Q(until__gte=on)
+            models.Q(until__isnull=True) | models.Q(until__gt=on)
         )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from buurtbasis.accounts.tests.factories import UserFactory
 from buurtbasis.hosting.models import AgreementState, HostingAgreement
@@ -114,7 +114,8 @@ def test_single_person_roles_names_the_holder_and_since():
     assert gaps == {
         t.initiative.pk: [load.RoleGap(KeyRoleKind.TREASURER, t.initiator.pk, days_ago(400))]
     }
-    assert gaps[t.initiative.pk][0].role_label == "Treasurer"
+    with translation.override("en"):
+        assert gaps[t.initiative.pk][0].role_label == "Treasurer"
 
 
 def test_single_person_roles_reads_the_hosting_treasurer():
@@ -214,3 +215,12 @@ def test_fixed_query_counts(django_assert_max_num_queries):
         load.single_person_roles(initiatives)
     with django_assert_max_num_queries(5):
         load.carried_by_one(initiatives)
+
+
+def test_one_key_role_alone_is_a_gap_not_a_carried_initiative():
+    t = town()
+    KeyRole.objects.create(
+        initiative=t.initiative, role=KeyRoleKind.TREASURER, user=t.initiator, since=days_ago(800)
+    )
+    assert load.carried_by_one([t.initiative]) == {}
+    assert t.initiative.pk in load.single_person_roles([t.initiative])
