@@ -8,7 +8,9 @@ message for the person.
 from __future__ import annotations
 
 import datetime
+import logging
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +25,8 @@ from buurtbasis.organisations.models import Membership, Role
 from buurtbasis.platform.audit import Origin, record_event
 from buurtbasis.platform.forms import typed_text_problem
 from buurtbasis.platform.notifications import notify
+from buurtbasis.volunteering import services as volunteering_services
+from buurtbasis.volunteering.models import KeyRole, KeyRoleKind
 
 from . import access
 from .models import (
@@ -36,6 +40,8 @@ from .models import (
     RoleKind,
     Succession,
 )
+
+logger = logging.getLogger(__name__)
 
 MAX_MESSAGE = 1000
 MAX_REASON = 2000
@@ -253,8 +259,12 @@ def choose_successor(*, response: Response, origin: Origin, outgoing=None) -> Ha
         raise _forbidden()
     if response.status != ResponseStatus.NEW or role.filled:
         raise ContinuityError(_("This response has already been answered."), code="answered")
-    if outgoing is None and initiative.members.filter(pk=actor.pk).exists():
-        outgoing = actor
+    if outgoing is None:
+        members = list(initiative.members.all())
+        if actor in members:
+            outgoing = actor
+        elif len(members) == 1:  # a community worker chooses for the only initiator
+            outgoing = members[0]
     if outgoing is not None and not initiative.members.filter(pk=outgoing.pk).exists():
         raise ContinuityError(_("The outgoing person must be an initiator."), code="outgoing")
     now = timezone.now()
@@ -424,6 +434,39 @@ def ask_host_for_treasurer(*, item: ChecklistItem, origin: Origin) -> int:
 # -- completing ---------------------------------------------------------------------------------
 
 
+def _pass_key_role(handover: HandOver, *, leaves: bool, origin: Origin) -> None:
+    """Pass the role on in the volunteer load records (``volunteering``): the incoming
+    person holds it from today, the outgoing person's holding ends when they leave.
+    Runs while the actor may still manage the initiative (before the outgoing person
+    is removed). A rule of volunteering that refuses is logged, not fatal: the
+    hand-over itself stands and the key roles can be corrected on their page."""
+    kind = handover.role.kind if handover.role_id else ""
+    if kind not in KeyRoleKind.values:
+        return
+    initiative, today = handover.initiative, timezone.localdate()
+    try:
+        with transaction.atomic():
+            if leaves:
+                for held in KeyRole.objects.current(today).filter(
+                    initiative=initiative, role=kind, user=handover.outgoing
+                ):
+                    volunteering_services.end_key_role(key_role=held, until=today, origin=origin)
+            if (
+                not KeyRole.objects.current(today)
+                .filter(initiative=initiative, role=kind, user=handover.incoming)
+                .exists()
+            ):
+                volunteering_services.add_key_role(
+                    initiative=initiative,
+                    role=kind,
+                    user=handover.incoming,
+                    since=today,
+                    origin=origin,
+                )
+    except (volunteering_services.VolunteeringError, PermissionDenied):
+        logger.warning("key role of hand-over %s not passed on", handover.pk, exc_info=True)
+
+
 @transaction.atomic
 def complete(
     *, handover: HandOver, outgoing_choice: str, origin: Origin, today: datetime.date | None = None
@@ -452,7 +495,9 @@ def complete(
         )
     incoming, outgoing = handover.incoming, handover.outgoing
     initiative_services.add_initiator(initiative=initiative, user=incoming, origin=origin)
-    if outgoing is not None and outgoing_choice != OutgoingChoice.STAY:
+    leaves = outgoing is not None and outgoing_choice != OutgoingChoice.STAY
+    _pass_key_role(handover, leaves=leaves, origin=origin)
+    if leaves:
         initiative_services.remove_initiator(initiative=initiative, user=outgoing, origin=origin)
         if initiative.contact_email.lower() == (outgoing.email or "").lower():
             # the outgoing person's address must not stay the initiative's contact

@@ -180,10 +180,15 @@ def test_strain_warnings_come_from_the_load_records_and_are_sent_once_per_findin
     s = setup()
     assert strain.send_weekly_warnings() == 0  # no load records: nothing to say
     _key_role(s.initiative, s.initiator)
+    _key_role(s.initiative, s.initiator, role="treasurer")
     keys = [f.key for f in strain.findings([s.initiative])]
-    assert keys == ["carried_by_one", "single_person_role:coordinator"]
-    assert strain.send_weekly_warnings() == 2
-    assert StrainWarning.objects.filter(initiative=s.initiative).count() == 2
+    assert keys == [
+        "carried_by_one",
+        "single_person_role:coordinator",
+        "single_person_role:treasurer",
+    ]
+    assert strain.send_weekly_warnings() == 3
+    assert StrainWarning.objects.filter(initiative=s.initiative).count() == 3
     rows = Notification.objects.filter(kind="continuity.strain_warning")
     assert [n.recipient_id for n in rows] == [s.t.worker.pk]
     assert "Moestuin Zwolle" in rows[0].text
@@ -194,7 +199,10 @@ def test_strain_warnings_come_from_the_load_records_and_are_sent_once_per_findin
 def test_a_second_person_in_the_key_role_removes_the_findings():
     s = setup()
     _key_role(s.initiative, s.initiator)
-    _key_role(s.initiative, UserFactory(), years=1)
+    _key_role(s.initiative, s.initiator, role="treasurer")
+    second = UserFactory()
+    _key_role(s.initiative, second, years=1)
+    _key_role(s.initiative, second, role="treasurer", years=1)
     assert strain.findings(strain.hosted_by([s.t.welfare.pk])) == []
 
 
@@ -212,3 +220,24 @@ def test_the_dashboard_block_query_count_does_not_grow(client, django_assert_max
     with django_assert_max_num_queries(len(few)):
         html = client.get(reverse("portal:dashboard")).content.decode()
     assert "Moestuin Zwolle 4" in html
+
+
+def test_completing_passes_the_key_role_on_in_the_load_records():
+    s = setup()
+    held = _key_role(s.initiative, s.initiator)
+    handover = _respond_and_choose(s)
+    _tick_all(handover, s.candidate)
+    services.complete(handover=handover, outgoing_choice="former", origin=origin(s.initiator))
+    held.refresh_from_db()
+    assert held.until == datetime.date.today()
+    current = KeyRole.objects.current().filter(initiative=s.initiative, role="coordinator")
+    assert [k.user for k in current] == [s.candidate]
+    # no longer carried by one person for a year: the new coordinator started today
+    assert "carried_by_one" not in [f.key for f in strain.findings([s.initiative])]
+
+
+def test_a_community_worker_chooses_for_the_only_initiator():
+    s = setup()
+    response = services.respond(role=s.role, message="Graag", origin=origin(s.candidate))
+    handover = services.choose_successor(response=response, origin=origin(s.t.worker))
+    assert handover.outgoing == s.initiator
