@@ -352,3 +352,40 @@ def leave_initiative(*, initiative: Initiative, user, origin: Origin | None = No
     initiative.members.remove(user)
     _audit(actor=user, action="initiatives.coinitiator_left", target=initiative, origin=origin)
     return True
+
+
+# --- Initiators changed by a hand-over (used by the continuity app) ------------------
+
+
+@transaction.atomic
+def add_initiator(*, initiative: Initiative, user, origin: Origin | None = None) -> bool:
+    """Make ``user`` an initiator (a hand-over chose them); False when they were one."""
+    if initiative.members.filter(pk=user.pk).exists():
+        return False
+    initiative.members.add(user)
+    _audit(
+        action="initiatives.initiator_added",
+        target=initiative,
+        details={"user": user.pk},
+        origin=origin,
+    )
+    return True
+
+
+@transaction.atomic
+def remove_initiator(*, initiative: Initiative, user, origin: Origin | None = None) -> bool:
+    """Stop ``user`` being an initiator after a hand-over; the last one cannot go."""
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    members = set(initiative.members.values_list("pk", flat=True))
+    if user.pk not in members:
+        return False
+    if len(members) == 1:
+        raise InitiativeError(_("An initiative needs at least one initiator."))
+    initiative.members.remove(user)
+    _audit(
+        action="initiatives.initiator_removed",
+        target=initiative,
+        details={"user": user.pk},
+        origin=origin,
+    )
+    return True

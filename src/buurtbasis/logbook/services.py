@@ -241,6 +241,24 @@ def log_sensemaking(session) -> list[LogEntry]:
     )
 
 
+def log_handover(initiative, *, event_key: str, happened_on: datetime.date) -> list[LogEntry]:
+    """A completed hand-over of an initiative to new people (the continuity app calls this).
+
+    Names no person: the entry says that the initiative was handed over, as a status
+    change to "handed over" does.
+    """
+    return _record(
+        source=initiative,
+        kind=EntryKind.INITIATIVE_HANDED_OVER,
+        event_key=event_key,
+        areas=initiative.areas.select_related("parent"),
+        title=initiative.name,
+        happened_on=happened_on,
+        public=initiative.is_public,
+        details={"status": "handed_over"},
+    )
+
+
 # -- notes by professionals ---------------------------------------------------------------------
 
 
