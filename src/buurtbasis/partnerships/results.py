@@ -1,9 +1,10 @@
 """Pulse results: means per round, aspect and side, with the aggregation rule.
 
 A side's mean in a round is shown only when at least ``MIN_ANSWERS`` people of that side
-answered, or when every answer of that side was given with a name. Open answers of a
-round are shown only with ``MIN_ANSWERS`` answers in that round; answers given with a
-name are always shown with that name. There is no mean over all sides: with the side
+answered without their name, or when every answer of that side was given with a name
+(a named answer does not count towards the threshold: it would leave the others fewer to
+hide among). Open answers without a name are shown only with ``MIN_ANSWERS`` answers
+without a name in that round; answers given with a name are always shown with that name. There is no mean over all sides: with the side
 means it would give away a hidden side's figures.
 """
 
@@ -29,6 +30,7 @@ class RoundResult:
     number: int
     opens_on: object
     answers: int
+    anonymous: int = 0  # answers given without a name
     #: side id -> aspect -> Cell
     cells: dict = field(default_factory=dict)
     open_answers: list = field(default_factory=list)  # texts (no names), sorted
@@ -49,15 +51,21 @@ def compute(rounds, sides, answers) -> list[RoundResult]:
     out = []
     for r in rounds:
         rows = by_round.get(r.pk, [])
-        result = RoundResult(number=r.number, opens_on=r.opens_on, answers=len(rows))
+        result = RoundResult(
+            number=r.number,
+            opens_on=r.opens_on,
+            answers=len(rows),
+            anonymous=sum(1 for a in rows if not a["show_name"]),
+        )
         for side in sides:
             mine = [a for a in rows if a["side_id"] == side.pk]
-            visible = len(mine) >= MIN_ANSWERS or (mine and all(a["show_name"] for a in mine))
+            anonymous = sum(1 for a in mine if not a["show_name"])
+            visible = bool(mine) and (anonymous >= MIN_ANSWERS or anonymous == 0)
             result.cells[side.pk] = {
                 key: Cell(n=len(mine), mean=_mean([a[key] for a in mine]) if visible else None)
                 for key in ASPECT_KEYS
             }
-        if len(rows) >= MIN_ANSWERS:
+        if result.anonymous >= MIN_ANSWERS:
             result.open_answers = sorted(
                 a["open_text"] for a in rows if a["open_text"] and not a["show_name"]
             )
