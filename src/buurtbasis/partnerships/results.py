@@ -4,8 +4,9 @@ A side's mean in a round is shown only when at least ``MIN_ANSWERS`` people of t
 answered without their name, or when every answer of that side was given with a name
 (a named answer does not count towards the threshold: it would leave the others fewer to
 hide among). Open answers without a name are shown only with ``MIN_ANSWERS`` answers
-without a name in that round; answers given with a name are always shown with that name. There is no mean over all sides: with the side
-means it would give away a hidden side's figures.
+without a name in that round; answers given with a name are always shown with that name.
+There is no mean over all sides: with the side means it would give away a hidden side's
+figures.
 """
 
 from __future__ import annotations

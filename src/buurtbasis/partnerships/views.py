@@ -149,7 +149,14 @@ def detail(request, pk):
         }
         for aspect in ASPECTS
     ]
-    latest = next((r for r in reversed(figures) if r.answers), None)
+    answered_rounds = [r for r in figures if r.answers]
+    # "where they differ most": the latest round in which two sides can be compared
+    gap, gap_round = None, None
+    for r in reversed(answered_rounds):
+        gap = results.largest_gap(r, sides)
+        if gap is not None:
+            gap_round = r
+            break
     return render(
         request,
         "partnerships/detail.html",
@@ -168,8 +175,9 @@ def detail(request, pk):
             "may_answer": access.can_answer(user, partnership, my_side),
             "figures": figures,
             "charts": charts,
-            "latest": latest,
-            "gap": results.largest_gap(latest, sides),
+            "idea_rounds": list(reversed(answered_rounds[-2:])),
+            "gap": gap,
+            "gap_round": gap_round,
             "min_answers": results.MIN_ANSWERS,
             "today": today,
             "agreement_form": AgreementForm(sides=partnership.sides.all()) if can_work else None,
