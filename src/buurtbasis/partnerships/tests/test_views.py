@@ -259,3 +259,52 @@ def test_the_page_and_the_overview_have_bounded_queries(django_assert_max_num_qu
     client.get(reverse("partnerships:overview"))
     with django_assert_max_num_queries(20):
         assert client.get(reverse("partnerships:overview")).status_code == 200
+
+
+def test_the_overview_lists_partnerships_per_wijk_and_active_initiatives_without_one():
+    from buurtbasis.initiatives import services as initiative_services
+    from buurtbasis.initiatives.models import Initiative, Status
+
+    t = town()
+    partnership(t)
+    lonely = initiative_services.start_initiative(
+        creator=t.stranger,
+        name="Repaircafé Centrum",
+        pitch="Samen repareren.",
+        areas=[t.wijk],
+        contact_email="repair@example.org",
+    )
+    Initiative.objects.filter(pk=lonely.pk).update(status=Status.ACTIVE)
+    initiative_services.start_initiative(
+        creator=t.stranger,
+        name="Nog een idee",
+        pitch="Later.",
+        areas=[t.wijk],
+        contact_email="idee@example.org",
+    )
+    html = as_user(t.civil_servant).get(reverse("partnerships:overview")).content.decode()
+    without = html.split('id="without-title"')[1]
+    assert "Repaircafé Centrum" in without and "Centrum Zwolle" in without
+    assert "Nog een idee" not in without  # only active initiatives
+    assert "Moestuin Zwolle" not in without
+    per_wijk = html.split('id="wijk-title"')[1].split('id="without-title"')[0]
+    assert "Centrum Zwolle" in per_wijk and "Schoolplein groen" in per_wijk
+
+
+def test_the_dashboard_block_has_bounded_queries(django_assert_max_num_queries):
+    t = town()
+    for _ in range(5):
+        p = partnership(t)
+        services.open_round(partnership=p, origin=Origin.system())
+        services.add_action(
+            partnership=p,
+            text="Bellen",
+            owner=t.contacts[1],
+            due_on=timezone.localdate(),
+            origin=Origin(actor=t.initiators[0]),
+        )
+    client = as_user(t.contacts[1])
+    client.get(reverse("portal:dashboard"))
+    with django_assert_max_num_queries(40):
+        html = client.get(reverse("portal:dashboard")).content.decode()
+    assert html.count("De peiling van Schoolplein groen invullen") == 5
