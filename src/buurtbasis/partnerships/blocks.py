@@ -61,7 +61,11 @@ def dashboard_block(request, **objects):
     )
     overview = access.is_civil_servant_of(user, code)
     if not (pulses or actions or to_confirm or overview):
-        return None
+        mine = Partnership.objects.filter(municipality_code=code).filter(
+            Q(initiative__members=user) | Q(sides__organisation_id__in=orgs)
+        )
+        if not mine.exists():
+            return None
     return {
         "pulses": pulses,
         "actions": actions,

@@ -183,15 +183,18 @@ def _person(local: str, name: str, password: str) -> tuple[User, bool]:
     )
 
 
-def _score(rng: random.Random, base: float) -> int:
-    return max(1, min(5, round(base + rng.uniform(-0.9, 0.9))))
+def _score(rng: random.Random, base: float, person, key: str) -> int:
+    """A person's own view of a statement (the same every quarter) on top of the side's
+    base, so the trend follows the base and not chance."""
+    bias = random.Random(f"{SEED}-{person.email}-{key}").uniform(-0.8, 0.8)
+    return max(1, min(5, round(base + bias)))
 
 
 def _answer(pulse_round, person, side_base, aspect_shift, rng, *, text, named, moment):
     scores = {}
     for aspect in ASPECTS:
         for key, _text in aspect.statements:
-            scores[key] = _score(rng, side_base + aspect_shift.get(aspect.key, 0.0))
+            scores[key] = _score(rng, side_base + aspect_shift.get(aspect.key, 0.0), person, key)
     answer = services.answer_pulse(
         pulse_round=pulse_round,
         scores=scores,
