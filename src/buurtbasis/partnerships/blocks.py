@@ -28,8 +28,22 @@ def initiative_block(request, *, initiative, **objects):
     members = set(initiative.members.values_list("pk", flat=True))
     for p in partnerships:
         p._member_ids = members  # one query for all of them (see access.side_of)
-    visible = [p for p in partnerships if access.can_view(request.user, p)]
+    # the same initiative and municipality for all: ask once, not per partnership
     may_create = access.can_create_for(request.user, initiative)
+    civil = {}
+
+    def civil_servant(code):
+        if code not in civil:
+            civil[code] = access.is_civil_servant_of(request.user, code)
+        return civil[code]
+
+    visible = [
+        p
+        for p in partnerships
+        if may_create
+        or access.side_of(request.user, p) is not None
+        or civil_servant(p.municipality_code)
+    ]
     if not visible and not may_create:
         return None
     return {"initiative": initiative, "partnerships": visible, "may_create": may_create}

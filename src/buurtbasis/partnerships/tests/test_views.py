@@ -259,6 +259,13 @@ def test_the_page_and_the_overview_have_bounded_queries(django_assert_max_num_qu
     client.get(reverse("partnerships:overview"))
     with django_assert_max_num_queries(20):
         assert client.get(reverse("partnerships:overview")).status_code == 200
+    # the initiative page's block asks once, not once per partnership
+    for user in (t.civil_servant, t.contacts[0], t.stranger):
+        viewer = as_user(user)
+        viewer.get(t.initiative.get_absolute_url())
+        with django_assert_max_num_queries(45):
+            html = viewer.get(t.initiative.get_absolute_url()).content.decode()
+        assert (html.count("Schoolplein groen") == 4) == (user is not t.stranger)
 
 
 def test_the_overview_lists_partnerships_per_wijk_and_active_initiatives_without_one():
