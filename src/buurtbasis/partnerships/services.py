@@ -135,6 +135,28 @@ def confirm_side(*, side: Side, tasks: str, origin: Origin) -> Side:
 
 
 @transaction.atomic
+def set_side_tasks(*, side: Side, tasks: str, origin: Origin) -> Side:
+    """Change what a side does: by the people of that side (initiators: also those who
+    manage the initiative)."""
+    partnership = side.partnership
+    mine = access.side_of(origin.actor, partnership)
+    allowed = (mine is not None and mine.pk == side.pk) or (
+        side.is_initiators and access.can_create_for(origin.actor, partnership.initiative)
+    )
+    if not allowed:
+        raise PartnershipError(_("Only people of this side can change what it does."))
+    side.tasks = tasks
+    side.save(update_fields=["tasks"])
+    record_event(
+        action="partnerships.side_tasks_changed",
+        target=partnership,
+        details={"side": side.pk},
+        origin=origin,
+    )
+    return side
+
+
+@transaction.atomic
 def add_agreement(
     *, partnership, text: str, side: Side, due_on: datetime.date | None, origin: Origin
 ) -> Agreement:

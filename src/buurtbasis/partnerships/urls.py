@@ -9,6 +9,7 @@ urlpatterns = [
     path("nieuw/<slug:slug>/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/bevestigen/<int:side_pk>/", views.confirm, name="confirm"),
+    path("<int:pk>/partij/<int:side_pk>/", views.side_tasks, name="side-tasks"),
     path("<int:pk>/afspraak/", views.add_agreement, name="add-agreement"),
     path("<int:pk>/afspraak/<int:item_pk>/klaar/", views.agreement_done, name="agreement-done"),
     path("<int:pk>/actie/", views.add_action, name="add-action"),

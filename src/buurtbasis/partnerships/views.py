@@ -126,6 +126,15 @@ def _series_table(figures, sides, aspect):
     ]
 
 
+def _editable_side(user, partnership, my_side):
+    """The side whose "what we do" the user may change here (their own confirmed side)."""
+    if my_side is not None and my_side.is_confirmed:
+        return my_side
+    if access.can_create_for(user, partnership.initiative):
+        return next((s for s in partnership.sides.all() if s.is_initiators), None)
+    return None
+
+
 @login_required
 def detail(request, pk):
     partnership = _viewable_or_403(request, pk)
@@ -166,6 +175,7 @@ def detail(request, pk):
             "my_side": my_side,
             "can_work": can_work,
             "confirmable": [s for s in sides if not s.is_confirmed and access.can_confirm(user, s)],
+            "editable_side": _editable_side(user, partnership, my_side),
             "agreements": list(partnership.agreements.select_related("side__organisation")),
             "actions": list(partnership.actions.select_related("owner")),
             "plans": list(partnership.plans.order_by("title")),
@@ -202,6 +212,25 @@ def confirm(request, pk, side_pk):
         messages.success(request, _("Thank you: your organisation takes part."))
     else:
         messages.error(request, _("Say in a few words what your organisation does."))
+    return redirect(partnership)
+
+
+@login_required
+@require_POST
+def side_tasks(request, pk, side_pk):
+    partnership = _viewable_or_403(request, pk)
+    side = get_object_or_404(partnership.sides, pk=side_pk)
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say in a few words what your organisation does."))
+        return redirect(partnership)
+    try:
+        services.set_side_tasks(
+            side=side, tasks=form.cleaned_data["tasks"], origin=Origin.from_request(request)
+        )
+    except services.PartnershipError as error:
+        raise PermissionDenied(str(error)) from None
+    messages.success(request, _("Saved."))
     return redirect(partnership)
 
 

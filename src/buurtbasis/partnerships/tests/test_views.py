@@ -315,3 +315,22 @@ def test_the_dashboard_block_has_bounded_queries(django_assert_max_num_queries):
     with django_assert_max_num_queries(40):
         html = client.get(reverse("portal:dashboard")).content.decode()
     assert html.count("De peiling van Schoolplein groen invullen") == 5
+
+
+def test_a_side_changes_what_it_does_others_cannot():
+    t = town()
+    p = partnership(t)
+    school = p.sides.get(organisation=t.school)
+    initiators = p.sides.get(organisation=None)
+    url = reverse("partnerships:side-tasks", args=[p.pk, school.pk])
+    html = as_user(t.contacts[2]).get(detail_url(p)).content.decode()
+    assert "Wijzigen wat Basisschool Zwolle doet" in html
+    assert as_user(t.initiators[0]).post(url, {"tasks": "Niets"}).status_code == 403
+    assert as_user(t.contacts[2]).post(url, {"tasks": "Wij openen de aula"}).status_code == 302
+    school.refresh_from_db()
+    assert school.tasks == "Wij openen de aula"
+    url = reverse("partnerships:side-tasks", args=[p.pk, initiators.pk])
+    assert as_user(t.contacts[2]).post(url, {"tasks": "Niets"}).status_code == 403
+    assert as_user(t.initiators[2]).post(url, {"tasks": "Wij planten"}).status_code == 302
+    initiators.refresh_from_db()
+    assert initiators.tasks == "Wij planten"
