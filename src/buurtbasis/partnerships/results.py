@@ -153,8 +153,8 @@ def line_chart(results: list[RoundResult], sides, aspect_key: str) -> dict:
     hidden mean breaks the line.
 
     >>> from types import SimpleNamespace as S
-    >>> r = [RoundResult(1, None, 3, {7: {"ambition": Cell(3, 1.0)}}),
-    ...      RoundResult(2, None, 3, {7: {"ambition": Cell(3, 5.0)}})]
+    >>> r = [RoundResult(1, None, 3, cells={7: {"ambition": Cell(3, 1.0)}}),
+    ...      RoundResult(2, None, 3, cells={7: {"ambition": Cell(3, 5.0)}})]
     >>> c = line_chart(r, [S(pk=7, name="A")], "ambition")
     >>> [(p["x"], p["y"]) for p in c["series"][0]["points"]]
     [(28.0, 152.0), (308.0, 12.0)]
