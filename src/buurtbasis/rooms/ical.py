@@ -35,9 +35,7 @@ class Event:
 def escape_text(value: str) -> str:
     """Escape a TEXT value (RFC 5545 3.3.11)."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line: str) -> str:
@@ -64,9 +62,7 @@ def _utc(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def calendar(
-    events: Iterable[Event], *, name: str, now: dt.datetime | None = None
-) -> str:
+def calendar(events: Iterable[Event], *, name: str, now: dt.datetime | None = None) -> str:
     """The whole calendar as text (CRLF line ends)."""
     now = now or dt.datetime.now(dt.UTC)
     lines = [

@@ -54,9 +54,7 @@ class Room(models.Model):
     facilities = models.TextField(_("facilities"), blank=True)
     key_instructions = models.TextField(_("how to get the key"), blank=True)
     price_cents_per_hour = models.PositiveIntegerField(_("price per hour (cents)"), default=0)
-    free_for_initiatives = models.BooleanField(
-        _("free for resident initiatives"), default=False
-    )
+    free_for_initiatives = models.BooleanField(_("free for resident initiatives"), default=False)
     waiver_rules = models.TextField(_("waiver rules"), blank=True)
     show_titles_in_feed = models.BooleanField(
         _("show activity titles in the public calendar"), default=False
@@ -134,9 +132,7 @@ class Blackout(models.Model):
         verbose_name = _("closed date")
         verbose_name_plural = _("closed dates")
         ordering = ["date"]
-        constraints = [
-            models.UniqueConstraint(fields=["room", "date"], name="rooms_blackout_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["room", "date"], name="rooms_blackout_once")]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d}"

@@ -214,9 +214,10 @@ def check_slot(
             f"{w.starts:%H:%M}–{w.ends:%H:%M}" for w in windows if w.weekday == day.weekday()
         )
         if times:
-            message = _(
-                "On %(day)s the room can only be booked at these times: %(times)s."
-            ) % {"day": _day(day), "times": times}
+            message = _("On %(day)s the room can only be booked at these times: %(times)s.") % {
+                "day": _day(day),
+                "times": times,
+            }
         else:
             message = _("The room cannot be booked on %(day)s.") % {"day": _day(day)}
         raise RoomError(message, "availability")
@@ -259,9 +260,7 @@ def request_booking(
     if not title:
         raise RoomError(_("Fill in what the activity is."), "title")
     if not 1 <= weeks <= MAX_WEEKS:
-        raise RoomError(
-            _("Repeat weekly for at most %(max)s weeks.") % {"max": MAX_WEEKS}, "weeks"
-        )
+        raise RoomError(_("Repeat weekly for at most %(max)s weeks.") % {"max": MAX_WEEKS}, "weeks")
     now = now or timezone.now()
     if _local(day, start) <= now:
         raise RoomError(_("Choose a date and time in the future."), "past")
@@ -349,9 +348,7 @@ def _lock_room(room: Room) -> None:
     list(Room.objects.select_for_update().filter(pk=room.pk).values_list("pk", flat=True))
 
 
-def decide(
-    *, booking: Booking, accept: bool, reason: str = "", origin: Origin
-) -> list[Booking]:
+def decide(*, booking: Booking, accept: bool, reason: str = "", origin: Origin) -> list[Booking]:
     """The partner accepts or declines the requested bookings of ``booking``'s series."""
     room = booking.room
     _managed(room, origin)
@@ -496,6 +493,10 @@ def free_rooms(rooms, starts_at: dt.datetime, ends_at: dt.datetime):
 
 def open_at(rooms, day: dt.date, start: dt.time, end: dt.time):
     """``rooms`` with a window covering the slot and not closed that day."""
-    return rooms.filter(
-        Q(windows__weekday=day.weekday(), windows__starts__lte=start, windows__ends__gte=end)
-    ).exclude(blackouts__date=day).distinct()
+    return (
+        rooms.filter(
+            Q(windows__weekday=day.weekday(), windows__starts__lte=start, windows__ends__gte=end)
+        )
+        .exclude(blackouts__date=day)
+        .distinct()
+    )
