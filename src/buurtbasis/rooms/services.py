@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.initiatives.models import Initiative
 from buurtbasis.organisations.models import Membership, Organisation
@@ -260,7 +261,15 @@ def request_booking(
     if not title:
         raise RoomError(_("Fill in what the activity is."), "title")
     if not 1 <= weeks <= MAX_WEEKS:
-        raise RoomError(_("Repeat weekly for at most %(max)s weeks.") % {"max": MAX_WEEKS}, "weeks")
+        raise RoomError(
+            ngettext(
+                "Repeat weekly for at most %(max)s week.",
+                "Repeat weekly for at most %(max)s weeks.",
+                MAX_WEEKS,
+            )
+            % {"max": MAX_WEEKS},
+            "weeks",
+        )
     now = now or timezone.now()
     if _local(day, start) <= now:
         raise RoomError(_("Choose a date and time in the future."), "past")
