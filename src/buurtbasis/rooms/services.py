@@ -509,3 +509,8 @@ def open_at(rooms, day: dt.date, start: dt.time, end: dt.time):
         .exclude(blackouts__date=day)
         .distinct()
     )
+
+
+def open_on(rooms, day: dt.date):
+    """``rooms`` open some time on ``day`` (a window that weekday, not a closed date)."""
+    return rooms.filter(windows__weekday=day.weekday()).exclude(blackouts__date=day).distinct()

@@ -71,15 +71,15 @@ def browse(request):
             if filters.get(name):
                 rooms = rooms.filter(**{name: True})
         day, start, end = filters.get("date"), filters.get("start"), filters.get("end")
-        if day:
-            start = start or dt.time(0, 0)
-            end = end or dt.time(23, 59)
+        if day and start and end:
             rooms = services.open_at(rooms, day, start, end)
             rooms = services.free_rooms(
                 rooms,
                 timezone.make_aware(dt.datetime.combine(day, start)),
                 timezone.make_aware(dt.datetime.combine(day, end)),
             )
+        elif day:  # open some time that day
+            rooms = services.open_on(rooms, day)
     elif form.is_bound:
         rooms = rooms.none()
     return render(

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from buurtbasis.platform.tenancy import ensure_tenant
-from buurtbasis.rooms.models import Booking, BookingStatus, Room
+from buurtbasis.rooms.models import Blackout, Booking, BookingStatus, Room
 
 from .helpers import accept, make_room, next_weekday, request, town
 
@@ -55,6 +55,10 @@ def test_browse_by_free_time(client, towns):
     accept(z, booking)
     page = client.get(reverse("rooms:browse"), params).content.decode()
     assert "Aula Zwolle" not in page and "Buurthuis Zwolle" in page
+    # a date only: the rooms open that day
+    Blackout.objects.create(room=z.centre, date=day)
+    page = client.get(reverse("rooms:browse"), {"date": day.isoformat()}).content.decode()
+    assert "Aula Zwolle" in page and "Buurthuis Zwolle" not in page
     # outside the opening times nothing is free
     params = {"date": day.isoformat(), "start": "06:00", "end": "07:00"}
     assert "Geen ruimte past" in client.get(reverse("rooms:browse"), params).content.decode()
