@@ -119,3 +119,19 @@ def test_the_constraint_refuses_an_overlapping_insert_that_bypasses_the_service(
     # and an update that turns a waiting booking into an overlapping accepted one
     with pytest.raises(IntegrityError), transaction.atomic():
         Booking.objects.filter(title="D").update(status=BookingStatus.ACCEPTED)
+
+
+def test_when_the_check_misses_an_overlap_the_constraint_still_refuses_with_a_clear_error(
+    monkeypatch,
+):
+    t = town()
+    [a] = request(t, start=(19, 0), end=(21, 0), title="A")
+    [b] = request(t, start=(20, 0), end=(22, 0), title="B")
+    services.decide(booking=a, accept=True, origin=Origin(actor=t.contact))
+    # a service whose own check is broken: the database is the last guard
+    monkeypatch.setattr(services, "overlapping", lambda *args: Booking.objects.none())
+    with pytest.raises(services.RoomError) as info:
+        services.decide(booking=b, accept=True, origin=Origin(actor=t.contact))
+    assert info.value.code == "overlap"
+    b.refresh_from_db()
+    assert b.status == BookingStatus.REQUESTED
