@@ -407,4 +407,7 @@ def load_demo_rooms(stdout=None) -> Result:
             stdout.write(f"Rooms: created {made}.")
         else:
             stdout.write("Rooms: already there; nothing has changed.")
+        stdout.write(
+            f"Rooms: partner contact of a school (answers room requests): school@{DEMO_DOMAIN}"
+        )
     return result

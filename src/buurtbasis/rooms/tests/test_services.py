@@ -4,6 +4,8 @@ no overlap, notifications to the other side, the audit trail."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from buurtbasis.platform.audit import Origin
 from buurtbasis.platform.models import AuditEvent, Notification
@@ -195,3 +197,17 @@ def test_requests_are_rate_limited(settings):
         request(t, day=next_weekday(weeks=1 + n))
     refused("rate", request, t, day=next_weekday(weeks=30))
     cache.clear()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite path")
+def test_on_sqlite_accepting_takes_the_write_lock_before_it_reads():
+    t = town()
+    [booking] = request(t)
+    with CaptureQueriesContext(connection) as queries:
+        accept(t, booking)
+    sql = [q["sql"] for q in queries.captured_queries]
+    first_room_write = next(i for i, s in enumerate(sql) if s.startswith('UPDATE "rooms_room"'))
+    first_booking_read = next(
+        i for i, s in enumerate(sql) if s.startswith("SELECT") and '"rooms_booking"' in s
+    )
+    assert first_room_write < first_booking_read
