@@ -30,7 +30,7 @@ def partner_block(request, **_objects):
     code = request.tenant.cbs_code
     return {
         "waiting": queries.waiting_for(ids, code=code),
-        "count": queries.count_waiting(ids),
+        "count": queries.count_waiting(ids, code=code),
     }
 
 

@@ -98,17 +98,15 @@ def waiting_for(organisation_ids, *, code: str | None = None, limit: int = DASHB
     return out
 
 
-def count_waiting(organisation_ids) -> int:
-    return (
-        Booking.objects.filter(
-            room__organisation_id__in=organisation_ids,
-            status=BookingStatus.REQUESTED,
-            starts_at__gt=timezone.now(),
-        )
-        .values("series")
-        .distinct()
-        .count()
+def count_waiting(organisation_ids, *, code: str | None = None) -> int:
+    rows = Booking.objects.filter(
+        room__organisation_id__in=organisation_ids,
+        status=BookingStatus.REQUESTED,
+        starts_at__gt=timezone.now(),
     )
+    if code:
+        rows = rows.filter(room__in=Room.objects.in_municipality(code))
+    return rows.values("series").distinct().count()
 
 
 def of_initiatives(initiative_ids, *, limit: int = DASHBOARD_ROWS, upcoming: bool = True):

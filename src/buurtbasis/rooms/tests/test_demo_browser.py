@@ -87,6 +87,15 @@ def test_an_initiator_books_a_school_room_on_a_phone_and_finds_it_in_the_feed(
     page.get_by_text("U heeft de aanvraag goedgekeurd").wait_for()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.ACCEPTED and booking.decided_by == contact
+    # the partner's own pages: the overview, and editing the room with its opening times
+    page.goto(f"{site.url}/ruimtes/partner/")
+    page.get_by_role("heading", name="Uw ruimtes en aanvragen", level=1).wait_for()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Aula De Vlieger bewerken").click()
+    page.get_by_role("heading", name="Openingstijden").wait_for()
+    assert axe_violations(page) == []
+    page.goto(f"{site.url}{booking.room.get_absolute_url()}?week={day.isoformat()}")
+    page.get_by_role("link", name=TITLE).wait_for()  # the partner sees who booked
 
     # The initiator sees the key instructions and the booking in the initiative's feed.
     login(page, site, initiator)
