@@ -81,9 +81,9 @@ def test_an_initiator_books_a_school_room_on_a_phone_and_finds_it_in_the_feed(
     page.get_by_role("heading", name="Aanvragen voor ruimtes om te beantwoorden").wait_for()
     assert axe_violations(page) == []
     page.get_by_role("link", name=TITLE).click()
-    page.get_by_role("button", name="Goedkeuren").wait_for()
+    page.get_by_role("button", name="Accepteren").wait_for()
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Goedkeuren").click()
+    page.get_by_role("button", name="Accepteren").click()
     page.get_by_text("U heeft de aanvraag goedgekeurd").wait_for()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.ACCEPTED and booking.decided_by == contact

@@ -145,7 +145,7 @@ def test_who_may_answer_and_see_a_booking(client, towns):
     # the initiator sees it but may not answer
     as_(client, z.initiator)
     page = client.get(see).content.decode()
-    assert "code 4711" not in page and "Goedkeuren" not in page
+    assert "code 4711" not in page and "Accepteren" not in page
     assert client.post(decide, {"action": "accept"}).status_code == 403
     # the school's contact accepts; a decline without reason is refused first
     as_(client, z.contact)
