@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from buurtbasis.areas.models import Area, AreaLevel
@@ -273,7 +274,11 @@ def batch(request, pk):
             if made:
                 messages.success(
                     request,
-                    _("%(n)s pairs are proposed. Each starts when both households accept.")
+                    ngettext(
+                        "%(n)s pair is proposed. It starts when both households accept.",
+                        "%(n)s pairs are proposed. Each starts when both households accept.",
+                        len(made),
+                    )
                     % {"n": len(made)},
                 )
             return redirect("buddies:programme", pk=prog.pk)
