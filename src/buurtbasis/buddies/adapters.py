@@ -8,6 +8,7 @@ Notes of check-ins are masked with ``buurtcore.text.mask``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,8 +75,17 @@ def _options(max_km, require_language: bool = False) -> Options:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """What the suggestions page shows of a candidate household."""
+
+    pk: int
+    label: str
+    area_name: str
+
+
+@dataclass(frozen=True)
 class Suggestion:
-    household: Household
+    household: Candidate
     rank: int
     score: float
     percent: int
@@ -83,29 +93,101 @@ class Suggestion:
     explanation: str
 
 
-def suggestions(
-    household: Household,
-    candidates: list[Household],
-    *,
-    excluded_ids: set[int] = frozenset(),
-    max_km=None,
-    top: int = 10,
-) -> dict[str, Any]:
-    """Ranked candidates for ``household`` among ``candidates`` (waiting, other kind).
+#: Fields read for matching, in the order ``_core_from_values`` takes them.
+VALUE_FIELDS = (
+    "pk",
+    "kind",
+    "label",
+    "lat",
+    "lon",
+    "adults",
+    "children_ages",
+    "languages",
+    "interests",
+    "availability",
+    "area__code",
+    "area__name",
+    "wishes",
+    "language_required",
+    "sensitive",
+    "consent_sensitive",
+)
 
-    Returns ``{"suggestions": [Suggestion…], "n_candidates", "n_feasible",
-    "infeasible": [(text, count)…]}`` with texts in the active language.
-    """
+
+def _core_from_values(v: tuple, excluded: frozenset[str]) -> CoreHousehold:
+    (pk, kind, _label, lat, lon, adults, ages, langs, interests, slots) = v[:10]
+    (area_code, _area_name, wishes, required, sensitive, consent) = v[10:]
+    return CoreHousehold(
+        id=f"h{pk}",
+        kind=kind,
+        lat=lat if lat is not None else 0.0,
+        lon=lon if lon is not None else 0.0,
+        adults=max(1, adults),
+        children_ages=tuple(sorted(int(a) for a in ages)),
+        languages=tuple(Language(x["code"], x.get("level", "good")) for x in langs),
+        interests=frozenset(str(i).lower() for i in interests),
+        availability=frozenset(slots),
+        area_code=area_code or "",
+        wishes=frozenset(wishes),
+        language_required=required,
+        excluded=excluded,
+        sensitive=dict(sensitive or {}) if consent else {},
+        consent_sensitive=consent,
+    )
+
+
+def _waiting(programme) -> tuple[list[tuple], list[CoreHousehold]]:
+    """The programme's waiting households as value rows and as core households, each
+    excluding its former partners (two queries)."""
+    from .models import Pair
+
+    former: dict[int, set[str]] = {}
+    pairs = Pair.objects.filter(programme=programme).values_list("newcomer_id", "local_id")
+    for a, b in pairs:
+        former.setdefault(a, set()).add(f"h{b}")
+        former.setdefault(b, set()).add(f"h{a}")
+    values = list(
+        Household.objects.filter(
+            programme=programme, status=HouseholdStatus.WAITING, erased_at__isnull=True
+        ).values_list(*VALUE_FIELDS)
+    )
+    return values, [_core_from_values(v, frozenset(former.get(v[0], ()))) for v in values]
+
+
+#: Encoded programmes kept per process (most recently used last).
+_MATCHERS: OrderedDict = OrderedDict()
+MAX_CACHED_PROGRAMMES = 8
+
+
+def programme_matcher(programme, max_km=None) -> tuple[Matcher, dict[str, Candidate]]:
+    """The core ``Matcher`` over the programme's waiting households, encoded once per
+    ``programme.matching_version`` (every write through ``services`` raises it), with the
+    former partners of each household excluded. Two queries when it must be built."""
+    key = (
+        programme.pk,
+        programme.created_at,  # a restored database may reuse a programme's id
+        programme.matching_version,
+        None if max_km is None else float(max_km),
+    )
+    found = _MATCHERS.get(key)
+    if found is not None:
+        _MATCHERS.move_to_end(key)
+        return found
+    values, core = _waiting(programme)
+    candidates = {f"h{v[0]}": Candidate(v[0], v[2], v[11] or "") for v in values}
+    found = (Matcher(core, _options(max_km)), candidates)
+    _MATCHERS[key] = found
+    while len(_MATCHERS) > MAX_CACHED_PROGRAMMES:
+        _MATCHERS.popitem(last=False)
+    return found
+
+
+def _suggestion_dict(out: dict[str, Any], candidates: dict[str, Candidate]) -> dict[str, Any]:
     lang = _lang()
-    excluded = frozenset(f"h{pk}" for pk in excluded_ids)
-    rows = {c.match_id: c for c in candidates if c.pk != household.pk}
-    core = [to_core(household, excluded=excluded)]
-    core += [to_core(c) for c in rows.values()]
-    out = Matcher(core, _options(max_km)).suggest(household.match_id, top=top)
     return {
         "suggestions": [
             Suggestion(
-                household=rows[c["id"]],
+                household=candidates[c["id"]],
                 rank=c["rank"],
                 score=c["score"],
                 percent=round(c["score"] * 100),
@@ -121,23 +203,55 @@ def suggestions(
     }
 
 
-def speaks(row: Household, code: str) -> bool:
-    return any(x.get("code") == code for x in row.languages)
+def suggestions_for(household: Household, *, top: int = 10) -> dict[str, Any]:
+    """Ranked waiting candidates of the other kind for a waiting ``household`` of its
+    programme (never a former partner), within the programme's maximum distance.
+
+    Returns ``{"suggestions": [Suggestion…], "n_candidates", "n_feasible",
+    "infeasible": [(text, count)…], "notice"}`` with texts in the active language.
+    """
+    programme = household.programme
+    matcher, candidates = programme_matcher(programme, programme.max_km)
+    return _suggestion_dict(matcher.suggest(household.match_id, top=top), candidates)
+
+
+def suggestions(
+    household: Household,
+    candidates: list[Household],
+    *,
+    excluded_ids: set[int] = frozenset(),
+    max_km=None,
+    top: int = 10,
+) -> dict[str, Any]:
+    """Like :func:`suggestions_for`, among the given candidate rows (no cache)."""
+    excluded = frozenset(f"h{pk}" for pk in excluded_ids)
+    rows = {c.match_id: c for c in candidates if c.pk != household.pk}
+    core = [to_core(household, excluded=excluded)]
+    core += [to_core(c) for c in rows.values()]
+    out = Matcher(core, _options(max_km)).suggest(household.match_id, top=top)
+    shown = {
+        hid: Candidate(row.pk, row.label, row.area.name if row.area_id else "")
+        for hid, row in rows.items()
+    }
+    return _suggestion_dict(out, shown)
 
 
 def propose(
-    rows: list[Household], *, max_km=None, language_code: str = "", require_language: bool = False
+    programme, *, max_km=None, language_code: str = "", require_language: bool = False
 ) -> dict[str, Any]:
-    """The core's batch proposal over ``rows`` (waiting households of one programme).
+    """The core's batch proposal over the programme's waiting households (never pairing
+    former partners again).
 
     With ``language_code`` only households that speak it take part (a must-have language
     for every pair). The result keeps both languages of each text; ids are ``h<pk>``.
     """
-    taking_part = [r for r in rows if not language_code or speaks(r, language_code)]
-    core = [to_core(r, paired=r.status != HouseholdStatus.WAITING) for r in taking_part]
-    result = Matcher(core, _options(max_km, require_language)).propose()
-    ids = {r.pk for r in taking_part}
-    result["left_out"] = sorted(r.match_id for r in rows if r.pk not in ids)
+    values, core = _waiting(programme)
+    taking_part = [
+        h for h in core if not language_code or any(x.code == language_code for x in h.languages)
+    ]
+    ids = {h.id for h in taking_part}
+    result = Matcher(taking_part, _options(max_km, require_language)).propose()
+    result["left_out"] = sorted(f"h{v[0]}" for v in values if f"h{v[0]}" not in ids)
     return result
 
 

@@ -38,5 +38,12 @@ class BuddiesConfig(AppConfig):
             context=blocks.dashboard_block,
             order=55,
         )
+        register_block(
+            "organisation",
+            key="buddies.programme",
+            template="buddies/_organisation.html",
+            context=blocks.organisation_block,
+            order=70,
+        )
         schedule.register("buddies.checkin_reminders", tasks.send_checkin_reminders, at=time(7, 30))
         schedule.register("buddies.erase_expired", tasks.erase_expired_households, at=time(3, 45))

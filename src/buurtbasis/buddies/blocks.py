@@ -35,3 +35,18 @@ def dashboard_block(request, **objects):
         "mine": mine,
         "active": PairStatus.ACTIVE,
     }
+
+
+def organisation_block(request, organisation=None, **objects):
+    """On an organisation's page: its buddy programme in this municipality, the way to sign
+    up a household, and for its matchers the way to the programme."""
+    if organisation is None:
+        return None
+    code = get_tenant(request).cbs_code
+    programme = organisation.buddy_programmes.filter(municipality_code=code).order_by("pk").first()
+    if programme is None:
+        return None
+    return {
+        "programme": programme,
+        "can_match": access.can_match(request.user, programme, code),
+    }

@@ -35,6 +35,9 @@ class Programme(models.Model):
     max_km = models.DecimalField(
         _("maximum distance (km)"), max_digits=5, decimal_places=1, default=10
     )
+    #: Raised by every write that changes households or pairs (services); the matcher's
+    #: encoded households are cached per version (adapters.programme_matcher).
+    matching_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -19,7 +19,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,6 +73,11 @@ def matchers_of(programme: Programme):
     return User.objects.filter(pk__in=ids, is_active=True).order_by("pk")
 
 
+def touch(programme_id: int) -> None:
+    """Raise the programme's matching version: its cached encoded households are stale."""
+    Programme.objects.filter(pk=programme_id).update(matching_version=F("matching_version") + 1)
+
+
 INTAKE_FIELDS = (
     "kind",
     "label",
@@ -120,6 +125,7 @@ def create_household(
         household.status = HouseholdStatus.WAITING
     _locate(household)
     household.save()
+    touch(programme.pk)
     record_event(
         action="buddies.household_created",
         target=household,
@@ -136,6 +142,7 @@ def update_household(*, household: Household, data: dict[str, Any], origin: Orig
     household.updated_at = timezone.now()
     _locate(household)
     household.save()
+    touch(household.programme_id)
     record_event(action="buddies.household_updated", target=household, origin=origin)
     return household
 
@@ -147,6 +154,7 @@ def mark_ready(*, household: Household, origin: Origin) -> Household:
         raise BuddyError(_("Only a household in intake can be marked ready."))
     household.status = HouseholdStatus.WAITING
     household.save(update_fields=["status"])
+    touch(household.programme_id)
     record_event(action="buddies.household_ready", target=household, origin=origin)
     return household
 
@@ -201,6 +209,7 @@ def propose_pair(
         proposed_by=origin.actor,
     )
     Household.objects.filter(pk__in=[newcomer.pk, local.pk]).update(status=HouseholdStatus.PAIRED)
+    touch(pair.programme_id)
     record_event(
         action="buddies.pair_proposed",
         target=pair,
@@ -277,6 +286,7 @@ def decline(*, pair: Pair, side: str, origin: Origin, reason: str = "") -> Pair:
     Household.objects.filter(pk__in=[pair.newcomer_id, pair.local_id]).update(
         status=HouseholdStatus.WAITING
     )
+    touch(pair.programme_id)
     record_event(action="buddies.pair_declined", target=pair, details={"side": side}, origin=origin)
     return pair
 
@@ -349,6 +359,7 @@ def end_early(*, pair: Pair, reason: str, origin: Origin) -> Pair:
     Household.objects.filter(pk__in=[pair.newcomer_id, pair.local_id]).update(
         status=HouseholdStatus.WAITING
     )
+    touch(pair.programme_id)
     record_event(
         action="buddies.pair_ended_early", target=pair, details={"reason": reason}, origin=origin
     )
@@ -365,6 +376,7 @@ def complete(*, pair: Pair, origin: Origin) -> Pair:
     Household.objects.filter(pk__in=[pair.newcomer_id, pair.local_id]).update(
         status=HouseholdStatus.CLOSED
     )
+    touch(pair.programme_id)
     record_event(action="buddies.pair_completed", target=pair, origin=origin)
     return pair
 
@@ -463,12 +475,9 @@ def request_batch(
 
 def run_batch(batch: BatchProposal) -> BatchProposal:
     """Compute the proposal over the programme's waiting households and store it."""
-    rows = list(
-        batch.programme.households.filter(status=HouseholdStatus.WAITING).select_related("area")
-    )
     try:
         batch.result = adapters.propose(
-            rows,
+            batch.programme,
             max_km=batch.max_km,
             language_code=batch.language_code,
             require_language=batch.require_shared_language,
@@ -534,6 +543,7 @@ def erase_household(household: Household, origin: Origin | None = None) -> None:
         status=HouseholdStatus.CLOSED,
         erased_at=timezone.now(),
     )
+    touch(household.programme_id)
     Pair.objects.filter(Q(newcomer=household) | Q(local=household)).update(
         evaluation_newcomer="", evaluation_local="", explanation=""
     )

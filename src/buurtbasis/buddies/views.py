@@ -154,13 +154,7 @@ def household(request, pk):
     row = access.household_for_matcher(request, pk)
     found = None
     if row.status == HouseholdStatus.WAITING:
-        found = adapters.suggestions(
-            row,
-            queries.candidates_for(row),
-            excluded_ids=services.former_partners(row),
-            max_km=row.programme.max_km,
-            top=TOP,
-        )
+        found = adapters.suggestions_for(row, top=TOP)
     return render(
         request,
         "buddies/household.html",

@@ -92,7 +92,14 @@ def test_ending_early_puts_both_back_to_waiting_and_rematching_never_offers_the_
         [h for h in Household.objects.filter(kind="local", status="waiting")],
         excluded_ids=services.former_partners(newcomer),
     )
-    assert [s.household for s in found["suggestions"]] == [spare]
+    assert [s.household.pk for s in found["suggestions"]] == [spare.pk]
+    # The page's cached matcher too: never the old partner, and new rows count at once.
+    cached = adapters.suggestions_for(Household.objects.get(pk=newcomer.pk))
+    assert [s.household.label for s in cached["suggestions"]] == ["Familie Reserve"]
+    household(t, "local", label="Familie Nieuw")
+    cached = adapters.suggestions_for(Household.objects.get(pk=newcomer.pk))
+    labels = {s.household.label for s in cached["suggestions"]}
+    assert labels == {"Familie Reserve", "Familie Nieuw"}
     with pytest.raises(services.BuddyError, match="eerder"):
         services.propose_pair(newcomer=newcomer, local=pair.local, origin=Origin(actor=t.matcher))
     services.evaluate(
@@ -214,6 +221,8 @@ def test_volunteered_facts_never_change_a_score_without_consent():
     c = household(t, "local", label="Zonder")
     found = adapters.suggestions(a, [b, c])
     scores = {s.household.pk: s.score for s in found["suggestions"]}
+    cached = adapters.suggestions_for(a)
+    assert {s.household.pk: s.score for s in cached["suggestions"]} == scores
     assert scores[b.pk] == scores[c.pk]
     assert all("achtergrond" not in s.explanation for s in found["suggestions"])
     # Emptying the facts takes the consent with it.

@@ -277,3 +277,35 @@ def test_posting_needs_the_csrf_token(towns):
     assert response.status_code == 403
     h.refresh_from_db()
     assert h.status == HouseholdStatus.INTAKE
+
+
+def test_the_organisation_page_leads_to_sign_up_and_its_matchers_to_the_programme(towns):
+    t, _other = towns
+    url = reverse("organisations:detail", args=[t.programme.organisation.slug])
+    html = as_user(t.resident).get(url).content.decode()
+    assert reverse("buddies:sign-up", args=[t.programme.pk]) in html
+    assert f'href="{reverse("buddies:programme", args=[t.programme.pk])}"' not in html
+    html = as_user(t.matcher).get(url).content.decode()
+    assert reverse("buddies:programme", args=[t.programme.pk]) in html
+
+
+def test_a_household_signs_itself_up_and_a_matcher_finishes_the_intake(towns):
+    t, _other = towns
+    client = as_user(t.resident)
+    url = reverse("buddies:sign-up", args=[t.programme.pk])
+    page = client.get(url).content.decode()
+    assert 'name="label"' not in page and 'name="contact_email"' not in page
+    data = {
+        "kind": "local",
+        "adults": "1",
+        "area": t.buurt.pk,
+        "language_1": "nl",
+        "level_1": "native",
+    }
+    assert client.post(url, data).status_code == 302
+    h = Household.objects.get()
+    assert h.contact == t.resident and h.status == HouseholdStatus.INTAKE
+    again = client.post(url, data)
+    assert "al aangemeld" in again.content.decode() and Household.objects.count() == 1
+    html = as_user(t.matcher).get(reverse("buddies:programme", args=[t.programme.pk]))
+    assert h.label in html.content.decode()
