@@ -144,7 +144,7 @@ def main(argv=None) -> int:
         print(
             f"suggestions page for 1 household among {args.candidates} candidates: "
             f"{r['page_ms']:.0f} ms (median of {args.runs}), {r['cold_ms']:.0f} ms after a "
-            f"write (households read and encoded again); batch proposal "
+            f"write (changed households read again, all encoded again); batch proposal "
             f"{args.batch} × {args.batch}: {r['batch_s']:.2f} s, {r['pairs']} pairs "
             f"({connection.vendor})"
         )
