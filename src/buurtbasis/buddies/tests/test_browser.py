@@ -106,3 +106,20 @@ def test_a_matcher_pairs_two_households_on_a_phone_and_the_check_in_reminder_arr
     reminder.first.wait_for()
     assert axe_violations(page) == []
     assert any(MATCHER in m.to and "week 2" in m.subject for m in mail.outbox)
+
+    # The other matcher pages pass axe too: intake form, batch proposal and its result.
+    programme = haddad.programme
+    page.goto(f"{base}/programma/{programme.pk}/nieuw/")
+    page.get_by_role("heading", level=1, name="Nieuwe intake").wait_for()
+    assert axe_violations(page) == []
+    page.goto(f"{base}/programma/{programme.pk}/voorstel/")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Voorstel maken").click()
+    page.get_by_text("Dit is een voorstel, geen besluit", exact=False).first.wait_for()
+    assert axe_violations(page) == []
+    # A resident finds the sign-up form from the organisation's page.
+    login(page, site, User.objects.get(email="bewoner@demo.buurtbasis.nl"))
+    page.goto(f"{site.url}/organisaties/{programme.organisation.slug}/")
+    page.get_by_role("link", name="Meld uw huishouden aan").click()
+    page.get_by_role("heading", level=1, name="Meld uw huishouden aan").wait_for()
+    assert axe_violations(page) == []
