@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .models import CheckIn, Household, HouseholdStatus, Pair, PairStatus, Programme
+from .models import CheckIn, Household, Pair, PairStatus, Programme
 
 PER_PAGE = 25
 #: Overdue check-ins shown in the dashboard block.
@@ -62,19 +62,6 @@ def overdue_count(programme_ids, *, today=None) -> int:
         done_on__isnull=True,
         due_on__lt=today,
     ).count()
-
-
-def candidates_for(household: Household):
-    """Waiting households of the other kind in the same programme (one query)."""
-    other = "local" if household.kind == "newcomer" else "newcomer"
-    return list(
-        Household.objects.filter(
-            programme_id=household.programme_id,
-            kind=other,
-            status=HouseholdStatus.WAITING,
-            erased_at__isnull=True,
-        ).select_related("area")
-    )
 
 
 def pairs_of(household: Household):

@@ -263,3 +263,20 @@ def test_check_in_weeks_come_from_the_settings(settings):
     pair = active_pair(t)
     assert list(pair.checkins.values_list("week", flat=True)) == [1, 4]
     assert CheckIn.objects.count() == 2
+
+
+def test_a_declined_proposal_lets_both_wait_again_and_never_comes_back():
+    t = town()
+    newcomer = household(t, "newcomer")
+    local = household(t, "local")
+    matcher = Origin(actor=t.matcher)
+    pair = services.propose_pair(newcomer=newcomer, local=local, origin=matcher)
+    services.decline(pair=pair, side="local", origin=matcher, reason="Te weinig tijd")
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.DECLINED and pair.end_reason == "Te weinig tijd"
+    statuses = set(Household.objects.values_list("status", flat=True))
+    assert statuses == {HouseholdStatus.WAITING}
+    assert adapters.suggestions_for(Household.objects.get(pk=newcomer.pk))["suggestions"] == []
+    with pytest.raises(services.BuddyError):
+        services.accept(pair=pair, side="newcomer", origin=matcher, on_behalf=True)
+    assert AuditEvent.objects.filter(action="buddies.pair_declined").exists()
