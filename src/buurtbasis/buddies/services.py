@@ -137,7 +137,12 @@ def create_household(
 
 @transaction.atomic
 def update_household(*, household: Household, data: dict[str, Any], origin: Origin) -> Household:
-    for key, value in _clean_intake(data).items():
+    clean = _clean_intake(data)
+    if clean.get("kind", household.kind) != household.kind and (
+        Pair.objects.filter(Q(newcomer=household) | Q(local=household)).exists()
+    ):
+        raise BuddyError(_("The kind of a household that has been in a pair cannot change."))
+    for key, value in clean.items():
         setattr(household, key, value)
     household.updated_at = timezone.now()
     _locate(household)

@@ -280,3 +280,16 @@ def test_a_declined_proposal_lets_both_wait_again_and_never_comes_back():
     with pytest.raises(services.BuddyError):
         services.accept(pair=pair, side="newcomer", origin=matcher, on_behalf=True)
     assert AuditEvent.objects.filter(action="buddies.pair_declined").exists()
+
+
+def test_a_household_that_was_in_a_pair_keeps_its_kind():
+    t = town()
+    pair = active_pair(t)
+    with pytest.raises(services.BuddyError, match="soort"):
+        services.update_household(
+            household=pair.newcomer, data={"kind": "local"}, origin=Origin(actor=t.matcher)
+        )
+    services.update_household(
+        household=pair.newcomer, data={"adults": 3}, origin=Origin(actor=t.matcher)
+    )
+    assert Household.objects.get(pk=pair.newcomer_id).adults == 3
