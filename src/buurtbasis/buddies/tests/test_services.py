@@ -293,3 +293,17 @@ def test_a_household_that_was_in_a_pair_keeps_its_kind():
         household=pair.newcomer, data={"adults": 3}, origin=Origin(actor=t.matcher)
     )
     assert Household.objects.get(pk=pair.newcomer_id).adults == 3
+
+
+def test_explanations_follow_the_page_language():
+    from django.utils import translation
+
+    t = town()
+    newcomer = household(t, "newcomer")
+    household(t, "local", area=t.next_buurt)
+    with translation.override("en"):
+        english = adapters.suggestions_for(newcomer)["suggestions"][0].explanation
+    with translation.override("nl"):
+        dutch = adapters.suggestions_for(newcomer)["suggestions"][0].explanation
+    assert english.startswith("both speak Arabic") and english.endswith(" km")
+    assert dutch.startswith("beide spreken Arabisch") and "," in dutch.split()[-2]
