@@ -192,4 +192,8 @@ def load_demo_buddies(stdout=None):
     waiting = Household.objects.filter(status=HouseholdStatus.WAITING).count()
     if stdout is not None:
         made = ", ".join(f"{n} {label}" for label, n in result.created.items()) or "nothing new"
-        stdout.write(f"Buddy households: {made} ({waiting} waiting).\n")
+        logins = ", ".join(f"{login}@{DEMO_DOMAIN}" for *_x, login, _n in PROGRAMMES)
+        stdout.write(
+            f"Buddy households: {made} ({waiting} waiting); matchers {logins}, "
+            f"household contact {NEWCOMER_LOGIN[0]}@{DEMO_DOMAIN}.\n"
+        )
