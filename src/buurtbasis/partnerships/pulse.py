@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,8 @@ ASPECTS: tuple[Aspect, ...] = (
     ),
     Aspect(
         "interests",
-        _("Interests"),
+        # "belangen": what each partner wants to get out of it (not hobbies)
+        pgettext_lazy("aspect of collaboration", "Interests"),
         (
             ("interests_1", _("I know what the other partners want to get out of this.")),
             ("interests_2", _("What we find important gets a place in our plans.")),
