@@ -78,6 +78,8 @@ bench: $(STAMP)  ## run the benchmarks and print their figures
 	$(BIN)/python bench/close_round.py --db sqlite
 	$(BIN)/python bench/close_round.py --db postgresql
 	$(BIN)/python bench/ledger.py --db postgresql
+	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/buddies.py
 
 clean:  ## remove the virtualenv and the local database
 	rm -rf $(VENV) buurtbasis.sqlite3 media private_media
