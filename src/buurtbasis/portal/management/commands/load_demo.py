@@ -129,6 +129,17 @@ class Command(BaseCommand):
         self.stdout.write(_("Rotterdam, and the social-work organisation that works in both:"))
         for role, email in second.logins:
             self.stdout.write(f"  {role:<40} {email}")
+        self.stdout.write(_("Learning, matching and working together (Zwolle):"))
+        for role, local in (
+            (_("Buddy matcher"), "matcher"),
+            (_("Partner contact of a school (rooms)"), "school"),
+            (_("Partner contact (pulse)"), "partner.school"),
+            (_("Volunteer who refers"), "doorverwijzer"),
+            (_("Professional receiving referrals"), "schuldhulp"),
+            (_("Volunteer who carries too much"), "vrijwilliger"),
+            (_("Resident who takes over a role"), "opvolger"),
+        ):
+            self.stdout.write(f"  {role:<40} {local}@{demo.DEMO_DOMAIN}")
         self.stdout.write(
             _("  Password for all of them: %(password)s") % {"password": demo.DEMO_PASSWORD}
         )
