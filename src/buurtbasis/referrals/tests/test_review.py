@@ -1,0 +1,24 @@
+"""Defects found in review, each with a test that failed before its fix."""
+
+import pytest
+
+from buurtbasis.platform.audit import Origin
+from buurtbasis.referrals import queries, services
+
+from .helpers import refer, town
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_dashboard_count_does_not_tell_a_referrer_steps_the_person_kept_back():
+    """With "nothing reported back" the referrer sees "sent" forever: the dashboard's
+    count of referrals waiting for first contact must not drop when the professional
+    declines or ends it, or the count gives the step away."""
+    t = town()
+    kept_back = refer(t, report_back="nothing")
+    reported = refer(t, report_back="status")
+    origin = Origin(actor=t.professional)
+    services.take_step(kept_back, to_status="declined", category="no_capacity", origin=origin)
+    services.take_step(reported, to_status="declined", category="no_capacity", origin=origin)
+    block = queries.dashboard(t.volunteer, t.code)
+    assert block["referrer"]["waiting"] == 1  # the kept-back one still shows as sent
