@@ -22,3 +22,21 @@ def test_the_dashboard_count_does_not_tell_a_referrer_steps_the_person_kept_back
     services.take_step(reported, to_status="declined", category="no_capacity", origin=origin)
     block = queries.dashboard(t.volunteer, t.code)
     assert block["referrer"]["waiting"] == 1  # the kept-back one still shows as sent
+
+
+def test_an_unverified_address_gets_no_referral_about_that_address():
+    """Registering logs in before the address is confirmed: anyone could sign up with the
+    referred person's address and download the referral (reason, case notes) in "Mijn
+    gegevens", or delete it by deleting the account. Only a confirmed address counts."""
+    from buurtbasis.accounts.tests.factories import UserFactory
+    from buurtbasis.platform.privacy import export_personal_data, run_erasers
+    from buurtbasis.referrals.models import Referral
+
+    t = town()
+    about = refer(t, contact="sanne@example.org")
+    services.add_note(about, text="Vertrouwelijke notitie.", origin=Origin(actor=t.professional))
+    impostor = UserFactory(email="sanne@example.org", email_verified=False)
+    exported = export_personal_data(impostor)["referrals"]
+    assert exported["referrals_about_me"] == []
+    run_erasers(impostor)
+    assert Referral.objects.filter(pk=about.pk).exists()
