@@ -40,3 +40,25 @@ def test_an_unverified_address_gets_no_referral_about_that_address():
     assert exported["referrals_about_me"] == []
     run_erasers(impostor)
     assert Referral.objects.filter(pk=about.pk).exists()
+
+
+def test_nobody_is_referred_to_an_organisation_where_nobody_receives_referrals(client):
+    """A referral to a service whose organisation has no professional on Buurtbasis
+    reached nobody: no one could open it, yet the referrer was told it was sent."""
+    from django.urls import reverse
+
+    from buurtbasis.referrals.models import Referral
+
+    t = town()
+    t.care_professional.memberships.all().delete()
+    with pytest.raises(services.ReferralError) as error:
+        refer(t, service=t.care_service)
+    assert error.value.code == "no_receiver"
+    client.force_login(t.volunteer)
+    page = client.get(reverse("referrals:service", args=[t.care_service.pk])).content.decode()
+    assert reverse("referrals:refer", args=[t.care_service.pk]) not in page
+    response = client.get(reverse("referrals:refer", args=[t.care_service.pk]))
+    assert response.status_code == 302
+    assert not Referral.objects.exists()
+    # the service of an organisation with professionals still takes referrals
+    assert refer(t).pk
