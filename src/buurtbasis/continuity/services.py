@@ -259,6 +259,8 @@ def choose_successor(*, response: Response, origin: Origin, outgoing=None) -> Ha
         raise _forbidden()
     if response.status != ResponseStatus.NEW or role.filled:
         raise ContinuityError(_("This response has already been answered."), code="answered")
+    if not role.succession.is_open:
+        raise ContinuityError(_("This search for successors is closed."), code="closed")
     if outgoing is None:
         members = list(initiative.members.all())
         if actor in members:
