@@ -329,6 +329,12 @@ def choose_successor(*, response: Response, origin: Origin, outgoing=None) -> Ha
 
 @transaction.atomic
 def decline_response(*, response: Response, origin: Origin) -> Response:
+    # read again under a lock: it may have been chosen since the page was loaded
+    response = (
+        Response.objects.select_for_update()
+        .select_related("role__succession__initiative", "responder")
+        .get(pk=response.pk)
+    )
     initiative = response.role.succession.initiative
     if not access.can_manage(origin.actor, initiative):
         raise _forbidden()
@@ -557,6 +563,8 @@ def complete(
 @transaction.atomic
 def cancel(*, handover: HandOver, origin: Origin) -> HandOver:
     """Stop a hand-over in progress; its role is open again."""
+    # read again under a lock: it may have been completed since the page was loaded
+    handover = HandOver.objects.select_for_update().select_related("initiative").get(pk=handover.pk)
     if not access.can_manage(origin.actor, handover.initiative):
         raise _forbidden()
     if handover.status != HandOverStatus.IN_PROGRESS:

@@ -22,3 +22,40 @@ def test_nobody_is_chosen_after_the_search_was_closed():
     assert not HandOver.objects.exists()
     response.refresh_from_db()
     assert response.status == ResponseStatus.NEW
+
+
+def _tick_all(handover, user):
+    for item in handover.items.all():
+        services.tick(item=item, origin=origin(user))
+
+
+def test_a_hand_over_completed_meanwhile_is_not_cancelled_from_an_older_page():
+    """Two managers at once: one completes, the other (page loaded before) cancels. The
+    cancel must see the completed state, or the role opens again for a hand-over that
+    already made the new person an initiator."""
+    s = setup()
+    response = services.respond(role=s.role, message="Ik help graag.", origin=origin(s.candidate))
+    handover = services.choose_successor(response=response, origin=origin(s.initiator))
+    stale = HandOver.objects.get(pk=handover.pk)
+    _tick_all(handover, s.initiator)
+    services.complete(handover=handover, outgoing_choice="stay", origin=origin(s.initiator))
+    with pytest.raises(services.ContinuityError) as error:
+        services.cancel(handover=stale, origin=origin(s.t.worker))
+    assert error.value.code == "state"
+    assert HandOver.objects.get(pk=handover.pk).status == "completed"
+    s.role.refresh_from_db()
+    assert s.role.filled
+
+
+def test_a_chosen_response_is_not_declined_from_an_older_page():
+    s = setup()
+    response = services.respond(role=s.role, message="Ik help graag.", origin=origin(s.candidate))
+    from buurtbasis.continuity.models import Response
+
+    stale = Response.objects.get(pk=response.pk)
+    services.choose_successor(response=response, origin=origin(s.initiator))
+    with pytest.raises(services.ContinuityError) as error:
+        services.decline_response(response=stale, origin=origin(s.t.worker))
+    assert error.value.code == "answered"
+    response.refresh_from_db()
+    assert response.status == ResponseStatus.ACCEPTED
