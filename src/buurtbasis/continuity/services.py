@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE = 1000
 MAX_REASON = 2000
 MAX_HOURS = 200
+#: The host's finance officers are asked about the treasurer at most once in this time.
+ASK_HOST_AGAIN = datetime.timedelta(days=1)
 
 #: The standard checklist of every hand-over: (key, English msgid). The treasurer item
 #: is added only when a host keeps the initiative's books.
@@ -409,6 +411,12 @@ def ask_host_for_treasurer(*, item: ChecklistItem, origin: Origin) -> int:
     agreement = active_agreement(handover.initiative)
     if agreement is None:
         raise ContinuityError(_("No host keeps the books of this initiative."), code="no-host")
+    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+    if item.requested_at is not None and timezone.now() - item.requested_at < ASK_HOST_AGAIN:
+        raise ContinuityError(
+            _("The host was asked less than a day ago. Give them time to answer."),
+            code="asked",
+        )
     officers = [
         m.user
         for m in Membership.objects.filter(

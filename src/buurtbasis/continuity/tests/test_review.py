@@ -59,3 +59,27 @@ def test_a_chosen_response_is_not_declined_from_an_older_page():
     assert error.value.code == "answered"
     response.refresh_from_db()
     assert response.status == ResponseStatus.ACCEPTED
+
+
+def test_the_host_is_asked_about_the_treasurer_once_a_day_not_at_every_click():
+    """Every click on "ask the host" sent a notification to each finance officer of the
+    host: a person-to-person message without a limit."""
+    from buurtbasis.accounts.tests.factories import UserFactory
+    from buurtbasis.hosting.models import AgreementState, HostingAgreement
+    from buurtbasis.organisations.models import Role
+    from buurtbasis.platform.models import Notification
+
+    s = setup()
+    HostingAgreement.objects.create(
+        host=s.t.welfare, initiative=s.initiative, state=AgreementState.ACTIVE
+    )
+    UserFactory(display_name="Penningmeester host", roles=[(Role.FINANCE_OFFICER, s.t.welfare)])
+    response = services.respond(role=s.role, message="Ik help graag.", origin=origin(s.candidate))
+    handover = services.choose_successor(response=response, origin=origin(s.initiator))
+    item = handover.items.get(key="treasurer")
+    assert services.ask_host_for_treasurer(item=item, origin=origin(s.initiator)) == 1
+    item.refresh_from_db()
+    with pytest.raises(services.ContinuityError) as error:
+        services.ask_host_for_treasurer(item=item, origin=origin(s.candidate))
+    assert error.value.code == "asked"
+    assert Notification.objects.filter(kind="continuity.treasurer_request").count() == 1
