@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE = 1000
 MAX_REASON = 2000
 MAX_HOURS = 200
+#: The host's finance officers are asked about the treasurer at most once in this time.
+ASK_HOST_AGAIN = datetime.timedelta(days=1)
 
 #: The standard checklist of every hand-over: (key, English msgid). The treasurer item
 #: is added only when a host keeps the initiative's books.
@@ -259,6 +261,8 @@ def choose_successor(*, response: Response, origin: Origin, outgoing=None) -> Ha
         raise _forbidden()
     if response.status != ResponseStatus.NEW or role.filled:
         raise ContinuityError(_("This response has already been answered."), code="answered")
+    if not role.succession.is_open:
+        raise ContinuityError(_("This search for successors is closed."), code="closed")
     if outgoing is None:
         members = list(initiative.members.all())
         if actor in members:
@@ -327,6 +331,12 @@ def choose_successor(*, response: Response, origin: Origin, outgoing=None) -> Ha
 
 @transaction.atomic
 def decline_response(*, response: Response, origin: Origin) -> Response:
+    # read again under a lock: it may have been chosen since the page was loaded
+    response = (
+        Response.objects.select_for_update()
+        .select_related("role__succession__initiative", "responder")
+        .get(pk=response.pk)
+    )
     initiative = response.role.succession.initiative
     if not access.can_manage(origin.actor, initiative):
         raise _forbidden()
@@ -401,6 +411,12 @@ def ask_host_for_treasurer(*, item: ChecklistItem, origin: Origin) -> int:
     agreement = active_agreement(handover.initiative)
     if agreement is None:
         raise ContinuityError(_("No host keeps the books of this initiative."), code="no-host")
+    item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
+    if item.requested_at is not None and timezone.now() - item.requested_at < ASK_HOST_AGAIN:
+        raise ContinuityError(
+            _("The host was asked less than a day ago. Give them time to answer."),
+            code="asked",
+        )
     officers = [
         m.user
         for m in Membership.objects.filter(
@@ -555,6 +571,8 @@ def complete(
 @transaction.atomic
 def cancel(*, handover: HandOver, origin: Origin) -> HandOver:
     """Stop a hand-over in progress; its role is open again."""
+    # read again under a lock: it may have been completed since the page was loaded
+    handover = HandOver.objects.select_for_update().select_related("initiative").get(pk=handover.pk)
     if not access.can_manage(origin.actor, handover.initiative):
         raise _forbidden()
     if handover.status != HandOverStatus.IN_PROGRESS:

@@ -90,9 +90,10 @@ class ActionForm(Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.people = {p.pk: p for p in people}
+        # Never an e-mail address: the other sides see this list.
         self.fields["owner"].choices = [
-            (p.pk, p.display_name or p.email)
-            for p in sorted(people, key=lambda p: (p.display_name or p.email).lower())
+            (p.pk, p.display_name or _("Person without a name (%(number)s)") % {"number": p.pk})
+            for p in sorted(people, key=lambda p: (not p.display_name, p.display_name.lower()))
         ]
 
     def clean_owner(self):

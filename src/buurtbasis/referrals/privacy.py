@@ -2,8 +2,8 @@
 
 A referred person often has no account: the receiving organisation exports or erases a
 referral on the person's request (the case page, ``services.export_referral`` and
-``services.erase_referral``). A person with an account whose e-mail address is the
-contact recorded in a referral gets it in "Mijn gegevens", and deleting their account
+``services.erase_referral``). A person with an account whose confirmed e-mail address is
+the contact recorded in a referral gets it in "Mijn gegevens", and deleting their account
 deletes it (an anonymous count remains). For the referrer, the export lists the
 referrals they made, without the person's details once sent (they are for the
 receiving organisation only); their account's deletion leaves the referrals without a
@@ -25,7 +25,9 @@ RETENTION_NOTE = (
 
 
 def _about(user):
-    if not user.email:
+    # Only a confirmed address: signing up logs in before the address is confirmed, so an
+    # unconfirmed one may be somebody else's.
+    if not user.email or not user.email_verified:
         return Referral.objects.none()
     return Referral.objects.filter(contact__iexact=user.email)
 

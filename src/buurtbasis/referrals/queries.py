@@ -8,7 +8,7 @@ from django.utils import timezone
 from buurtbasis.areas.models import Area, AreaLevel
 
 from . import access
-from .models import Referral, Service
+from .models import WAITING, Referral, Service
 
 #: Rows on a dashboard block.
 BLOCK_ROWS = 5
@@ -64,7 +64,9 @@ def dashboard(user, code: str) -> dict | None:
     if access.can_refer(user, code):
         mine = made_by(user, code)
         context["referrer"] = {
-            "waiting": mine.waiting().count(),
+            # A referral whose steps are not reported back stays "sent" for the
+            # referrer, so it counts as waiting whatever the professional did.
+            "waiting": mine.filter(Q(status__in=WAITING) | ~Q(report_back="status")).count(),
             # The referrer sees "overdue" (no first contact in time) only when the person
             # agreed that the status steps are reported back.
             "overdue": list(mine.overdue(today).filter(report_back="status")[:BLOCK_ROWS]),

@@ -116,6 +116,19 @@ def professionals_of(organisation):
     return _professionals_of(organisation).order_by("display_name", "pk")
 
 
+def receives_referrals(service: Service) -> bool:
+    """Whether a professional of the service's organisation is on Buurtbasis to receive
+    a referral (without one, a referral would reach nobody)."""
+    return _professionals_of(service.organisation).exists()
+
+
+def no_receiver_message() -> str:
+    return _(
+        "Nobody at this organisation receives referrals through Buurtbasis yet. Use the "
+        "contact for professionals."
+    )
+
+
 def _log(referral: Referral, action: str, origin: Origin, **details) -> None:
     record_event(
         action=f"referrals.{action}",
@@ -224,6 +237,8 @@ def make_referral(
         )
     if not service.active:
         raise ReferralError(_("This service is no longer on the social map."), code="inactive")
+    if not receives_referrals(service):
+        raise ReferralError(no_receiver_message(), code="no_receiver")
     shared = [s for s in Shared.values if s in set(shared)]
     if not shared:
         raise ReferralError(

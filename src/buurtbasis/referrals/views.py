@@ -77,6 +77,8 @@ def service_detail(request, pk):
         Service.objects.in_municipality(code).select_related("organisation"), pk=pk
     )
     user = request.user
+    referrer = access.can_refer(user, code)
+    receives = referrer and services.receives_referrals(service)
     return render(
         request,
         "referrals/service.html",
@@ -84,7 +86,8 @@ def service_detail(request, pk):
             "service": service,
             "areas": list(service.areas.order_by("code")),
             "for_professionals": access.sees_professional_contact(user, code),
-            "can_refer": service.active and access.can_refer(user, code),
+            "can_refer": service.active and receives and referrer,
+            "no_receiver": service.active and referrer and not receives,
             "can_edit": access.maintainable_organisations(user, code)
             .filter(pk=service.organisation_id)
             .exists(),
@@ -156,6 +159,9 @@ def refer(request, pk):
     service = get_object_or_404(
         Service.objects.in_municipality(code).active().select_related("organisation"), pk=pk
     )
+    if not services.receives_referrals(service):
+        messages.error(request, services.no_receiver_message())
+        return redirect("referrals:service", pk=service.pk)
     form = ReferralForm(
         request.POST or None, professionals=services.professionals_of(service.organisation)
     )
