@@ -309,3 +309,22 @@ def test_a_household_signs_itself_up_and_a_matcher_finishes_the_intake(towns):
     assert "al aangemeld" in again.content.decode() and Household.objects.count() == 1
     html = as_user(t.matcher).get(reverse("buddies:programme", args=[t.programme.pk]))
     assert h.label in html.content.decode()
+
+
+def test_a_contact_person_does_not_see_what_the_other_household_said_in_the_evaluation(towns):
+    t, _other = towns
+    contact = UserFactory(display_name="Samir")
+    pair = active_pair(t, contact=contact)
+    origin = Origin(actor=t.matcher)
+    services.end_early(pair=pair, reason="Verhuisd", origin=origin)
+    services.evaluate(
+        pair=pair,
+        newcomer_text="Wij vonden het fijn",
+        local_text="Het klikte niet met de ouders",
+        origin=origin,
+    )
+    url = reverse("buddies:pair", args=[pair.pk])
+    html = as_user(contact).get(url).content.decode()
+    assert "Het klikte niet met de ouders" not in html
+    assert "Het klikte niet met de ouders" in as_user(t.matcher).get(url).content.decode()
+
