@@ -327,7 +327,10 @@ def record_checkin(
         raise BuddyError(_("Check-ins are recorded for active pairs only."))
     if checkin.done_on:
         raise BuddyError(_("This check-in is recorded already."))
-    checkin.done_on = done_on or timezone.localdate()
+    done_on = done_on or timezone.localdate()
+    if done_on > timezone.localdate():
+        raise BuddyError(_("A check-in is recorded after it took place, not on a future date."))
+    checkin.done_on = done_on
     checkin.done_by = origin.actor
     checkin.note = adapters.mask_note(note)[:300]
     checkin.save()

@@ -328,3 +328,22 @@ def test_a_contact_person_does_not_see_what_the_other_household_said_in_the_eval
     assert "Het klikte niet met de ouders" not in html
     assert "Het klikte niet met de ouders" in as_user(t.matcher).get(url).content.decode()
 
+
+def test_a_check_in_cannot_be_recorded_on_a_future_date(towns):
+    import datetime
+
+    from django.utils import timezone
+
+    t, _other = towns
+    pair = active_pair(t)
+    first = pair.checkins.order_by("due_on").first()
+    future = timezone.localdate() + datetime.timedelta(days=30)
+    response = as_user(t.matcher).post(
+        reverse("buddies:pair", args=[pair.pk]),
+        {"action": "checkin", "checkin": first.pk, "checkin-done_on": future.isoformat()},
+        follow=True,
+    )
+    first.refresh_from_db()
+    assert first.done_on is None
+    assert response.status_code == 200
+    assert "niet op een datum in de toekomst" in response.content.decode()
