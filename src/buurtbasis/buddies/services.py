@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from buurtbasis.organisations.access import Role
@@ -380,6 +381,15 @@ def complete(*, pair: Pair, origin: Origin) -> Pair:
     pair = _lock(pair)
     if pair.status != PairStatus.ACTIVE:
         raise BuddyError(_("Only an active pair can be completed."))
+    if pair.ends_on and timezone.localdate() < pair.ends_on:
+        # Stopping before the term is an early end, which needs a reason.
+        raise BuddyError(
+            _(
+                "The term runs until %(date)s. To stop before then, choose “End early” "
+                "and give a reason."
+            )
+            % {"date": date_format(pair.ends_on, "j F Y")}
+        )
     _finish(pair, PairStatus.COMPLETED, origin)
     Household.objects.filter(pk__in=[pair.newcomer_id, pair.local_id]).update(
         status=HouseholdStatus.CLOSED
