@@ -347,3 +347,19 @@ def test_a_check_in_cannot_be_recorded_on_a_future_date(towns):
     assert first.done_on is None
     assert response.status_code == 200
     assert "niet op een datum in de toekomst" in response.content.decode()
+
+
+def test_the_complete_button_shows_only_once_the_term_is_over(towns):
+    import datetime
+
+    from django.utils import timezone
+
+    t, _other = towns
+    client = as_user(t.matcher)
+    fresh = active_pair(t)
+    assert (
+        "Koppel afronden"
+        not in client.get(reverse("buddies:pair", args=[fresh.pk])).content.decode()
+    )
+    old = active_pair(t, start=timezone.localdate() - datetime.timedelta(days=200))
+    assert "Koppel afronden" in client.get(reverse("buddies:pair", args=[old.pk])).content.decode()
