@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from buurtbasis.organisations.access import Role
@@ -327,7 +328,10 @@ def record_checkin(
         raise BuddyError(_("Check-ins are recorded for active pairs only."))
     if checkin.done_on:
         raise BuddyError(_("This check-in is recorded already."))
-    checkin.done_on = done_on or timezone.localdate()
+    done_on = done_on or timezone.localdate()
+    if done_on > timezone.localdate():
+        raise BuddyError(_("A check-in is recorded after it took place, not on a future date."))
+    checkin.done_on = done_on
     checkin.done_by = origin.actor
     checkin.note = adapters.mask_note(note)[:300]
     checkin.save()
@@ -377,6 +381,15 @@ def complete(*, pair: Pair, origin: Origin) -> Pair:
     pair = _lock(pair)
     if pair.status != PairStatus.ACTIVE:
         raise BuddyError(_("Only an active pair can be completed."))
+    if pair.ends_on and timezone.localdate() < pair.ends_on:
+        # Stopping before the term is an early end, which needs a reason.
+        raise BuddyError(
+            _(
+                "The term runs until %(date)s. To stop before then, choose “End early” "
+                "and give a reason."
+            )
+            % {"date": date_format(pair.ends_on, "j F Y")}
+        )
     _finish(pair, PairStatus.COMPLETED, origin)
     Household.objects.filter(pk__in=[pair.newcomer_id, pair.local_id]).update(
         status=HouseholdStatus.CLOSED

@@ -11,7 +11,9 @@ class RoomsConfig(AppConfig):
         from buurtbasis.platform.notifications import register_kind
         from buurtbasis.platform.privacy import register_eraser, register_exporter
 
-        from . import blocks, privacy
+        from . import blocks, privacy, signals
+
+        signals.connect()
 
         folder = "rooms/notifications/"
         for key, label in (

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.areas.models import Area, AreaLevel
@@ -10,7 +13,7 @@ from buurtbasis.platform.forms import Form, ModelForm
 from buurtbasis.platform.money import AmountError, cents_to_input, parse_euros
 
 from .models import Room, Weekday
-from .services import MAX_WEEKS
+from .services import MAX_DAYS_AHEAD, MAX_WEEKS
 
 
 class DateInput(forms.DateInput):
@@ -59,6 +62,9 @@ class BrowseForm(Form):
         date, start, end = data.get("date"), data.get("start"), data.get("end")
         if (start or end) and not date:
             self.add_error("date", _("Choose a date to see which rooms are free."))
+        today = timezone.localdate()
+        if date and not today <= date <= today + dt.timedelta(days=MAX_DAYS_AHEAD):
+            self.add_error("date", _("Choose a date from today up to a year ahead."))
         if date and (start is None) != (end is None):
             self.add_error("end", _("Fill in both the start and the end time."))
         if start and end and end <= start:

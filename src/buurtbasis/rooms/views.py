@@ -29,6 +29,8 @@ from .models import Booking, BookingStatus, InitiativeCalendar, Room
 
 #: Rooms on one browse page (the list is bounded; filters narrow it).
 BROWSE_LIMIT = 100
+#: How far from today a room's week may be shown.
+WEEK_RANGE_DAYS = 10 * 366
 
 
 def _code(request) -> str:
@@ -100,6 +102,9 @@ def _week_start(request) -> dt.date:
     try:
         chosen = dt.date.fromisoformat(value) if value else timezone.localdate()
     except ValueError:
+        chosen = timezone.localdate()
+    if abs((chosen - timezone.localdate()).days) > WEEK_RANGE_DAYS:
+        # Far-off weeks (up to the year 1 or 9999) would overflow the date arithmetic.
         chosen = timezone.localdate()
     return queries.monday(chosen)
 

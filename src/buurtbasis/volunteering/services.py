@@ -45,6 +45,8 @@ INVITE_WINDOW = 3600
 #: The longest shift and the most people one shift can ask for.
 MAX_SHIFT_HOURS = 24
 MAX_NEEDED = 200
+#: How far ahead a shift may be planned.
+MAX_DAYS_AHEAD = 366
 
 
 class VolunteeringError(Exception):
@@ -140,6 +142,8 @@ def add_shift(
         raise VolunteeringError(_("A shift lasts at most 24 hours. Add a second shift."))
     if ends_at < timezone.now():
         raise VolunteeringError(_("This shift lies in the past."))
+    if starts_at > timezone.now() + datetime.timedelta(days=MAX_DAYS_AHEAD):
+        raise VolunteeringError(_("A shift can be planned at most a year ahead."))
     if not 1 <= needed <= MAX_NEEDED:
         raise VolunteeringError(_("A shift needs between 1 and 200 people."))
     return Shift.objects.create(task=task, starts_at=starts_at, ends_at=ends_at, needed=needed)

@@ -234,7 +234,7 @@ def test_volunteered_facts_never_change_a_score_without_consent():
 def test_retention_erases_details_months_after_the_evaluation_and_only_then(settings):
     settings.BUDDIES_RETENTION_MONTHS = 12
     t = town()
-    pair = active_pair(t)
+    pair = active_pair(t, start=timezone.localdate() - datetime.timedelta(days=200))
     waiting = household(t, "newcomer", label="Wacht nog")
     services.complete(pair=pair, origin=Origin())
     services.evaluate(pair=pair, newcomer_text="Goed", local_text="Prima", origin=Origin())
@@ -307,3 +307,16 @@ def test_explanations_follow_the_page_language():
         dutch = adapters.suggestions_for(newcomer)["suggestions"][0].explanation
     assert english.startswith("both speak Arabic") and english.endswith(" km")
     assert dutch.startswith("beide spreken Arabisch") and "," in dutch.split()[-2]
+
+
+def test_a_pair_is_completed_only_when_its_term_is_over():
+    t = town()
+    pair = active_pair(t)
+    with pytest.raises(services.BuddyError, match="Eerder stoppen"):
+        services.complete(pair=pair, origin=Origin(actor=t.matcher))
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.ACTIVE
+    old = active_pair(t, start=timezone.localdate() - datetime.timedelta(days=200))
+    services.complete(pair=old, origin=Origin(actor=t.matcher))
+    old.refresh_from_db()
+    assert old.status == PairStatus.COMPLETED

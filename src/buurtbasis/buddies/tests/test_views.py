@@ -309,3 +309,57 @@ def test_a_household_signs_itself_up_and_a_matcher_finishes_the_intake(towns):
     assert "al aangemeld" in again.content.decode() and Household.objects.count() == 1
     html = as_user(t.matcher).get(reverse("buddies:programme", args=[t.programme.pk]))
     assert h.label in html.content.decode()
+
+
+def test_a_contact_person_does_not_see_what_the_other_household_said_in_the_evaluation(towns):
+    t, _other = towns
+    contact = UserFactory(display_name="Samir")
+    pair = active_pair(t, contact=contact)
+    origin = Origin(actor=t.matcher)
+    services.end_early(pair=pair, reason="Verhuisd", origin=origin)
+    services.evaluate(
+        pair=pair,
+        newcomer_text="Wij vonden het fijn",
+        local_text="Het klikte niet met de ouders",
+        origin=origin,
+    )
+    url = reverse("buddies:pair", args=[pair.pk])
+    html = as_user(contact).get(url).content.decode()
+    assert "Het klikte niet met de ouders" not in html
+    assert "Het klikte niet met de ouders" in as_user(t.matcher).get(url).content.decode()
+
+
+def test_a_check_in_cannot_be_recorded_on_a_future_date(towns):
+    import datetime
+
+    from django.utils import timezone
+
+    t, _other = towns
+    pair = active_pair(t)
+    first = pair.checkins.order_by("due_on").first()
+    future = timezone.localdate() + datetime.timedelta(days=30)
+    response = as_user(t.matcher).post(
+        reverse("buddies:pair", args=[pair.pk]),
+        {"action": "checkin", "checkin": first.pk, "checkin-done_on": future.isoformat()},
+        follow=True,
+    )
+    first.refresh_from_db()
+    assert first.done_on is None
+    assert response.status_code == 200
+    assert "niet op een datum in de toekomst" in response.content.decode()
+
+
+def test_the_complete_button_shows_only_once_the_term_is_over(towns):
+    import datetime
+
+    from django.utils import timezone
+
+    t, _other = towns
+    client = as_user(t.matcher)
+    fresh = active_pair(t)
+    assert (
+        "Koppel afronden"
+        not in client.get(reverse("buddies:pair", args=[fresh.pk])).content.decode()
+    )
+    old = active_pair(t, start=timezone.localdate() - datetime.timedelta(days=200))
+    assert "Koppel afronden" in client.get(reverse("buddies:pair", args=[old.pk])).content.decode()

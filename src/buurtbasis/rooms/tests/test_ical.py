@@ -113,3 +113,24 @@ def test_initiative_feed_has_its_bookings_with_place_and_rotates(client, setting
     assert client.get(reverse("rooms:initiative-feed", args=[token])).status_code == 404
     with pytest.raises(services.RoomError):
         services.rotate_initiative_token(initiative=t.initiative, origin=Origin(actor=t.contact))
+
+
+@pytest.mark.django_db
+def test_an_initiator_who_leaves_the_initiative_loses_its_calendar_feed(client):
+    from buurtbasis.accounts.tests.factories import UserFactory
+    from buurtbasis.initiatives import services as initiative_services
+    from buurtbasis.platform.tenancy import ensure_tenant
+
+    ensure_tenant(cbs_code="GM0193", name="Zwolle", slug="zwolle")
+    z = town()
+    helper = UserFactory(display_name="Mede-initiatiefnemer")
+    z.initiative.members.add(helper)
+    token = services.initiative_calendar(z.initiative).token
+    url = reverse("rooms:initiative-feed", args=[token])
+    assert client.get(url).status_code == 200
+    initiative_services.leave_initiative(initiative=z.initiative, user=helper)
+    # The address the leaver knew no longer works; the remaining initiators get a new one.
+    assert client.get(url).status_code == 404
+    new = services.initiative_calendar(z.initiative).token
+    assert new != token
+    assert client.get(reverse("rooms:initiative-feed", args=[new])).status_code == 200

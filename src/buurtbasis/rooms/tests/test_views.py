@@ -253,3 +253,19 @@ def test_lists_read_a_fixed_number_of_queries(client, towns, django_assert_max_n
     as_(client, z.initiator)
     with django_assert_max_num_queries(16):
         client.get(reverse("rooms:initiative", args=[z.initiative.slug]))
+
+
+@pytest.mark.parametrize("week", ["9999-12-31", "0001-01-01", "0001-01-03"])
+def test_a_week_at_the_edge_of_the_calendar_shows_this_week_instead_of_an_error(
+    client, towns, week
+):
+    z, _r = towns
+    response = client.get(reverse("rooms:detail", args=[z.room.pk]) + f"?week={week}")
+    assert response.status_code == 200
+
+
+def test_browsing_free_rooms_on_a_date_far_in_the_past_gets_a_clear_message(client, towns):
+    z, _r = towns
+    response = client.get(reverse("rooms:browse") + "?date=0001-01-01&start=00:00&end=01:00")
+    assert response.status_code == 200
+    assert "Kies een datum" in response.content.decode()

@@ -351,3 +351,15 @@ def test_a_worker_in_both_municipalities_sees_the_load_of_the_one_they_are_in():
     assert t.resident.display_name in html and other.resident.display_name not in html
     html = client.get("/g/rotterdam" + reverse("volunteering:overview")).content.decode()
     assert other.resident.display_name in html and t.resident.display_name not in html
+
+
+def test_a_shift_far_in_the_future_is_refused_with_a_clear_message():
+    t = town()
+    made = task(t)
+    response = login(t.initiator).post(
+        reverse("volunteering:shift-new", args=[made.pk]),
+        {"date": "9999-12-31", "start": "18:00", "end": "21:00", "needed": 2},
+    )
+    assert response.status_code == 200
+    assert "een jaar vooruit" in response.content.decode()
+    assert not made.shifts.exists()
