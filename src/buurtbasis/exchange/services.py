@@ -362,6 +362,16 @@ def register(
         raise ExchangeError(_("This meeting has already started."))
     if not 1 <= people <= 20:
         raise ExchangeError(_("Register between 1 and 20 people."))
+    if people > meeting.max_places:
+        # it would never fit, and wait at the head of the list before everyone else
+        raise ExchangeError(
+            ngettext(
+                "This meeting has %(places)d place: register at most that many people.",
+                "This meeting has %(places)d places: register at most that many people.",
+                meeting.max_places,
+            )
+            % {"places": meeting.max_places}
+        )
     names = (names or "").strip()[:300]
     existing = Registration.objects.filter(meeting=meeting, initiative=initiative).first()
     waiting = meeting.registrations.filter(status=RegistrationStatus.WAITING)

@@ -1,0 +1,36 @@
+"""Registration and waiting-list integrity of exchange meetings: a registration larger
+than the meeting, re-registering after cancelling, places after a cancelled meeting,
+and the report of a cancelled meeting."""
+
+import datetime
+
+import pytest
+from django.utils import timezone, translation
+
+from buurtbasis.exchange import services
+from buurtbasis.exchange.models import Meeting, RegistrationStatus
+from buurtbasis.platform.audit import Origin
+from buurtbasis.platform.models import Notification
+
+from .helpers import two_towns
+from .test_meetings import _initiative, _meeting, _register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_dutch():
+    with translation.override("nl"):
+        yield
+
+
+def test_a_registration_larger_than_the_meeting_is_refused_and_blocks_nobody():
+    zwolle, _rotterdam = two_towns()
+    big, person_big = _initiative(zwolle, "Buurtkoor")
+    meeting = _meeting(zwolle, invited=[zwolle.initiative, big], places=4)
+    with pytest.raises(services.ExchangeError, match="4 plaatsen"):
+        _register(meeting, big, person_big, people=5)
+    # it never waits at the head of the list, so later registrations that fit get in
+    assert _register(meeting, zwolle.initiative, zwolle.initiator, people=2).status == (
+        RegistrationStatus.REGISTERED
+    )
