@@ -397,6 +397,10 @@ def register(
         )
     else:
         registration = existing
+        if existing.status == RegistrationStatus.CANCELLED:
+            # coming back after cancelling is a new registration: it joins the back of
+            # the waiting list instead of taking its old turn
+            registration.created_at = timezone.now()
         registration.people = people
         registration.names = names
         registration.status = status

@@ -34,3 +34,23 @@ def test_a_registration_larger_than_the_meeting_is_refused_and_blocks_nobody():
     assert _register(meeting, zwolle.initiative, zwolle.initiator, people=2).status == (
         RegistrationStatus.REGISTERED
     )
+
+
+def test_re_registering_after_cancelling_joins_the_back_of_the_waiting_list():
+    zwolle, _rotterdam = two_towns()
+    a, person_a = _initiative(zwolle, "Buurtkoor")
+    b, person_b = _initiative(zwolle, "Speeltuin")
+    meeting = _meeting(zwolle, invited=[zwolle.initiative, a, b], places=2)
+    first = _register(meeting, zwolle.initiative, zwolle.initiator, people=2)
+    early = _register(meeting, a, person_a, people=1)
+    later = _register(meeting, b, person_b, people=2)
+    assert early.status == later.status == RegistrationStatus.WAITING
+    services.cancel_registration(registration=early, origin=Origin(actor=person_a))
+    again = _register(meeting, a, person_a, people=1)
+    assert again.status == RegistrationStatus.WAITING
+    services.cancel_registration(registration=first, origin=Origin(actor=zwolle.initiator))
+    later.refresh_from_db()
+    again.refresh_from_db()
+    # the one that waited longest gets the places, not the one that cancelled and came back
+    assert later.status == RegistrationStatus.REGISTERED
+    assert again.status == RegistrationStatus.WAITING
