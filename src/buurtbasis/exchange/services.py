@@ -447,7 +447,7 @@ def cancel_registration(*, registration: Registration, origin: Origin) -> None:
         details={"initiative": registration.initiative_id},
         origin=origin,
     )
-    if meeting.starts_at > timezone.now():
+    if meeting.starts_at > timezone.now() and meeting.cancelled_at is None:
         _promote_waiting(meeting, origin)
 
 

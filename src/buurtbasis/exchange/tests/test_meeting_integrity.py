@@ -54,3 +54,18 @@ def test_re_registering_after_cancelling_joins_the_back_of_the_waiting_list():
     # the one that waited longest gets the places, not the one that cancelled and came back
     assert later.status == RegistrationStatus.REGISTERED
     assert again.status == RegistrationStatus.WAITING
+
+
+def test_no_place_is_promised_at_a_cancelled_meeting():
+    zwolle, _rotterdam = two_towns()
+    a, person_a = _initiative(zwolle, "Buurtkoor")
+    meeting = _meeting(zwolle, invited=[zwolle.initiative, a], places=2)
+    first = _register(meeting, zwolle.initiative, zwolle.initiator, people=2)
+    waiting = _register(meeting, a, person_a, people=1)
+    services.cancel_meeting(meeting=meeting, origin=Origin(actor=zwolle.worker))
+    services.cancel_registration(registration=first, origin=Origin(actor=zwolle.initiator))
+    waiting.refresh_from_db()
+    assert waiting.status == RegistrationStatus.WAITING
+    assert not Notification.objects.filter(
+        recipient=person_a, kind="exchange.place_available"
+    ).exists()
