@@ -471,6 +471,8 @@ def publish_report(*, meeting: Meeting, shared: str, lessons: str, origin: Origi
     """The short report afterwards, published on the meeting's page."""
     if not access.can_manage_meeting(origin.actor, meeting):
         raise ExchangeError(_("Only the organisers write the report of this meeting."))
+    if meeting.cancelled_at is not None:
+        raise ExchangeError(_("This meeting has been cancelled."))
     if meeting.starts_at > timezone.now():
         raise ExchangeError(_("Write the report after the meeting."))
     shared = _text(shared, limit=MAX_TEXT, empty=_("Write what was shared."))

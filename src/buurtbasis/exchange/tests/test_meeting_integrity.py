@@ -69,3 +69,19 @@ def test_no_place_is_promised_at_a_cancelled_meeting():
     assert not Notification.objects.filter(
         recipient=person_a, kind="exchange.place_available"
     ).exists()
+
+
+def test_a_cancelled_meeting_gets_no_report(client):
+    zwolle, _rotterdam = two_towns()
+    meeting = _meeting(zwolle, invited=[zwolle.initiative])
+    services.cancel_meeting(meeting=meeting, origin=Origin(actor=zwolle.worker))
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    meeting.refresh_from_db()
+    with pytest.raises(services.ExchangeError, match="gaat niet door"):
+        services.publish_report(
+            meeting=meeting, shared="Veel.", lessons="Nog meer.", origin=Origin(actor=zwolle.worker)
+        )
+    meeting.refresh_from_db()
+    assert meeting.report_published_at is None
