@@ -376,10 +376,23 @@ def register(
     existing = Registration.objects.filter(meeting=meeting, initiative=initiative).first()
     waiting = meeting.registrations.filter(status=RegistrationStatus.WAITING)
     if existing is not None and existing.status == RegistrationStatus.REGISTERED:
-        waiting = waiting.none()  # it keeps its place when it still fits
+        waiting = waiting.none()  # it keeps its place (a change that does not fit is refused)
     elif existing is not None and existing.status == RegistrationStatus.WAITING:
         waiting = waiting.exclude(pk=existing.pk).filter(created_at__lte=existing.created_at)
     fits = places_taken(meeting, exclude=existing) + people <= meeting.max_places
+    if existing is not None and existing.status == RegistrationStatus.REGISTERED and not fits:
+        # more people than fit: keep the places it has rather than lose them to the
+        # waiting list (where, at its head, it would keep everyone after it waiting)
+        raise ExchangeError(
+            ngettext(
+                "Not enough places are free for %(people)d people. Your registration for "
+                "%(current)d person stays as it was.",
+                "Not enough places are free for %(people)d people. Your registration for "
+                "%(current)d people stays as it was.",
+                existing.people,
+            )
+            % {"people": people, "current": existing.people}
+        )
     # first come, first served: nobody passes a registration that waits before it
     status = (
         RegistrationStatus.REGISTERED

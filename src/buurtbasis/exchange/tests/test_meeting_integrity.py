@@ -85,3 +85,20 @@ def test_a_cancelled_meeting_gets_no_report(client):
         )
     meeting.refresh_from_db()
     assert meeting.report_published_at is None
+
+
+def test_asking_for_more_places_than_are_free_keeps_the_registration_as_it_was():
+    zwolle, _rotterdam = two_towns()
+    a, person_a = _initiative(zwolle, "Buurtkoor")
+    b, person_b = _initiative(zwolle, "Speeltuin")
+    meeting = _meeting(zwolle, invited=[zwolle.initiative, a, b], places=4)
+    first = _register(meeting, zwolle.initiative, zwolle.initiator, people=2)
+    _register(meeting, a, person_a, people=2)
+    with pytest.raises(services.ExchangeError, match="blijft"):
+        _register(meeting, zwolle.initiative, zwolle.initiator, people=3)
+    first.refresh_from_db()
+    assert (first.status, first.people) == (RegistrationStatus.REGISTERED, 2)
+    assert services.places_taken(meeting) == 4
+    # fewer people frees places, as before
+    assert _register(meeting, zwolle.initiative, zwolle.initiator, people=1).people == 1
+    assert _register(meeting, b, person_b, people=1).status == RegistrationStatus.REGISTERED
