@@ -204,6 +204,11 @@ def report_thread(*, thread: Thread, reason: str, origin: Origin) -> None:
     side = access.side_of(origin.actor, thread)
     if side not in ("asker", "initiators"):
         raise ExchangeError(_("Only the asker and the initiators report this conversation."))
+    # the row as it is now: a report stands as it was made, the other side cannot
+    # overwrite who reported it or why
+    current = Thread.objects.select_for_update().get(pk=thread.pk)
+    if current.reported_at is not None:
+        raise ExchangeError(_("This conversation has already been reported."))
     reason = _text(reason, limit=500, empty=_("Write why you report this conversation."))
     now = timezone.now()
     thread.reported_at = now

@@ -156,13 +156,14 @@ def thread_report(request, pk):
                 origin=Origin.from_request(request),
             )
         except services.ExchangeError as error:
-            form.add_error(None, str(error))
+            # e.g. reported meanwhile: the report form is no longer on the page
+            messages.error(request, str(error))
         else:
             messages.success(
                 request,
                 _("The conversation has been reported and closed. A moderator will look at it."),
             )
-            return redirect(thread.get_absolute_url())
+        return redirect(thread.get_absolute_url())
     return render(request, "exchange/thread.html", _thread_context(thread, side, report_form=form))
 
 
