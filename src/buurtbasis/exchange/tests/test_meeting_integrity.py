@@ -5,6 +5,7 @@ and the report of a cancelled meeting."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from buurtbasis.exchange import services
@@ -102,3 +103,24 @@ def test_asking_for_more_places_than_are_free_keeps_the_registration_as_it_was()
     # fewer people frees places, as before
     assert _register(meeting, zwolle.initiative, zwolle.initiator, people=1).people == 1
     assert _register(meeting, b, person_b, people=1).status == RegistrationStatus.REGISTERED
+
+
+def test_the_form_refuses_a_meeting_in_the_past(client):
+    zwolle, _rotterdam = two_towns()
+    client.force_login(zwolle.worker)
+    start = (timezone.localtime() - datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("exchange:meeting_new"),
+        {
+            "organisation": zwolle.welfare.pk,
+            "title": "Al geweest",
+            "starts_at": start,
+            "place": "Buurthuis",
+            "max_places": "12",
+            "invited": [zwolle.initiative.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "in het verleden" in response.content.decode()
+    assert not Meeting.objects.exists()
+    assert not Notification.objects.filter(kind="exchange.meeting_invitation").exists()
