@@ -20,6 +20,7 @@ from buurtbasis.platform.tenancy import get_tenant, tenants
 from . import access, services
 from .forms import MeetingForm, RegistrationForm, ReportWriteForm
 from .ical import meeting_ics
+from .links import initiative_urls
 from .models import Meeting, Registration, RegistrationStatus
 
 #: Meetings on the list page (upcoming and past each).
@@ -141,10 +142,12 @@ def _detail_context(request, meeting, *, form=None, report_form=None) -> dict:
         form = RegistrationForm(
             initiatives=Initiative.objects.filter(pk__in=mine_ids).order_by("name")
         )
+    invited = list(meeting.invited.order_by("name"))
+    urls = initiative_urls(request, invited)
     return {
         "meeting": meeting,
         "themes": meeting.themes.all(),
-        "invited": meeting.invited.order_by("name"),
+        "invited": [(i, urls[i.pk]) for i in invited],
         "manager": manager,
         "upcoming": upcoming,
         "show_link": manager or bool(mine),
