@@ -475,6 +475,9 @@ def cancel_meeting(*, meeting: Meeting, origin: Origin) -> None:
         raise ExchangeError(_("Only the organisers cancel this meeting."))
     if meeting.cancelled_at is not None:
         return
+    if meeting.starts_at <= timezone.now():
+        # it took place (or is under way): its registrations and report stand
+        raise ExchangeError(_("This meeting has already started."))
     meeting.cancelled_at = timezone.now()
     meeting.save(update_fields=["cancelled_at"])
     record_event(action="exchange.meeting_cancelled", target=meeting, origin=origin)

@@ -235,8 +235,14 @@ def cancel_meeting(request, pk):
     meeting = _meeting_or_404(pk)
     if not access.can_manage_meeting(request.user, meeting):
         raise PermissionDenied
-    services.cancel_meeting(meeting=meeting, origin=Origin.from_request(request))
-    messages.success(request, _("The meeting has been cancelled. Registered initiatives are told."))
+    try:
+        services.cancel_meeting(meeting=meeting, origin=Origin.from_request(request))
+    except services.ExchangeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The meeting has been cancelled. Registered initiatives are told.")
+        )
     return redirect(meeting.get_absolute_url())
 
 

@@ -124,3 +124,19 @@ def test_the_form_refuses_a_meeting_in_the_past(client):
     assert "in het verleden" in response.content.decode()
     assert not Meeting.objects.exists()
     assert not Notification.objects.filter(kind="exchange.meeting_invitation").exists()
+
+
+def test_a_meeting_that_took_place_cannot_be_cancelled_afterwards(client):
+    zwolle, _rotterdam = two_towns()
+    meeting = _meeting(zwolle, invited=[zwolle.initiative])
+    _register(meeting, zwolle.initiative, zwolle.initiator)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=3)
+    )
+    client.force_login(zwolle.worker)
+    response = client.post(reverse("exchange:cancel", args=[meeting.pk]), follow=True)
+    assert response.status_code == 200
+    assert "al begonnen" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.cancelled_at is None
+    assert not Notification.objects.filter(kind="exchange.meeting_cancelled").exists()
