@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.platform.forms import Form
@@ -105,6 +106,9 @@ class MeetingForm(Form):
         if not data.get("place") and not data.get("online_link"):
             self.add_error("place", _("Give a place or an online link."))
         start, end = data.get("starts_at"), data.get("ends_at")
+        if start and start <= timezone.now():
+            # invitations go out at once: a meeting in the past cannot be attended
+            self.add_error("starts_at", _("The meeting starts in the past: choose a later time."))
         if start and end and end <= start:
             self.add_error("ends_at", _("The meeting ends before it starts."))
         if not data.get("open_to_all") and not data.get("invited"):

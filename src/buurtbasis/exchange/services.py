@@ -204,6 +204,11 @@ def report_thread(*, thread: Thread, reason: str, origin: Origin) -> None:
     side = access.side_of(origin.actor, thread)
     if side not in ("asker", "initiators"):
         raise ExchangeError(_("Only the asker and the initiators report this conversation."))
+    # the row as it is now: a report stands as it was made, the other side cannot
+    # overwrite who reported it or why
+    current = Thread.objects.select_for_update().get(pk=thread.pk)
+    if current.reported_at is not None:
+        raise ExchangeError(_("This conversation has already been reported."))
     reason = _text(reason, limit=500, empty=_("Write why you report this conversation."))
     now = timezone.now()
     thread.reported_at = now
@@ -362,14 +367,37 @@ def register(
         raise ExchangeError(_("This meeting has already started."))
     if not 1 <= people <= 20:
         raise ExchangeError(_("Register between 1 and 20 people."))
+    if people > meeting.max_places:
+        # it would never fit, and wait at the head of the list before everyone else
+        raise ExchangeError(
+            ngettext(
+                "This meeting has %(places)d place: register at most that many people.",
+                "This meeting has %(places)d places: register at most that many people.",
+                meeting.max_places,
+            )
+            % {"places": meeting.max_places}
+        )
     names = (names or "").strip()[:300]
     existing = Registration.objects.filter(meeting=meeting, initiative=initiative).first()
     waiting = meeting.registrations.filter(status=RegistrationStatus.WAITING)
     if existing is not None and existing.status == RegistrationStatus.REGISTERED:
-        waiting = waiting.none()  # it keeps its place when it still fits
+        waiting = waiting.none()  # it keeps its place (a change that does not fit is refused)
     elif existing is not None and existing.status == RegistrationStatus.WAITING:
         waiting = waiting.exclude(pk=existing.pk).filter(created_at__lte=existing.created_at)
     fits = places_taken(meeting, exclude=existing) + people <= meeting.max_places
+    if existing is not None and existing.status == RegistrationStatus.REGISTERED and not fits:
+        # more people than fit: keep the places it has rather than lose them to the
+        # waiting list (where, at its head, it would keep everyone after it waiting)
+        raise ExchangeError(
+            ngettext(
+                "Not enough places are free for %(people)d people. Your registration for "
+                "%(current)d person stays as it was.",
+                "Not enough places are free for %(people)d people. Your registration for "
+                "%(current)d people stays as it was.",
+                existing.people,
+            )
+            % {"people": people, "current": existing.people}
+        )
     # first come, first served: nobody passes a registration that waits before it
     status = (
         RegistrationStatus.REGISTERED
@@ -387,6 +415,10 @@ def register(
         )
     else:
         registration = existing
+        if existing.status == RegistrationStatus.CANCELLED:
+            # coming back after cancelling is a new registration: it joins the back of
+            # the waiting list instead of taking its old turn
+            registration.created_at = timezone.now()
         registration.people = people
         registration.names = names
         registration.status = status
@@ -433,7 +465,7 @@ def cancel_registration(*, registration: Registration, origin: Origin) -> None:
         details={"initiative": registration.initiative_id},
         origin=origin,
     )
-    if meeting.starts_at > timezone.now():
+    if meeting.starts_at > timezone.now() and meeting.cancelled_at is None:
         _promote_waiting(meeting, origin)
 
 
@@ -443,6 +475,9 @@ def cancel_meeting(*, meeting: Meeting, origin: Origin) -> None:
         raise ExchangeError(_("Only the organisers cancel this meeting."))
     if meeting.cancelled_at is not None:
         return
+    if meeting.starts_at <= timezone.now():
+        # it took place (or is under way): its registrations and report stand
+        raise ExchangeError(_("This meeting has already started."))
     meeting.cancelled_at = timezone.now()
     meeting.save(update_fields=["cancelled_at"])
     record_event(action="exchange.meeting_cancelled", target=meeting, origin=origin)
@@ -457,6 +492,8 @@ def publish_report(*, meeting: Meeting, shared: str, lessons: str, origin: Origi
     """The short report afterwards, published on the meeting's page."""
     if not access.can_manage_meeting(origin.actor, meeting):
         raise ExchangeError(_("Only the organisers write the report of this meeting."))
+    if meeting.cancelled_at is not None:
+        raise ExchangeError(_("This meeting has been cancelled."))
     if meeting.starts_at > timezone.now():
         raise ExchangeError(_("Write the report after the meeting."))
     shared = _text(shared, limit=MAX_TEXT, empty=_("Write what was shared."))

@@ -20,6 +20,7 @@ from buurtbasis.platform.audit import Origin
 
 from . import access, services
 from .forms import QuestionForm, ReplyForm, ReportForm
+from .links import initiative_urls
 from .models import Thread
 
 PER_PAGE = 25
@@ -98,9 +99,10 @@ def my_questions(request):
     )
 
 
-def _thread_context(thread, side, *, form=None, report_form=None) -> dict:
+def _thread_context(request, thread, side, *, form=None, report_form=None) -> dict:
     return {
         "thread": thread,
+        "initiative_url": initiative_urls(request, [thread.initiative])[thread.initiative_id],
         "side": side,
         "messages_": thread.messages.select_related("author"),
         "form": form or (ReplyForm() if thread.is_open and side != "moderator" else None),
@@ -127,7 +129,9 @@ def thread_detail(request, pk):
             else:
                 messages.success(request, _("Your reply has been sent."))
                 return redirect(thread.get_absolute_url())
-    return render(request, "exchange/thread.html", _thread_context(thread, side, form=form))
+    return render(
+        request, "exchange/thread.html", _thread_context(request, thread, side, form=form)
+    )
 
 
 @login_required
@@ -156,14 +160,17 @@ def thread_report(request, pk):
                 origin=Origin.from_request(request),
             )
         except services.ExchangeError as error:
-            form.add_error(None, str(error))
+            # e.g. reported meanwhile: the report form is no longer on the page
+            messages.error(request, str(error))
         else:
             messages.success(
                 request,
                 _("The conversation has been reported and closed. A moderator will look at it."),
             )
-            return redirect(thread.get_absolute_url())
-    return render(request, "exchange/thread.html", _thread_context(thread, side, report_form=form))
+        return redirect(thread.get_absolute_url())
+    return render(
+        request, "exchange/thread.html", _thread_context(request, thread, side, report_form=form)
+    )
 
 
 @login_required

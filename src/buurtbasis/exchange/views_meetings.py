@@ -20,6 +20,7 @@ from buurtbasis.platform.tenancy import get_tenant, tenants
 from . import access, services
 from .forms import MeetingForm, RegistrationForm, ReportWriteForm
 from .ical import meeting_ics
+from .links import initiative_urls
 from .models import Meeting, Registration, RegistrationStatus
 
 #: Meetings on the list page (upcoming and past each).
@@ -141,10 +142,12 @@ def _detail_context(request, meeting, *, form=None, report_form=None) -> dict:
         form = RegistrationForm(
             initiatives=Initiative.objects.filter(pk__in=mine_ids).order_by("name")
         )
+    invited = list(meeting.invited.order_by("name"))
+    urls = initiative_urls(request, invited)
     return {
         "meeting": meeting,
         "themes": meeting.themes.all(),
-        "invited": meeting.invited.order_by("name"),
+        "invited": [(i, urls[i.pk]) for i in invited],
         "manager": manager,
         "upcoming": upcoming,
         "show_link": manager or bool(mine),
@@ -232,8 +235,14 @@ def cancel_meeting(request, pk):
     meeting = _meeting_or_404(pk)
     if not access.can_manage_meeting(request.user, meeting):
         raise PermissionDenied
-    services.cancel_meeting(meeting=meeting, origin=Origin.from_request(request))
-    messages.success(request, _("The meeting has been cancelled. Registered initiatives are told."))
+    try:
+        services.cancel_meeting(meeting=meeting, origin=Origin.from_request(request))
+    except services.ExchangeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The meeting has been cancelled. Registered initiatives are told.")
+        )
     return redirect(meeting.get_absolute_url())
 
 
