@@ -33,7 +33,8 @@ class PracticeForm(Form):
     what_it_does = _text(
         _("What it does"),
         _(
-            "What the initiative does, where and how often. Write for someone who wants to do the same."
+            "What the initiative does, where and how often. "
+            "Write for someone who wants to do the same."
         ),
         rows=8,
     )

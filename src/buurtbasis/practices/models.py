@@ -161,6 +161,9 @@ class PracticeVersion(models.Model):
             models.UniqueConstraint(fields=["practice", "number"], name="practice_version_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.practice_id} v{self.number}"
+
 
 class ItemKind(models.TextChoices):
     INITIATIVE = "initiative", _("Initiative")
@@ -192,9 +195,15 @@ class SimilarItem(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.backend} {self.kind} {self.object_id}"
+
 
 class SimilarIndex(models.Model):
     """One row per backend: a version that every change of its items raises."""
 
     backend = models.CharField(max_length=16, primary_key=True)
     version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.backend} v{self.version}"

@@ -25,6 +25,10 @@ logger = logging.getLogger(__name__)
 
 #: How many similar initiatives and practices the block shows.
 LIKE_MINE = 5
+#: At least this many of them come from other municipalities (when there are any) …
+OTHER_MUNICIPALITIES = 2
+#: … looked for among the ``LIKE_MINE * OTHER_DEPTH`` most similar rows.
+OTHER_DEPTH = 8
 
 
 def initiative_text(initiative: Initiative) -> str:
@@ -162,7 +166,11 @@ def like_mine(initiative: Initiative, *, k: int = LIKE_MINE) -> list[Similar]:
     if loaded is None:
         return []
     meta = loaded.meta
-    found = loaded.neighbours.like(key, k * 3, skip=lambda other: meta[other][0] == initiative.pk)
+    here = meta[key][1]
+    found = loaded.neighbours.like(
+        key, k * OTHER_DEPTH, skip=lambda other: meta[other][0] == initiative.pk
+    )
+    # One row per initiative: its practice when that is among the found rows.
     per_initiative: dict[int, tuple] = {}
     for other, cosine in found:
         owner = meta[other][0]
@@ -170,9 +178,16 @@ def like_mine(initiative: Initiative, *, k: int = LIKE_MINE) -> list[Similar]:
             per_initiative[owner] = (other, cosine)
         elif other[0] == ItemKind.PRACTICE:
             per_initiative[owner] = (other, per_initiative[owner][1])
-        if len(per_initiative) >= k:
+    ranked = list(per_initiative.values())
+    chosen = ranked[:k]
+    # The most similar of other municipalities too, also when this one has many alike.
+    others = sum(1 for o, _c in chosen if meta[o][1] != here)
+    for row in ranked[k:]:
+        if others >= OTHER_MUNICIPALITIES:
             break
-    chosen = list(per_initiative.values())[:k]
+        if meta[row[0]][1] != here:
+            chosen.append(row)
+            others += 1
     initiative_ids = [o[1] for o, _c in chosen if o[0] == ItemKind.INITIATIVE]
     practice_ids = [o[1] for o, _c in chosen if o[0] == ItemKind.PRACTICE]
     initiatives = {
@@ -194,7 +209,6 @@ def like_mine(initiative: Initiative, *, k: int = LIKE_MINE) -> list[Similar]:
         .order_by("code", "-year")
         .values_list("code", "name")
     )
-    here = meta[key][1]
     out = []
     for other, cosine in chosen:
         code = meta[other][1]

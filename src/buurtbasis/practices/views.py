@@ -31,6 +31,10 @@ from .models import Practice, PracticeState
 WRITE_LIMIT = 60
 
 
+def _too_many() -> str:
+    return _("You have saved many times in a short time. Please try again later.")
+
+
 def _limited(request) -> bool:
     return not ratelimit.hit(
         "practices-write", str(request.user.pk), limit=WRITE_LIMIT, window=3600
@@ -120,9 +124,7 @@ def start(request, slug):
     if not access.can_edit(request.user, initiative):
         raise PermissionDenied
     if _limited(request):
-        messages.error(
-            request, _("You have saved many times in a short time. Please try again later.")
-        )
+        messages.error(request, _too_many())
         return redirect(initiative.get_absolute_url())
     practice = services.start_practice(initiative, origin=Origin.from_request(request))
     messages.success(
@@ -142,7 +144,7 @@ def edit(request, pk):
     rate_limited = ""
     if request.method == "POST" and form.is_valid():
         if _limited(request):
-            rate_limited = _("You have saved many times in a short time. Please try again later.")
+            rate_limited = _too_many()
         else:
             try:
                 services.edit_practice(
@@ -171,9 +173,7 @@ def submit(request, pk):
     if not access.can_edit(request.user, practice.initiative):
         raise PermissionDenied
     if _limited(request):
-        messages.error(
-            request, _("You have saved many times in a short time. Please try again later.")
-        )
+        messages.error(request, _too_many())
         return redirect("practices:detail", pk=practice.pk)
     try:
         services.submit_practice(practice, origin=Origin.from_request(request))
