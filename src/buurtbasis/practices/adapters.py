@@ -17,7 +17,14 @@ import numpy as np
 import scipy.sparse as sp
 from django.conf import settings
 
-from buurtcore.text.hashed import N_FEATURES, Neighbours, hashed_vectors, idf_weighted
+from buurtcore.text.hashed import (
+    N_FEATURES,
+    LayeredNeighbours,
+    Neighbours,
+    hashed_vectors,
+    idf,
+    idf_weighted,
+)
 from buurtcore.text.similar import BackendUnavailable, EmbeddingEncoder, embeddings_available
 from buurtcore.text.tokens import lemmas
 
@@ -85,52 +92,107 @@ def encode(texts: list[str], backend: str) -> list[tuple[bytes, bytes]]:
 
 # -- the lookup (request) -----------------------------------------------------------------------
 
+#: Rows changed since the full read that a process keeps apart (the delta); past this,
+#: the next lookup reads everything again.
+DELTA_MAX = 2_000
+_FIELDS = ("kind", "object_id", "initiative_id", "municipality_code", "indices", "values")
 
-@dataclass
+
+@dataclass(frozen=True)
 class Loaded:
+    """What one process keeps of the index of one backend (replaced, never changed)."""
+
     version: int
-    neighbours: Neighbours
+    neighbours: LayeredNeighbours
     #: key -> (initiative id, municipality code)
     meta: dict
+    #: the column weights of the base (lexical), applied to the delta's rows too
+    idf: np.ndarray | None
+    #: the changed rows since the base was read: key -> the stored row
+    delta_rows: dict
 
 
 _loaded: dict[str, Loaded] = {}
 
 
-def _matrix(backend: str, rows: list[tuple]) -> tuple[list, object, dict]:
-    keys, meta = [], {}
+def _rows_matrix(backend: str, rows: list[tuple]):
     if backend == EMBEDDINGS:
-        vectors = []
-        for kind, object_id, initiative_id, code, _indices, values in rows:
-            keys.append((kind, object_id))
-            meta[(kind, object_id)] = (initiative_id, code)
-            vectors.append(np.frombuffer(bytes(values), dtype=np.float32))
-        dim = len(vectors[0]) if vectors else 1
-        matrix = np.vstack(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
-        return keys, matrix, meta
+        vectors = [np.frombuffer(bytes(r[5]), dtype=np.float32) for r in rows]
+        if not vectors:
+            return np.zeros((0, 1), dtype=np.float32)
+        return np.vstack(vectors)
     indptr, indices, data = [0], [], []
-    for kind, object_id, initiative_id, code, idx, values in rows:
-        keys.append((kind, object_id))
-        meta[(kind, object_id)] = (initiative_id, code)
-        i = np.frombuffer(bytes(idx), dtype=np.int32)
+    for row in rows:
+        i = np.frombuffer(bytes(row[4]), dtype=np.int32)
         indices.append(i)
-        data.append(np.frombuffer(bytes(values), dtype=np.float32))
+        data.append(np.frombuffer(bytes(row[5]), dtype=np.float32))
         indptr.append(indptr[-1] + len(i))
-    matrix = sp.csr_matrix(
+    return sp.csr_matrix(
         (
             np.concatenate(data) if data else np.zeros(0, np.float32),
             np.concatenate(indices) if indices else np.zeros(0, np.int32),
             np.asarray(indptr),
         ),
-        shape=(len(keys), LEXICAL_COLUMNS),
+        shape=(len(rows), LEXICAL_COLUMNS),
         dtype=np.float32,
     )
-    return keys, idf_weighted(matrix), meta
+
+
+def _neighbours(backend: str, rows: list[tuple], weights=None):
+    """``(Neighbours, idf)`` of stored rows; lexical rows weighted by ``weights`` (their
+    own inverse document frequencies when None)."""
+    matrix = _rows_matrix(backend, rows)
+    keys = [(r[0], r[1]) for r in rows]
+    if backend == EMBEDDINGS:
+        return Neighbours(keys, matrix), None
+    if weights is None:
+        weights = idf(matrix)
+    return Neighbours(keys, idf_weighted(matrix, weights)), weights
+
+
+def _full(backend: str, version: int) -> Loaded:
+    rows = list(
+        SimilarItem.objects.filter(backend=backend, removed=False)
+        .order_by("pk")
+        .values_list(*_FIELDS)
+    )
+    base, weights = _neighbours(backend, rows)
+    meta = {(r[0], r[1]): (r[2], r[3]) for r in rows}
+    empty, _ = _neighbours(backend, [], weights)
+    return Loaded(version, LayeredNeighbours(base, empty), meta, weights, {})
+
+
+def _update(loaded: Loaded, backend: str, version: int) -> Loaded | None:
+    """The loaded index with the rows changed since, or None when a full read is due."""
+    changed = list(
+        SimilarItem.objects.filter(
+            backend=backend, seq__gt=loaded.version, seq__lte=version
+        ).values_list(*_FIELDS, "removed")
+    )
+    if len(loaded.delta_rows) + len(changed) > DELTA_MAX:
+        return None
+    delta_rows = dict(loaded.delta_rows)
+    stale = set(loaded.neighbours.stale)
+    meta = dict(loaded.meta)
+    for row in changed:
+        key = (row[0], row[1])
+        if key in loaded.neighbours.base:
+            stale.add(key)
+        if row[6]:
+            delta_rows.pop(key, None)
+            meta.pop(key, None)
+        else:
+            delta_rows[key] = row[:6]
+            meta[key] = (row[2], row[3])
+    delta, _ = _neighbours(backend, list(delta_rows.values()), loaded.idf)
+    layered = LayeredNeighbours(loaded.neighbours.base, delta, stale)
+    return Loaded(version, layered, meta, loaded.idf, delta_rows)
 
 
 def neighbours(backend: str) -> Loaded:
-    """The stored vectors of ``backend`` as a matrix, kept in this process until the
-    index's version moves (one query per call to read the version)."""
+    """The stored vectors of ``backend``, kept in this process: one query to read the
+    index's version; when it moved, the rows changed since (one more query; a small
+    delta), or every row again once the delta grows past ``DELTA_MAX``."""
     version = (
         SimilarIndex.objects.filter(backend=backend).values_list("version", flat=True).first() or 0
     )
@@ -141,17 +203,11 @@ def neighbours(backend: str) -> Loaded:
         loaded = _loaded.get(backend)
         if loaded is not None and loaded.version == version:
             return loaded
-        rows = list(
-            SimilarItem.objects.filter(backend=backend)
-            .order_by("pk")
-            .values_list(
-                "kind", "object_id", "initiative_id", "municipality_code", "indices", "values"
-            )
-        )
-        keys, matrix, meta = _matrix(backend, rows)
-        loaded = Loaded(version, Neighbours(keys, matrix), meta)
-        _loaded[backend] = loaded
-        return loaded
+        fresh = _update(loaded, backend, version) if loaded is not None else None
+        if fresh is None:
+            fresh = _full(backend, version)
+        _loaded[backend] = fresh
+        return fresh
 
 
 def forget() -> None:

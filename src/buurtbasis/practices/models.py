@@ -175,7 +175,10 @@ class SimilarItem(models.Model):
 
     Dense vectors (embeddings) are float32 bytes in ``values``; sparse ones (lexical,
     hashed features) are int32 column numbers in ``indices`` and float32 weights in
-    ``values``. Written by the background task only."""
+    ``values``. Written by the background task only. ``seq`` is the index's version of
+    the last change, so a process reads only the rows changed since it last looked; a
+    row that no longer belongs in the index is kept ``removed`` (without its vector) so
+    that processes learn it is gone."""
 
     backend = models.CharField(max_length=16)
     kind = models.CharField(max_length=16, choices=ItemKind.choices)
@@ -186,6 +189,8 @@ class SimilarItem(models.Model):
     municipality_code = models.CharField(max_length=8)
     indices = models.BinaryField(blank=True, default=b"")
     values = models.BinaryField(default=b"")
+    seq = models.PositiveBigIntegerField(default=0, db_index=True)
+    removed = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.initiatives.models import Initiative
@@ -98,6 +98,7 @@ def index(initiative_ids=(), practice_ids=(), *, backend: str | None = None) -> 
         backend = adapters.LEXICAL
         encoded = adapters.encode([row[4] for row in keep], backend)
     with transaction.atomic():
+        version = _next_version(backend)
         for (kind, pk, initiative, code, _text), (indices, values) in zip(
             keep, encoded, strict=True
         ):
@@ -110,17 +111,35 @@ def index(initiative_ids=(), practice_ids=(), *, backend: str | None = None) -> 
                     "municipality_code": code,
                     "indices": indices,
                     "values": values,
+                    "seq": version,
+                    "removed": False,
                 },
             )
-        for kind, pk in drop:
-            SimilarItem.objects.filter(kind=kind, object_id=pk).delete()
-        bump(backend)
+        _remove(drop)
     return {"backend": backend, "stored": len(keep), "removed": len(drop)}
 
 
-def bump(backend: str) -> None:
+def _next_version(backend: str) -> int:
+    """Raise the version of ``backend``'s index (the row stays locked until the commit,
+    so versions follow the order of the commits) and return it."""
     SimilarIndex.objects.get_or_create(backend=backend)
-    SimilarIndex.objects.filter(backend=backend).update(version=F("version") + 1)
+    state = SimilarIndex.objects.select_for_update().get(backend=backend)
+    state.version += 1
+    state.save(update_fields=["version"])
+    return state.version
+
+
+def _remove(keys: list[tuple]) -> None:
+    """Keep the rows of ``keys`` as removed (without vectors), in every backend."""
+    if not keys:
+        return
+    match = Q()
+    for kind, pk in keys:
+        match |= Q(kind=kind, object_id=pk)
+    gone = SimilarItem.objects.filter(match, removed=False)
+    for backend in sorted(set(gone.values_list("backend", flat=True))):
+        version = _next_version(backend)
+        gone.filter(backend=backend).update(removed=True, indices=b"", values=b"", seq=version)
 
 
 def rebuild(*, backend: str | None = None, batch: int = 500) -> dict:

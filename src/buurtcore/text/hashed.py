@@ -31,7 +31,14 @@ from .similar import VectorIndex, _content_words
 from .themes import features
 from .tokens import lemmas
 
-__all__ = ["N_FEATURES", "Neighbours", "hashed_vectors", "idf_weighted"]
+__all__ = [
+    "N_FEATURES",
+    "LayeredNeighbours",
+    "Neighbours",
+    "hashed_vectors",
+    "idf",
+    "idf_weighted",
+]
 
 #: Columns per block (lemma features, character n-grams): two blocks of 2**18.
 N_FEATURES = 2**18
@@ -75,18 +82,30 @@ def hashed_vectors(
     return normalize(out, norm="l2", copy=False)
 
 
-def idf_weighted(rows: sp.csr_matrix) -> sp.csr_matrix:
-    """The rows with every column weighted by its inverse document frequency
-    (``log((1 + n) / (1 + df)) + 1``) and normalised again."""
-    from sklearn.preprocessing import normalize
-
-    rows = sp.csr_matrix(rows, dtype=np.float32)
-    n = rows.shape[0]
+def idf(rows: sp.csr_matrix) -> np.ndarray:
+    """The inverse document frequency of every column: ``log((1 + n) / (1 + df)) + 1``
+    (each row counts a column once: the rows have no repeated columns)."""
     df = np.bincount(rows.indices, minlength=rows.shape[1])
-    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
-    weighted = rows.copy()
-    weighted.data *= idf[weighted.indices]
-    return normalize(weighted, norm="l2", copy=False)
+    return (np.log((1.0 + rows.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
+
+
+def idf_weighted(rows: sp.csr_matrix, weights: np.ndarray | None = None) -> sp.csr_matrix:
+    """The rows with every column weighted by its inverse document frequency (the rows'
+    own, or ``weights`` computed on other rows) and normalised again (a new matrix)."""
+    rows = sp.csr_matrix(rows, dtype=np.float32)
+    if rows.shape[0] == 0:
+        return rows.copy()
+    weights = idf(rows) if weights is None else weights
+    data = rows.data * weights[rows.indices]
+    lengths = np.diff(rows.indptr)
+    # Row sums of the squares; the zero at the end keeps every start a valid index, and
+    # an empty row (whose start repeats the next one's) gets 0.
+    sums = np.add.reduceat(np.append(data * data, np.float32(0)), rows.indptr[:-1])
+    sums[lengths == 0] = 0
+    norms = np.sqrt(sums)
+    norms[norms == 0] = 1.0
+    data /= np.repeat(norms, lengths).astype(np.float32)
+    return sp.csr_matrix((data, rows.indices, rows.indptr), shape=rows.shape)
 
 
 class Neighbours:
@@ -105,16 +124,19 @@ class Neighbours:
     def __contains__(self, key) -> bool:
         return key in self.position
 
-    def like(self, key, k: int, *, skip=None) -> list[tuple]:
-        """The ``k`` keys most like ``key`` (never itself, nor the keys for which
-        ``skip(key)`` is true), most similar first, as ``(key, cosine)`` pairs; rows
-        with nothing in common (cosine 0 or less) are left out."""
+    def row(self, key):
+        """The stored row of ``key`` (None when it has none)."""
         i = self.position.get(key)
-        if i is None:
+        return None if i is None else self.index.rows[i]
+
+    def nearest(self, row, k: int, *, skip=None) -> list[tuple]:
+        """The ``k`` keys whose rows are most like ``row`` (leaving out the keys for which
+        ``skip(key)`` is true), most similar first, as ``(key, cosine)`` pairs; rows with
+        nothing in common (cosine 0 or less) are left out."""
+        if not self.keys or k <= 0:
             return []
-        row = self.index.rows[i]
         ask = k if skip is None else k * 4 + 8
-        idx, cos = self.index.query(row, ask, exclude=i)
+        idx, cos = self.index.query(row, ask)
         found = []
         for j, c in zip(idx.tolist(), cos.tolist(), strict=True):
             other = self.keys[j]
@@ -124,3 +146,51 @@ class Neighbours:
             if len(found) == k:
                 break
         return found
+
+    def like(self, key, k: int, *, skip=None) -> list[tuple]:
+        """The ``k`` keys most like ``key``, never itself (see :meth:`nearest`)."""
+        row = self.row(key)
+        if row is None:
+            return []
+        return self.nearest(row, k, skip=lambda o: o == key or (skip is not None and skip(o)))
+
+
+class LayeredNeighbours:
+    """A large ``base`` read once and a small ``delta`` of rows changed since: a key in
+    ``delta`` or in ``stale`` (changed or removed) no longer counts in ``base``. So a
+    change costs a new small delta, not a new base.
+
+    >>> texts = ["Samen groente kweken in de moestuin.", "Huiswerk maken na school.",
+    ...          "Een moestuin voor de buurt: groente kweken."]
+    >>> m = hashed_vectors(texts)
+    >>> base = Neighbours(["a", "b"], m[:2])
+    >>> layered = LayeredNeighbours(base, Neighbours(["c"], m[2:]), stale={"b"})
+    >>> [key for key, _ in layered.like("a", 2)]
+    ['c']
+    """
+
+    def __init__(self, base: Neighbours, delta: Neighbours, stale=frozenset()):
+        self.base, self.delta, self.stale = base, delta, frozenset(stale)
+
+    def __contains__(self, key) -> bool:
+        return key in self.delta or (key in self.base and key not in self.stale)
+
+    def __len__(self) -> int:
+        return len(self.base) - len(self.stale & set(self.base.keys)) + len(self.delta)
+
+    def like(self, key, k: int, *, skip=None) -> list[tuple]:
+        if key not in self:
+            return []
+        row = self.delta.row(key) if key in self.delta else self.base.row(key)
+
+        def skip_delta(other):
+            return other == key or (skip is not None and skip(other))
+
+        def skip_base(other):
+            return other in self.stale or other in self.delta or skip_delta(other)
+
+        found = self.base.nearest(row, k, skip=skip_base) + self.delta.nearest(
+            row, k, skip=skip_delta
+        )
+        found.sort(key=lambda pair: -pair[1])
+        return found[:k]

@@ -153,7 +153,7 @@ def test_unpublish_takes_it_out_of_the_list_and_the_index(zwolle, client):
     assert SimilarItem.objects.filter(kind="practice", object_id=practice.pk).exists()
     services.unpublish_practice(practice, "Verouderd", origin=Origin(actor=zwolle.worker))
     similarity.index([], [practice.pk])
-    assert not SimilarItem.objects.filter(kind="practice", object_id=practice.pk).exists()
+    assert SimilarItem.objects.get(kind="practice", object_id=practice.pk).removed
     assert client.get(practice.get_absolute_url()).status_code == 404
     assert practice.title not in client.get(reverse("practices:list")).content.decode()
 
@@ -273,3 +273,34 @@ def test_privacy_export_and_erasure_of_the_edit_history(zwolle):
     assert not practice.versions.filter(author__in=[zwolle.resident, zwolle.worker]).exists()
     practice.refresh_from_db()
     assert practice.reviewed_by is None and practice.is_public
+
+
+def test_a_process_reads_only_the_changed_rows_and_learns_what_was_removed(
+    zwolle, rotterdam, django_assert_max_num_queries, monkeypatch
+):
+    mine = hosted(zwolle, name="Moestuin Zwolle")
+    hosted(zwolle, name="Repair Café", description="Kapotte spullen repareren.")
+    similarity.rebuild()
+    similarity.like_mine(mine)
+    base = adapters.neighbours(adapters.LEXICAL).neighbours.base
+    # A new like-minded initiative elsewhere: stored by the task, read as a delta.
+    there = hosted(rotterdam, name="Buurttuin Feijenoord")
+    similarity.index([there.pk], [])
+    with django_assert_max_num_queries(5):
+        found = similarity.like_mine(mine)
+    loaded = adapters.neighbours(adapters.LEXICAL)
+    assert loaded.neighbours.base is base  # not read again
+    assert ("initiative", there.pk) in loaded.delta_rows
+    assert found[0].name == "Buurttuin Feijenoord"
+    # It stops being public: the row is kept as removed and leaves the list.
+    there.is_public = False
+    there.status = "idea"
+    there.save()
+    similarity.index([there.pk], [])
+    assert SimilarItem.objects.get(kind="initiative", object_id=there.pk).removed
+    assert "Buurttuin Feijenoord" not in [s.name for s in similarity.like_mine(mine)]
+    # Past the delta's limit the next lookup reads every row again.
+    monkeypatch.setattr(adapters, "DELTA_MAX", 0)
+    similarity.index([mine.pk], [])
+    similarity.like_mine(mine)
+    assert adapters.neighbours(adapters.LEXICAL).neighbours.base is not base
