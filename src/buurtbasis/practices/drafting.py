@@ -95,7 +95,7 @@ def budget_facts(initiative: Initiative) -> list[Fact]:
             "took_money",
             _("Buurtbudget %(round)s: the plan “%(plan)s” received %(amount)s.")
             % {
-                "round": f.budget_round.name,
+                "round": f.budget_round.title,
                 "plan": f.plan.title,
                 "amount": format_euros(f.amount_cents),
             },

@@ -304,3 +304,27 @@ def test_a_process_reads_only_the_changed_rows_and_learns_what_was_removed(
     similarity.index([mine.pk], [])
     similarity.like_mine(mine)
     assert adapters.neighbours(adapters.LEXICAL).neighbours.base is not base
+
+
+def test_the_draft_reads_the_buurtbudget_and_the_hosts_ledger():
+    from buurtbasis.budgets.models import FundedPlan
+    from buurtbasis.budgets.tests.factories import PlanFactory
+    from buurtbasis.hosting.tests.expense_helpers import World
+
+    world = World(grant_cents=120_000)
+    plan = PlanFactory(initiative=world.initiative, title="Bakken voor de moestuin")
+    FundedPlan.objects.create(
+        plan=plan,
+        budget_round=plan.budget_round,
+        amount_cents=80_000,
+        initiative=world.initiative,
+    )
+    assert drafting.budget_facts(world.initiative)[0].figures == {"money_received_cents": 80_000}
+    text = drafting.budget_facts(world.initiative)[0].text
+    assert "Bakken voor de moestuin" in text and plan.budget_round.title in text
+    ledger = drafting.ledger_facts(world.initiative)
+    assert ledger and ledger[0].field == "took_money"
+    made = drafting.draft(world.initiative)
+    # The ledger comes after the buurtbudget: its figures win.
+    assert made.figures["money_received_cents"] == ledger[0].figures["money_received_cents"]
+    assert "money_spent_cents" in made.figures
