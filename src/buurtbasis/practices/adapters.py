@@ -26,7 +26,7 @@ from buurtcore.text.hashed import (
     idf_weighted,
 )
 from buurtcore.text.similar import BackendUnavailable, EmbeddingEncoder, embeddings_available
-from buurtcore.text.tokens import lemmas
+from buurtcore.text.tokens import STOPWORDS, lemmatize, tokenize
 
 from .models import SimilarIndex, SimilarItem
 
@@ -51,15 +51,30 @@ def similar_backend() -> str:
 # -- search -------------------------------------------------------------------------------------
 
 
+def _words(text: str) -> list[tuple[str, str]]:
+    """(word, lemma) of the content words of a text (stop words and numbers left out)."""
+    out = []
+    for token in tokenize(text):
+        if token in STOPWORDS or token[0].isdigit() or len(token) < 2:
+            continue
+        out.append((token, lemmatize(token)))
+    return out
+
+
 def search_lemmas(text: str) -> str:
-    """The lemmas of a text, unique, space-separated and padded, for ``contains`` search."""
-    seen = dict.fromkeys(lemmas(text))
+    """The words of a text and their lemmas, unique, space-separated and padded, for
+    ``contains`` search (both: a lemmatiser sometimes picks an odd lemma)."""
+    seen = dict.fromkeys(w for pair in _words(text) for w in pair)
     return f" {' '.join(seen)} " if seen else ""
 
 
-def query_lemmas(query: str) -> list[str]:
-    """The lemmas of what someone searches for ("moestuinen" -> ["moestuin"])."""
-    return list(dict.fromkeys(lemmas(query)))[:8]
+def query_terms(query: str) -> list[set[str]]:
+    """Per word of what someone searches for, the forms that count as a match: the word
+    and its lemma ("moestuinen" -> {"moestuinen", "moestuin"})."""
+    terms: dict[str, set[str]] = {}
+    for word, lemma in _words(query):
+        terms.setdefault(word, {word, lemma})
+    return list(terms.values())[:8]
 
 
 # -- encoding (background task) -----------------------------------------------------------------
@@ -222,7 +237,7 @@ __all__ = [
     "encode",
     "forget",
     "neighbours",
-    "query_lemmas",
+    "query_terms",
     "search_lemmas",
     "similar_backend",
 ]

@@ -96,7 +96,7 @@ class Practice(models.Model):
         blank=True,
         related_name="practices",
     )
-    #: The lemmas of the text, space-separated and padded (" tuin groente "), for search.
+    #: The words of the text and their lemmas, space-separated and padded, for search.
     search_lemmas = models.TextField(blank=True, editable=False)
     #: What the draft was made from (the facts, with their source), for the editors.
     drafted_facts = models.JSONField(default=list, blank=True, editable=False)

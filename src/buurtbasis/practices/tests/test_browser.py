@@ -71,7 +71,7 @@ def test_a_practice_is_drafted_reviewed_published_and_found_across_municipalitie
     # The host's community worker sees it on the dashboard and publishes it.
     login(page, [zwolle, rotterdam], worker)
     page.goto(f"{zwolle}/mijn/")
-    page.get_by_role("link", name=practice.title).first.click()
+    page.locator(f"a[href$='/wat-werkt/{practice.pk}/']").first.click()
     page.get_by_text(LESSON).wait_for()
     assert axe_violations(page) == []
     page.get_by_label("Publiceren").check()

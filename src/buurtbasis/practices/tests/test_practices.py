@@ -230,6 +230,9 @@ def test_search_by_lemma_theme_and_municipality_with_bounded_queries(
     assert "Buurttuin Feijenoord" not in body  # another municipality
     everywhere = client.get(url, {"q": "groente", "all": "on"}).content.decode()
     assert "Buurttuin Feijenoord" in everywhere
+    # Inside Dutch compounds: "tuin" finds the Buurttuin and the moestuinen.
+    compound = client.get(url, {"q": "tuin", "all": "on"}).content.decode()
+    assert "Buurttuin Feijenoord" in compound and "Moestuin 1" in compound
     themed = client.get(url, {"theme": theme.pk}).content.decode()
     assert "Moestuin 3" in themed and "Repair Café" not in themed
 
