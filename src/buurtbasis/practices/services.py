@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.areas.models import AreaLevel
 from buurtbasis.initiatives.models import Initiative
@@ -133,7 +134,14 @@ def _clean_values(values: dict) -> dict:
         text = (values[name] or "").strip()
         limit = MAX_TITLE if name == "title" else MAX_TEXT
         if len(text) > limit:
-            raise PracticeError(_("A text may have at most %(n)d characters.") % {"n": limit})
+            raise PracticeError(
+                ngettext(
+                    "A text may have at most %(n)d character.",
+                    "A text may have at most %(n)d characters.",
+                    limit,
+                )
+                % {"n": limit}
+            )
         cleaned[name] = text
     if "title" in cleaned and not cleaned["title"]:
         raise PracticeError(_("Give the practice a title."))
@@ -248,7 +256,14 @@ def ask_changes(practice: Practice, comment: str, *, origin: Origin) -> Practice
     if not comment:
         raise PracticeError(_("Write what should change."))
     if len(comment) > MAX_COMMENT:
-        raise PracticeError(_("A comment may have at most %(n)d characters.") % {"n": MAX_COMMENT})
+        raise PracticeError(
+            ngettext(
+                "A comment may have at most %(n)d character.",
+                "A comment may have at most %(n)d characters.",
+                MAX_COMMENT,
+            )
+            % {"n": MAX_COMMENT}
+        )
     practice = _decide(practice, origin)
     if practice.state != PracticeState.SUBMITTED:
         raise PracticeError(_("Only a submitted practice can be sent back."))
