@@ -47,6 +47,13 @@ class PracticesConfig(AppConfig):
             context=blocks.dashboard_block,
             order=70,
         )
+        register_block(
+            "organisation",
+            key="practices.hosted",
+            template="practices/_organisation.html",
+            context=blocks.organisation_block,
+            order=70,
+        )
         post_save.connect(
             receivers.initiative_saved,
             sender=Initiative,

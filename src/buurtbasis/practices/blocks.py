@@ -104,3 +104,19 @@ def dashboard_block(request, **objects):
     if not queue and not mine:
         return None
     return {"queue": queue or [], "mine": mine}
+
+
+def organisation_block(request, organisation=None, **objects):
+    """The published practices of the initiatives the organisation hosts."""
+    if organisation is None:
+        return None
+    practices = list(
+        Practice.objects.published()
+        .filter(initiative__host_organisation=organisation)
+        .order_by("-published_at", "-pk")[:DASHBOARD_PRACTICES]
+    )
+    if not practices:
+        return None
+    for practice in practices:
+        practice.shown_title = practice.published_content.get("title") or practice.title
+    return {"practices": practices}

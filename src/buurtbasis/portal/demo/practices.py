@@ -185,7 +185,9 @@ def load_demo_practices(stdout=None):
     indexed = 0
     if choirs or any(made.values()) or not SimilarItem.objects.exists():
         indexed = similarity.rebuild()["stored"]
-    if stdout is not None:
+    if stdout is not None and not (choirs or any(made.values())):
+        stdout.write("What works: nothing changed.")
+    elif stdout is not None:
         stdout.write(
             f"What works: {made[PUBLISHED]} practices published, {made[SUBMITTED]} under "
             f"review, {made[DRAFT]} drafts, {choirs} initiative added; {indexed} texts indexed "

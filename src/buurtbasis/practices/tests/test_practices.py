@@ -331,3 +331,13 @@ def test_the_draft_reads_the_buurtbudget_and_the_hosts_ledger():
     # The ledger comes after the buurtbudget: its figures win.
     assert made.figures["money_received_cents"] == ledger[0].figures["money_received_cents"]
     assert "money_spent_cents" in made.figures
+
+
+def test_the_host_organisations_page_lists_its_published_practices(zwolle, client):
+    practice = published(zwolle)
+    draft = services.start_practice(
+        hosted(zwolle, name="Taalcafé Centrum"), origin=Origin(actor=zwolle.resident)
+    )
+    body = client.get(reverse("organisations:detail", args=[zwolle.welfare.slug])).content.decode()
+    assert practice.get_absolute_url() in body
+    assert draft.get_absolute_url() not in body
