@@ -24,6 +24,7 @@ from buurtbasis.platform.blocks import blocks_for
 from buurtbasis.platform.tenancy import get_tenant, tenants
 
 from . import access, queries, services
+from .blocks import tenant_links
 from .forms import PracticeForm, ReviewForm, SearchForm
 from .models import Practice, PracticeState
 
@@ -91,6 +92,10 @@ def detail(request, pk):
     themes = Theme.objects.filter(pk__in=shown.themes)
     groups = TargetGroup.objects.filter(pk__in=shown.target_groups)
     initiators = practice.initiative.members.count()
+    # The initiative's page is on the site of its municipality.
+    initiative_url = tenant_links(request)(
+        practice.municipality_code, practice.initiative.get_absolute_url()
+    )
     return render(
         request,
         "practices/detail.html",
@@ -101,6 +106,7 @@ def detail(request, pk):
             "themes": themes,
             "target_groups": groups,
             "initiators": initiators,
+            "initiative_url": initiative_url,
             "working": working,
             "editor": editor,
             "reviewer": reviewer,

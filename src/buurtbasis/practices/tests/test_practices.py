@@ -341,3 +341,17 @@ def test_the_host_organisations_page_lists_its_published_practices(zwolle, clien
     body = client.get(reverse("organisations:detail", args=[zwolle.welfare.slug])).content.decode()
     assert practice.get_absolute_url() in body
     assert draft.get_absolute_url() not in body
+
+
+def test_a_practice_of_another_municipality_links_to_its_initiative_on_that_site(
+    zwolle, rotterdam, client, settings
+):
+    settings.ALLOWED_HOSTS = ["zwolle.example.org", "rotterdam.example.org"]
+    from buurtbasis.platform.models import Tenant, TenantHost
+
+    for t, host in ((zwolle, "zwolle.example.org"), (rotterdam, "rotterdam.example.org")):
+        tenant = Tenant.objects.create(name=t.gemeente.name, slug=t.gemeente.slug, cbs_code=t.code)
+        TenantHost.objects.create(tenant=tenant, host=host)
+    practice = published(rotterdam, hosted(rotterdam, name="Buurttuin Feijenoord"))
+    body = client.get(practice.get_absolute_url(), HTTP_HOST="zwolle.example.org").content.decode()
+    assert f"http://rotterdam.example.org{practice.initiative.get_absolute_url()}" in body
