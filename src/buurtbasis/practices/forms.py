@@ -147,11 +147,15 @@ class SearchForm(Form):
         label=_("Wijk"), queryset=Area.objects.none(), required=False, empty_label=_("All wijken")
     )
     all = forms.BooleanField(label=_("Also other municipalities"), required=False)
-    gemeente = forms.ChoiceField(label=_("Municipality"), required=False)
+    gemeente = forms.ChoiceField(
+        label=_("Municipality"),
+        required=False,
+        help_text=_("With “Also other municipalities”."),
+    )
 
     def __init__(self, *args, code: str, municipalities: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["wijk"].queryset = (
-            Area.objects.in_municipality(code).filter(level=AreaLevel.DISTRICT).order_by("name")
-        )
+        districts = Area.objects.in_municipality(code).filter(level=AreaLevel.DISTRICT)
+        latest = districts.order_by("-year").values_list("year", flat=True)[:1]
+        self.fields["wijk"].queryset = districts.filter(year__in=latest).order_by("name")
         self.fields["gemeente"].choices = [("", _("All municipalities")), *municipalities]
