@@ -299,6 +299,12 @@ PRACTICES_SIMILAR_BACKEND = os.environ.get("PRACTICES_SIMILAR_BACKEND", "auto")
 if PRACTICES_SIMILAR_BACKEND not in ("auto", "lexical"):
     raise ImproperlyConfigured("PRACTICES_SIMILAR_BACKEND must be auto or lexical")
 
+# Volunteer load (volunteering/load.py): hours a week, averaged, above which someone who
+# set no maximum of their own carries too much; the share of an initiative's hours (in
+# percent) above which one person carries it.
+VOLUNTEERING_MAX_HOURS_PER_WEEK = env_int("VOLUNTEERING_MAX_HOURS_PER_WEEK", 16)
+VOLUNTEERING_CARRIER_SHARE_PERCENT = env_int("VOLUNTEERING_CARRIER_SHARE_PERCENT", 80)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
