@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -169,12 +170,95 @@ def logbook_facts(initiative: Initiative) -> list[Fact]:
     return [Fact("what_it_does", text, _("The neighbourhood logbook"))]
 
 
+def volunteer_facts(initiative: Initiative) -> list[Fact]:
+    """How many people gave how many hours (hours the initiative confirmed)."""
+    from buurtbasis.volunteering.models import HoursEntry, HoursState
+
+    totals = HoursEntry.objects.filter(initiative=initiative, state=HoursState.CONFIRMED).aggregate(
+        minutes=Sum("minutes"), people=Count("user", distinct=True)
+    )
+    minutes = totals["minutes"] or 0
+    if not minutes:
+        return []
+    hours, people = round(minutes / 60), totals["people"]
+    text = ngettext(
+        "%(people)d volunteer gave %(hours)d hours (confirmed by the initiative).",
+        "%(people)d volunteers gave %(hours)d hours (confirmed by the initiative).",
+        people,
+    ) % {"people": people, "hours": hours}
+    return [
+        Fact(
+            "took_volunteers",
+            text,
+            _("Volunteer hours"),
+            {"volunteers": people, "volunteer_hours": hours},
+        )
+    ]
+
+
+def room_facts(initiative: Initiative) -> list[Fact]:
+    """The rooms of partners it used (accepted bookings), how often."""
+    from buurtbasis.rooms.models import Booking, BookingStatus
+
+    rows = (
+        Booking.objects.filter(initiative=initiative, status=BookingStatus.ACCEPTED)
+        .values("room__name", "room__organisation__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "room__name")[:5]
+    )
+    return [
+        Fact(
+            "took_rooms",
+            ngettext(
+                "%(n)d booking of %(room)s (%(partner)s).",
+                "%(n)d bookings of %(room)s (%(partner)s).",
+                row["n"],
+            )
+            % {
+                "room": row["room__name"],
+                "partner": row["room__organisation__name"],
+                "n": row["n"],
+            },
+            _("Room bookings"),
+        )
+        for row in rows
+    ]
+
+
+def partner_facts(initiative: Initiative) -> list[Fact]:
+    """Partnerships with organisations that confirmed their side, and what they do."""
+    from buurtbasis.partnerships.models import Side
+
+    sides = (
+        Side.objects.filter(
+            partnership__initiative=initiative,
+            organisation__isnull=False,
+            confirmed_at__isnull=False,
+        )
+        .select_related("organisation", "partnership")
+        .order_by("partnership__title", "organisation__name")
+    )
+    facts = []
+    for side in sides:
+        text = _("Partnership “%(title)s” with %(partner)s.") % {
+            "title": side.partnership.title,
+            "partner": side.organisation.name,
+        }
+        if side.tasks:
+            text += " " + _("They do: %(tasks)s") % {"tasks": side.tasks}
+        facts.append(Fact("took_partners", text, _("Partnerships")))
+    return facts
+
+
 #: The sources of a draft, in order. Each takes an initiative and returns facts.
 FACTS: list[Callable[[Initiative], list[Fact]]] = [
     initiative_facts,
     history_facts,
     budget_facts,
     ledger_facts,
+    volunteer_facts,
+    room_facts,
+    partner_facts,
     people_facts,
     logbook_facts,
 ]

@@ -14,6 +14,7 @@ from django.db import transaction
 from buurtbasis.accounts.models import User
 from buurtbasis.areas.models import Area, AreaLevel
 from buurtbasis.areas.services import ROTTERDAM_CODE
+from buurtbasis.exchange.models import QuestionSettings
 from buurtbasis.initiatives.models import Initiative, StatusChange, TargetGroup, Theme
 from buurtbasis.initiatives.models import Status as InitiativeStatus
 from buurtbasis.organisations.models import Organisation
@@ -113,6 +114,10 @@ def _choir() -> int:
     initiative.members.set([creator])
     initiative.themes.set(Theme.objects.filter(slug__in=["culture", "meeting"]))
     initiative.target_groups.set(TargetGroup.objects.filter(slug__in=["everyone", "lonely"]))
+    # Like every public demo initiative (portal/demo/exchange.py), it accepts questions.
+    QuestionSettings.objects.get_or_create(
+        initiative=initiative, defaults={"accepts_questions": True}
+    )
     StatusChange.objects.create(
         initiative=initiative,
         to_status=InitiativeStatus.IDEA,

@@ -355,3 +355,80 @@ def test_a_practice_of_another_municipality_links_to_its_initiative_on_that_site
     practice = published(rotterdam, hosted(rotterdam, name="Buurttuin Feijenoord"))
     body = client.get(practice.get_absolute_url(), HTTP_HOST="zwolle.example.org").content.decode()
     assert f"http://rotterdam.example.org{practice.initiative.get_absolute_url()}" in body
+
+
+def test_the_draft_reads_volunteer_hours_rooms_and_partners(zwolle):
+    import datetime
+    import uuid
+
+    from django.utils import timezone
+
+    from buurtbasis.partnerships.models import Partnership, Side
+    from buurtbasis.rooms.models import Booking, BookingStatus, Room
+    from buurtbasis.volunteering.models import HoursEntry, HoursState
+
+    made = hosted(zwolle)
+    helper = UserFactory()
+    for user, minutes, state in (
+        (zwolle.resident, 120, HoursState.CONFIRMED),
+        (helper, 90, HoursState.CONFIRMED),
+        (helper, 600, HoursState.PENDING),  # not confirmed: does not count
+    ):
+        HoursEntry.objects.create(
+            user=user,
+            initiative=made,
+            date=datetime.date(2026, 5, 1),
+            minutes=minutes,
+            state=state,
+            entered_by=user,
+        )
+    room = Room.objects.create(
+        organisation=zwolle.welfare,
+        area=zwolle.wijk,
+        name="Buurthuis De Kandelaar",
+        address="Kerkstraat 1",
+        capacity=30,
+    )
+    start = timezone.now()
+    for week, status in (
+        (0, BookingStatus.ACCEPTED),
+        (1, BookingStatus.ACCEPTED),
+        (2, BookingStatus.DECLINED),
+    ):
+        Booking.objects.create(
+            room=room,
+            initiative=made,
+            series=uuid.uuid4(),
+            title="Tuinoverleg",
+            expected_people=8,
+            starts_at=start + datetime.timedelta(weeks=week),
+            ends_at=start + datetime.timedelta(weeks=week, hours=2),
+            status=status,
+        )
+    together = Partnership.objects.create(
+        initiative=made,
+        municipality_code="GM0193",
+        title="Groen met de school",
+        purpose="Samen tuinieren met groep 7.",
+    )
+    Side.objects.create(
+        partnership=together,
+        organisation=zwolle.welfare,
+        tasks="levert de grond",
+        confirmed_at=timezone.now(),
+    )
+    unconfirmed = Partnership.objects.create(
+        initiative=made, municipality_code="GM0193", title="Nog niet bevestigd", purpose="-"
+    )
+    Side.objects.create(partnership=unconfirmed, organisation=zwolle.municipality)
+
+    (hours,) = drafting.volunteer_facts(made)
+    assert hours.figures == {"volunteers": 2, "volunteer_hours": 4}  # 3.5 hours, rounded
+    (rooms,) = drafting.room_facts(made)
+    assert "Buurthuis De Kandelaar" in rooms.text and "2" in rooms.text
+    partners = drafting.partner_facts(made)
+    assert [p.field for p in partners] == ["took_partners"]
+    assert "Groen met de school" in partners[0].text and "levert de grond" in partners[0].text
+    draft = drafting.draft(made)
+    assert draft.figures["volunteer_hours"] == 4
+    assert "Buurthuis De Kandelaar" in draft.fields["took_rooms"]
