@@ -118,6 +118,7 @@ class Loaded:
     """What one process keeps of the index of one backend (replaced, never changed)."""
 
     version: int
+    token: str
     neighbours: LayeredNeighbours
     #: key -> (initiative id, municipality code)
     meta: dict
@@ -165,7 +166,7 @@ def _neighbours(backend: str, rows: list[tuple], weights=None):
     return Neighbours(keys, idf_weighted(matrix, weights)), weights
 
 
-def _full(backend: str, version: int) -> Loaded:
+def _full(backend: str, version: int, token: str) -> Loaded:
     rows = list(
         SimilarItem.objects.filter(backend=backend, removed=False)
         .order_by("pk")
@@ -174,7 +175,7 @@ def _full(backend: str, version: int) -> Loaded:
     base, weights = _neighbours(backend, rows)
     meta = {(r[0], r[1]): (r[2], r[3]) for r in rows}
     empty, _ = _neighbours(backend, [], weights)
-    return Loaded(version, LayeredNeighbours(base, empty), meta, weights, {})
+    return Loaded(version, token, LayeredNeighbours(base, empty), meta, weights, {})
 
 
 def _update(loaded: Loaded, backend: str, version: int) -> Loaded | None:
@@ -201,26 +202,28 @@ def _update(loaded: Loaded, backend: str, version: int) -> Loaded | None:
             meta[key] = (row[2], row[3])
     delta, _ = _neighbours(backend, list(delta_rows.values()), loaded.idf)
     layered = LayeredNeighbours(loaded.neighbours.base, delta, stale)
-    return Loaded(version, layered, meta, loaded.idf, delta_rows)
+    return Loaded(version, loaded.token, layered, meta, loaded.idf, delta_rows)
 
 
 def neighbours(backend: str) -> Loaded:
     """The stored vectors of ``backend``, kept in this process: one query to read the
     index's version; when it moved, the rows changed since (one more query; a small
     delta), or every row again once the delta grows past ``DELTA_MAX``."""
-    version = (
-        SimilarIndex.objects.filter(backend=backend).values_list("version", flat=True).first() or 0
-    )
+    version, token = SimilarIndex.objects.filter(backend=backend).values_list(
+        "version", "token"
+    ).first() or (0, "")
     loaded = _loaded.get(backend)
-    if loaded is not None and loaded.version == version:
+    if loaded is not None and (loaded.version, loaded.token) == (version, token):
         return loaded
     with _lock:
         loaded = _loaded.get(backend)
-        if loaded is not None and loaded.version == version:
+        if loaded is not None and (loaded.version, loaded.token) == (version, token):
             return loaded
-        fresh = _update(loaded, backend, version) if loaded is not None else None
+        fresh = None
+        if loaded is not None and loaded.token == token and loaded.version < version:
+            fresh = _update(loaded, backend, version)
         if fresh is None:
-            fresh = _full(backend, version)
+            fresh = _full(backend, version, token)
         _loaded[backend] = fresh
         return fresh
 

@@ -9,6 +9,8 @@ cached matrix is old.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -204,11 +206,18 @@ class SimilarItem(models.Model):
         return f"{self.backend} {self.kind} {self.object_id}"
 
 
+def _new_token() -> str:
+    return uuid.uuid4().hex
+
+
 class SimilarIndex(models.Model):
-    """One row per backend: a version that every change of its items raises."""
+    """One row per backend: a version that every change of its items raises, and a token
+    made with the row, so a process never takes another database's index (a restored
+    backup, a test database made again) with the same version for its own."""
 
     backend = models.CharField(max_length=16, primary_key=True)
     version = models.PositiveBigIntegerField(default=0)
+    token = models.CharField(max_length=32, default=_new_token, editable=False)
 
     def __str__(self) -> str:
         return f"{self.backend} v{self.version}"

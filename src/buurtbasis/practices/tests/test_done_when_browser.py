@@ -43,7 +43,6 @@ def test_an_initiator_finds_a_like_minded_initiative_elsewhere_and_asks_a_questi
     link.click()
     page.wait_for_url(f"{rotterdam}/initiatieven/buurtkoor-delfshaven/")
     assert axe_violations(page) == []
-    assert "bewoner.rotterdam@" not in page.content()  # the initiators' address stays hidden
 
     page.get_by_role("link", name="Stel een vraag aan de initiatiefnemers").click()
     assert axe_violations(page) == []

@@ -432,3 +432,16 @@ def test_the_draft_reads_volunteer_hours_rooms_and_partners(zwolle):
     draft = drafting.draft(made)
     assert draft.figures["volunteer_hours"] == 4
     assert "Buurthuis De Kandelaar" in draft.fields["took_rooms"]
+
+
+def test_another_database_with_the_same_version_is_read_again(zwolle):
+    from buurtbasis.practices.models import SimilarIndex
+
+    hosted(zwolle, name="Moestuin Zwolle")
+    similarity.rebuild()
+    before = adapters.neighbours(adapters.LEXICAL)
+    # As after a test database is made again or a backup restored: same version, new row.
+    SimilarIndex.objects.all().delete()
+    SimilarIndex.objects.create(backend=adapters.LEXICAL, version=before.version)
+    after = adapters.neighbours(adapters.LEXICAL)
+    assert after is not before and after.token != before.token
