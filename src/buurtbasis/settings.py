@@ -294,6 +294,10 @@ PABULIB_DIR = Path(os.environ.get("PABULIB_DIR", BASE_DIR.parent / "shared" / "d
 STORIES_SIMILAR_BACKEND = os.environ.get("STORIES_SIMILAR_BACKEND", "auto")
 if STORIES_SIMILAR_BACKEND not in ("auto", "lexical"):
     raise ImproperlyConfigured("STORIES_SIMILAR_BACKEND must be auto or lexical")
+# "Initiatives like mine" (practices/adapters.py): the same choice.
+PRACTICES_SIMILAR_BACKEND = os.environ.get("PRACTICES_SIMILAR_BACKEND", "auto")
+if PRACTICES_SIMILAR_BACKEND not in ("auto", "lexical"):
+    raise ImproperlyConfigured("PRACTICES_SIMILAR_BACKEND must be auto or lexical")
 
 # Warm referral: working days within which a service makes first contact (when the
 # service sets none), and days after a referral ends or is declined before its details are
