@@ -309,6 +309,11 @@ REFERRALS_RETENTION_DAYS = int(os.environ.get("REFERRALS_RETENTION_DAYS", "90"))
 # percent) above which one person carries it.
 VOLUNTEERING_MAX_HOURS_PER_WEEK = env_int("VOLUNTEERING_MAX_HOURS_PER_WEEK", 16)
 VOLUNTEERING_CARRIER_SHARE_PERCENT = env_int("VOLUNTEERING_CARRIER_SHARE_PERCENT", 80)
+# Asking peers and exchange meetings: days after a meeting before the names typed in its
+# registrations are removed; days a conversation is kept after it closed or after its last
+# message. See docs/exchange.md.
+EXCHANGE_REGISTRATION_NAMES_DAYS = env_int("EXCHANGE_REGISTRATION_NAMES_DAYS", 30)
+EXCHANGE_THREAD_RETENTION_DAYS = env_int("EXCHANGE_THREAD_RETENTION_DAYS", 730)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from buurtbasis.initiatives.models import Initiative
+from buurtbasis.platform.tenancy import get_tenant
+
 from . import access, strain
 from .models import HandOver, HandOverStatus, OutgoingChoice, Response, Succession
 
@@ -56,10 +59,15 @@ def dashboard_block(request, **objects):
     org_ids = access.community_worker_org_ids(user)
     findings, searches = [], []
     if org_ids:
-        findings = strain.findings(strain.hosted_by(org_ids))
+        # only the initiatives of the municipality whose site this is
+        local = Initiative.objects.in_municipality(get_tenant(request).cbs_code)
+        local_ids = set(local.filter(host_organisation_id__in=org_ids).values_list("pk", flat=True))
+        findings = strain.findings([i for i in strain.hosted_by(org_ids) if i.pk in local_ids])
         searches = list(
             Succession.objects.filter(
-                is_open=True, initiative__host_organisation_id__in=org_ids
+                is_open=True,
+                initiative__host_organisation_id__in=org_ids,
+                initiative__in=local.values("pk"),
             ).select_related("initiative")
         )
     if not (responses or handovers or findings or searches or org_ids):
@@ -75,8 +83,6 @@ def dashboard_block(request, **objects):
 
 def wijkprofiel_block(request, *, area, **objects):
     """The public initiatives of the wijk (or buurt) that look for people; None without."""
-    from buurtbasis.initiatives.models import Initiative
-
     areas = [area.pk, *area.children.values_list("pk", flat=True)]
     initiatives = Initiative.objects.public().filter(areas__in=areas)
     searches = list(

@@ -1,3 +1,5 @@
+from datetime import time
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,11 +9,12 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Asking peers and exchange meetings")
 
     def ready(self):
+        from buurtbasis.platform import schedule
         from buurtbasis.platform.blocks import register_block
         from buurtbasis.platform.notifications import register_kind
         from buurtbasis.platform.privacy import register_eraser, register_exporter
 
-        from . import blocks, privacy
+        from . import blocks, privacy, tasks
 
         folder = "exchange/notifications/"
         for key, label in (
@@ -53,3 +56,7 @@ class ExchangeConfig(AppConfig):
             context=blocks.dashboard_block,
             order=55,
         )
+        schedule.register(
+            "exchange.remove_registration_names", tasks.remove_registration_names, at=time(2, 40)
+        )
+        schedule.register("exchange.delete_old_threads", tasks.delete_old_threads, at=time(2, 45))

@@ -98,7 +98,8 @@ class Thread(models.Model):
         ordering = ["-last_message_at", "-pk"]
 
     def __str__(self) -> str:
-        return self.subject
+        # ids only: the subject is the asker's free text and str() ends up in the audit trail
+        return f"{self.initiative_id}: {self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("exchange:thread", kwargs={"pk": self.pk})

@@ -1,12 +1,13 @@
 """Asking peers, meetings and the AVG.
 
-Export: the questions a person asked, every message they wrote, the registrations they
-made and the askers they blocked.
+Export: the questions a person asked, every message they wrote, the conversations they
+reported (with their reason), the registrations they made and the askers they blocked.
 
 Erasure (deleting an account): the text of every message the person wrote is removed
 (the message stays as "removed", so the other side still reads its own replies in
 order), the subjects of the questions they asked are removed and those conversations
-close; they are no longer the asker. Registrations they made stay for their initiative
+close; they are no longer the asker. The reasons of their reports are removed (the
+conversation stays reported). Registrations they made stay for their initiative
 without their name; the names typed in them are removed. Their blocks are lifted.
 Meetings a community worker organised stay (the organisation's record) and the
 pseudonymised account no longer names them.
@@ -33,6 +34,7 @@ def export_exchange(user) -> dict[str, Any]:
         "meeting", "initiative"
     )
     blocks = BlockedAsker.objects.filter(blocked_by=user).select_related("initiative")
+    reported = Thread.objects.filter(reported_by=user).select_related("initiative")
     return {
         "questions_asked": [
             {
@@ -62,6 +64,15 @@ def export_exchange(user) -> dict[str, Any]:
             }
             for r in registrations
         ],
+        "reports_made": [
+            {
+                "conversation": t.pk,
+                "initiative": t.initiative.name,
+                "reported": t.reported_at,
+                "reason": t.report_reason,
+            }
+            for t in reported
+        ],
         "askers_blocked": [
             {"initiative": b.initiative.name, "blocked": b.blocked_at} for b in blocks
         ],
@@ -76,7 +87,7 @@ def erase_exchange(user) -> None:
         status=ThreadStatus.CLOSED, closed_at=now
     )
     Thread.objects.filter(asker=user).update(subject="", asker=None)
-    Thread.objects.filter(reported_by=user).update(reported_by=None)
+    Thread.objects.filter(reported_by=user).update(reported_by=None, report_reason="")
     Thread.objects.filter(closed_by=user).update(closed_by=None)
     Registration.objects.filter(registered_by=user).update(names="", registered_by=None)
     BlockedAsker.objects.filter(person=user).delete()

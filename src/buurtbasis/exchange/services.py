@@ -3,8 +3,12 @@ never a request or a form."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -508,3 +512,36 @@ def publish_report(*, meeting: Meeting, shared: str, lessons: str, origin: Origi
         target=meeting,
         origin=origin,
     )
+
+
+def remove_registration_names(now=None) -> int:
+    """Clear the names typed in registrations of meetings that ended more than
+    ``EXCHANGE_REGISTRATION_NAMES_DAYS`` ago (scheduled daily); returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.EXCHANGE_REGISTRATION_NAMES_DAYS)
+    ended = Meeting.objects.annotate(ended_at=Coalesce("ends_at", "starts_at")).filter(
+        ended_at__lt=cutoff
+    )
+    return (
+        Registration.objects.filter(meeting__in=ended.values("pk"))
+        .exclude(names="")
+        .update(names="")
+    )
+
+
+def delete_old_threads(now=None) -> int:
+    """Delete conversations closed, or without a new message, for more than
+    ``EXCHANGE_THREAD_RETENTION_DAYS`` (scheduled daily); returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.EXCHANGE_THREAD_RETENTION_DAYS)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Thread.objects.filter(
+                    Q(closed_at__lt=cutoff) | Q(last_message_at__lt=cutoff)
+                ).values_list("pk", flat=True)[:500]
+            )
+            if not batch:
+                break
+            Thread.objects.filter(pk__in=batch).delete()
+            deleted += len(batch)
+    return deleted

@@ -6,6 +6,7 @@ from buurtbasis.accounts import services as account_services
 from buurtbasis.exchange import services
 from buurtbasis.exchange.models import BlockedAsker, Message, ThreadStatus
 from buurtbasis.platform.audit import Origin
+from buurtbasis.platform.models import AuditEvent
 from buurtbasis.platform.privacy import export_personal_data
 
 from .helpers import opt_in, two_towns
@@ -74,3 +75,30 @@ def test_deleting_the_blocked_askers_account_lifts_the_block():
     services.block_asker(thread=thread, origin=Origin(actor=rotterdam.initiator))
     account_services.delete_account(user=zwolle.initiator)
     assert not BlockedAsker.objects.exists()
+
+
+def test_the_reason_of_a_report_is_exported_and_erased_with_the_reporter():
+    zwolle, rotterdam, thread = _conversation()
+    services.report_thread(
+        thread=thread, reason="Hij vraagt om mijn adres.", origin=Origin(actor=rotterdam.initiator)
+    )
+    data = export_personal_data(rotterdam.initiator)["exchange"]
+    assert [r["reason"] for r in data["reports_made"]] == ["Hij vraagt om mijn adres."]
+    assert export_personal_data(zwolle.initiator)["exchange"]["reports_made"] == []
+    account_services.delete_account(user=rotterdam.initiator)
+    thread.refresh_from_db()
+    assert thread.reported_at is not None  # the conversation stays reported
+    assert thread.reported_by is None and thread.report_reason == ""
+
+
+def test_the_audit_trail_holds_no_subject_of_a_question():
+    zwolle, rotterdam, thread = _conversation()
+    services.report_thread(thread=thread, reason="Ongepast.", origin=Origin(actor=zwolle.initiator))
+    events = AuditEvent.objects.filter(object_type="exchange.thread")
+    assert {e.action for e in events} >= {"exchange.question_asked", "exchange.thread_reported"}
+    for event in events:
+        assert event.object_id == str(thread.pk)
+        assert "Vrijwilligers" not in event.object_repr
+        assert "Vrijwilligers" not in str(event.details)
+    account_services.delete_account(user=zwolle.initiator)
+    assert not AuditEvent.objects.filter(object_repr__contains="Vrijwilligers").exists()
