@@ -237,6 +237,20 @@ def respond(*, role: OpenRole, message: str, origin: Origin) -> Response:
     return response
 
 
+def holder_of(initiative: Initiative, kind: str):
+    """The initiator who holds this kind of role in the volunteer load records, or None
+    when nobody or more than one initiator holds it (then the initiators pick)."""
+    if kind not in KeyRoleKind.values:
+        return None
+    holders = {
+        k.user
+        for k in KeyRole.objects.current()
+        .filter(initiative=initiative, role=kind, user__in=initiative.members.all())
+        .select_related("user")
+    }
+    return holders.pop() if len(holders) == 1 else None
+
+
 def _default_items(initiative: Initiative) -> list[tuple[str, str]]:
     hosted = HostingAgreement.objects.filter(initiative=initiative, state="active").exists()
     return [(key, title) for key, title in DEFAULT_ITEMS if key != "treasurer" or hosted]
@@ -246,8 +260,9 @@ def _default_items(initiative: Initiative) -> list[tuple[str, str]]:
 def choose_successor(*, response: Response, origin: Origin, outgoing=None) -> HandOver:
     """Choose a respondent for the role: the hand-over starts with its checklist.
 
-    ``outgoing`` is the initiator who hands this role over (by default the person who
-    chooses, when they are an initiator).
+    ``outgoing`` is the initiator who hands this role over: by default the initiator who
+    holds the role in the volunteer load records, else nobody (a new person joins). The
+    initiators can still change it on the hand-over page before completing.
     """
     response = (
         Response.objects.select_for_update()
@@ -264,11 +279,7 @@ def choose_successor(*, response: Response, origin: Origin, outgoing=None) -> Ha
     if not role.succession.is_open:
         raise ContinuityError(_("This search for successors is closed."), code="closed")
     if outgoing is None:
-        members = list(initiative.members.all())
-        if actor in members:
-            outgoing = actor
-        elif len(members) == 1:  # a community worker chooses for the only initiator
-            outgoing = members[0]
+        outgoing = holder_of(initiative, role.kind)
     if outgoing is not None and not initiative.members.filter(pk=outgoing.pk).exists():
         raise ContinuityError(_("The outgoing person must be an initiator."), code="outgoing")
     now = timezone.now()
@@ -449,6 +460,9 @@ def ask_host_for_treasurer(*, item: ChecklistItem, origin: Origin) -> int:
 
 # -- completing ---------------------------------------------------------------------------------
 
+#: ``complete(outgoing=...)`` not given: keep the outgoing person of the hand-over.
+_KEEP = object()
+
 
 def _pass_key_role(handover: HandOver, *, leaves: bool, origin: Origin) -> None:
     """Pass the role on in the volunteer load records (``volunteering``): the incoming
@@ -485,11 +499,19 @@ def _pass_key_role(handover: HandOver, *, leaves: bool, origin: Origin) -> None:
 
 @transaction.atomic
 def complete(
-    *, handover: HandOver, outgoing_choice: str, origin: Origin, today: datetime.date | None = None
+    *,
+    handover: HandOver,
+    outgoing_choice: str,
+    origin: Origin,
+    outgoing=_KEEP,
+    today: datetime.date | None = None,
 ) -> HandOver:
     """The new person becomes initiator; the outgoing person stays named as former
     initiator, leaves, or stays an initiator. The initiative keeps its id, history,
-    ledger and practice page. An audit event and a logbook entry record the hand-over."""
+    ledger and practice page. An audit event and a logbook entry record the hand-over.
+
+    ``outgoing`` (an initiator, or None: nobody leaves) replaces the outgoing person
+    proposed when the successor was chosen. Only the outgoing person can be removed."""
     handover = HandOver.objects.select_for_update().select_related("initiative").get(pk=handover.pk)
     initiative = handover.initiative
     if not access.can_manage(origin.actor, initiative):
@@ -509,7 +531,16 @@ def complete(
             % {"items": "; ".join(_(t) for t in open_items)},
             code="checklist",
         )
+    if outgoing is not _KEEP:
+        if outgoing is not None and (
+            outgoing == handover.incoming or not initiative.members.filter(pk=outgoing.pk).exists()
+        ):
+            raise ContinuityError(_("The outgoing person must be an initiator."), code="outgoing")
+        handover.outgoing = outgoing
+        handover.save(update_fields=["outgoing"])
     incoming, outgoing = handover.incoming, handover.outgoing
+    if outgoing is not None and not initiative.members.filter(pk=outgoing.pk).exists():
+        outgoing = None  # no longer an initiator: nobody is removed
     initiative_services.add_initiator(initiative=initiative, user=incoming, origin=origin)
     leaves = outgoing is not None and outgoing_choice != OutgoingChoice.STAY
     _pass_key_role(handover, leaves=leaves, origin=origin)
