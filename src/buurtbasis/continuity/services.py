@@ -544,17 +544,21 @@ def complete(
     initiative_services.add_initiator(initiative=initiative, user=incoming, origin=origin)
     leaves = outgoing is not None and outgoing_choice != OutgoingChoice.STAY
     _pass_key_role(handover, leaves=leaves, origin=origin)
+    contact_cleared = False
     if leaves:
         initiative_services.remove_initiator(initiative=initiative, user=outgoing, origin=origin)
         if initiative.contact_email.lower() == (outgoing.email or "").lower():
-            # the outgoing person's address must not stay the initiative's contact
+            # the outgoing person's address must not stay the initiative's contact, and the
+            # incoming person's address is not published without asking them: the contact
+            # stays empty until an initiator sets one (they are told below)
             initiative_services.update_initiative(
                 initiative=initiative,
                 editor=origin.actor,
-                contact_email=incoming.email,
-                contact_name=incoming.display_name,
+                contact_email="",
+                contact_name="",
                 contact_phone="",
             )
+            contact_cleared = True
     now = timezone.now()
     handover.status = HandOverStatus.COMPLETED
     handover.outgoing_choice = outgoing_choice if outgoing is not None else ""
@@ -588,6 +592,7 @@ def complete(
         "initiative": initiative,
         "role": handover.role_title,
         "link": initiative.get_absolute_url(),
+        "contact_cleared": contact_cleared,
     }
     for person in {p for p in (incoming, outgoing) if p is not None and p != origin.actor}:
         notify(

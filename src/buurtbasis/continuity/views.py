@@ -384,7 +384,7 @@ def complete(request, pk):
     form = CompleteForm(request.POST, handover=handover)
     if form.is_valid():
         try:
-            services.complete(
+            done = services.complete(
                 handover=handover,
                 outgoing=form.cleaned_data["outgoing"],
                 outgoing_choice=form.cleaned_data["outgoing_choice"],
@@ -394,6 +394,14 @@ def complete(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The hand-over is complete."))
+            if not done.initiative.contact_email:
+                messages.warning(
+                    request,
+                    _(
+                        "The initiative has no contact address now. Set a contact address "
+                        "with “Edit”: the new initiator's address is not shown without asking."
+                    ),
+                )
             return redirect(handover.initiative.get_absolute_url())
     return handover_page(request, pk, complete_form=form, errors=form.non_field_errors())
 

@@ -122,8 +122,9 @@ def test_completing_keeps_the_initiative_and_records_audit_and_logbook():
     assert done.status == HandOverStatus.COMPLETED
     initiative = Initiative.objects.get(pk=s.initiative.pk)  # same id
     assert list(initiative.members.all()) == [s.candidate]
-    # the outgoing person's address is no longer the contact address
-    assert initiative.contact_email == s.candidate.email
+    # the outgoing person's address is no longer the contact address, and the incoming
+    # person's address is not published without asking: the contact is empty
+    assert initiative.contact_email == ""
     assert StatusChange.objects.filter(initiative=initiative).count() == history_before
     assert AuditEvent.objects.filter(action="continuity.handover_completed").count() == 1
     entry = LogEntry.objects.get(
