@@ -11,7 +11,7 @@ import datetime
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -606,7 +606,9 @@ def complete(
 
 @transaction.atomic
 def cancel(*, handover: HandOver, origin: Origin) -> HandOver:
-    """Stop a hand-over in progress; its role is open again."""
+    """Stop a hand-over in progress; its role is open again. The chosen response and the
+    responses set to "not chosen" by that choice wait again (so the initiators can choose
+    anew) and their authors hear that the role is open again."""
     # read again under a lock: it may have been completed since the page was loaded
     handover = HandOver.objects.select_for_update().select_related("initiative").get(pk=handover.pk)
     if not access.can_manage(origin.actor, handover.initiative):
@@ -615,12 +617,42 @@ def cancel(*, handover: HandOver, origin: Origin) -> HandOver:
         raise ContinuityError(_("This hand-over is no longer in progress."), code="state")
     handover.status = HandOverStatus.CANCELLED
     handover.save(update_fields=["status"])
+    reopened: list[Response] = []
     if handover.role_id:
         OpenRole.objects.filter(pk=handover.role_id).update(filled=False)
+        chosen = Response.objects.filter(
+            role_id=handover.role_id,
+            responder_id=handover.incoming_id,
+            status=ResponseStatus.ACCEPTED,
+        ).first()
+        if chosen is not None:
+            # the choice answered the chosen and the other waiting responses at one moment
+            reopened = list(
+                Response.objects.select_for_update()
+                .filter(role_id=handover.role_id, answered_at=chosen.answered_at)
+                .filter(models.Q(pk=chosen.pk) | models.Q(status=ResponseStatus.DECLINED))
+                .select_related("responder")
+            )
+            Response.objects.filter(pk__in=[r.pk for r in reopened]).update(
+                status=ResponseStatus.NEW, answered_at=None
+            )
     record_event(
         action="continuity.handover_cancelled",
         target=handover.initiative,
-        details={"handover": handover.pk},
+        details={"handover": handover.pk, "responses_reopened": len(reopened)},
         origin=origin,
     )
+    initiative = handover.initiative
+    for response in reopened:
+        if response.responder_id != getattr(origin.actor, "pk", None):
+            notify(
+                response.responder,
+                "continuity.role_reopened",
+                {
+                    "initiative": initiative,
+                    "role": handover.role_title,
+                    "link": _link_of(initiative),
+                },
+                municipality=initiative.municipality_code(),
+            )
     return handover
