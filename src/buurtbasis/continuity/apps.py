@@ -22,6 +22,7 @@ class ContinuityConfig(AppConfig):
             ("response_answered", _("The initiators answer my response to an open role")),
             ("treasurer_request", _("An initiative we host asks for a new treasurer")),
             ("handover_completed", _("A hand-over I am part of is complete")),
+            ("role_reopened", _("A role I responded to is open again")),
             ("strain_warning", _("An initiative we support rests on one person (weekly)")),
         ):
             register_kind(

@@ -73,9 +73,29 @@ class ItemForm(Form):
 
 
 class CompleteForm(Form):
+    outgoing = forms.ChoiceField(
+        label=_("Who hands over this role?"),
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("Only this person can stop being an initiator."),
+    )
     outgoing_choice = forms.ChoiceField(
         label=_("What happens to the outgoing person?"),
         choices=OutgoingChoice.choices,
         widget=forms.RadioSelect,
         initial=OutgoingChoice.FORMER,
     )
+    field_order = ["outgoing", "outgoing_choice"]
+
+    def __init__(self, *args, handover, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = handover.initiative.members.exclude(pk=handover.incoming_id).order_by("pk")
+        self.members = {str(m.pk): m for m in members}
+        self.fields["outgoing"].choices = [
+            ("", _("Nobody leaves: a new person joins")),
+            *((pk, m.display_name or _("Initiator")) for pk, m in self.members.items()),
+        ]
+        self.fields["outgoing"].initial = str(handover.outgoing_id or "")
+
+    def clean_outgoing(self):
+        return self.members.get(self.cleaned_data.get("outgoing") or "")

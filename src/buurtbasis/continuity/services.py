@@ -11,7 +11,7 @@ import datetime
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -237,6 +237,20 @@ def respond(*, role: OpenRole, message: str, origin: Origin) -> Response:
     return response
 
 
+def holder_of(initiative: Initiative, kind: str):
+    """The initiator who holds this kind of role in the volunteer load records, or None
+    when nobody or more than one initiator holds it (then the initiators pick)."""
+    if kind not in KeyRoleKind.values:
+        return None
+    holders = {
+        k.user
+        for k in KeyRole.objects.current()
+        .filter(initiative=initiative, role=kind, user__in=initiative.members.all())
+        .select_related("user")
+    }
+    return holders.pop() if len(holders) == 1 else None
+
+
 def _default_items(initiative: Initiative) -> list[tuple[str, str]]:
     hosted = HostingAgreement.objects.filter(initiative=initiative, state="active").exists()
     return [(key, title) for key, title in DEFAULT_ITEMS if key != "treasurer" or hosted]
@@ -246,8 +260,9 @@ def _default_items(initiative: Initiative) -> list[tuple[str, str]]:
 def choose_successor(*, response: Response, origin: Origin, outgoing=None) -> HandOver:
     """Choose a respondent for the role: the hand-over starts with its checklist.
 
-    ``outgoing`` is the initiator who hands this role over (by default the person who
-    chooses, when they are an initiator).
+    ``outgoing`` is the initiator who hands this role over: by default the initiator who
+    holds the role in the volunteer load records, else nobody (a new person joins). The
+    initiators can still change it on the hand-over page before completing.
     """
     response = (
         Response.objects.select_for_update()
@@ -264,11 +279,7 @@ def choose_successor(*, response: Response, origin: Origin, outgoing=None) -> Ha
     if not role.succession.is_open:
         raise ContinuityError(_("This search for successors is closed."), code="closed")
     if outgoing is None:
-        members = list(initiative.members.all())
-        if actor in members:
-            outgoing = actor
-        elif len(members) == 1:  # a community worker chooses for the only initiator
-            outgoing = members[0]
+        outgoing = holder_of(initiative, role.kind)
     if outgoing is not None and not initiative.members.filter(pk=outgoing.pk).exists():
         raise ContinuityError(_("The outgoing person must be an initiator."), code="outgoing")
     now = timezone.now()
@@ -449,6 +460,9 @@ def ask_host_for_treasurer(*, item: ChecklistItem, origin: Origin) -> int:
 
 # -- completing ---------------------------------------------------------------------------------
 
+#: ``complete(outgoing=...)`` not given: keep the outgoing person of the hand-over.
+_KEEP = object()
+
 
 def _pass_key_role(handover: HandOver, *, leaves: bool, origin: Origin) -> None:
     """Pass the role on in the volunteer load records (``volunteering``): the incoming
@@ -485,11 +499,19 @@ def _pass_key_role(handover: HandOver, *, leaves: bool, origin: Origin) -> None:
 
 @transaction.atomic
 def complete(
-    *, handover: HandOver, outgoing_choice: str, origin: Origin, today: datetime.date | None = None
+    *,
+    handover: HandOver,
+    outgoing_choice: str,
+    origin: Origin,
+    outgoing=_KEEP,
+    today: datetime.date | None = None,
 ) -> HandOver:
     """The new person becomes initiator; the outgoing person stays named as former
     initiator, leaves, or stays an initiator. The initiative keeps its id, history,
-    ledger and practice page. An audit event and a logbook entry record the hand-over."""
+    ledger and practice page. An audit event and a logbook entry record the hand-over.
+
+    ``outgoing`` (an initiator, or None: nobody leaves) replaces the outgoing person
+    proposed when the successor was chosen. Only the outgoing person can be removed."""
     handover = HandOver.objects.select_for_update().select_related("initiative").get(pk=handover.pk)
     initiative = handover.initiative
     if not access.can_manage(origin.actor, initiative):
@@ -509,21 +531,34 @@ def complete(
             % {"items": "; ".join(_(t) for t in open_items)},
             code="checklist",
         )
+    if outgoing is not _KEEP:
+        if outgoing is not None and (
+            outgoing == handover.incoming or not initiative.members.filter(pk=outgoing.pk).exists()
+        ):
+            raise ContinuityError(_("The outgoing person must be an initiator."), code="outgoing")
+        handover.outgoing = outgoing
+        handover.save(update_fields=["outgoing"])
     incoming, outgoing = handover.incoming, handover.outgoing
+    if outgoing is not None and not initiative.members.filter(pk=outgoing.pk).exists():
+        outgoing = None  # no longer an initiator: nobody is removed
     initiative_services.add_initiator(initiative=initiative, user=incoming, origin=origin)
     leaves = outgoing is not None and outgoing_choice != OutgoingChoice.STAY
     _pass_key_role(handover, leaves=leaves, origin=origin)
+    contact_cleared = False
     if leaves:
         initiative_services.remove_initiator(initiative=initiative, user=outgoing, origin=origin)
         if initiative.contact_email.lower() == (outgoing.email or "").lower():
-            # the outgoing person's address must not stay the initiative's contact
+            # the outgoing person's address must not stay the initiative's contact, and the
+            # incoming person's address is not published without asking them: the contact
+            # stays empty until an initiator sets one (they are told below)
             initiative_services.update_initiative(
                 initiative=initiative,
                 editor=origin.actor,
-                contact_email=incoming.email,
-                contact_name=incoming.display_name,
+                contact_email="",
+                contact_name="",
                 contact_phone="",
             )
+            contact_cleared = True
     now = timezone.now()
     handover.status = HandOverStatus.COMPLETED
     handover.outgoing_choice = outgoing_choice if outgoing is not None else ""
@@ -557,6 +592,7 @@ def complete(
         "initiative": initiative,
         "role": handover.role_title,
         "link": initiative.get_absolute_url(),
+        "contact_cleared": contact_cleared,
     }
     for person in {p for p in (incoming, outgoing) if p is not None and p != origin.actor}:
         notify(
@@ -570,7 +606,9 @@ def complete(
 
 @transaction.atomic
 def cancel(*, handover: HandOver, origin: Origin) -> HandOver:
-    """Stop a hand-over in progress; its role is open again."""
+    """Stop a hand-over in progress; its role is open again. The chosen response and the
+    responses set to "not chosen" by that choice wait again (so the initiators can choose
+    anew) and their authors hear that the role is open again."""
     # read again under a lock: it may have been completed since the page was loaded
     handover = HandOver.objects.select_for_update().select_related("initiative").get(pk=handover.pk)
     if not access.can_manage(origin.actor, handover.initiative):
@@ -579,12 +617,42 @@ def cancel(*, handover: HandOver, origin: Origin) -> HandOver:
         raise ContinuityError(_("This hand-over is no longer in progress."), code="state")
     handover.status = HandOverStatus.CANCELLED
     handover.save(update_fields=["status"])
+    reopened: list[Response] = []
     if handover.role_id:
         OpenRole.objects.filter(pk=handover.role_id).update(filled=False)
+        chosen = Response.objects.filter(
+            role_id=handover.role_id,
+            responder_id=handover.incoming_id,
+            status=ResponseStatus.ACCEPTED,
+        ).first()
+        if chosen is not None:
+            # the choice answered the chosen and the other waiting responses at one moment
+            reopened = list(
+                Response.objects.select_for_update()
+                .filter(role_id=handover.role_id, answered_at=chosen.answered_at)
+                .filter(models.Q(pk=chosen.pk) | models.Q(status=ResponseStatus.DECLINED))
+                .select_related("responder")
+            )
+            Response.objects.filter(pk__in=[r.pk for r in reopened]).update(
+                status=ResponseStatus.NEW, answered_at=None
+            )
     record_event(
         action="continuity.handover_cancelled",
         target=handover.initiative,
-        details={"handover": handover.pk},
+        details={"handover": handover.pk, "responses_reopened": len(reopened)},
         origin=origin,
     )
+    initiative = handover.initiative
+    for response in reopened:
+        if response.responder_id != getattr(origin.actor, "pk", None):
+            notify(
+                response.responder,
+                "continuity.role_reopened",
+                {
+                    "initiative": initiative,
+                    "role": handover.role_title,
+                    "link": _link_of(initiative),
+                },
+                municipality=initiative.municipality_code(),
+            )
     return handover

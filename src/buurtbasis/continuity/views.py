@@ -315,10 +315,12 @@ def handover_page(request, pk, item_form=None, complete_form=None, errors=None):
             "in_progress": handover.status == HandOverStatus.IN_PROGRESS,
             "agreement": agreement,
             "item_form": item_form or ItemForm(),
-            "complete_form": complete_form or CompleteForm(),
+            "complete_form": complete_form or CompleteForm(handover=handover),
             "errors": errors or [],
         },
-        status=400 if errors or (item_form and item_form.errors) else 200,
+        status=400
+        if errors or any(f is not None and f.errors for f in (item_form, complete_form))
+        else 200,
     )
 
 
@@ -379,11 +381,12 @@ def complete(request, pk):
     handover = _handover_or_404(request, pk)
     if not access.can_manage(request.user, handover.initiative):
         return _forbidden(request, handover.initiative)
-    form = CompleteForm(request.POST)
+    form = CompleteForm(request.POST, handover=handover)
     if form.is_valid():
         try:
-            services.complete(
+            done = services.complete(
                 handover=handover,
+                outgoing=form.cleaned_data["outgoing"],
                 outgoing_choice=form.cleaned_data["outgoing_choice"],
                 origin=Origin.from_request(request),
             )
@@ -391,6 +394,14 @@ def complete(request, pk):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The hand-over is complete."))
+            if not done.initiative.contact_email:
+                messages.warning(
+                    request,
+                    _(
+                        "The initiative has no contact address now. Set a contact address "
+                        "with “Edit”: the new initiator's address is not shown without asking."
+                    ),
+                )
             return redirect(handover.initiative.get_absolute_url())
     return handover_page(request, pk, complete_form=form, errors=form.non_field_errors())
 

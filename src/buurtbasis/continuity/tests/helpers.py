@@ -12,7 +12,20 @@ from buurtbasis.initiatives import services as initiative_services
 from buurtbasis.logbook.tests.helpers import Town, initiative, town
 from buurtbasis.platform.audit import Origin
 
-__all__ = ["Setup", "origin", "setup", "town"]
+__all__ = ["Setup", "holds_role", "origin", "setup", "town"]
+
+
+def holds_role(s: Setup, role: str = "coordinator", user=None):
+    """Record in the volunteer load records that the initiator holds the role (so the
+    hand-over proposes them as the outgoing person)."""
+    from buurtbasis.volunteering.models import KeyRole
+
+    return KeyRole.objects.create(
+        initiative=s.initiative,
+        role=role,
+        user=user or s.initiator,
+        since=datetime.date.today() - datetime.timedelta(days=365),
+    )
 
 
 def origin(user) -> Origin:

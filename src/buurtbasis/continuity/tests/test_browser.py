@@ -83,7 +83,9 @@ def test_a_resident_takes_over_a_role_and_the_hand_over_is_recorded(
     assert "afgevinkt op" in _text(page.locator(".bb-checklist"))
     assert axe_violations(page) == []
 
-    # Completing: the outgoing initiator stays named as former initiator.
+    # Completing: the initiator names herself as the outgoing person (nobody is proposed:
+    # the load records do not say who holds this role) and stays named as former initiator.
+    page.get_by_role("radio", name=initiator.display_name).check()
     page.get_by_label("Blijft genoemd als oud-initiatiefnemer").check()
     page.get_by_role("button", name="Overdracht afronden").click()
     page.locator(".message-success").wait_for()

@@ -7,13 +7,14 @@ from buurtbasis.continuity import services
 from buurtbasis.continuity.models import HandOver, Response
 from buurtbasis.platform.privacy import export_personal_data
 
-from .helpers import origin, setup
+from .helpers import holds_role, origin, setup
 
 pytestmark = pytest.mark.django_db
 
 
 def test_export_lists_responses_and_hand_overs_and_erasure_removes_the_messages():
     s = setup()
+    holds_role(s)
     response = services.respond(
         role=s.role, message="Mijn persoonlijke bericht", origin=origin(s.candidate)
     )

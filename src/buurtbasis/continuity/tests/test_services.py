@@ -21,7 +21,7 @@ from buurtbasis.logbook.models import EntryKind, LogEntry
 from buurtbasis.platform.models import AuditEvent, Notification
 from buurtbasis.volunteering.models import KeyRole
 
-from .helpers import origin, setup
+from .helpers import holds_role, origin, setup
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,7 @@ def test_one_response_per_person_and_none_from_initiators_or_to_closed_roles():
 
 def test_choosing_starts_a_hand_over_with_the_default_checklist_and_tells_the_others():
     s = setup()
+    holds_role(s)
     other = UserFactory()
     services.respond(role=s.role, message="Ik ook", origin=origin(other))
     handover = _respond_and_choose(s)
@@ -111,6 +112,7 @@ def test_the_incoming_person_ticks_but_a_stranger_does_not():
 
 def test_completing_keeps_the_initiative_and_records_audit_and_logbook():
     s = setup()
+    holds_role(s)
     history_before = StatusChange.objects.filter(initiative=s.initiative).count()
     handover = _respond_and_choose(s)
     _tick_all(handover, s.initiator)
@@ -120,8 +122,9 @@ def test_completing_keeps_the_initiative_and_records_audit_and_logbook():
     assert done.status == HandOverStatus.COMPLETED
     initiative = Initiative.objects.get(pk=s.initiative.pk)  # same id
     assert list(initiative.members.all()) == [s.candidate]
-    # the outgoing person's address is no longer the contact address
-    assert initiative.contact_email == s.candidate.email
+    # the outgoing person's address is no longer the contact address, and the incoming
+    # person's address is not published without asking: the contact is empty
+    assert initiative.contact_email == ""
     assert StatusChange.objects.filter(initiative=initiative).count() == history_before
     assert AuditEvent.objects.filter(action="continuity.handover_completed").count() == 1
     entry = LogEntry.objects.get(
@@ -236,8 +239,9 @@ def test_completing_passes_the_key_role_on_in_the_load_records():
     assert "carried_by_one" not in [f.key for f in strain.findings([s.initiative])]
 
 
-def test_a_community_worker_chooses_for_the_only_initiator():
+def test_a_community_worker_chooses_for_the_initiator_who_holds_the_role():
     s = setup()
+    holds_role(s)
     response = services.respond(role=s.role, message="Graag", origin=origin(s.candidate))
     handover = services.choose_successor(response=response, origin=origin(s.t.worker))
     assert handover.outgoing == s.initiator

@@ -171,10 +171,11 @@ def test_completing_through_the_page_shows_the_new_initiator_on_the_initiative()
     assert refused.status_code == 400 and "error-summary" in refused.content.decode()
     for item in handover.items.all():
         client.post(reverse("continuity:tick", args=[handover.pk, item.pk]), {"done": "1"})
-    done = client.post(url, {"outgoing_choice": "former"})
+    done = client.post(url, {"outgoing": s.initiator.pk, "outgoing_choice": "former"})
     assert done.status_code == 302 and done["Location"] == s.initiative.get_absolute_url()
     html = as_user(UserFactory()).get(s.initiative.get_absolute_url()).content.decode()
     assert "Kandidaat Zwolle" in html and "Initiatiefnemer Zwolle" in html  # former initiator
+    assert list(s.initiative.members.all()) == [s.candidate]
 
 
 def test_a_resident_cannot_start_a_search():

@@ -110,7 +110,9 @@ def _zwolle(result: Result) -> bool:
     ]
     if not responses:
         return True
-    handover = services.choose_successor(response=responses[0], origin=as_initiator)
+    handover = services.choose_successor(
+        response=responses[0], outgoing=as_initiator.actor, origin=as_initiator
+    )
     items = list(handover.items.all())
     for n, item in enumerate(items[: len(items) // 2]):
         person = handover.outgoing if n % 2 == 0 else handover.incoming
@@ -145,7 +147,7 @@ def _rotterdam(result: Result) -> bool:
         message="Ik kook elke week mee en wil het graag van Fatma overnemen.",
         origin=Origin(actor=incoming),
     )
-    handover = services.choose_successor(response=response, origin=as_outgoing)
+    handover = services.choose_successor(response=response, outgoing=outgoing, origin=as_outgoing)
     for n, item in enumerate(handover.items.all()):
         person = outgoing if n % 2 == 0 else incoming
         services.tick(item=item, origin=Origin(actor=person))

@@ -277,6 +277,21 @@ PEOPLE = [
     ("wijkteam.rotterdam", "Tom de Graaf", ROTTERDAM_CODE, "wijkteams-maasstad", Role.PROFESSIONAL),
 ]
 
+#: One named professional for every other organisation with a service on the social map, so
+#: every demo service can take referrals: (e-mail local part, name, municipality, slug).
+RECEIVING = [
+    ("opvoedpunt", "Sanne Visser", ZWOLLE_CODE, "opvoedpunt-de-vlinder"),
+    ("samenkracht", "Joost Bakker", ZWOLLE_CODE, "samenkracht-centrum"),
+    ("werkcoach", "Fleur de Wit", ZWOLLE_CODE, "werkpunt-ijssel"),
+    ("thuisadministratie", "Gerard Kok", ZWOLLE_CODE, "wijkwijs-noord"),
+    ("woonconsulent", "Noor Hendriks", ZWOLLE_CODE, "woonstichting-ijsselhof"),
+    ("dagbesteding", "Anouk Peters", ZWOLLE_CODE, "zorggroep-vechtzicht"),
+    ("buurtwerk.rotterdam", "Mohamed El Idrissi", ROTTERDAM_CODE, "buurtwerk-maasoever"),
+    ("opvoedhuis.rotterdam", "Lisa Verbeek", ROTTERDAM_CODE, "opvoedhuis-maasstad"),
+    ("maatje.rotterdam", "Kees Jansen", ROTTERDAM_CODE, "welzijn-verbindt"),
+    ("woonconsulent.rotterdam", "Samira Bouali", ROTTERDAM_CODE, "woonstichting-maaskant"),
+]
+
 #: Referrals per municipality: (service name, person, contact, reason, steps, report back).
 #: A step is a status, or (status, category); "overdue" moves the sending back in time.
 REFERRALS = {
@@ -461,6 +476,15 @@ def _people(result: Result) -> dict[str, User]:
         )
         result.add("memberships", int(created))
         people[local] = user
+    for local, name, _code, slug in RECEIVING:
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:  # made by another part of the demo that did not run
+            continue
+        user = _user(f"{local}@{DEMO_DOMAIN}", name, result)
+        _m, created = Membership.objects.get_or_create(
+            user=user, organisation=organisation, role=Role.PROFESSIONAL
+        )
+        result.add("memberships", int(created))
     return people
 
 
