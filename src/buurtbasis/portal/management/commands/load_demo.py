@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from buurtbasis.areas.services import ROTTERDAM_CODE, ZWOLLE_CODE, load_bundled_municipality
+from buurtbasis.platform import ratelimit
 from buurtbasis.platform.tenancy import ensure_tenant, tenant_home_url
 from buurtbasis.portal.demo import buddies as buddies_demo
 from buurtbasis.portal.demo import budgets as budgets_demo
@@ -50,6 +51,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        # The demo is made through the services, which limit what one person may do per
+        # hour; a second load_demo (or the tests) would run into those limits.
+        with ratelimit.suspended():
+            self._load(options)
+
+    def _load(self, options):
         gemeente = load_bundled_municipality(ZWOLLE_CODE)
         rotterdam = load_bundled_municipality(ROTTERDAM_CODE)
         for area in (gemeente, rotterdam):
