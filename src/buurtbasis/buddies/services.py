@@ -331,6 +331,11 @@ def record_checkin(
     done_on = done_on or timezone.localdate()
     if done_on > timezone.localdate():
         raise BuddyError(_("A check-in is recorded after it took place, not on a future date."))
+    if checkin.pair.starts_on and done_on < checkin.pair.starts_on:
+        raise BuddyError(
+            _("The pair started on %(date)s. A check-in cannot be earlier than that.")
+            % {"date": date_format(checkin.pair.starts_on, "j F Y")}
+        )
     checkin.done_on = done_on
     checkin.done_by = origin.actor
     checkin.note = adapters.mask_note(note)[:300]

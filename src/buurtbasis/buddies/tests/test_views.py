@@ -187,7 +187,10 @@ def test_a_contact_person_answers_only_for_their_own_household(towns):
 
 def test_the_matcher_records_a_check_in_ends_early_and_evaluates_without_javascript(towns):
     t, _other = towns
-    pair = active_pair(t)
+    import datetime
+
+    start = datetime.date(2025, 8, 15)
+    pair = active_pair(t, start=start)
     client = as_user(t.matcher)
     url = reverse("buddies:pair", args=[pair.pk])
     first = pair.checkins.order_by("due_on").first()
@@ -363,3 +366,20 @@ def test_the_complete_button_shows_only_once_the_term_is_over(towns):
     )
     old = active_pair(t, start=timezone.localdate() - datetime.timedelta(days=200))
     assert "Koppel afronden" in client.get(reverse("buddies:pair", args=[old.pk])).content.decode()
+
+
+def test_a_check_in_cannot_be_recorded_before_the_pair_started(towns):
+    import datetime
+
+    t, _other = towns
+    start = datetime.date(2025, 8, 15)
+    pair = active_pair(t, start=start)
+    first = pair.checkins.order_by("due_on").first()
+    response = as_user(t.matcher).post(
+        reverse("buddies:pair", args=[pair.pk]),
+        {"action": "checkin", "checkin": first.pk, "checkin-done_on": "2025-08-14"},
+        follow=True,
+    )
+    first.refresh_from_db()
+    assert first.done_on is None
+    assert "15 augustus 2025" in response.content.decode()
