@@ -283,6 +283,8 @@ def accept(
 def decline(*, pair: Pair, side: str, origin: Origin, reason: str = "") -> Pair:
     """A household says no: the pair is declined and both households wait again."""
     pair = _lock(pair)
+    if side not in ("newcomer", "local"):
+        raise BuddyError(_("Unknown side."))
     if pair.status != PairStatus.PROPOSED:
         raise BuddyError(_("This pair is no longer waiting for acceptance."))
     pair.status = PairStatus.DECLINED

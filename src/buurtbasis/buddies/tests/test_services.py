@@ -282,6 +282,23 @@ def test_a_declined_proposal_lets_both_wait_again_and_never_comes_back():
     assert AuditEvent.objects.filter(action="buddies.pair_declined").exists()
 
 
+def test_a_decline_names_one_of_the_two_households_or_is_refused():
+    t = town()
+    matcher = Origin(actor=t.matcher)
+    pair = services.propose_pair(
+        newcomer=household(t, "newcomer"), local=household(t, "local"), origin=matcher
+    )
+    for side in ("", "both", "matcher", "newcomer_accepted_at"):
+        with pytest.raises(services.BuddyError, match="Onbekende kant"):
+            services.decline(pair=pair, side=side, origin=matcher)
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.PROPOSED
+    assert not AuditEvent.objects.filter(action="buddies.pair_declined").exists()
+    services.decline(pair=pair, side="newcomer", origin=matcher)
+    event = AuditEvent.objects.get(action="buddies.pair_declined")
+    assert event.details == {"side": "newcomer"}
+
+
 def test_a_household_that_was_in_a_pair_keeps_its_kind():
     t = town()
     pair = active_pair(t)
