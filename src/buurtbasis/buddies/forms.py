@@ -239,6 +239,17 @@ class BatchForm(Form):
 class DeclineForm(Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=300)
 
+    def __init__(self, *args, pair=None, **kwargs):
+        """``pair``: a matcher records the answer, so the form asks which household declines."""
+        super().__init__(*args, **kwargs)
+        if pair is not None:
+            self.fields["side"] = forms.ChoiceField(
+                label=_("Which household declines?"),
+                choices=[("newcomer", pair.newcomer.label), ("local", pair.local.label)],
+                widget=forms.RadioSelect,
+            )
+            self.order_fields(["side", "reason"])
+
 
 class CheckInForm(Form):
     done_on = forms.DateField(label=_("Date of the check-in"), widget=DateInput())

@@ -383,3 +383,24 @@ def test_a_check_in_cannot_be_recorded_before_the_pair_started(towns):
     first.refresh_from_db()
     assert first.done_on is None
     assert "15 augustus 2025" in response.content.decode()
+
+
+def test_the_matcher_records_which_household_declines(towns):
+    t, _other = towns
+    matcher = Origin(actor=t.matcher)
+    pair = services.propose_pair(
+        newcomer=household(t, "newcomer"), local=household(t, "local"), origin=matcher
+    )
+    client = as_user(t.matcher)
+    url = reverse("buddies:pair", args=[pair.pk])
+    assert pair.local.label in client.get(url).content.decode()
+    missing = client.post(url, {"action": "decline", "decline-reason": "Geen tijd"})
+    assert missing.status_code == 200
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.PROPOSED
+    client.post(url, {"action": "decline", "decline-side": "local", "decline-reason": "Geen tijd"})
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.DECLINED
+    from buurtbasis.platform.models import AuditEvent
+
+    assert AuditEvent.objects.get(action="buddies.pair_declined").details == {"side": "local"}
