@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.organisations.access import Role
 from buurtbasis.organisations.models import Membership
@@ -519,15 +520,17 @@ def propose_from_batch(
 ) -> tuple[list[Pair], list[str]]:
     """Propose the pairs the matcher chose from a batch; returns (pairs, problems)."""
     by_ids = {(p["newcomer"], p["local"]): p for p in (batch.result or {}).get("pairs", [])}
-    pairs, problems = [], []
+    pairs, problems, unknown = [], [], 0
     for newcomer_id, local_id in chosen:
         item = by_ids.get((f"h{newcomer_id}", f"h{local_id}"))
         if item is None:
+            unknown += 1
             continue
         households = Household.objects.filter(
             programme=batch.programme, pk__in=[newcomer_id, local_id]
         ).in_bulk()
         if len(households) != 2:
+            unknown += 1
             continue
         try:
             pairs.append(
@@ -541,6 +544,15 @@ def propose_from_batch(
             )
         except BuddyError as error:
             problems.append(str(error))
+    if unknown:
+        problems.append(
+            ngettext(
+                "%(n)s chosen pair is not in this proposal (any more) and is skipped.",
+                "%(n)s chosen pairs are not in this proposal (any more) and are skipped.",
+                unknown,
+            )
+            % {"n": unknown}
+        )
     return pairs, problems
 
 

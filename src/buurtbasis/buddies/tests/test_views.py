@@ -232,6 +232,17 @@ def test_the_batch_page_proposes_only_the_chosen_pairs(towns):
     assert Pair.objects.filter(newcomer=n, local=loc, status=PairStatus.PROPOSED).exists()
 
 
+def test_a_batch_post_with_only_unknown_pairs_says_so(towns):
+    t, _other = towns
+    n = household(t, "newcomer", label="N")
+    loc = household(t, "local", label="L")
+    client = as_user(t.matcher)
+    response = client.post(reverse("buddies:batch-new", args=[t.programme.pk]), {"max_km": "5"})
+    page = client.post(response.url, {"pair": [f"{loc.pk}-{n.pk}", "9999-9998"]}, follow=True)
+    assert not Pair.objects.exists()
+    assert "2 gekozen koppels staan niet (meer) in dit voorstel" in page.content.decode()
+
+
 def test_the_dashboard_shows_overdue_check_ins_to_the_matcher_only(towns):
     import datetime
 
