@@ -594,7 +594,8 @@ def erase_household(household: Household, origin: Origin | None = None) -> None:
 
 def erase_expired(today: datetime.date | None = None) -> int:
     """Erase the details of households whose last pair was evaluated (or who were closed)
-    more than ``BUDDIES_RETENTION_MONTHS`` ago. Returns how many."""
+    more than ``BUDDIES_RETENTION_MONTHS`` ago, and of households that stayed in intake or
+    waiting without any activity for ``BUDDIES_WAITING_RETENTION_MONTHS``. Returns how many."""
     today = today or timezone.localdate()
     months = conf.retention_months()
     limit = add_months(today, -months)
@@ -625,7 +626,29 @@ def erase_expired(today: datetime.date | None = None) -> int:
         status__in=[HouseholdStatus.INTAKE, HouseholdStatus.WAITING]
     )
     n = 0
-    for household in rows:
+    for household in list(rows) + list(_stale_waiting(today)):
         erase_household(household, Origin.system())
         n += 1
     return n
+
+
+def _stale_waiting(today: datetime.date):
+    """Households in intake or waiting with no update and no pair activity (proposed,
+    open, ended or evaluated) for ``BUDDIES_WAITING_RETENTION_MONTHS``."""
+    limit = add_months(today, -conf.waiting_retention_months())
+    limit_dt = timezone.make_aware(datetime.datetime.combine(limit, datetime.time()))
+    recent = Pair.objects.filter(
+        Q(status__in=OPEN_PAIR_STATUSES)
+        | Q(proposed_at__gte=limit_dt)
+        | Q(ended_on__gte=limit)
+        | Q(evaluated_at__gte=limit_dt)
+    )
+    recent_ids = set(recent.values_list("newcomer_id", flat=True)) | set(
+        recent.values_list("local_id", flat=True)
+    )
+    return Household.objects.filter(
+        status__in=[HouseholdStatus.INTAKE, HouseholdStatus.WAITING],
+        erased_at__isnull=True,
+        created_at__lt=limit_dt,
+        updated_at__lt=limit_dt,
+    ).exclude(pk__in=recent_ids)

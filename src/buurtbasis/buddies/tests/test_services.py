@@ -248,6 +248,27 @@ def test_retention_erases_details_months_after_the_evaluation_and_only_then(sett
     assert waiting.erased_at is None and waiting.languages
 
 
+def test_retention_erases_households_that_wait_or_stay_in_intake_without_activity(settings):
+    settings.BUDDIES_WAITING_RETENTION_MONTHS = 24
+    t = town()
+    intake = household(t, "newcomer", label="Nog in intake", ready=False)
+    waiting = household(t, "local", label="Wacht lang")
+    today = timezone.localdate()
+    # After a declined proposal the household waits again: the decline is recent activity.
+    late = household(t, "newcomer", label="Later voorgesteld")
+    other = household(t, "local", label="Andere")
+    pair = services.propose_pair(newcomer=late, local=other, origin=Origin(actor=t.matcher))
+    services.decline(pair=pair, side="local", origin=Origin(actor=t.matcher))
+    assert services.erase_expired(today=today) == 0
+    long_ago = timezone.now() - datetime.timedelta(days=740)
+    Household.objects.update(created_at=long_ago, updated_at=long_ago)
+    assert services.erase_expired(today=today) == 2
+    for row in (intake, waiting):
+        row.refresh_from_db()
+        assert row.erased_at and row.label == "—" and row.languages == []
+    assert not Household.objects.filter(pk__in=[late.pk, other.pk], erased_at__isnull=False)
+
+
 def test_a_household_without_an_area_boundary_uses_its_parent():
     t = town()
     t.buurt.boundary = None
