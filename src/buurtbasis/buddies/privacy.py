@@ -65,3 +65,5 @@ def erase_buddies(user) -> None:
 
     for household in Household.objects.filter(contact=user):
         services.erase_household(household)
+    if user.email:
+        Household.objects.filter(invited_email__iexact=user.email).update(invited_email="")

@@ -94,6 +94,7 @@ INTAKE_FIELDS = (
     "sensitive",
     "consent_sensitive",
     "contact",
+    "invited_email",
 )
 
 
@@ -134,12 +135,14 @@ def create_household(
         details={"programme": programme.pk, "kind": household.kind},
         origin=origin,
     )
+    _invite_contact(household, origin)
     return household
 
 
 @transaction.atomic
 def update_household(*, household: Household, data: dict[str, Any], origin: Origin) -> Household:
     clean = _clean_intake(data)
+    invited = clean.get("invited_email", household.invited_email) != household.invited_email
     if clean.get("kind", household.kind) != household.kind and (
         Pair.objects.filter(Q(newcomer=household) | Q(local=household)).exists()
     ):
@@ -151,6 +154,60 @@ def update_household(*, household: Household, data: dict[str, Any], origin: Orig
     household.save()
     touch(household.programme_id)
     record_event(action="buddies.household_updated", target=household, origin=origin)
+    if invited:
+        _invite_contact(household, origin)
+    return household
+
+
+def _invite_contact(household: Household, origin: Origin) -> None:
+    """Invite the account with the household's ``invited_email`` (active, address verified)
+    to confirm that it is the household's contact person. Nothing is linked yet, and the
+    matcher is never told whether such an account exists."""
+    from buurtbasis.accounts.models import User
+
+    if not household.invited_email or household.erased_at:
+        return
+    person = User.objects.filter(
+        email__iexact=household.invited_email, is_active=True, email_verified=True
+    ).first()
+    if person is None or person.pk == household.contact_id:
+        return
+    notify(
+        person,
+        "buddies.contact_invited",
+        {
+            "household": household,
+            "programme": household.programme,
+            "link": reverse("buddies:contact-confirm", args=[household.pk]),
+        },
+        language=origin.language,
+        municipality=household.programme.municipality_code,
+    )
+
+
+@transaction.atomic
+def answer_contact_invitation(
+    *, household: Household, person, accept: bool, origin: Origin
+) -> Household:
+    """The invited person confirms (``accept``) or refuses being the household's contact
+    person. Only the holder of the invited, verified address can answer."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if (
+        not household.invited_email
+        or household.erased_at
+        or not person.email_verified
+        or person.email.lower() != household.invited_email.lower()
+    ):
+        raise BuddyError(_("This invitation is not for you or no longer valid."))
+    if accept:
+        household.contact = person
+    household.invited_email = ""
+    household.save(update_fields=["contact", "invited_email"])
+    record_event(
+        action="buddies.contact_confirmed" if accept else "buddies.contact_refused",
+        target=household,
+        origin=origin,
+    )
     return household
 
 
@@ -567,6 +624,7 @@ def erase_household(household: Household, origin: Origin | None = None) -> None:
     Household.objects.filter(pk=household.pk).update(
         label=ERASED_LABEL,
         contact=None,
+        invited_email="",
         adults=0,
         children_ages=[],
         languages=[],

@@ -415,3 +415,44 @@ def test_the_matcher_records_which_household_declines(towns):
     from buurtbasis.platform.models import AuditEvent
 
     assert AuditEvent.objects.get(action="buddies.pair_declined").details == {"side": "local"}
+
+
+def test_the_intake_never_reveals_an_account_and_links_it_only_when_its_holder_confirms(towns):
+    from buurtbasis.platform.models import Notification
+
+    t, _other = towns
+    person = UserFactory(display_name="Ouder", email="ouder@example.org", email_verified=True)
+    client = as_user(t.matcher)
+    url = reverse("buddies:household-new", args=[t.programme.pk])
+
+    def intake(label, email):
+        data = {
+            "kind": "newcomer",
+            "label": label,
+            "adults": "2",
+            "area": t.buurt.pk,
+            "language_1": "ar",
+            "level_1": "native",
+            "contact_email": email,
+        }
+        return client.post(url, data, follow=True)
+
+    known = intake("Familie K", "Ouder@Example.org")
+    unknown = intake("Familie O", "niemand@example.org")
+    assert known.status_code == unknown.status_code == 200
+    assert known.redirect_chain[-1][1] == unknown.redirect_chain[-1][1] == 302
+    household = Household.objects.get(label="Familie K")
+    assert household.contact is None
+    assert Household.objects.get(label="Familie O").contact is None
+    note = Notification.objects.get(recipient=person, kind="buddies.contact_invited")
+    confirm = reverse("buddies:contact-confirm", args=[household.pk])
+    assert note.link.endswith(confirm)
+    # Nobody else can answer the invitation.
+    assert as_user(t.resident).get(confirm).status_code == 404
+    assert as_user(t.resident).post(confirm, {"answer": "yes"}).status_code == 404
+    own = as_user(person)
+    assert own.get(confirm).status_code == 200
+    own.post(confirm, {"answer": "yes"})
+    household.refresh_from_db()
+    assert household.contact == person and household.invited_email == ""
+    assert own.get(confirm).status_code == 404
