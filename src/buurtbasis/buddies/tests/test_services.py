@@ -198,7 +198,9 @@ def test_a_batch_proposal_pairs_for_the_highest_total_and_the_matcher_chooses(se
     pairs, problems = services.propose_from_batch(
         batch=strict, chosen=[(n1.pk, l1.pk), (n2.pk, l1.pk)], origin=Origin(actor=t.matcher)
     )
-    assert [(p.newcomer, p.local) for p in pairs] == [(n1, l1)] and problems == []
+    assert [(p.newcomer, p.local) for p in pairs] == [(n1, l1)]
+    # A chosen pair that is not in the proposal is skipped, and the matcher is told.
+    assert len(problems) == 1 and "niet (meer) in dit voorstel" in problems[0]
     assert pairs[0].status == PairStatus.PROPOSED and "Arabisch" in pairs[0].explanation
 
 
