@@ -56,6 +56,15 @@ def export_buddies(user) -> dict[str, Any]:
             }
             for p in pairs
         ],
+        # Households a matcher invited this person to confirm as contact person.
+        "invitations": [
+            {"programme": h.programme.name, "email": h.invited_email}
+            for h in Household.objects.filter(
+                invited_email__iexact=user.email, erased_at__isnull=True
+            ).select_related("programme")
+        ]
+        if user.email
+        else [],
         "retention": RETENTION_NOTE,
     }
 
