@@ -21,6 +21,7 @@ class BuddiesConfig(AppConfig):
             ("pair_proposed", _("A buddy household is proposed for my household")),
             ("checkin_due", _("A check-in of a buddy pair is coming up")),
             ("checkin_overdue", _("A check-in of a buddy pair is overdue")),
+            ("contact_invited", _("I am asked to be the contact person of a household")),
         ):
             register_kind(
                 f"buddies.{key}",

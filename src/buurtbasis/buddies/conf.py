@@ -4,6 +4,8 @@
 - ``BUDDIES_REMIND_DAYS``: days before a check-in that the matchers get a reminder (3).
 - ``BUDDIES_RETENTION_MONTHS``: months after a pair was evaluated (or a household closed)
   that the household's details are erased (12).
+- ``BUDDIES_WAITING_RETENTION_MONTHS``: months without an update or pair activity after which
+  a household still in intake or waiting is erased (24).
 - ``BUDDIES_BACKGROUND_FROM``: a batch proposal with more households than this is computed
   in a background task (400).
 """
@@ -35,6 +37,10 @@ def remind_days() -> int:
 
 def retention_months() -> int:
     return int(_value("BUDDIES_RETENTION_MONTHS", "12"))
+
+
+def waiting_retention_months() -> int:
+    return int(_value("BUDDIES_WAITING_RETENTION_MONTHS", "24"))
 
 
 def background_from() -> int:

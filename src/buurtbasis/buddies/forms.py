@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from buurtbasis.platform.forms import Form
@@ -86,11 +85,12 @@ class IntakeForm(Form):
         label=_("A shared language is a must for this household"), required=False
     )
     contact_email = forms.EmailField(
-        label=_("E-mail address of the contact person's account"),
+        label=_("E-mail address of the contact person"),
         required=False,
         help_text=_(
-            "If the household has an account, it can accept a proposal itself. "
-            "Otherwise a matcher records its answer."
+            "If this address belongs to an account, the person gets an invitation and "
+            "confirms it themselves; then the household can accept a proposal itself. "
+            "Until then a matcher records its answer."
         ),
     )
     religion = forms.CharField(
@@ -146,13 +146,8 @@ class IntakeForm(Form):
         return ages
 
     def clean_contact_email(self):
-        email = self.cleaned_data.get("contact_email", "").strip()
-        if not email:
-            return None
-        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("There is no account with this e-mail address."))
-        return user
+        # Never look the address up here: the form must not tell whether an account exists.
+        return (self.cleaned_data.get("contact_email") or "").strip().lower()
 
     def clean(self):
         data = super().clean()
@@ -190,7 +185,7 @@ class IntakeForm(Form):
         if "label" in data:
             out["label"] = data["label"]
         if "contact_email" in self.fields:
-            out["contact"] = data.get("contact_email")
+            out["invited_email"] = data.get("contact_email", "")
         return out
 
     @staticmethod
@@ -207,7 +202,7 @@ class IntakeForm(Form):
             "availability": household.availability,
             "wishes": household.wishes,
             "language_required": household.language_required,
-            "contact_email": household.contact.email if household.contact else "",
+            "contact_email": household.invited_email,
             "religion": (household.sensitive or {}).get("religion", ""),
             "consent_sensitive": household.consent_sensitive,
         }
@@ -238,6 +233,17 @@ class BatchForm(Form):
 
 class DeclineForm(Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=300)
+
+    def __init__(self, *args, pair=None, **kwargs):
+        """``pair``: a matcher records the answer, so the form asks which household declines."""
+        super().__init__(*args, **kwargs)
+        if pair is not None:
+            self.fields["side"] = forms.ChoiceField(
+                label=_("Which household declines?"),
+                choices=[("newcomer", pair.newcomer.label), ("local", pair.local.label)],
+                widget=forms.RadioSelect,
+            )
+            self.order_fields(["side", "reason"])
 
 
 class CheckInForm(Form):

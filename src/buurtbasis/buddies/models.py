@@ -122,6 +122,10 @@ class Household(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     #: Set when the retention job or an erasure removed the details.
     erased_at = models.DateTimeField(null=True, blank=True)
+    #: An e-mail address a matcher gave for the contact person. It is never looked up for
+    #: the matcher: an account with this (verified) address gets an invitation, and only
+    #: when its holder confirms does the account become ``contact``.
+    invited_email = models.EmailField(_("invited contact person (e-mail)"), blank=True)
 
     class Meta:
         verbose_name = _("buddy household")

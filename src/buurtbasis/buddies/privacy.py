@@ -56,6 +56,15 @@ def export_buddies(user) -> dict[str, Any]:
             }
             for p in pairs
         ],
+        # Households a matcher invited this person to confirm as contact person.
+        "invitations": [
+            {"programme": h.programme.name, "email": h.invited_email}
+            for h in Household.objects.filter(
+                invited_email__iexact=user.email, erased_at__isnull=True
+            ).select_related("programme")
+        ]
+        if user.email
+        else [],
         "retention": RETENTION_NOTE,
     }
 
@@ -65,3 +74,5 @@ def erase_buddies(user) -> None:
 
     for household in Household.objects.filter(contact=user):
         services.erase_household(household)
+    if user.email:
+        Household.objects.filter(invited_email__iexact=user.email).update(invited_email="")

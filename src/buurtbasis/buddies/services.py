@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buurtbasis.organisations.access import Role
 from buurtbasis.organisations.models import Membership
@@ -93,6 +94,7 @@ INTAKE_FIELDS = (
     "sensitive",
     "consent_sensitive",
     "contact",
+    "invited_email",
 )
 
 
@@ -133,12 +135,14 @@ def create_household(
         details={"programme": programme.pk, "kind": household.kind},
         origin=origin,
     )
+    _invite_contact(household, origin)
     return household
 
 
 @transaction.atomic
 def update_household(*, household: Household, data: dict[str, Any], origin: Origin) -> Household:
     clean = _clean_intake(data)
+    invited = clean.get("invited_email", household.invited_email) != household.invited_email
     if clean.get("kind", household.kind) != household.kind and (
         Pair.objects.filter(Q(newcomer=household) | Q(local=household)).exists()
     ):
@@ -150,6 +154,60 @@ def update_household(*, household: Household, data: dict[str, Any], origin: Orig
     household.save()
     touch(household.programme_id)
     record_event(action="buddies.household_updated", target=household, origin=origin)
+    if invited:
+        _invite_contact(household, origin)
+    return household
+
+
+def _invite_contact(household: Household, origin: Origin) -> None:
+    """Invite the account with the household's ``invited_email`` (active, address verified)
+    to confirm that it is the household's contact person. Nothing is linked yet, and the
+    matcher is never told whether such an account exists."""
+    from buurtbasis.accounts.models import User
+
+    if not household.invited_email or household.erased_at:
+        return
+    person = User.objects.filter(
+        email__iexact=household.invited_email, is_active=True, email_verified=True
+    ).first()
+    if person is None or person.pk == household.contact_id:
+        return
+    notify(
+        person,
+        "buddies.contact_invited",
+        {
+            "household": household,
+            "programme": household.programme,
+            "link": reverse("buddies:contact-confirm", args=[household.pk]),
+        },
+        language=origin.language,
+        municipality=household.programme.municipality_code,
+    )
+
+
+@transaction.atomic
+def answer_contact_invitation(
+    *, household: Household, person, accept: bool, origin: Origin
+) -> Household:
+    """The invited person confirms (``accept``) or refuses being the household's contact
+    person. Only the holder of the invited, verified address can answer."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if (
+        not household.invited_email
+        or household.erased_at
+        or not person.email_verified
+        or person.email.lower() != household.invited_email.lower()
+    ):
+        raise BuddyError(_("This invitation is not for you or no longer valid."))
+    if accept:
+        household.contact = person
+    household.invited_email = ""
+    household.save(update_fields=["contact", "invited_email"])
+    record_event(
+        action="buddies.contact_confirmed" if accept else "buddies.contact_refused",
+        target=household,
+        origin=origin,
+    )
     return household
 
 
@@ -283,6 +341,8 @@ def accept(
 def decline(*, pair: Pair, side: str, origin: Origin, reason: str = "") -> Pair:
     """A household says no: the pair is declined and both households wait again."""
     pair = _lock(pair)
+    if side not in ("newcomer", "local"):
+        raise BuddyError(_("Unknown side."))
     if pair.status != PairStatus.PROPOSED:
         raise BuddyError(_("This pair is no longer waiting for acceptance."))
     pair.status = PairStatus.DECLINED
@@ -331,6 +391,11 @@ def record_checkin(
     done_on = done_on or timezone.localdate()
     if done_on > timezone.localdate():
         raise BuddyError(_("A check-in is recorded after it took place, not on a future date."))
+    if checkin.pair.starts_on and done_on < checkin.pair.starts_on:
+        raise BuddyError(
+            _("The pair started on %(date)s. A check-in cannot be earlier than that.")
+            % {"date": date_format(checkin.pair.starts_on, "j F Y")}
+        )
     checkin.done_on = done_on
     checkin.done_by = origin.actor
     checkin.note = adapters.mask_note(note)[:300]
@@ -512,15 +577,17 @@ def propose_from_batch(
 ) -> tuple[list[Pair], list[str]]:
     """Propose the pairs the matcher chose from a batch; returns (pairs, problems)."""
     by_ids = {(p["newcomer"], p["local"]): p for p in (batch.result or {}).get("pairs", [])}
-    pairs, problems = [], []
+    pairs, problems, unknown = [], [], 0
     for newcomer_id, local_id in chosen:
         item = by_ids.get((f"h{newcomer_id}", f"h{local_id}"))
         if item is None:
+            unknown += 1
             continue
         households = Household.objects.filter(
             programme=batch.programme, pk__in=[newcomer_id, local_id]
         ).in_bulk()
         if len(households) != 2:
+            unknown += 1
             continue
         try:
             pairs.append(
@@ -534,6 +601,15 @@ def propose_from_batch(
             )
         except BuddyError as error:
             problems.append(str(error))
+    if unknown:
+        problems.append(
+            ngettext(
+                "%(n)s chosen pair is not in this proposal (any more) and is skipped.",
+                "%(n)s chosen pairs are not in this proposal (any more) and are skipped.",
+                unknown,
+            )
+            % {"n": unknown}
+        )
     return pairs, problems
 
 
@@ -548,6 +624,7 @@ def erase_household(household: Household, origin: Origin | None = None) -> None:
     Household.objects.filter(pk=household.pk).update(
         label=ERASED_LABEL,
         contact=None,
+        invited_email="",
         adults=0,
         children_ages=[],
         languages=[],
@@ -575,7 +652,8 @@ def erase_household(household: Household, origin: Origin | None = None) -> None:
 
 def erase_expired(today: datetime.date | None = None) -> int:
     """Erase the details of households whose last pair was evaluated (or who were closed)
-    more than ``BUDDIES_RETENTION_MONTHS`` ago. Returns how many."""
+    more than ``BUDDIES_RETENTION_MONTHS`` ago, and of households that stayed in intake or
+    waiting without any activity for ``BUDDIES_WAITING_RETENTION_MONTHS``. Returns how many."""
     today = today or timezone.localdate()
     months = conf.retention_months()
     limit = add_months(today, -months)
@@ -606,7 +684,29 @@ def erase_expired(today: datetime.date | None = None) -> int:
         status__in=[HouseholdStatus.INTAKE, HouseholdStatus.WAITING]
     )
     n = 0
-    for household in rows:
+    for household in list(rows) + list(_stale_waiting(today)):
         erase_household(household, Origin.system())
         n += 1
     return n
+
+
+def _stale_waiting(today: datetime.date):
+    """Households in intake or waiting with no update and no pair activity (proposed,
+    open, ended or evaluated) for ``BUDDIES_WAITING_RETENTION_MONTHS``."""
+    limit = add_months(today, -conf.waiting_retention_months())
+    limit_dt = timezone.make_aware(datetime.datetime.combine(limit, datetime.time()))
+    recent = Pair.objects.filter(
+        Q(status__in=OPEN_PAIR_STATUSES)
+        | Q(proposed_at__gte=limit_dt)
+        | Q(ended_on__gte=limit)
+        | Q(evaluated_at__gte=limit_dt)
+    )
+    recent_ids = set(recent.values_list("newcomer_id", flat=True)) | set(
+        recent.values_list("local_id", flat=True)
+    )
+    return Household.objects.filter(
+        status__in=[HouseholdStatus.INTAKE, HouseholdStatus.WAITING],
+        erased_at__isnull=True,
+        created_at__lt=limit_dt,
+        updated_at__lt=limit_dt,
+    ).exclude(pk__in=recent_ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_contact
 
 app_name = "buddies"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("huishouden/<int:pk>/klaar/", views.household_ready, name="household-ready"),
     path("huishouden/<int:pk>/koppelen/", views.propose, name="propose"),
     path("paar/<int:pk>/", views.pair, name="pair"),
+    path("huishouden/<int:pk>/contact/", views_contact.confirm, name="contact-confirm"),
 ]

@@ -320,7 +320,7 @@ def _back(pair):
 def pair(request, pk):
     row, matcher, side = access.pair_for(request, pk)
     forms = {
-        "decline": DeclineForm(prefix="decline"),
+        "decline": DeclineForm(prefix="decline", pair=row if matcher else None),
         "checkin": CheckInForm(prefix="checkin", initial={"done_on": timezone.localdate()}),
         "end": EndEarlyForm(prefix="end"),
         "evaluate": EvaluationForm(prefix="evaluate"),
@@ -367,11 +367,11 @@ def _act(request, row: Pair, matcher: bool, side: str, forms) -> bool:
             services.accept(pair=row, side=target, origin=origin, on_behalf=on_behalf)
             messages.success(request, _("The acceptance is recorded."))
         elif action == "decline":
-            form = DeclineForm(request.POST, prefix="decline")
+            form = DeclineForm(request.POST, prefix="decline", pair=row if matcher else None)
             forms["decline"] = form
             if not form.is_valid():
                 return False
-            target = request.POST.get("side", "") if matcher else side
+            target = form.cleaned_data["side"] if matcher else side
             services.decline(
                 pair=row, side=target, origin=origin, reason=form.cleaned_data["reason"]
             )

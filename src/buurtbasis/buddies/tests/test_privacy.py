@@ -38,3 +38,16 @@ def test_deleting_the_account_erases_the_household_details_but_keeps_the_pair_ro
     assert Pair.objects.filter(pk=pair.pk).exists()
     other.refresh_from_db()
     assert other.erased_at is None and other.label == "Blijft"
+
+
+def test_an_invited_person_sees_the_invitation_in_the_download_and_erasure_removes_it():
+    from buurtbasis.accounts.services import delete_account
+
+    t = town()
+    person = UserFactory(email="uitgenodigd@example.org")
+    invited = household(t, "newcomer", label="Uitgenodigd", invited_email="uitgenodigd@example.org")
+    data = export_personal_data(person)["buddies"]
+    assert data["invitations"] == [{"programme": t.programme.name, "email": person.email}]
+    delete_account(user=person)
+    invited.refresh_from_db()
+    assert invited.invited_email == "" and invited.contact is None

@@ -198,7 +198,9 @@ def test_a_batch_proposal_pairs_for_the_highest_total_and_the_matcher_chooses(se
     pairs, problems = services.propose_from_batch(
         batch=strict, chosen=[(n1.pk, l1.pk), (n2.pk, l1.pk)], origin=Origin(actor=t.matcher)
     )
-    assert [(p.newcomer, p.local) for p in pairs] == [(n1, l1)] and problems == []
+    assert [(p.newcomer, p.local) for p in pairs] == [(n1, l1)]
+    # A chosen pair that is not in the proposal is skipped, and the matcher is told.
+    assert len(problems) == 1 and "niet (meer) in dit voorstel" in problems[0]
     assert pairs[0].status == PairStatus.PROPOSED and "Arabisch" in pairs[0].explanation
 
 
@@ -248,6 +250,27 @@ def test_retention_erases_details_months_after_the_evaluation_and_only_then(sett
     assert waiting.erased_at is None and waiting.languages
 
 
+def test_retention_erases_households_that_wait_or_stay_in_intake_without_activity(settings):
+    settings.BUDDIES_WAITING_RETENTION_MONTHS = 24
+    t = town()
+    intake = household(t, "newcomer", label="Nog in intake", ready=False)
+    waiting = household(t, "local", label="Wacht lang")
+    today = timezone.localdate()
+    # After a declined proposal the household waits again: the decline is recent activity.
+    late = household(t, "newcomer", label="Later voorgesteld")
+    other = household(t, "local", label="Andere")
+    pair = services.propose_pair(newcomer=late, local=other, origin=Origin(actor=t.matcher))
+    services.decline(pair=pair, side="local", origin=Origin(actor=t.matcher))
+    assert services.erase_expired(today=today) == 0
+    long_ago = timezone.now() - datetime.timedelta(days=740)
+    Household.objects.update(created_at=long_ago, updated_at=long_ago)
+    assert services.erase_expired(today=today) == 2
+    for row in (intake, waiting):
+        row.refresh_from_db()
+        assert row.erased_at and row.label == "—" and row.languages == []
+    assert not Household.objects.filter(pk__in=[late.pk, other.pk], erased_at__isnull=False)
+
+
 def test_a_household_without_an_area_boundary_uses_its_parent():
     t = town()
     t.buurt.boundary = None
@@ -280,6 +303,23 @@ def test_a_declined_proposal_lets_both_wait_again_and_never_comes_back():
     with pytest.raises(services.BuddyError):
         services.accept(pair=pair, side="newcomer", origin=matcher, on_behalf=True)
     assert AuditEvent.objects.filter(action="buddies.pair_declined").exists()
+
+
+def test_a_decline_names_one_of_the_two_households_or_is_refused():
+    t = town()
+    matcher = Origin(actor=t.matcher)
+    pair = services.propose_pair(
+        newcomer=household(t, "newcomer"), local=household(t, "local"), origin=matcher
+    )
+    for side in ("", "both", "matcher", "newcomer_accepted_at"):
+        with pytest.raises(services.BuddyError, match="Onbekende kant"):
+            services.decline(pair=pair, side=side, origin=matcher)
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.PROPOSED
+    assert not AuditEvent.objects.filter(action="buddies.pair_declined").exists()
+    services.decline(pair=pair, side="newcomer", origin=matcher)
+    event = AuditEvent.objects.get(action="buddies.pair_declined")
+    assert event.details == {"side": "newcomer"}
 
 
 def test_a_household_that_was_in_a_pair_keeps_its_kind():

@@ -187,7 +187,10 @@ def test_a_contact_person_answers_only_for_their_own_household(towns):
 
 def test_the_matcher_records_a_check_in_ends_early_and_evaluates_without_javascript(towns):
     t, _other = towns
-    pair = active_pair(t)
+    import datetime
+
+    start = datetime.date(2025, 8, 15)
+    pair = active_pair(t, start=start)
     client = as_user(t.matcher)
     url = reverse("buddies:pair", args=[pair.pk])
     first = pair.checkins.order_by("due_on").first()
@@ -227,6 +230,17 @@ def test_the_batch_page_proposes_only_the_chosen_pairs(towns):
     assert not Pair.objects.exists()
     client.post(response.url, {"pair": f"{n.pk}-{loc.pk}"})
     assert Pair.objects.filter(newcomer=n, local=loc, status=PairStatus.PROPOSED).exists()
+
+
+def test_a_batch_post_with_only_unknown_pairs_says_so(towns):
+    t, _other = towns
+    n = household(t, "newcomer", label="N")
+    loc = household(t, "local", label="L")
+    client = as_user(t.matcher)
+    response = client.post(reverse("buddies:batch-new", args=[t.programme.pk]), {"max_km": "5"})
+    page = client.post(response.url, {"pair": [f"{loc.pk}-{n.pk}", "9999-9998"]}, follow=True)
+    assert not Pair.objects.exists()
+    assert "2 gekozen koppels staan niet (meer) in dit voorstel" in page.content.decode()
 
 
 def test_the_dashboard_shows_overdue_check_ins_to_the_matcher_only(towns):
@@ -363,3 +377,82 @@ def test_the_complete_button_shows_only_once_the_term_is_over(towns):
     )
     old = active_pair(t, start=timezone.localdate() - datetime.timedelta(days=200))
     assert "Koppel afronden" in client.get(reverse("buddies:pair", args=[old.pk])).content.decode()
+
+
+def test_a_check_in_cannot_be_recorded_before_the_pair_started(towns):
+    import datetime
+
+    t, _other = towns
+    start = datetime.date(2025, 8, 15)
+    pair = active_pair(t, start=start)
+    first = pair.checkins.order_by("due_on").first()
+    response = as_user(t.matcher).post(
+        reverse("buddies:pair", args=[pair.pk]),
+        {"action": "checkin", "checkin": first.pk, "checkin-done_on": "2025-08-14"},
+        follow=True,
+    )
+    first.refresh_from_db()
+    assert first.done_on is None
+    assert "15 augustus 2025" in response.content.decode()
+
+
+def test_the_matcher_records_which_household_declines(towns):
+    t, _other = towns
+    matcher = Origin(actor=t.matcher)
+    pair = services.propose_pair(
+        newcomer=household(t, "newcomer"), local=household(t, "local"), origin=matcher
+    )
+    client = as_user(t.matcher)
+    url = reverse("buddies:pair", args=[pair.pk])
+    assert pair.local.label in client.get(url).content.decode()
+    missing = client.post(url, {"action": "decline", "decline-reason": "Geen tijd"})
+    assert missing.status_code == 200
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.PROPOSED
+    client.post(url, {"action": "decline", "decline-side": "local", "decline-reason": "Geen tijd"})
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.DECLINED
+    from buurtbasis.platform.models import AuditEvent
+
+    assert AuditEvent.objects.get(action="buddies.pair_declined").details == {"side": "local"}
+
+
+def test_the_intake_never_reveals_an_account_and_links_it_only_when_its_holder_confirms(towns):
+    from buurtbasis.platform.models import Notification
+
+    t, _other = towns
+    person = UserFactory(display_name="Ouder", email="ouder@example.org", email_verified=True)
+    client = as_user(t.matcher)
+    url = reverse("buddies:household-new", args=[t.programme.pk])
+
+    def intake(label, email):
+        data = {
+            "kind": "newcomer",
+            "label": label,
+            "adults": "2",
+            "area": t.buurt.pk,
+            "language_1": "ar",
+            "level_1": "native",
+            "contact_email": email,
+        }
+        return client.post(url, data, follow=True)
+
+    known = intake("Familie K", "Ouder@Example.org")
+    unknown = intake("Familie O", "niemand@example.org")
+    assert known.status_code == unknown.status_code == 200
+    assert known.redirect_chain[-1][1] == unknown.redirect_chain[-1][1] == 302
+    household = Household.objects.get(label="Familie K")
+    assert household.contact is None
+    assert Household.objects.get(label="Familie O").contact is None
+    note = Notification.objects.get(recipient=person, kind="buddies.contact_invited")
+    confirm = reverse("buddies:contact-confirm", args=[household.pk])
+    assert note.link.endswith(confirm)
+    # Nobody else can answer the invitation.
+    assert as_user(t.resident).get(confirm).status_code == 404
+    assert as_user(t.resident).post(confirm, {"answer": "yes"}).status_code == 404
+    own = as_user(person)
+    assert own.get(confirm).status_code == 200
+    own.post(confirm, {"answer": "yes"})
+    household.refresh_from_db()
+    assert household.contact == person and household.invited_email == ""
+    assert own.get(confirm).status_code == 404

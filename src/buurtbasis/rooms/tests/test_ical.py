@@ -134,3 +134,33 @@ def test_an_initiator_who_leaves_the_initiative_loses_its_calendar_feed(client):
     new = services.initiative_calendar(z.initiative).token
     assert new != token
     assert client.get(reverse("rooms:initiative-feed", args=[new])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_partner_contact_who_loses_the_membership_loses_the_room_feeds(client):
+    from buurtbasis.organisations.models import Membership, Role
+
+    t = town()
+    other = town("GM0599", "Rotterdam")
+    url = reverse("rooms:room-feed", args=[t.room.feed_token])
+    elsewhere = other.room.feed_token
+    assert client.get(url).status_code == 200
+    # Another role in the same organisation ending changes nothing.
+    Membership.objects.create(user=t.resident, organisation=t.school, role=Role.VOLUNTEER).delete()
+    assert client.get(url).status_code == 200
+    Membership.objects.get(user=t.contact, organisation=t.school).delete()
+    assert client.get(url).status_code == 404
+    t.room.refresh_from_db()
+    assert client.get(reverse("rooms:room-feed", args=[t.room.feed_token])).status_code == 200
+    other.room.refresh_from_db()
+    assert other.room.feed_token == elsewhere
+
+
+@pytest.mark.django_db
+def test_an_erased_partner_contact_loses_the_room_feeds(client):
+    from buurtbasis.accounts.services import delete_account
+
+    t = town()
+    url = reverse("rooms:room-feed", args=[t.room.feed_token])
+    delete_account(user=t.contact)
+    assert client.get(url).status_code == 404
